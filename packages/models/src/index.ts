@@ -1,0 +1,15 @@
+// @codepay/models: types and precompiled validators generated from spec/. Hand-written: re-exports only.
+export type * from './gen/types.gen.js';
+export {
+  services,
+  serviceNames,
+  specHash,
+  type RetryPolicy,
+  type ServiceDefinition,
+  type ServiceName,
+  type ServiceParams,
+  type ServiceResult,
+  type ServiceTypes,
+} from './gen/services.gen.js';
+export { validatePaymentOrderStatusNotification } from './notification-validators.js';
+export type { ErrorObject, ValidateFunction } from 'ajv';

@@ -1,0 +1,21 @@
+// Everything `pnpm codegen` produces, as a list of files. The directories below are owned by the generators:
+// a file in them that the generators no longer produce is stale and gets removed.
+import { bundleSpec, loadBizContentFiles, serializeBundle } from './bundle.js';
+import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
+import type { GeneratedFile } from './generated-file.js';
+import { repoRoot } from './paths.js';
+import { listServices } from './service-list.js';
+
+export const GENERATED_DIRS = ['spec/dist', 'packages/models/src/gen'] as const;
+
+export async function generateAll(root: string = repoRoot): Promise<GeneratedFile[]> {
+  const bundle = bundleSpec(root);
+  const files = loadBizContentFiles(root);
+  const services = listServices(bundle);
+  return [
+    { path: 'spec/dist/openapi.bundled.json', content: serializeBundle(bundle) },
+    await generateTypes(bundle),
+    ...generateValidators(files, services),
+    generateRegistry(services, bundle),
+  ];
+}

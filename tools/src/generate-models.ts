@@ -1,0 +1,139 @@
+// Generates packages/models/src/gen/: types (hey-api), precompiled validators (ajv standalone) and the
+// service registry. Returns files instead of writing them so `codegen:check` can compare without touching the tree.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createClient } from '@hey-api/openapi-ts';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { serializeBundle, type BizContentFile, type JsonSchema } from './bundle.js';
+import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
+import { createSchemaCompiler, schemaId } from './schema-compiler.js';
+import type { ServiceDescription } from './service-list.js';
+
+const GEN_DIR = 'packages/models/src/gen';
+
+// ajv's standalone entry is CommonJS; under NodeNext its default export arrives as the module object.
+const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
+
+/** The notification payloads that get a validator besides the services' params and results. */
+export const NOTIFICATION_SCHEMAS = ['PaymentOrderStatusNotification'] as const;
+
+export const validatorName = (typeName: string): string => `validate${typeName}`;
+
+export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'codepay-heyapi-'));
+  try {
+    // hey-api reads a file; give it the exact bytes we commit as the bundle.
+    const input = path.join(workDir, 'openapi.bundled.json');
+    writeFileSync(input, serializeBundle(bundle));
+    const output = path.join(workDir, 'out');
+    await createClient({
+      input,
+      output: { path: output, entryFile: false, header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)') },
+      plugins: ['@hey-api/typescript'],
+      logs: { level: 'silent' },
+    });
+    return { path: `${GEN_DIR}/types.gen.ts`, content: readFileSync(path.join(output, 'types.gen.ts'), 'utf8') };
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function validatorTargets(files: readonly BizContentFile[], services: readonly ServiceDescription[]): Map<string, string> {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const typeNames = [...services.flatMap((s) => [s.paramsType, s.resultType]), ...NOTIFICATION_SCHEMAS];
+  const targets = new Map<string, string>();
+  for (const typeName of typeNames) {
+    const file = byName.get(typeName);
+    if (!file) throw new Error(`no spec/bizcontent file has title "${typeName}"`);
+    targets.set(typeName, schemaId(file));
+  }
+  return targets;
+}
+
+export function generateValidators(files: readonly BizContentFile[], services: readonly ServiceDescription[]): GeneratedFile[] {
+  const targets = validatorTargets(files, services);
+  const ajv = createSchemaCompiler(files, true);
+  const exportsMap = Object.fromEntries([...targets].map(([typeName, id]) => [validatorName(typeName), id]));
+  const header = doNotEditHeader('ajv standalone (tools/src/generate-models.ts)').join('\n');
+  const code = standaloneCode(ajv, exportsMap);
+  const declarations = [
+    ...doNotEditHeader('tools/src/generate-models.ts'),
+    "import type { ValidateFunction } from 'ajv';",
+    `import type { ${[...targets.keys()].sort().join(', ')} } from './types.gen.js';`,
+    '',
+    ...[...targets.keys()].map((typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`),
+    '',
+  ].join('\n');
+  return [
+    { path: `${GEN_DIR}/validators.gen.cjs`, content: `${header}\n${code}\n` },
+    { path: `${GEN_DIR}/validators.gen.d.cts`, content: declarations },
+  ];
+}
+
+export function specHash(bundle: JsonSchema): string {
+  return createHash('sha256').update(serializeBundle(bundle)).digest('hex').slice(0, 12);
+}
+
+export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
+  const types = [...new Set(services.flatMap((s) => [s.paramsType, s.resultType]))].sort();
+  const entry = (s: ServiceDescription) =>
+    [
+      `  ${s.service}: {`,
+      `    service: '${s.service}',`,
+      `    path: '${s.path}',`,
+      `    retry: '${s.retry}',`,
+      `    resource: '${s.resource}',`,
+      `    method: '${s.method}',`,
+      `    summary: ${JSON.stringify(s.summary)},`,
+      `    validateParams: validators.${validatorName(s.paramsType)},`,
+      `    validateResult: validators.${validatorName(s.resultType)},`,
+      '  },',
+    ].join('\n');
+  const typeMap = services.map((s) => `  ${s.service}: { params: ${s.paramsType}; result: ${s.resultType} };`);
+  const content = [
+    ...doNotEditHeader('tools/src/generate-models.ts'),
+    "import type { ValidateFunction } from 'ajv';",
+    `import type { ${types.join(', ')} } from './types.gen.js';`,
+    "import validators from './validators.gen.cjs';",
+    '',
+    '/** Hash of the bundled spec these models were generated from (sent in the User-Agent). */',
+    `export const specHash = '${specHash(bundle)}';`,
+    '',
+    '/** Params and result types of every service, by service name. */',
+    'export interface ServiceTypes {',
+    ...typeMap,
+    '}',
+    '',
+    'export type ServiceName = keyof ServiceTypes;',
+    'export type ServiceParams<S extends ServiceName> = ServiceTypes[S][\'params\'];',
+    'export type ServiceResult<S extends ServiceName> = ServiceTypes[S][\'result\'];',
+    '',
+    '/** How a service may be retried: `safe` services are read-only; `unsafe` ones change state. */',
+    "export type RetryPolicy = 'safe' | 'unsafe';",
+    '',
+    'export interface ServiceDefinition<S extends ServiceName = ServiceName> {',
+    '  readonly service: S;',
+    '  /** The virtual path in the spec (`/services/<service>`); it never goes over the wire. */',
+    '  readonly path: `/services/${S}`;',
+    '  readonly retry: RetryPolicy;',
+    '  /** SDK grouping: `client[resource][method]`. */',
+    '  readonly resource: string;',
+    '  readonly method: string;',
+    '  readonly summary: string;',
+    '  readonly validateParams: ValidateFunction<ServiceParams<S>>;',
+    '  readonly validateResult: ValidateFunction<ServiceResult<S>>;',
+    '}',
+    '',
+    '/** Every service of the API, keyed by service name. */',
+    'export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {',
+    ...services.map(entry),
+    '};',
+    '',
+    '/** Service names in spec order. */',
+    `export const serviceNames: readonly ServiceName[] = [${services.map((s) => `'${s.service}'`).join(', ')}];`,
+    '',
+  ].join('\n');
+  return { path: `${GEN_DIR}/services.gen.ts`, content };
+}

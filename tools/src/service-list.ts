@@ -1,0 +1,67 @@
+// Reads the services out of the bundled spec: one virtual operation per service at /services/<service>.
+import type { JsonSchema } from './bundle.js';
+
+export type RetryPolicy = 'safe' | 'unsafe';
+
+export interface ServiceDescription {
+  service: string;
+  operationId: string;
+  path: string;
+  retry: RetryPolicy;
+  /** SDK grouping, e.g. `orders` + `list` → `client.orders.list()`. */
+  resource: string;
+  method: string;
+  summary: string;
+  description: string;
+  /** Component names of the plaintext params and of the result (`data`). */
+  paramsType: string;
+  resultType: string;
+}
+
+const VIRTUAL_PREFIX = '/services/';
+
+function componentName(ref: unknown, where: string): string {
+  if (typeof ref !== 'string' || !ref.startsWith('#/components/schemas/')) {
+    throw new Error(`${where}: expected a $ref to a bizcontent schema, found ${JSON.stringify(ref)}`);
+  }
+  return ref.slice('#/components/schemas/'.length);
+}
+
+export function listServices(bundle: JsonSchema): ServiceDescription[] {
+  const paths = bundle.paths as Record<string, Record<string, JsonSchema>>;
+  const services: ServiceDescription[] = [];
+  for (const [path, item] of Object.entries(paths)) {
+    if (!path.startsWith(VIRTUAL_PREFIX)) continue;
+    const op = item.post;
+    if (!op) throw new Error(`${path}: a virtual service operation must be a POST`);
+    const where = `paths["${path}"].post`;
+    const service = op['x-service'];
+    const retry = op['x-retry'];
+    const sdk = op['x-codepay-sdk'] as { resource?: unknown; method?: unknown } | undefined;
+    if (typeof service !== 'string') throw new Error(`${where}: x-service is missing`);
+    if (retry !== 'safe' && retry !== 'unsafe') throw new Error(`${where}: x-retry must be "safe" or "unsafe"`);
+    if (typeof sdk?.resource !== 'string' || typeof sdk.method !== 'string') {
+      throw new Error(`${where}: x-codepay-sdk must name a resource and a method`);
+    }
+    const body = (op.requestBody as JsonSchema | undefined)?.content as Record<string, JsonSchema> | undefined;
+    const paramsRef = (body?.['application/json']?.schema as JsonSchema | undefined)?.$ref;
+    const ok = ((op.responses as Record<string, JsonSchema>)['200']?.content as Record<string, JsonSchema> | undefined)?.[
+      'application/json'
+    ]?.schema as JsonSchema | undefined;
+    const dataSchema = (ok?.properties as Record<string, JsonSchema> | undefined)?.data;
+    const dataRef = ((dataSchema?.anyOf as JsonSchema[] | undefined) ?? []).find((s) => typeof s.$ref === 'string')?.$ref;
+    services.push({
+      service,
+      operationId: String(op.operationId),
+      path,
+      retry,
+      resource: sdk.resource,
+      method: sdk.method,
+      summary: String(op.summary ?? ''),
+      description: String(op.description ?? ''),
+      paramsType: componentName(paramsRef, `${where}.requestBody`),
+      resultType: componentName(dataRef, `${where}.responses.200 data`),
+    });
+  }
+  return services;
+}

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../src/paths.js';
+
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+const ciRun = readFileSync(path.join(repoRoot, '.ci/run'), 'utf8');
+const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+
+describe('README commands', () => {
+  it('gives exactly two commands, both runnable with only Node and npm (no corepack)', () => {
+    expect(shellBlocks).toHaveLength(2);
+    for (const command of shellBlocks) {
+      expect(command).toMatch(/^npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 \w+$/);
+      expect(command).not.toMatch(/corepack/);
+    }
+  });
+
+  it('are what CI runs, verbatim', () => {
+    for (const command of shellBlocks) expect(ciRun.split('\n')).toContain(command);
+  });
+
+  it('name scripts that exist in the root package.json', () => {
+    const scripts = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    for (const command of shellBlocks) expect(Object.keys(scripts)).toContain(command.split(' ').at(-1));
+  });
+});
