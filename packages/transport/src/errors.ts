@@ -1,0 +1,286 @@
+// The one error hierarchy of the SDK. Every error a caller can see is a CodePayError whose message says what
+// happened and what to check. Messages never carry key material, tokens or decrypted business content: callers
+// log them, and logs travel further than secrets should.
+
+/**
+ * Brand used by {@link isCodePayError}. `Symbol.for` returns the same symbol in every copy of this package, so the
+ * check still works when an application ends up with two copies installed (where `instanceof` would fail).
+ */
+const CODEPAY_ERROR_BRAND = Symbol.for('codepay.error');
+
+export interface CodePayErrorOptions {
+  /** Request id (`psn`) when the gateway sent one. */
+  psn?: string;
+  httpStatus?: number;
+  cause?: unknown;
+}
+
+// Optional fields are `declare`d and only assigned when given, so an absent psn or service stays absent instead of
+// showing up as `undefined` in logs and inspected errors.
+export class CodePayError extends Error {
+  override readonly name: string = 'CodePayError';
+  /**
+   * Request id when known. Writable because errors raised deep in the pipeline (decryption, verification) do not
+   * know it, and the transport fills it in on the way out instead of wrapping the error again.
+   */
+  declare psn?: string;
+  declare readonly httpStatus?: number;
+
+  constructor(message: string, options: CodePayErrorOptions = {}) {
+    // Only pass `cause` when given: an explicit `cause: undefined` would show up in every inspected error.
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    // Non-enumerable so it stays out of toJSON, spreads and logs.
+    Object.defineProperty(this, CODEPAY_ERROR_BRAND, { value: true });
+    if (options.psn !== undefined) this.psn = options.psn;
+    if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+  }
+
+  /** name, message, psn, httpStatus and the subclass's public fields; never `cause` or `stack`. */
+  toJSON(): Record<string, unknown> {
+    // Own enumerable properties are exactly the public fields: brand, cause and stack are non-enumerable.
+    const publicFields: Record<string, unknown> = { ...(this as object) };
+    return { name: this.name, message: this.message, psn: this.psn, httpStatus: this.httpStatus, ...publicFields };
+  }
+}
+
+export interface ValidationIssue {
+  /** JSON pointer into the business parameters, e.g. `/payer/firstName`; `''` for the root. */
+  path: string;
+  /** What is wrong, without echoing the offending value (it may be personal data). */
+  message: string;
+  keyword?: string;
+}
+
+export interface ValidationErrorOptions extends CodePayErrorOptions {
+  service?: string;
+  issues: ValidationIssue[];
+}
+
+const MAX_LISTED_ISSUES = 10;
+
+function formatIssues(issues: readonly ValidationIssue[]): string {
+  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => `${issue.path || '(root)'} ${issue.message}`);
+  const more = issues.length - listed.length;
+  return listed.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+/** The business parameters break the contract; raised before anything is sent. */
+export class ValidationError extends CodePayError {
+  override readonly name = 'ValidationError' as const;
+  declare readonly service?: string;
+  readonly issues: ValidationIssue[];
+
+  constructor(message: string, options: ValidationErrorOptions) {
+    super(options.issues.length > 0 ? `${message}: ${formatIssues(options.issues)}` : message, options);
+    if (options.service !== undefined) this.service = options.service;
+    this.issues = options.issues;
+  }
+}
+
+export interface ConfigurationErrorOptions extends CodePayErrorOptions {
+  /** Name of the client option at fault, e.g. `merchantPrivateKey`. */
+  option: string;
+}
+
+/**
+ * A client option is unusable (bad key, bad base URL); raised at construction. The message is prefixed with the
+ * option name, so pass a message that says what was received and how to fix it, without repeating the name.
+ */
+export class ConfigurationError extends CodePayError {
+  override readonly name = 'ConfigurationError' as const;
+  readonly option: string;
+
+  constructor(message: string, options: ConfigurationErrorOptions) {
+    super(`${options.option}: ${message}`, options);
+    this.option = options.option;
+  }
+}
+
+export interface ConnectionErrorOptions extends CodePayErrorOptions {
+  service?: string;
+  /** True when the request may have reached the server, so a state-changing call may have taken effect. */
+  outcomeUnknown: boolean;
+}
+
+export class ConnectionError extends CodePayError {
+  override readonly name = 'ConnectionError' as const;
+  declare readonly service?: string;
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, options: ConnectionErrorOptions) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+    this.outcomeUnknown = options.outcomeUnknown;
+  }
+}
+
+export interface TimeoutErrorOptions extends ConnectionErrorOptions {
+  timeoutMs: number;
+}
+
+export class TimeoutError extends CodePayError {
+  override readonly name = 'TimeoutError' as const;
+  declare readonly service?: string;
+  readonly timeoutMs: number;
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, options: TimeoutErrorOptions) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+    this.timeoutMs = options.timeoutMs;
+    this.outcomeUnknown = options.outcomeUnknown;
+  }
+}
+
+export interface AbortErrorOptions extends CodePayErrorOptions {
+  service?: string;
+  /** Set when known: true if the request may already have reached the server before the abort. */
+  outcomeUnknown?: boolean;
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortError extends CodePayError {
+  override readonly name = 'AbortError' as const;
+  declare readonly service?: string;
+  declare readonly outcomeUnknown?: boolean;
+
+  constructor(message: string, options: AbortErrorOptions = {}) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+    if (options.outcomeUnknown !== undefined) this.outcomeUnknown = options.outcomeUnknown;
+  }
+}
+
+export interface AuthenticationErrorOptions extends CodePayErrorOptions {
+  /** Gateway error code, when the token endpoint answered with an error body. */
+  code?: string;
+}
+
+/** The access token could not be obtained or was rejected. */
+export class AuthenticationError extends CodePayError {
+  override readonly name = 'AuthenticationError' as const;
+  declare readonly code?: string;
+
+  constructor(message: string, options: AuthenticationErrorOptions = {}) {
+    super(message, options);
+    if (options.code !== undefined) this.code = options.code;
+  }
+}
+
+export interface GatewayErrorOptions extends CodePayErrorOptions {
+  service?: string;
+  /** `code` of the gateway error body, e.g. `E07303`. */
+  code: string;
+  /** `msg` of the gateway error body, as sent (in the requested language). */
+  msg: string;
+}
+
+/** The gateway answered with its error body `{ code, msg, psn, sign }`. */
+export class GatewayError extends CodePayError {
+  override readonly name = 'GatewayError' as const;
+  declare readonly service?: string;
+  readonly code: string;
+  readonly msg: string;
+
+  constructor(message: string, options: GatewayErrorOptions) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+    this.code = options.code;
+    this.msg = options.msg;
+  }
+}
+
+export interface ServiceErrorOptions extends CodePayErrorOptions {
+  service?: string;
+}
+
+/** A response or notification signature does not verify with the platform public key. */
+export class SignatureVerificationError extends CodePayError {
+  override readonly name = 'SignatureVerificationError' as const;
+  declare readonly service?: string;
+
+  constructor(message: string, options: ServiceErrorOptions = {}) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+  }
+}
+
+/** Why a `bizContent` could not be decrypted; lets callers and tests tell the cases apart without parsing text. */
+export type DecryptionFailure = 'base64' | 'block-length' | 'padding' | 'utf8';
+
+export interface DecryptionErrorOptions extends ServiceErrorOptions {
+  reason?: DecryptionFailure;
+}
+
+export class DecryptionError extends CodePayError {
+  override readonly name = 'DecryptionError' as const;
+  declare readonly service?: string;
+  declare readonly reason?: DecryptionFailure;
+
+  constructor(message: string, options: DecryptionErrorOptions = {}) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+    if (options.reason !== undefined) this.reason = options.reason;
+  }
+}
+
+/** The response body is not what the contract says: HTML, empty, truncated, non-JSON, too large, missing fields. */
+export class ResponseFormatError extends CodePayError {
+  override readonly name = 'ResponseFormatError' as const;
+  declare readonly service?: string;
+
+  constructor(message: string, options: ServiceErrorOptions = {}) {
+    super(message, options);
+    if (options.service !== undefined) this.service = options.service;
+  }
+}
+
+export interface BusinessErrorOptions extends CodePayErrorOptions {
+  service: string;
+  errorCode: string;
+  errorMessage: string;
+}
+
+/** The call went through but the business result is a failure (`status: -1` in the decrypted payload). */
+export class BusinessError extends CodePayError {
+  override readonly name = 'BusinessError' as const;
+  readonly service: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+
+  constructor(message: string, options: BusinessErrorOptions) {
+    super(message, options);
+    this.service = options.service;
+    this.errorCode = options.errorCode;
+    this.errorMessage = options.errorMessage;
+  }
+}
+
+export interface CodePayErrorsByName {
+  ValidationError: ValidationError;
+  ConfigurationError: ConfigurationError;
+  ConnectionError: ConnectionError;
+  TimeoutError: TimeoutError;
+  AbortError: AbortError;
+  AuthenticationError: AuthenticationError;
+  GatewayError: GatewayError;
+  SignatureVerificationError: SignatureVerificationError;
+  DecryptionError: DecryptionError;
+  ResponseFormatError: ResponseFormatError;
+  BusinessError: BusinessError;
+}
+
+export type CodePayErrorName = keyof CodePayErrorsByName;
+
+/**
+ * True for any CodePay error, including one created by another installed copy of the SDK (checked by brand, not
+ * `instanceof`). With `name`, also narrows to that subclass, e.g. `isCodePayError(error, 'BusinessError')`.
+ * A value from another copy is typed as this copy's class: read its fields, but do not use `instanceof` on it.
+ */
+export function isCodePayError(value: unknown): value is CodePayError;
+export function isCodePayError<N extends CodePayErrorName>(value: unknown, name: N): value is CodePayErrorsByName[N];
+export function isCodePayError(value: unknown, name?: CodePayErrorName): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if ((value as { [CODEPAY_ERROR_BRAND]?: unknown })[CODEPAY_ERROR_BRAND] !== true) return false;
+  return name === undefined || (value as { name?: unknown }).name === name;
+}
