@@ -99,7 +99,7 @@ export type PaySuccessBody = {
  */
 export type GatewayErrorBody = {
     /**
-     * Gateway error code, e.g. `E07303`.
+     * Gateway error code, e.g. `E07303`; `x-codepay-error-codes` lists the known ones.
      */
     code: string;
     /**
@@ -683,6 +683,10 @@ export type PayData = {
 };
 
 export type PayErrors = {
+    /**
+     * Decided: the bearer token is missing, unknown or expired (codes E01001, E01002, E01003). The SDK drops that token, obtains a new one and replays the call once.
+     */
+    401: GatewayErrorBody;
     /**
      * A signed gateway error body (seen with HTTP 4xx and 5xx too).
      */
