@@ -18,7 +18,7 @@ export default defineConfig({
     projects: [
       packageProject('tools', 'tools'),
       packageProject('models', 'packages/models', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' } }),
-      packageProject('transport', 'packages/transport'),
+      packageProject('transport', 'packages/transport', { setupFiles: ['test/support/no-secrets-in-logs.ts'] }),
       packageProject('mock', 'packages/mock'),
       packageProject('sdk', 'packages/sdk'),
     ],

@@ -1,0 +1,166 @@
+// Checks every client option once, at construction, and turns it into what the pipeline uses. A mistake here is
+// a ConfigurationError naming the option and the fix: better at start-up than on the first payment.
+import type { KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
+import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey, type AesKeyInput, type RsaKeyInput } from './crypto/keys.js';
+import { ConfigurationError } from './errors.js';
+import { consoleLogger, filterLogger, type Logger, type LogLevel } from './logger.js';
+import type { TokenProvider } from './token/token-provider.js';
+
+export type Language = 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
+export const LANGUAGES: readonly Language[] = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'];
+
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  /** Gateway base URL, e.g. `https://gateway.example.com`. `http:` only for loopback hosts (a local mock). */
+  baseUrl: string;
+  /** The application id from the CodePay dashboard. */
+  appId: string;
+  /** The merchant's RSA private key: Base64 DER (as the dashboard gives it), PEM, DER bytes or a KeyObject. */
+  merchantPrivateKey: RsaKeyInput;
+  /** Optional: the merchant's public key; when given, it is checked to pair with the private key. */
+  merchantPublicKey?: RsaKeyInput;
+  /** The platform's RSA public key, used to verify every response and notification. */
+  platformPublicKey: RsaKeyInput;
+  /** The AES key registered with CodePay: Base64 text or bytes (16 bytes for AES-128). */
+  aesKey: AesKeyInput;
+  /** Language of gateway messages (`Accept-Language`). Default `en-US`. */
+  language?: Language;
+  /** Milliseconds one HTTP attempt may take (token request included). Default 30 000. */
+  timeout?: number;
+  /** Milliseconds a whole call may take, across retries and the token request. Default 120 000. */
+  deadline?: number;
+  /** Retries after the first attempt, for failures that are safe to retry. Default 2. */
+  maxRetries?: number;
+  /** A `fetch` to use instead of the global one (e.g. one with a proxy). */
+  fetch?: FetchFunction;
+  /** Extra trusted CA certificates (PEM) for a private CA. Certificate checks are never disabled. */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Where log lines go. Default: the console, at level `warn`. */
+  logger?: Logger;
+  /** The most verbose level passed to `logger`. Default `warn`. */
+  logLevel?: LogLevel;
+  /** Replaces the built-in `/api/v2/token` flow. */
+  tokenProvider?: TokenProvider;
+  /** Prepended to the User-Agent, e.g. `@codepay/sdk/1.2.3`. */
+  userAgentPrefix?: string;
+}
+
+export interface TransportConfig {
+  baseUrl: string;
+  payUrl: string;
+  tokenUrl: string;
+  appId: string;
+  merchantPrivateKey: KeyObject;
+  platformPublicKey: KeyObject;
+  aesKey: KeyObject;
+  language: Language;
+  timeoutMs: number;
+  deadlineMs: number;
+  maxRetries: number;
+  fetch: FetchFunction | undefined;
+  ca: ReadonlyArray<string | Buffer> | undefined;
+  logger: Logger;
+  tokenProvider: TokenProvider | undefined;
+  userAgentPrefix: string | undefined;
+}
+
+const fail = (option: string, message: string): never => {
+  throw new ConfigurationError(message, { option });
+};
+
+/** Loopback hosts may use plain `http:` (the local mock); everything else must be HTTPS. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+export function checkBaseUrl(value: unknown, option = 'baseUrl'): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return fail(option, 'is missing; pass the gateway URL CodePay gave you, e.g. "https://gateway.example.com".');
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(option, `"${value}" is not an absolute URL; pass e.g. "https://gateway.example.com".`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(option, `uses ${url.protocol}; the gateway is reached over https:.`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    fail(option, `uses http: for ${url.hostname}; the API requires HTTPS (plain http: is allowed only for a loopback mock such as http://127.0.0.1).`);
+  }
+  if (url.username || url.password) fail(option, 'contains credentials; remove them (authentication uses the token flow).');
+  if (url.search || url.hash) fail(option, 'has a query or fragment; pass only the origin and an optional path prefix.');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function checkDuration(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    return fail(option, `must be a positive number of milliseconds; received ${typeof value === 'number' ? value : typeof value}.`);
+  }
+  return value;
+}
+
+function checkRetries(value: unknown): number {
+  if (value === undefined) return 2;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 10) {
+    return fail('maxRetries', `must be an integer from 0 to 10; received ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkCa(value: unknown): ReadonlyArray<string | Buffer> | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  for (const item of list) {
+    const text = Buffer.isBuffer(item) ? item.toString('latin1') : item;
+    if (typeof text !== 'string' || !text.includes('-----BEGIN CERTIFICATE-----')) {
+      fail('ca', 'must be PEM certificate text (-----BEGIN CERTIFICATE-----), a Buffer of it, or an array of those.');
+    }
+  }
+  return list as ReadonlyArray<string | Buffer>;
+}
+
+export function resolveTransportConfig(options: TransportOptions): TransportConfig {
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object with baseUrl, appId and the keys.');
+  const baseUrl = checkBaseUrl(options.baseUrl);
+  if (typeof options.appId !== 'string' || options.appId.trim() === '') {
+    fail('appId', 'is missing; pass the application id from the CodePay dashboard.');
+  }
+  if (options.language !== undefined && !LANGUAGES.includes(options.language)) {
+    fail('language', `must be one of ${LANGUAGES.join(', ')}; received ${JSON.stringify(options.language)}.`);
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a fetch-compatible function.');
+  if (options.fetch !== undefined && options.ca !== undefined) {
+    fail('ca', 'cannot be combined with a custom fetch; configure the CA in that fetch instead.');
+  }
+  const merchantPrivateKey = loadPrivateKey(options.merchantPrivateKey, 'merchantPrivateKey');
+  if (options.merchantPublicKey !== undefined) {
+    assertKeyPair(merchantPrivateKey, loadPublicKey(options.merchantPublicKey, 'merchantPublicKey'), 'merchantPublicKey');
+  }
+  const platformPublicKey = loadPublicKey(options.platformPublicKey, 'platformPublicKey');
+  const aesKey = loadAesKey(options.aesKey, 'aesKey');
+  const logLevel = options.logLevel ?? 'warn';
+  return {
+    baseUrl,
+    payUrl: `${baseUrl}/api/v2/pay`,
+    tokenUrl: `${baseUrl}/api/v2/token`,
+    appId: options.appId,
+    merchantPrivateKey,
+    platformPublicKey,
+    aesKey,
+    language: options.language ?? 'en-US',
+    timeoutMs: checkDuration(options.timeout, 'timeout', 30_000),
+    deadlineMs: checkDuration(options.deadline, 'deadline', 120_000),
+    maxRetries: checkRetries(options.maxRetries),
+    fetch: options.fetch,
+    ca: checkCa(options.ca),
+    logger: options.logger ? filterLogger(options.logger, logLevel) : consoleLogger(logLevel),
+    tokenProvider: options.tokenProvider,
+    userAgentPrefix: options.userAgentPrefix,
+  };
+}

@@ -1,0 +1,232 @@
+// The envelope client: one object per configuration that runs the policy pipeline for every call.
+//
+//   validateParams → rejectSupplementaryPlane → serialize → mapBusinessStatus → parsePayload → decryptAndVerify
+//   → retry → bearerToken → encryptAndSign → send
+//
+// Requests flow left to right, answers right to left: an answer is verified and decrypted, parsed, and mapped to
+// data or a BusinessError. Signing sits inside retry, so every attempt is freshly encrypted and signed.
+import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
+import { resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
+import { ConfigurationError, ValidationError } from './errors.js';
+import { openSignedEnvelope } from './envelope/open-envelope.js';
+import { createCaDispatcher } from './http/ca-dispatcher.js';
+import type { HttpClient } from './http/send-http.js';
+import { bearerTokenPolicy } from './pipeline/bearer-token.js';
+import { decryptAndVerifyPolicy } from './pipeline/decrypt-and-verify.js';
+import { encryptAndSignPolicy } from './pipeline/encrypt-and-sign.js';
+import { mapBusinessStatusPolicy } from './pipeline/map-business-status.js';
+import { parsePayloadPolicy } from './pipeline/parse-payload.js';
+import { composePipeline, type EnvelopeRequest, type EnvelopeResponse, type Policy, type SendNext } from './pipeline/policy.js';
+import { rejectSupplementaryPlanePolicy } from './pipeline/reject-supplementary-plane.js';
+import { retryPolicy } from './pipeline/retry.js';
+import { createSend } from './pipeline/send.js';
+import { serializePolicy } from './pipeline/serialize.js';
+import { validateParamsPolicy } from './pipeline/validate-params.js';
+import { TokenManager } from './token/token-manager.js';
+import type { TokenSource } from './token/token-provider.js';
+import { userTokenSource } from './token/user-token-source.js';
+import { userAgent } from './user-agent.js';
+
+export interface CallOptions {
+  /** Aborts the call; it then fails with an AbortError. */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeout` (ms per attempt) for this call. */
+  timeout?: number;
+  /** Overrides the client's `deadline` (ms for the whole call) for this call. */
+  deadline?: number;
+  /** Extra request headers (e.g. the mock gateway's `x-mock-scenario`); cannot replace the envelope's own. */
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T> {
+  data: T;
+  /** The gateway's id for this request: quote it to CodePay support. */
+  psn: string;
+}
+
+/** Everything that would be sent for a call, without sending it: for comparing signatures with the vendor. */
+export interface PreparedEnvelope {
+  service: ServiceName;
+  url: string;
+  /** Request headers except `Authorization`, which carries the bearer token at send time. */
+  headers: Record<string, string>;
+  /** The exact JSON text that is signed and encrypted. */
+  plaintext: string;
+  bizContent: string;
+  sign: string;
+  /** The exact wire body. */
+  body: string;
+}
+
+export interface VerifiedNotification {
+  plaintext: string;
+}
+
+export interface EnvelopeClient {
+  readonly config: Readonly<TransportConfig>;
+  call<S extends ServiceName>(service: S, params: ServiceParams<S>, options?: CallOptions): Promise<CallResult<ServiceResult<S>>>;
+  prepare<S extends ServiceName>(service: S, params: ServiceParams<S>): Promise<PreparedEnvelope>;
+  /** Decrypts a notification's `bizContent` and verifies its `sign`; returns the verified plaintext. */
+  openNotification(bizContent: string, sign: string): Promise<string>;
+  /** A client with some options changed, sharing this one's connection pool (and tokens, when the credentials are the same). */
+  withOptions(overrides: Partial<TransportOptions>): EnvelopeClient;
+  /** Token requests made by the built-in token manager (diagnostics and tests). */
+  readonly tokenRequests: number;
+}
+
+const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'content-length', 'host']);
+
+interface Shared {
+  http: Promise<HttpClient>;
+  tokens: TokenSource & { requests?: number };
+}
+
+function checkExtraHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower)) {
+      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself.`, { option: 'headers' });
+    }
+    extra[lower] = value;
+  }
+  return extra;
+}
+
+function createHttp(config: TransportConfig): Promise<HttpClient> {
+  const fetchFn = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  if (!config.ca) return Promise.resolve({ fetch: fetchFn, dispatcher: undefined });
+  return createCaDispatcher(config.ca).then((dispatcher) => ({ fetch: fetchFn, dispatcher }));
+}
+
+function baseHeaders(config: TransportConfig): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'accept-language': config.language,
+    'user-agent': userAgent(config.userAgentPrefix),
+  };
+}
+
+function buildClient(options: TransportOptions, config: TransportConfig, shared: Shared): EnvelopeClient {
+  const headers = baseHeaders(config);
+  const keys = { merchantPrivateKey: config.merchantPrivateKey, aesKey: config.aesKey, platformPublicKey: config.platformPublicKey };
+  const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, serializePolicy];
+  const encryptAndSign = encryptAndSignPolicy(keys);
+  // The default pipeline is built once; a per-call `timeout` builds one with a different send step.
+  const pipelineFor = async (timeoutMs: number): Promise<SendNext> =>
+    composePipeline(
+      [
+        ...requestSide,
+        mapBusinessStatusPolicy(config.logger),
+        parsePayloadPolicy,
+        decryptAndVerifyPolicy(keys),
+        retryPolicy({ maxRetries: config.maxRetries, logger: config.logger }),
+        bearerTokenPolicy(shared.tokens),
+        encryptAndSign,
+      ],
+      createSend({ http: await shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger }),
+    );
+  let defaultPipeline: Promise<SendNext> | undefined;
+
+  const newRequest = (service: ServiceName, params: unknown, callOptions: CallOptions = {}): EnvelopeRequest => {
+    const definition = services[service];
+    if (!definition) {
+      throw new ValidationError(`Unknown service "${String(service)}", nothing was sent`, {
+        issues: [{ path: '', message: `is not one of ${Object.keys(services).join(', ')}`, keyword: 'service' }],
+      });
+    }
+    const deadlineMs = callOptions.deadline ?? config.deadlineMs;
+    return {
+      service,
+      definition,
+      params,
+      plaintext: '',
+      headers: { ...headers, ...checkExtraHeaders(callOptions.headers) },
+      body: '',
+      attempt: 0,
+      tokenReplayed: false,
+      signal: callOptions.signal,
+      deadlineAt: Date.now() + deadlineMs,
+    };
+  };
+
+  return {
+    config,
+    get tokenRequests() {
+      return shared.tokens.requests ?? 0;
+    },
+    async call(service, params, callOptions) {
+      const request = newRequest(service, params, callOptions);
+      const timeout = callOptions?.timeout;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
+        throw new ConfigurationError(`must be a positive number of milliseconds; received ${String(timeout)}.`, { option: 'timeout' });
+      }
+      const pipeline = timeout === undefined ? (defaultPipeline ??= pipelineFor(config.timeoutMs)) : pipelineFor(timeout);
+      const response: EnvelopeResponse = await (await pipeline)(request);
+      return { data: response.data as ServiceResult<typeof service>, psn: response.psn! };
+    },
+    async prepare(service, params) {
+      const request = newRequest(service, params);
+      let captured: EnvelopeRequest | undefined;
+      await composePipeline([...requestSide, encryptAndSign], async (ready) => {
+        captured = ready;
+        return { http: { status: 0, headers: new Headers(), bodyText: '' } };
+      })(request);
+      const { bizContent, sign } = JSON.parse(captured!.body) as { bizContent: string; sign: string };
+      return { service, url: config.payUrl, headers: { ...captured!.headers }, plaintext: captured!.plaintext, bizContent, sign, body: captured!.body };
+    },
+    openNotification(bizContent, sign) {
+      return openSignedEnvelope(bizContent, sign, keys, { what: 'notification' });
+    },
+    withOptions(overrides) {
+      const merged = { ...options, ...overrides };
+      const nextConfig = resolveTransportConfig(merged);
+      const sameCredentials =
+        nextConfig.tokenUrl === config.tokenUrl &&
+        merged.appId === options.appId &&
+        merged.merchantPrivateKey === options.merchantPrivateKey &&
+        merged.tokenProvider === options.tokenProvider;
+      const sameConnections = merged.ca === options.ca && merged.fetch === options.fetch;
+      const http = sameConnections ? shared.http : createHttp(nextConfig);
+      return buildClient(merged, nextConfig, { http, tokens: sameCredentials ? shared.tokens : createTokenSource(nextConfig, http) });
+    },
+  };
+}
+
+function createTokenSource(config: TransportConfig, http: Promise<HttpClient>): TokenSource & { requests?: number } {
+  if (config.tokenProvider) return userTokenSource(config.tokenProvider);
+  let manager: TokenManager | undefined;
+  const source = {
+    get requests() {
+      return manager?.requests ?? 0;
+    },
+    async getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }) {
+      // Await before the check: awaiting inside the `??=` would let every concurrent caller build its own manager.
+      const client = await http;
+      manager ??= new TokenManager({
+        tokenUrl: config.tokenUrl,
+        appId: config.appId,
+        merchantPrivateKey: config.merchantPrivateKey,
+        platformPublicKey: config.platformPublicKey,
+        http: client,
+        headers: () => baseHeaders(config),
+        timeoutMs: config.timeoutMs,
+        logger: config.logger,
+      });
+      return manager.getToken(call);
+    },
+    invalidate(token: string) {
+      manager?.invalidate(token);
+    },
+  };
+  return source;
+}
+
+export function createEnvelopeClient(options: TransportOptions): EnvelopeClient {
+  const config = resolveTransportConfig(options);
+  const http = createHttp(config);
+  // Surface a CA problem at the first call at the latest, never as an unhandled rejection.
+  http.catch(() => {});
+  return buildClient(options, config, { http, tokens: createTokenSource(config, http) });
+}

@@ -1,0 +1,37 @@
+// The gateway's error body `{code, msg, psn, sign}`. Its `sign` covers `code=<code>&msg=<msg>&psn=<psn>`: keys
+// sorted, empty values left out, `sign` itself excluded (the vendor's rule for flat messages).
+import type { KeyObject } from 'node:crypto';
+import { verifyRsaSha256 } from '../crypto/rsa.js';
+
+export interface GatewayErrorBody {
+  code: string;
+  msg: string;
+  psn?: string;
+  sign?: string;
+}
+
+export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, msg, psn, sign } = value as Record<string, unknown>;
+  return (
+    typeof code === 'string' &&
+    typeof msg === 'string' &&
+    (psn === undefined || psn === null || typeof psn === 'string') &&
+    (sign === undefined || sign === null || typeof sign === 'string')
+  );
+}
+
+/** The exact text the platform signs for an error body. */
+export function gatewayErrorSigningText(body: Pick<GatewayErrorBody, 'code' | 'msg' | 'psn'>): string {
+  return Object.entries({ code: body.code, msg: body.msg, psn: body.psn })
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+}
+
+/** `true` when unsigned (nothing to check) or the signature verifies; `false` for a forged or damaged body. */
+export async function gatewayErrorSignatureHolds(body: GatewayErrorBody, platformPublicKey: KeyObject): Promise<boolean> {
+  if (body.sign === undefined || body.sign === null || body.sign === '') return true;
+  return verifyRsaSha256(gatewayErrorSigningText(body), body.sign, platformPublicKey);
+}

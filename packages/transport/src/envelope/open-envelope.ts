@@ -1,0 +1,38 @@
+// Decrypt, then verify the platform's signature over exactly the decrypted text. Shared by responses and
+// notifications: nothing is parsed, returned or dispatched before the signature holds.
+import type { KeyObject } from 'node:crypto';
+import { aesDecrypt } from '../crypto/aes.js';
+import { verifyRsaSha256 } from '../crypto/rsa.js';
+import { SignatureVerificationError, isCodePayError } from '../errors.js';
+
+export interface OpeningKeys {
+  aesKey: KeyObject;
+  platformPublicKey: KeyObject;
+}
+
+export interface OpenContext {
+  /** What is being opened, for messages: e.g. `getBalance response`, `notification`. */
+  what: string;
+  service?: string;
+  psn?: string;
+}
+
+export async function openSignedEnvelope(bizContent: string, sign: string, keys: OpeningKeys, context: OpenContext): Promise<string> {
+  const known = { ...(context.service === undefined ? {} : { service: context.service }), ...(context.psn === undefined ? {} : { psn: context.psn }) };
+  let plaintext: string;
+  try {
+    plaintext = aesDecrypt(bizContent, keys.aesKey);
+  } catch (error) {
+    if (isCodePayError(error) && context.psn !== undefined) error.psn = context.psn;
+    if (isCodePayError(error, 'DecryptionError') && context.service !== undefined) Object.assign(error, { service: context.service });
+    throw error;
+  }
+  if (!(await verifyRsaSha256(plaintext, sign, keys.platformPublicKey))) {
+    throw new SignatureVerificationError(
+      `The ${context.what} signature does not verify with the platform public key; its content was discarded. ` +
+        'Check `platformPublicKey`, or the body was altered on the way.',
+      known,
+    );
+  }
+  return plaintext;
+}

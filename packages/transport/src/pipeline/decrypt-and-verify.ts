@@ -1,0 +1,66 @@
+// Policy: read the wire answer. A success envelope is decrypted and its signature verified over exactly the
+// decrypted text; the error body becomes a GatewayError (or AuthenticationError on 401) once its signature, when
+// present, holds; anything else — HTML, empty, truncated, non-JSON — is a ResponseFormatError carrying the HTTP
+// status. Never a bare SyntaxError, never unverified data.
+import type { KeyObject } from 'node:crypto';
+import { AuthenticationError, GatewayError, ResponseFormatError, SignatureVerificationError } from '../errors.js';
+import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
+import { openSignedEnvelope } from '../envelope/open-envelope.js';
+import type { Policy } from './policy.js';
+
+function describeBody(text: string): string {
+  const start = text.trimStart();
+  if (start === '') return 'an empty body';
+  if (start.startsWith('<')) return 'an HTML page (a proxy or load balancer answered, not the gateway)';
+  if (start.startsWith('{') || start.startsWith('[')) return 'JSON that is cut off or malformed';
+  return 'a body that is not JSON';
+}
+
+const stringField = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+
+export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: KeyObject }): Policy {
+  return {
+    name: 'decryptAndVerify',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      const { status, bodyText } = response.http;
+      const service = request.service;
+      let wire: unknown;
+      try {
+        wire = JSON.parse(bodyText);
+      } catch {
+        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with ${describeBody(bodyText)}.`, { service, httpStatus: status });
+      }
+      if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
+        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with JSON that is not an object.`, { service, httpStatus: status });
+      }
+      const body = wire as Record<string, unknown>;
+      const psn = stringField(body, 'psn');
+      const known = { service, httpStatus: status, ...(psn === undefined ? {} : { psn }) };
+      if (isGatewayErrorBody(body)) {
+        if (!(await gatewayErrorSignatureHolds(body, keys.platformPublicKey))) {
+          throw new SignatureVerificationError(`The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`, known);
+        }
+        if (status === 401) {
+          throw new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...known, code: body.code });
+        }
+        throw new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...known, code: body.code, msg: body.msg });
+      }
+      const bizContent = stringField(body, 'bizContent');
+      const sign = stringField(body, 'sign');
+      if (status !== 200 || body.statusCode !== 0 || bizContent === undefined || psn === undefined) {
+        const missing = ['statusCode', 'psn', 'bizContent'].filter((key) => body[key] === undefined);
+        throw new ResponseFormatError(
+          `The ${service} call got HTTP ${status} with JSON that is neither a success envelope nor an error body` +
+            `${missing.length > 0 ? ` (missing ${missing.join(', ')})` : ''}.`,
+          known,
+        );
+      }
+      if (sign === undefined) {
+        throw new SignatureVerificationError(`The ${service} response carries no signature; its content was discarded.`, known);
+      }
+      const plaintext = await openSignedEnvelope(bizContent, sign, keys, { what: `${service} response`, service, psn });
+      return { ...response, psn, plaintext };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Policy: sign and encrypt the serialized params, on every attempt (a retry is freshly signed). Signing runs on
+// the libuv threadpool, so the AES encryption proceeds on this thread while the RSA signature is computed.
+import type { KeyObject } from 'node:crypto';
+import { aesEncrypt } from '../crypto/aes.js';
+import { signRsaSha256 } from '../crypto/rsa.js';
+import type { Policy } from './policy.js';
+
+export interface EnvelopeKeys {
+  merchantPrivateKey: KeyObject;
+  aesKey: KeyObject;
+}
+
+export function encryptAndSignPolicy(keys: EnvelopeKeys): Policy {
+  return {
+    name: 'encryptAndSign',
+    async sendRequest(request, next) {
+      const signing = signRsaSha256(request.plaintext, keys.merchantPrivateKey);
+      const bizContent = aesEncrypt(request.plaintext, keys.aesKey);
+      request.body = JSON.stringify({ service: request.service, bizContent, sign: await signing });
+      return next(request);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// The request path is a list of named policies, each `{ name, sendRequest(request, next) }` (the shape of Azure's
+// core-rest-pipeline). A policy may change the request on the way in and the response on the way out; composing
+// them in one list makes the order of the envelope steps explicit and testable one policy at a time.
+import type { ServiceDefinition, ServiceName } from '@codepay/models';
+import type { HttpAnswer } from '../http/send-http.js';
+
+export interface EnvelopeRequest {
+  readonly service: ServiceName;
+  readonly definition: ServiceDefinition;
+  /** The business parameters as the caller gave them. */
+  readonly params: unknown;
+  /** The exact JSON text that is signed and encrypted; set once by the serialize policy. */
+  plaintext: string;
+  /** Headers of the current attempt. */
+  headers: Record<string, string>;
+  /** The wire body `{service, bizContent, sign}` of the current attempt; set by the encrypt-and-sign policy. */
+  body: string;
+  /** 0 for the first attempt. */
+  attempt: number;
+  /** Whether the call was already replayed once with a new token after a 401. */
+  tokenReplayed: boolean;
+  readonly signal: AbortSignal | undefined;
+  /** Epoch milliseconds after which the call gives up, across retries and the token request. */
+  readonly deadlineAt: number;
+}
+
+export interface BusinessPayload {
+  status: 0 | -1;
+  errorCode?: string | number | null;
+  errorMessage?: string | null;
+  data?: unknown;
+}
+
+export interface EnvelopeResponse {
+  http: HttpAnswer;
+  /** The gateway's request id, when the answer carried one. */
+  psn?: string;
+  /** Decrypted and verified business payload text. */
+  plaintext?: string;
+  payload?: BusinessPayload;
+  /** The business result (`data`) of a successful call. */
+  data?: unknown;
+}
+
+export type SendNext = (request: EnvelopeRequest) => Promise<EnvelopeResponse>;
+
+export interface Policy {
+  readonly name: string;
+  sendRequest(request: EnvelopeRequest, next: SendNext): Promise<EnvelopeResponse>;
+}
+
+/** Runs `policies` outermost first, ending in `terminal` (the HTTP send). */
+export function composePipeline(policies: readonly Policy[], terminal: SendNext): SendNext {
+  return policies.reduceRight<SendNext>((next, policy) => (request) => policy.sendRequest(request, next), terminal);
+}

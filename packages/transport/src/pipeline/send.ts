@@ -1,0 +1,47 @@
+// The end of the pipeline: one HTTP POST of the envelope, limited by the per-attempt timeout and the call deadline.
+import { TimeoutError } from '../errors.js';
+import { sendHttp, type HttpClient } from '../http/send-http.js';
+import type { Logger } from '../logger.js';
+import type { EnvelopeRequest, EnvelopeResponse, SendNext } from './policy.js';
+
+export interface SendOptions {
+  http: HttpClient;
+  payUrl: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** `order_sn` of the params, when present: named in "outcome unknown" errors so the merchant knows what to check. */
+export function orderSnOf(params: unknown): string | undefined {
+  const value = (params as { order_sn?: unknown } | null)?.order_sn;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function createSend(options: SendOptions): SendNext {
+  return async (request: EnvelopeRequest): Promise<EnvelopeResponse> => {
+    const remaining = request.deadlineAt - Date.now();
+    if (remaining <= 0) {
+      throw new TimeoutError(`The ${request.service} call reached its deadline before attempt ${request.attempt + 1}; nothing more was sent.`, {
+        service: request.service,
+        timeoutMs: 0,
+        outcomeUnknown: request.attempt > 0,
+      });
+    }
+    const started = Date.now();
+    options.logger.debug('sending', { service: request.service, attempt: request.attempt, bytes: request.body.length });
+    const orderSn = orderSnOf(request.params);
+    const http = await sendHttp(options.http, {
+      what: `${request.service} request`,
+      service: request.service,
+      ...(orderSn === undefined ? {} : { orderSn }),
+      url: options.payUrl,
+      headers: request.headers,
+      body: request.body,
+      timeoutMs: Math.min(options.timeoutMs, remaining),
+      limitedByDeadline: remaining < options.timeoutMs,
+      signal: request.signal,
+    });
+    options.logger.debug('answered', { service: request.service, attempt: request.attempt, httpStatus: http.status, bytes: http.bodyText.length, ms: Date.now() - started });
+    return { http };
+  };
+}

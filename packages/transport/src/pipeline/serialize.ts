@@ -1,0 +1,11 @@
+// Policy 3: serialize the params exactly once. The same text is then signed and encrypted on every attempt, so
+// the signature always covers exactly the bytes that are encrypted (no re-serialization, no key sorting needed).
+import type { Policy } from './policy.js';
+
+export const serializePolicy: Policy = {
+  name: 'serialize',
+  async sendRequest(request, next) {
+    request.plaintext = JSON.stringify(request.params);
+    return next(request);
+  },
+};

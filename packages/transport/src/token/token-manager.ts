@@ -1,0 +1,161 @@
+// Obtains bearer tokens from `POST /api/v2/token` (the decided contract: `{appId, timestamp, sign}` with `sign`
+// over `appId=<appId>&timestamp=<timestamp>`), caches each until shortly before it expires, and makes concurrent
+// callers share one request (single flight): 200 calls with an empty cache make one token request.
+import type { KeyObject } from 'node:crypto';
+import { signRsaSha256 } from '../crypto/rsa.js';
+import { formatUtcDateTime } from '../date-time.js';
+import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
+import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
+import { sendHttp, type HttpClient } from '../http/send-http.js';
+import type { Logger } from '../logger.js';
+import type { TokenSource } from './token-provider.js';
+
+export interface TokenManagerOptions {
+  tokenUrl: string;
+  appId: string;
+  merchantPrivateKey: KeyObject;
+  platformPublicKey: KeyObject;
+  http: HttpClient;
+  headers: () => Record<string, string>;
+  timeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface CachedToken {
+  token: string;
+  /** After this instant the token is refreshed before use (expiry minus a safety margin). */
+  freshUntil: number;
+}
+
+/** Refresh this long before expiry: 10% of the lifetime, at most a minute, so clock skew and slow calls are safe. */
+export function refreshMargin(lifetimeMs: number): number {
+  return Math.min(60_000, lifetimeMs / 10);
+}
+
+export class TokenManager implements TokenSource {
+  readonly #options: TokenManagerOptions;
+  readonly #now: () => number;
+  #cached: CachedToken | undefined;
+  #inflight: Promise<CachedToken> | undefined;
+  /** Token requests made so far (for tests and diagnostics). */
+  requests = 0;
+
+  constructor(options: TokenManagerOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }): Promise<string> {
+    const cached = this.#cached;
+    if (cached && this.#now() < cached.freshUntil) return cached.token;
+    this.#inflight ??= this.#request()
+      .then((fresh) => (this.#cached = fresh))
+      .finally(() => {
+        this.#inflight = undefined;
+      });
+    return (await waitForCaller(this.#inflight, call, this.#now)).token;
+  }
+
+  invalidate(token: string): void {
+    if (this.#cached?.token === token) this.#cached = undefined;
+  }
+
+  async #request(): Promise<CachedToken> {
+    const { appId, merchantPrivateKey, tokenUrl, logger } = this.#options;
+    const timestamp = formatUtcDateTime(new Date(this.#now()));
+    const sign = await signRsaSha256(`appId=${appId}&timestamp=${timestamp}`, merchantPrivateKey);
+    this.requests++;
+    const started = this.#now();
+    let answer;
+    try {
+      answer = await sendHttp(this.#options.http, {
+        what: 'token request',
+        url: tokenUrl,
+        headers: this.#options.headers(),
+        body: JSON.stringify({ appId, timestamp, sign }),
+        timeoutMs: this.#options.timeoutMs,
+        limitedByDeadline: false,
+        // Shared by every waiting caller, so no single caller's signal may cancel it; each caller stops waiting
+        // on its own signal and deadline instead (waitForCaller).
+        signal: undefined,
+      });
+    } catch (error) {
+      throw notSentBecauseOfToken(error);
+    }
+    const token = await this.#readAnswer(answer.status, answer.bodyText);
+    logger.debug('token obtained', { httpStatus: answer.status, ms: this.#now() - started });
+    return token;
+  }
+
+  async #readAnswer(status: number, bodyText: string): Promise<CachedToken> {
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      throw new ResponseFormatError(
+        `The token endpoint answered HTTP ${status} with ${bodyText.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON'}; ` +
+          'check that the base URL points at the CodePay gateway.',
+        { httpStatus: status },
+      );
+    }
+    const data = (body as { statusCode?: unknown; data?: { accessToken?: unknown; expiresIn?: unknown } }).data;
+    if (status === 200 && (body as { statusCode?: unknown }).statusCode === 0 && data) {
+      const { accessToken, expiresIn } = data;
+      if (typeof accessToken !== 'string' || accessToken === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
+        throw new ResponseFormatError('The token endpoint answered without a usable accessToken and expiresIn.', { httpStatus: status });
+      }
+      const lifetimeMs = expiresIn * 1000;
+      return { token: accessToken, freshUntil: this.#now() + lifetimeMs - refreshMargin(lifetimeMs) };
+    }
+    if (isGatewayErrorBody(body)) {
+      const psn = typeof body.psn === 'string' ? { psn: body.psn } : {};
+      if (!(await gatewayErrorSignatureHolds(body, this.#options.platformPublicKey))) {
+        throw new SignatureVerificationError(
+          `The token endpoint's error body (code ${body.code}) has a signature that does not verify with the platform public key.`,
+          { ...psn, httpStatus: status },
+        );
+      }
+      throw new AuthenticationError(
+        `The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`,
+        { ...psn, httpStatus: status, code: body.code },
+      );
+    }
+    throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is neither a token nor an error body.`, {
+      httpStatus: status,
+    });
+  }
+}
+
+/** A failed token request means the call itself was never sent: safe to retry whatever the service. */
+function notSentBecauseOfToken(error: unknown): unknown {
+  if (!isCodePayError(error)) return error;
+  const detail = `${error.message} The call itself was not sent.`;
+  if (isCodePayError(error, 'TimeoutError')) return new TimeoutError(detail, { timeoutMs: error.timeoutMs, outcomeUnknown: false, cause: error });
+  if (isCodePayError(error, 'ConnectionError')) return new ConnectionError(detail, { outcomeUnknown: false, cause: error });
+  return error;
+}
+
+/** The shared token request, as seen by one caller who may give up earlier (abort or deadline). */
+export function waitForCaller<T>(shared: Promise<T>, call: { signal: AbortSignal | undefined; deadlineAt: number }, now: () => number): Promise<T> {
+  const { signal, deadlineAt } = call;
+  return new Promise<T>((resolve, reject) => {
+    const remaining = deadlineAt - now();
+    const onAbort = () => finish(() => reject(new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', { outcomeUnknown: false, cause: signal?.reason })));
+    const timer = setTimeout(
+      () => finish(() => reject(new TimeoutError('The call deadline passed while waiting for a token; nothing was sent.', { timeoutMs: Math.max(0, remaining), outcomeUnknown: false }))),
+      Math.max(0, remaining),
+    );
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    shared.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BusinessError, ResponseFormatError } from '../../src/errors.js';
+import { capturedLines } from '../support/capture-logger.js';
+import { ok, startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { balanceParams, testClient } from '../support/test-client.js';
+
+describe('mapBusinessStatus policy', () => {
+  let gateway: LoopbackGateway;
+  beforeAll(async () => {
+    gateway = await startLoopbackGateway();
+  });
+  afterAll(() => gateway.close());
+
+  it('status -1 → BusinessError with errorCode, errorMessage, service and psn', async () => {
+    gateway.handle(() => ({ payload: { status: -1, errorCode: 'P0001', errorMessage: 'Payer not found', data: null }, psn: 'PSN-B' }));
+    const error = await testClient(gateway).call('getPayer', { email: 'nobody@example.com' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BusinessError);
+    expect(error).toMatchObject({ errorCode: 'P0001', errorMessage: 'Payer not found', service: 'getPayer', psn: 'PSN-B' });
+  });
+
+  it('status -1 without a code → errorCode "-1" (documented)', async () => {
+    gateway.handle(() => ({ payload: { status: -1, errorCode: null, errorMessage: 'Failed', data: null } }));
+    await expect(testClient(gateway).call('getBalance', balanceParams)).rejects.toMatchObject({ errorCode: '-1' });
+  });
+
+  it('status 0 returns data and psn; unknown keys in data are kept', async () => {
+    gateway.handle(() => ({ payload: { status: 0, errorCode: null, errorMessage: null, data: { currency: 'USD', balance: '5.00', frozen: '1.00' } }, psn: 'PSN-OK' }));
+    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toEqual({ data: { currency: 'USD', balance: '5.00', frozen: '1.00' }, psn: 'PSN-OK' });
+  });
+
+  it('a new enum value is only logged as drift; a mistyped field fails the call', async () => {
+    gateway.handle(() => ok({ outcome: 'PartiallyRefunded' }));
+    await expect(testClient(gateway).call('queryOrder', { order_sn: 'A1', linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' })).resolves.toMatchObject({ data: { outcome: 'PartiallyRefunded' } });
+    expect(capturedLines.some((l) => l.level === 'warn' && l.message.startsWith('response drift') && l.fields?.paths === '/outcome')).toBe(true);
+    gateway.handle(() => ok({ currency: 'USD', balance: 5 }));
+    const error = await testClient(gateway).call('getBalance', balanceParams).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseFormatError);
+    expect((error as Error).message).toMatch(/\/balance must be string/);
+  });
+});
