@@ -8,7 +8,7 @@ export const vectorsDir = path.resolve(repoRoot, '..', 'shared', 'vectors');
 
 export type Party = 'merchant' | 'platform';
 
-interface KeyFiles {
+export interface KeyFiles {
   privatePkcs1Pem: string;
   privatePkcs8Pem: string;
   privatePkcs8Base64Der: string;
