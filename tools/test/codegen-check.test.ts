@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCodegenDrift } from '../src/codegen-check.js';
+import { GENERATED_DIRS } from '../src/generate-all.js';
 import { repoRoot } from '../src/paths.js';
 
 // Works on a temporary copy of spec/ and the generated folder, so the real tree is never touched.
@@ -11,7 +12,9 @@ describe('codegen:check', () => {
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'codepay-codegen-check-'));
     cpSync(path.join(repoRoot, 'spec'), path.join(root, 'spec'), { recursive: true });
-    cpSync(path.join(repoRoot, 'packages/models/src/gen'), path.join(root, 'packages/models/src/gen'), { recursive: true });
+    for (const dir of GENERATED_DIRS.filter((d) => d !== 'spec/dist')) {
+      cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
+    }
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -535,7 +535,13 @@ export const openapiDocument: Record<string, unknown> = {
         "x-retry": "safe",
         "x-codepay-sdk": {
           "resource": "orders",
-          "method": "list"
+          "method": "list",
+          "pagination": {
+            "items": "orders",
+            "pageParam": "pageNo",
+            "currentPage": "current_page",
+            "lastPage": "last_page"
+          }
         },
         "requestBody": {
           "required": true,
