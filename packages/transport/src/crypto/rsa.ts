@@ -37,14 +37,25 @@ export function signRsaSha256(plaintext: string, privateKey: KeyObject): Promise
  * `false` (never rejects) for a signature that is wrong, not strict Base64, or not exactly the key's size; rejects
  * only for an unusable key.
  */
+// `asymmetricKeyDetails` builds a new object on every access; a response verification should not pay for it.
+const signatureBytesByKey = new WeakMap<KeyObject, number | undefined>();
+
+function signatureLength(publicKey: KeyObject): number | undefined {
+  if (!signatureBytesByKey.has(publicKey)) {
+    const bits = publicKey.asymmetricKeyDetails?.modulusLength;
+    signatureBytesByKey.set(publicKey, bits === undefined ? undefined : Math.ceil(bits / 8));
+  }
+  return signatureBytesByKey.get(publicKey);
+}
+
 export function verifyRsaSha256(plaintext: string, signature: string, publicKey: KeyObject): Promise<boolean> {
-  const modulusBits = publicKey.asymmetricKeyDetails?.modulusLength;
-  if (modulusBits === undefined) {
+  const expectedBytes = signatureLength(publicKey);
+  if (expectedBytes === undefined) {
     return Promise.reject(cryptoFailure('verification', new TypeError('the key has no RSA modulus')));
   }
   const signatureBytes = decodeStrictBase64(signature);
   // OpenSSL also refuses a wrong-length signature; checking first keeps that a plain `false` on every version.
-  if (!signatureBytes || signatureBytes.length !== Math.ceil(modulusBits / 8)) return Promise.resolve(false);
+  if (!signatureBytes || signatureBytes.length !== expectedBytes) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
     try {
       const key = { key: publicKey, padding: PKCS1_V1_5 };
