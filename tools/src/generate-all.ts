@@ -2,11 +2,12 @@
 // a file in them that the generators no longer produce is stale and gets removed.
 import { bundleSpec, loadBizContentFiles, serializeBundle, type JsonSchema } from './bundle.js';
 import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
+import { generateSdkResources } from './generate-sdk.js';
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { listServices } from './service-list.js';
 
-export const GENERATED_DIRS = ['spec/dist', 'packages/models/src/gen', 'packages/mock/src/gen'] as const;
+export const GENERATED_DIRS = ['spec/dist', 'packages/models/src/gen', 'packages/mock/src/gen', 'packages/sdk/src/gen'] as const;
 
 export async function generateAll(root: string = repoRoot): Promise<GeneratedFile[]> {
   const bundle = bundleSpec(root);
@@ -18,6 +19,7 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
     ...generateValidators(files, services),
     generateRegistry(services, bundle),
     generateMockDocument(bundle),
+    generateSdkResources(services, bundle),
   ];
 }
 

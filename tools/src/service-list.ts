@@ -16,6 +16,15 @@ export interface ServiceDescription {
   /** Component names of the plaintext params and of the result (`data`). */
   paramsType: string;
   resultType: string;
+  /** Set for paginated services: where the items, the page number and the page counters are. */
+  pagination?: PaginationHint;
+}
+
+export interface PaginationHint {
+  items: string;
+  pageParam: string;
+  currentPage: string;
+  lastPage: string;
 }
 
 const VIRTUAL_PREFIX = '/services/';
@@ -37,7 +46,7 @@ export function listServices(bundle: JsonSchema): ServiceDescription[] {
     const where = `paths["${path}"].post`;
     const service = op['x-service'];
     const retry = op['x-retry'];
-    const sdk = op['x-codepay-sdk'] as { resource?: unknown; method?: unknown } | undefined;
+    const sdk = op['x-codepay-sdk'] as { resource?: unknown; method?: unknown; pagination?: PaginationHint } | undefined;
     if (typeof service !== 'string') throw new Error(`${where}: x-service is missing`);
     if (retry !== 'safe' && retry !== 'unsafe') throw new Error(`${where}: x-retry must be "safe" or "unsafe"`);
     if (typeof sdk?.resource !== 'string' || typeof sdk.method !== 'string') {
@@ -61,6 +70,7 @@ export function listServices(bundle: JsonSchema): ServiceDescription[] {
       description: String(op.description ?? ''),
       paramsType: componentName(paramsRef, `${where}.requestBody`),
       resultType: componentName(dataRef, `${where}.responses.200 data`),
+      ...(sdk.pagination ? { pagination: sdk.pagination } : {}),
     });
   }
   return services;

@@ -1,0 +1,83 @@
+// The command line of `codepay-mock`, parsed into gateway options. Kept apart from cli.ts (which runs on import) so
+// it can be tested on its own.
+
+import { parseArgs } from 'node:util';
+
+export const USAGE = `Usage: codepay-mock [options]
+
+Starts a local CodePay gateway that speaks the encrypted, signed envelope.
+
+Options:
+  --port <n>          TCP port (default 0: a free port)
+  --host <host>       interface to listen on (default 127.0.0.1)
+  --keys-out <file>   write the merchant account's keys as JSON (dashboard format) to <file>
+  --keys <file>       use the keys in <file> (a JSON file written by --keys-out) instead of fresh ones
+  --dynamic           answer with data generated from the schemas instead of the static examples
+  --seed <s>          seed of the generated data, so runs repeat (with --dynamic)
+  --token-ttl <s>     access-token lifetime in seconds (default 7200)
+  --latency <ms>      delay added before every answer (default 0)
+  -h, --help          print this help
+`;
+
+export interface CliArguments {
+  help: boolean;
+  port: number;
+  host: string;
+  keysOut?: string;
+  keysIn?: string;
+  dynamic: boolean;
+  seed?: string;
+  tokenTtlSeconds?: number;
+  latencyMs?: number;
+}
+
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+function integerOption(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]+$/.test(value) || Number(value) < min) {
+    throw new CliUsageError(`--${name} must be an integer of at least ${min}; received "${value}".`);
+  }
+  return Number(value);
+}
+
+export function parseCliArguments(argv: readonly string[]): CliArguments {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'keys-out': { type: 'string' },
+        keys: { type: 'string' },
+        dynamic: { type: 'boolean' },
+        seed: { type: 'string' },
+        'token-ttl': { type: 'string' },
+        latency: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const port = integerOption(values.port, 'port', 0) ?? 0;
+  if (port > 65535) throw new CliUsageError(`--port must be at most 65535; received ${port}.`);
+  const tokenTtlSeconds = integerOption(values['token-ttl'], 'token-ttl', 1);
+  const latencyMs = integerOption(values.latency, 'latency', 0);
+  return {
+    help: values.help ?? false,
+    port,
+    host: values.host ?? '127.0.0.1',
+    dynamic: values.dynamic ?? false,
+    ...(values['keys-out'] === undefined ? {} : { keysOut: values['keys-out'] }),
+    ...(values.keys === undefined ? {} : { keysIn: values.keys }),
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
+    ...(tokenTtlSeconds === undefined ? {} : { tokenTtlSeconds }),
+    ...(latencyMs === undefined ? {} : { latencyMs }),
+  };
+}

@@ -1,0 +1,103 @@
+// POST /api/v2/pay. The checks run in the order a real gateway would reject a request: bearer token, envelope
+// shape, decryption, signature, service; then Prism validates the parameters and mocks the answer, which is sealed
+// like the platform seals it. Fault scenarios hook in at the point where the fault they imitate would happen.
+
+import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest, type RecordFields } from './gateway-context.js';
+import { headerValue } from './http-io.js';
+import { TEXTS } from './messages.js';
+import { openMerchantEnvelope, type OpenedEnvelope } from './merchant-envelope.js';
+import { businessFailure, businessSuccess, sealForMerchant, type BusinessPayload } from './platform-envelope.js';
+import { parsePreferHeader } from './prefer-header.js';
+import type { Scenario } from './scenarios.js';
+import { answerTransportFault, chooseScenario } from './transport-faults.js';
+
+const INVALID_PARAMS_CODE = 'P0400';
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+function withRecord(handled: HandledRequest, known: Partial<RecordFields>): HandledRequest {
+  return { ...handled, record: { ...known, ...handled.record } };
+}
+
+/** E01001 (no token), E01002 (unknown), E01003 (expired), or undefined for a valid token. */
+function bearerFailure(context: GatewayContext, request: GatewayRequest): string | undefined {
+  const token = BEARER.exec(headerValue(request, 'authorization') ?? '')?.[1];
+  if (token === undefined) return 'E01001';
+  const state = context.tokens.check(token);
+  return state === 'valid' ? undefined : state === 'expired' ? 'E01003' : 'E01002';
+}
+
+function knownFields(envelope: OpenedEnvelope): Partial<RecordFields> {
+  const params = envelope.ok ? (envelope.params.json ? envelope.params.value : undefined) : 'params' in envelope ? envelope.params : undefined;
+  return {
+    ...(envelope.service === undefined ? {} : { service: envelope.service }),
+    ...(params === undefined ? {} : { params }),
+  };
+}
+
+type PayloadResult = { payload: BusinessPayload; outcome: string } | { error: HandledRequest };
+
+async function businessPayloadFor(
+  context: GatewayContext,
+  request: GatewayRequest,
+  envelope: Extract<OpenedEnvelope, { ok: true }>,
+  scenario: Scenario | undefined,
+): Promise<PayloadResult> {
+  const language = request.language;
+  if (!envelope.params.json) {
+    const message = TEXTS.invalidParamsPrefix[language] + TEXTS.bizContentNotJson[language];
+    return { payload: businessFailure(INVALID_PARAMS_CODE, message), outcome: 'invalid-params' };
+  }
+  if (scenario?.name === 'business-error') {
+    return { payload: businessFailure(scenario.errorCode, TEXTS.businessFailure[language]), outcome: 'business-error' };
+  }
+  const preferences = parsePreferHeader(headerValue(request, 'prefer'));
+  const mocked = await context.prism.mock(envelope.service, envelope.params.value, preferences);
+  switch (mocked.kind) {
+    case 'mocked':
+      return { payload: businessSuccess(mocked.data), outcome: 'ok' };
+    case 'invalid-params':
+      return {
+        payload: businessFailure(INVALID_PARAMS_CODE, TEXTS.invalidParamsPrefix[language] + mocked.messages.join('; ')),
+        outcome: 'invalid-params',
+      };
+    case 'prism-error':
+      return { error: await answerGatewayError(context, request, 'E05000', { detail: `Prism: ${mocked.detail}` }) };
+  }
+}
+
+export async function handlePay(context: GatewayContext, request: GatewayRequest): Promise<HandledRequest> {
+  // Opened before anything is answered so that every log entry names the service and parameters that arrived.
+  const envelope = await openMerchantEnvelope(request.body, context.keys);
+  const known = knownFields(envelope);
+
+  const choice = chooseScenario(context, request, context.payScenarios);
+  if (choice.kind === 'rejected') return withRecord(await choice.answer, known);
+  const scenario = choice.kind === 'chosen' ? choice.scenario : undefined;
+  if (choice.kind === 'chosen') known.scenario = choice.text;
+
+  if (scenario) {
+    const fault = await answerTransportFault(context, request, scenario);
+    if (fault) return withRecord(fault, known);
+  }
+
+  const tokenCode = bearerFailure(context, request);
+  if (tokenCode) return answerGatewayError(context, request, tokenCode, { record: known });
+  if (!envelope.ok) return answerGatewayError(context, request, envelope.code, { record: known });
+  if (!context.prism.hasService(envelope.service)) return answerGatewayError(context, request, 'E07303', { record: known });
+
+  const result = await businessPayloadFor(context, request, envelope, scenario);
+  if ('error' in result) return withRecord(result.error, known);
+
+  const tampering = scenario?.name === 'bad-signature' || scenario?.name === 'wrong-key' ? scenario.name : undefined;
+  const sealed = await sealForMerchant(result.payload, context.keys, tampering);
+  return {
+    answer: { kind: 'json', status: 200, body: { statusCode: 0, psn: request.psn, ...sealed } },
+    record: {
+      ...known,
+      psn: request.psn,
+      httpStatus: 200,
+      outcome: tampering ?? result.outcome,
+      ...(result.payload.errorCode === null ? {} : { code: result.payload.errorCode }),
+    },
+  };
+}

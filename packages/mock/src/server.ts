@@ -1,0 +1,203 @@
+// startMockGateway(): a node:http server in front of an in-process Prism. The server routes, times and records;
+// the handlers decide the answers.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { PaymentOrderStatusEvent } from '@codepay/models';
+import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest } from './gateway-context.js';
+import { headerValue, readBody, writeAnswer } from './http-io.js';
+import { generateGatewayKeys, prepareGatewayKeys, toClientKeys, type MockClientKeys, type MockGatewayKeys } from './keys.js';
+import { pickLanguage } from './messages.js';
+import { deliverNotification, type NotificationAnswer, type SendNotificationOptions } from './notifications.js';
+import { handlePay } from './pay-handler.js';
+import { PrismEngine } from './prism-engine.js';
+import { nextPsn } from './psn.js';
+import { RequestLog, type GatewayEndpoint, type RecordedRequest } from './request-log.js';
+import { parseScenario, ScenarioQueue } from './scenarios.js';
+import { handleToken } from './token-handler.js';
+import { TokenStore } from './token-store.js';
+
+export const TOKEN_PATH = '/api/v2/token';
+export const PAY_PATH = '/api/v2/pay';
+
+/** A request body larger than this is refused (E02003) without being parsed. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_TOKEN_TTL_SECONDS = 7200;
+const DEFAULT_MAX_RECORDED_REQUESTS = 10_000;
+
+export interface MockGatewayOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; default `127.0.0.1` (loopback only). */
+  host?: string;
+  /** The merchant account's keys; a fresh set (two RSA-2048 pairs, an AES-128 key, an appId) when absent. */
+  keys?: MockGatewayKeys;
+  /** Lifetime of issued access tokens; default 7200. */
+  tokenTtlSeconds?: number;
+  /** Answer with data Prism generates from the result schemas instead of their static examples. */
+  dynamic?: boolean;
+  /** Seed of the generated data (with `dynamic`), so runs repeat; random (and exposed as `seed`) when absent. */
+  seed?: string | number;
+  /** Delay added before every answer, in milliseconds. */
+  latencyMs?: number;
+  /** How many requests `requests` keeps (oldest dropped first); default 10,000. */
+  maxRecordedRequests?: number;
+}
+
+export interface QueueScenarioOptions {
+  /** How many of the next requests get the scenario; default 1. */
+  times?: number;
+  /** Which endpoint's requests; default `pay` (/api/v2/pay). */
+  endpoint?: 'pay' | 'token';
+}
+
+export interface MockGateway {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:53124`. */
+  readonly url: string;
+  /** Every key of the merchant account, in the dashboard's format (Base64 DER, Base64 AES key). */
+  readonly keys: MockGatewayKeys;
+  /** What a client is configured with: `{ appId, merchantPrivateKey, platformPublicKey, aesKey }`. */
+  readonly clientKeys: MockClientKeys;
+  /** The seed of generated data (meaningful with `dynamic`). */
+  readonly seed: string;
+  /** Every request so far, oldest first (a live array). */
+  readonly requests: readonly RecordedRequest[];
+  /** Applies a scenario (same syntax as `x-mock-scenario`, e.g. `http-503:2`) to the next requests. */
+  queueScenario(scenario: string, options?: QueueScenarioOptions): void;
+  /** Drops every queued scenario. */
+  clearScenarios(): void;
+  /** Expires every token issued so far: the next call with one is refused with E01003. */
+  expireTokens(): void;
+  clearRequests(): void;
+  /** POSTs a sealed PaymentOrderStatus notification (the spec's example event merged with `event`) to `url`. */
+  sendNotification(
+    url: string | URL,
+    event?: Partial<PaymentOrderStatusEvent>,
+    options?: SendNotificationOptions,
+  ): Promise<NotificationAnswer>;
+  /** Stops listening and closes every connection, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer; received ${String(value)}.`);
+  return value;
+}
+
+function endpointOf(path: string): GatewayEndpoint {
+  return path === PAY_PATH ? 'pay' : path === TOKEN_PATH ? 'token' : 'other';
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function baseUrl(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export async function startMockGateway(options: MockGatewayOptions = {}): Promise<MockGateway> {
+  const port = nonNegativeInteger(options.port ?? 0, 'port');
+  const host = options.host ?? '127.0.0.1';
+  const latencyMs = nonNegativeInteger(options.latencyMs ?? 0, 'latencyMs');
+  const seed = String(options.seed ?? randomBytes(6).toString('hex'));
+  const { keys, loaded } = prepareGatewayKeys(options.keys ?? (await generateGatewayKeys()));
+  const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS);
+  const closing = new AbortController();
+  const context: GatewayContext = {
+    keys: loaded,
+    tokens: new TokenStore(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+    prism: await PrismEngine.create({ dynamic: options.dynamic ?? false, seed }),
+    payScenarios: new ScenarioQueue(),
+    tokenScenarios: new ScenarioQueue(),
+    signal: closing.signal,
+  };
+
+  async function route(request: GatewayRequest): Promise<HandledRequest> {
+    const endpoint = endpointOf(request.path);
+    if (endpoint === 'other') return answerGatewayError(context, request, 'E04040');
+    if (request.method !== 'POST') return answerGatewayError(context, request, 'E04050', { headers: { allow: 'POST' } });
+    return endpoint === 'pay' ? handlePay(context, request) : handleToken(context, request);
+  }
+
+  async function serve(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = new Date();
+    const method = incoming.method ?? 'GET';
+    const path = new URL(incoming.url ?? '/', 'http://mock.invalid').pathname;
+    const request: GatewayRequest = {
+      method,
+      path,
+      headers: incoming.headers,
+      body: await readBody(incoming, MAX_BODY_BYTES),
+      language: pickLanguage(headerValue(incoming, 'accept-language')),
+      psn: nextPsn(receivedAt),
+    };
+    let handled: HandledRequest;
+    try {
+      handled = await route(request);
+    } catch (error) {
+      if (closing.signal.aborted) {
+        incoming.socket.destroy();
+        return;
+      }
+      // A bug in the mock: answer like a gateway would, and say what broke (messages never hold key material).
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected error';
+      handled = await answerGatewayError(context, request, 'E05000', { detail });
+    }
+    log.add({ receivedAt, endpoint: endpointOf(path), method, path, language: request.language, ...handled.record });
+    if (latencyMs > 0) await delay(latencyMs, undefined, { signal: closing.signal });
+    writeAnswer(response, handled.answer);
+  }
+
+  const server = createServer((incoming, response) => {
+    serve(incoming, response).catch(() => {
+      // Only a close() during the latency delay, or a client gone mid-answer, lands here: drop the connection.
+      incoming.socket.destroy();
+    });
+  });
+  const address = await listen(server, port, host);
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: baseUrl(address),
+    keys,
+    clientKeys: toClientKeys(keys),
+    seed,
+    requests: log.entries,
+    queueScenario(scenario, queueOptions = {}) {
+      const queue = queueOptions.endpoint === 'token' ? context.tokenScenarios : context.payScenarios;
+      queue.add(parseScenario(scenario), queueOptions.times ?? 1);
+    },
+    clearScenarios() {
+      context.payScenarios.clear();
+      context.tokenScenarios.clear();
+    },
+    expireTokens() {
+      context.tokens.expireAll();
+    },
+    clearRequests() {
+      log.clear();
+    },
+    sendNotification(url, event = {}, notificationOptions = {}) {
+      return deliverNotification(url, event, loaded, notificationOptions);
+    },
+    close() {
+      closed ??= new Promise<void>((resolve, reject) => {
+        closing.abort();
+        server.close((error) => (error ? reject(error) : resolve()));
+        // close() only stops accepting; idle keep-alive sockets would keep the server (and the process) open.
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

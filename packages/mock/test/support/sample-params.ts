@@ -1,0 +1,46 @@
+// Valid parameters for every service (the spec's request examples).
+import type { ServiceName, ServiceParams } from '@codepay/models';
+
+export const sampleParams: { [S in ServiceName]: ServiceParams<S> } = {
+  createPayer: {
+    firstName: 'Peter',
+    lastName: 'Pan',
+    email: 'peter.pan@example.com',
+    areaCode: 852,
+    phone: '98765432',
+    address: 'Hong Kong',
+    city: 'Hong Kong',
+    province: 'Hong Kong',
+    postcode: '95001',
+    country: 'China',
+  },
+  getPayer: { email: 'peter.pan@example.com' },
+  updatePayer: {
+    payerID: 157774,
+    firstName: 'Peter',
+    lastName: 'Pan',
+    email: 'peter.pan@example.com',
+    areaCode: 852,
+    phone: 98765432,
+    address: '1 Neverland Road',
+    city: 'Hong Kong',
+    province: 'Hong Kong',
+    postcode: '95001',
+    country: 'China',
+  },
+  createOrder: {
+    order_sn: 'ABC123456789',
+    currency: 'USD',
+    amount: 99.99,
+    payerID: 157774,
+    purposeOfTransaction: 'CLOTHES_BAGS_SHOES',
+    description: 'Goods Payment',
+    skip3ds: 'True',
+    domain: 'www.example.com',
+    product: 'Apple iPhone 14||Apple iPad Air',
+  },
+  queryOrder: { order_sn: 'ABC123456789', linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' },
+  queryOrders: { startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', pageNo: 1, pageSize: 10 },
+  refundOrder: { order_sn: 'ABC123456789', linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' },
+  getBalance: { currency: 'USD' },
+};

@@ -1,0 +1,101 @@
+// createCodePay(): the client merchants import. Options are checked at construction; every method is typed from
+// the spec; every call goes through the transport's envelope pipeline (validated, signed, encrypted, verified).
+import type { ServiceName, ServiceResult } from '@codepay/models';
+import {
+  ConfigurationError,
+  createEnvelopeClient,
+  type EnvelopeClient,
+  type PreparedEnvelope,
+  type TransportOptions,
+} from '@codepay/transport';
+import { withDatesAsGatewayText } from './dates.js';
+import { environments, type EnvironmentName } from './environments.js';
+import { createResources, type Resources, type ServiceInputs } from './gen/resources.gen.js';
+import { createNotifications, type Notifications } from './notifications.js';
+import { createPageList } from './pagination.js';
+import type { RequestOptions, ServiceCaller, WithPsn } from './service-caller.js';
+import { SDK_VERSION } from './version.js';
+
+export interface CodePayOptions extends Omit<TransportOptions, 'baseUrl' | 'userAgentPrefix'> {
+  /** The gateway base URL CodePay gave you. Either this or `environment`. */
+  baseUrl?: string;
+  /** A named base URL instead of `baseUrl`: `local` is the mock gateway on 127.0.0.1:4010. */
+  environment?: EnvironmentName;
+}
+
+export interface CodePay extends Resources {
+  /** Call any service by name, typed by that name. */
+  call<S extends ServiceName>(service: S, params: ServiceInputs[S], options?: RequestOptions): Promise<WithPsn<ServiceResult<S>>>;
+  /** The exact envelope (`plaintext`, `bizContent`, `sign`, headers, body) a call would send, without sending it. */
+  prepare<S extends ServiceName>(service: S, params: ServiceInputs[S]): Promise<PreparedEnvelope>;
+  /** Order-status notifications: verify and decrypt, acknowledge, or mount a ready-made handler. */
+  readonly notifications: Notifications;
+  /** A copy with some options changed, sharing this client's connection pool (and token, for the same credentials). */
+  withOptions(overrides: Partial<CodePayOptions>): CodePay;
+}
+
+function resolveBaseUrl(options: CodePayOptions): string {
+  if (options.baseUrl !== undefined && options.environment !== undefined) {
+    throw new ConfigurationError('pass either baseUrl or environment, not both.', { option: 'environment' });
+  }
+  if (options.environment !== undefined) {
+    const url = (environments as Record<string, string>)[options.environment];
+    if (!url) {
+      throw new ConfigurationError(
+        `"${String(options.environment)}" is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
+        { option: 'environment' },
+      );
+    }
+    return url;
+  }
+  if (options.baseUrl === undefined) {
+    throw new ConfigurationError('is missing; pass the gateway URL CodePay gave you (or environment: "local" for the mock).', { option: 'baseUrl' });
+  }
+  return options.baseUrl;
+}
+
+function toTransportOptions(options: CodePayOptions): TransportOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('must be an object with baseUrl, appId and the keys.', { option: 'options' });
+  }
+  const { environment: _environment, ...rest } = options;
+  return { ...rest, baseUrl: resolveBaseUrl(options), userAgentPrefix: `codepay-sdk/${SDK_VERSION}` };
+}
+
+function attachPsn<T>(data: T, psn: string): WithPsn<T> {
+  if (typeof data === 'object' && data !== null) Object.defineProperty(data, 'psn', { value: psn, enumerable: false });
+  return data as WithPsn<T>;
+}
+
+function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePay {
+  const caller: ServiceCaller = {
+    async call(service, params, callOptions) {
+      const { data, psn } = await envelope.call(service, withDatesAsGatewayText(service, params) as never, callOptions);
+      return attachPsn(data, psn) as WithPsn<ServiceResult<typeof service>>;
+    },
+    list(service, params, callOptions, hint) {
+      const base = withDatesAsGatewayText(service, params) as Record<string, unknown>;
+      return createPageList(base, hint, (pageParams) => caller.call(service, pageParams as never, callOptions));
+    },
+  };
+  return {
+    ...createResources(caller),
+    call: caller.call,
+    prepare: (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
+    notifications: createNotifications(envelope, envelope.config.logger),
+    withOptions(overrides) {
+      const merged = { ...options, ...overrides };
+      if ('baseUrl' in overrides && !('environment' in overrides)) delete merged.environment;
+      if ('environment' in overrides && !('baseUrl' in overrides)) delete merged.baseUrl;
+      return buildCodePay(merged, envelope.withOptions(toTransportOptions(merged)));
+    },
+  };
+}
+
+/**
+ * Creates a CodePay client. Every option is checked here: a wrong key, a non-HTTPS URL or a key pair that does not
+ * match raises a ConfigurationError naming the option, before anything is sent.
+ */
+export function createCodePay(options: CodePayOptions): CodePay {
+  return buildCodePay(options, createEnvelopeClient(toTransportOptions(options)));
+}
