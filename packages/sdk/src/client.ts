@@ -74,8 +74,8 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
       return attachPsn(data, psn) as WithPsn<ServiceResult<typeof service>>;
     },
     list(service, params, callOptions, hint) {
-      const base = withDatesAsGatewayText(service, params) as Record<string, unknown>;
-      return createPageList(base, hint, (pageParams) => caller.call(service, pageParams as never, callOptions));
+      // Nothing is checked or sent until a page is awaited or iterated: a bad param surfaces there, not here.
+      return createPageList(params as Record<string, unknown>, hint, (pageParams) => caller.call(service, pageParams as never, callOptions));
     },
   };
   return {

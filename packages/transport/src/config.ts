@@ -62,6 +62,7 @@ export interface TransportConfig {
   fetch: FetchFunction | undefined;
   ca: ReadonlyArray<string | Buffer> | undefined;
   logger: Logger;
+  logLevel: LogLevel;
   tokenProvider: TokenProvider | undefined;
   userAgentPrefix: string | undefined;
 }
@@ -160,6 +161,7 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
     fetch: options.fetch,
     ca: checkCa(options.ca),
     logger: options.logger ? filterLogger(options.logger, logLevel) : consoleLogger(logLevel),
+    logLevel,
     tokenProvider: options.tokenProvider,
     userAgentPrefix: options.userAgentPrefix,
   };

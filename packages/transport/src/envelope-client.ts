@@ -125,7 +125,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         bearerTokenPolicy(shared.tokens),
         encryptAndSign,
       ],
-      createSend({ http: await shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger }),
+      createSend({ http: await shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger, debug: config.logLevel === 'debug' }),
     );
   let defaultPipeline: Promise<SendNext> | undefined;
 

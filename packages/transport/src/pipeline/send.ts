@@ -1,7 +1,7 @@
 // The end of the pipeline: one HTTP POST of the envelope, limited by the per-attempt timeout and the call deadline.
 import { TimeoutError } from '../errors.js';
 import { sendHttp, type HttpClient } from '../http/send-http.js';
-import type { Logger } from '../logger.js';
+import { fingerprint, type Logger } from '../logger.js';
 import type { EnvelopeRequest, EnvelopeResponse, SendNext } from './policy.js';
 
 export interface SendOptions {
@@ -9,6 +9,8 @@ export interface SendOptions {
   payUrl: string;
   timeoutMs: number;
   logger: Logger;
+  /** Whether debug lines are wanted: the plaintext fingerprint costs a hash, paid only when they are. */
+  debug: boolean;
 }
 
 /** `order_sn` of the params, when present: named in "outcome unknown" errors so the merchant knows what to check. */
@@ -28,7 +30,10 @@ export function createSend(options: SendOptions): SendNext {
       });
     }
     const started = Date.now();
-    options.logger.debug('sending', { service: request.service, attempt: request.attempt, bytes: request.body.length });
+    if (options.debug) {
+      const { bytes, sha256 } = fingerprint(request.plaintext);
+      options.logger.debug('sending', { service: request.service, attempt: request.attempt, plaintextBytes: bytes, plaintextSha256: sha256, bodyBytes: request.body.length });
+    }
     const orderSn = orderSnOf(request.params);
     const http = await sendHttp(options.http, {
       what: `${request.service} request`,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/logger.js';
+import { capturingLogger, lineText, type CapturedLine } from '../support/capture-logger.js';
 import { startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
 import { orderParams, orderResult, testClient } from '../support/test-client.js';
 
@@ -17,5 +19,15 @@ describe('serialize policy', () => {
     expect(gateway.calls[0]?.plaintext).toBe(JSON.stringify(orderParams));
     const prepared = await client.prepare('createOrder', orderParams);
     expect(prepared.plaintext).toBe(JSON.stringify(orderParams));
+  });
+
+  it('logs the plaintext as a size and a hash at debug level, never as text', async () => {
+    const lines: CapturedLine[] = [];
+    gateway.handle(() => ({ payload: { status: 0, errorCode: null, errorMessage: null, data: orderResult } }));
+    await testClient(gateway, { logger: capturingLogger(lines) }).call('createOrder', orderParams);
+    const text = JSON.stringify(orderParams);
+    const sending = lines.find((line) => line.message === 'sending');
+    expect(sending?.fields).toMatchObject({ service: 'createOrder', plaintextBytes: Buffer.byteLength(text), plaintextSha256: fingerprint(text).sha256 });
+    expect(lines.map(lineText).join('\n')).not.toContain('ABC123456789');
   });
 });
