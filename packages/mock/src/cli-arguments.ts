@@ -3,12 +3,15 @@
 
 import { parseArgs } from 'node:util';
 
+/** The CLI's port when none is given: where `createCodePay({ environment: 'local' })` looks for the mock. */
+export const DEFAULT_CLI_PORT = 4010;
+
 export const USAGE = `Usage: codepay-mock [options]
 
 Starts a local CodePay gateway that speaks the encrypted, signed envelope.
 
 Options:
-  --port <n>          TCP port (default 0: a free port)
+  --port <n>          TCP port (default 4010, where the SDK's environment 'local' looks; 0 picks a free port)
   --host <host>       interface to listen on (default 127.0.0.1)
   --keys-out <file>   write the merchant account's keys as JSON (dashboard format) to <file>
   --keys <file>       use the keys in <file> (a JSON file written by --keys-out) instead of fresh ones
@@ -65,7 +68,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
-  const port = integerOption(values.port, 'port', 0) ?? 0;
+  const port = integerOption(values.port, 'port', 0) ?? DEFAULT_CLI_PORT;
   if (port > 65535) throw new CliUsageError(`--port must be at most 65535; received ${port}.`);
   const tokenTtlSeconds = integerOption(values['token-ttl'], 'token-ttl', 1);
   const latencyMs = integerOption(values.latency, 'latency', 0);

@@ -26,12 +26,13 @@ function bearerFailure(context: GatewayContext, request: GatewayRequest): string
   return state === 'valid' ? undefined : state === 'expired' ? 'E01003' : 'E01002';
 }
 
+/** What the log can say about the request whatever its answer: the service and parameters that arrived. */
 function knownFields(envelope: OpenedEnvelope): Partial<RecordFields> {
-  const params = envelope.ok ? (envelope.params.json ? envelope.params.value : undefined) : 'params' in envelope ? envelope.params : undefined;
-  return {
-    ...(envelope.service === undefined ? {} : { service: envelope.service }),
-    ...(params === undefined ? {} : { params }),
-  };
+  const known: Partial<RecordFields> = {};
+  if (envelope.service !== undefined) known.service = envelope.service;
+  if (envelope.ok && envelope.params.json) known.params = envelope.params.value;
+  if (!envelope.ok && envelope.code === 'E02001' && envelope.params !== undefined) known.params = envelope.params;
+  return known;
 }
 
 type PayloadResult = { payload: BusinessPayload; outcome: string } | { error: HandledRequest };

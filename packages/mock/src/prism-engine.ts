@@ -2,12 +2,12 @@
 // validates the business parameters against the service's virtual operation (`/services/<service>`, found by its
 // `x-service`) and mocks its 200 answer, so the mock's idea of a valid request and a plausible answer is the spec's.
 
-import { createLogger } from '@stoplight/prism-core';
-import { createInstance, getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
+import type { IHttpConfig, createInstance, getHttpOperationsFromSpec } from '@stoplight/prism-http';
 import { openapiDocument } from './gen/openapi-document.gen.js';
 import type { MockPreferences } from './prefer-header.js';
 
 type HttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
+type PrismInstance = ReturnType<typeof createInstance>;
 
 export type PrismOutcome =
   /** `data` of the mocked success payload. */
@@ -25,18 +25,32 @@ export interface PrismEngineOptions {
 
 const VIRTUAL_PATH_PREFIX = '/services/';
 
-let operationsPromise: Promise<readonly HttpOperation[]> | undefined;
+interface LoadedPrism {
+  prism: PrismInstance;
+  operations: readonly HttpOperation[];
+}
+
+let loading: Promise<LoadedPrism> | undefined;
 
 /**
- * The spec's operations as Prism sees them, loaded once per process (dereferencing takes ~70 ms). The document is
- * cloned because the dereferencer resolves `$ref`s in place and `openapiDocument` is a shared module constant.
+ * Prism and the spec's operations as Prism sees them, loaded once per process and only when a gateway starts:
+ * Prism takes about two seconds to import and dereferencing the spec ~70 ms, which importing `@codepay/mock` for
+ * its types, or running `codepay-mock --help`, should not pay. The document is cloned because the dereferencer
+ * resolves `$ref`s in place and `openapiDocument` is a shared module constant.
  */
-function loadOperations(): Promise<readonly HttpOperation[]> {
-  operationsPromise ??= getHttpOperationsFromSpec(structuredClone(openapiDocument)).then((operations) => {
+function loadPrism(): Promise<LoadedPrism> {
+  loading ??= (async () => {
+    const [{ createInstance, getHttpOperationsFromSpec }, { createLogger }] = await Promise.all([
+      import('@stoplight/prism-http'),
+      import('@stoplight/prism-core'),
+    ]);
+    const operations = await getHttpOperationsFromSpec(structuredClone(openapiDocument));
     operations.forEach(answerWithSuccessOnly);
-    return operations;
-  });
-  return operationsPromise;
+    // Prism logs every request at info level with its body: the decrypted business parameters. Keep it silent.
+    const prism = createInstance(requestConfig(false, undefined, {}), { logger: createLogger('codepay-mock', { level: 'silent' }) });
+    return { prism, operations };
+  })();
+  return loading;
 }
 
 /**
@@ -59,6 +73,25 @@ function answerWithSuccessOnly(operation: HttpOperation): void {
   }
 }
 
+function requestConfig(dynamic: boolean, seed: string | undefined, preferences: MockPreferences): IHttpConfig {
+  return {
+    mock: {
+      dynamic,
+      ...(seed === undefined ? {} : { seed }),
+      ...(preferences.code === undefined ? {} : { code: preferences.code }),
+      ...(preferences.exampleKey === undefined ? {} : { exampleKey: preferences.exampleKey }),
+    },
+    // The gateway checks the bearer token itself; the virtual operations inherit a security requirement that
+    // Prism would otherwise enforce on a request that has no Authorization header.
+    checkSecurity: false,
+    validateRequest: true,
+    validateResponse: false,
+    errors: false,
+    upstreamProxy: undefined,
+    isProxy: false,
+  };
+}
+
 function serviceOf(operation: HttpOperation): string | undefined {
   const service = (operation as { extensions?: Record<string, unknown> }).extensions?.['x-service'];
   return typeof service === 'string' ? service : undefined;
@@ -73,17 +106,15 @@ interface ProblemJson {
 }
 
 export class PrismEngine {
-  readonly #prism = createInstance(PrismEngine.#config(false, undefined, {}), {
-    // Prism logs every request at info level with its body: the decrypted business parameters. Keep it silent.
-    logger: createLogger('codepay-mock', { level: 'silent' }),
-  });
-  readonly #operations: readonly HttpOperation[];
+  readonly #prism: PrismInstance;
+  readonly #operations: HttpOperation[];
   readonly #byService: ReadonlyMap<string, HttpOperation>;
   readonly #options: PrismEngineOptions;
   readonly #callsByService = new Map<string, number>();
 
-  private constructor(operations: readonly HttpOperation[], options: PrismEngineOptions) {
-    this.#operations = operations;
+  private constructor({ prism, operations }: LoadedPrism, options: PrismEngineOptions) {
+    this.#prism = prism;
+    this.#operations = [...operations];
     this.#options = options;
     this.#byService = new Map(
       operations.flatMap((operation) => {
@@ -94,14 +125,10 @@ export class PrismEngine {
   }
 
   static async create(options: PrismEngineOptions): Promise<PrismEngine> {
-    return new PrismEngine(await loadOperations(), options);
+    return new PrismEngine(await loadPrism(), options);
   }
 
-  /** Service names from the spec's `x-service` (case-sensitive, like the gateway's). */
-  get services(): string[] {
-    return [...this.#byService.keys()];
-  }
-
+  /** Whether a virtual operation has `x-service: <service>` (case-sensitive, like the gateway's). */
   hasService(service: string): boolean {
     return this.#byService.has(service);
   }
@@ -120,7 +147,7 @@ export class PrismEngine {
       body: params,
     };
     // A fresh config per request: Prism's mocker writes negotiated media types into the config it is given.
-    const result = await this.#prism.request(request, [...this.#operations], PrismEngine.#config(dynamic, seed, preferences))();
+    const result = await this.#prism.request(request, this.#operations, requestConfig(dynamic, seed, preferences))();
     if (result._tag === 'Left') return PrismEngine.#fromProblem(result.left as ProblemJson);
     const body = result.right.output.body as { data?: unknown } | undefined;
     if (body === null || typeof body !== 'object' || !('data' in body) || body.data === undefined) {
@@ -137,24 +164,5 @@ export class PrismEngine {
       return { kind: 'invalid-params', messages };
     }
     return { kind: 'prism-error', detail: problem.detail ?? problem.message ?? String(problem.name) };
-  }
-
-  static #config(dynamic: boolean, seed: string | undefined, preferences: MockPreferences): IHttpConfig {
-    return {
-      mock: {
-        dynamic,
-        ...(seed === undefined ? {} : { seed }),
-        ...(preferences.code === undefined ? {} : { code: preferences.code }),
-        ...(preferences.exampleKey === undefined ? {} : { exampleKey: preferences.exampleKey }),
-      },
-      // The gateway checks the bearer token itself; the virtual operations inherit a security requirement that
-      // Prism would otherwise enforce on a request that has no Authorization header.
-      checkSecurity: false,
-      validateRequest: true,
-      validateResponse: false,
-      errors: false,
-      upstreamProxy: undefined,
-      isProxy: false,
-    };
   }
 }

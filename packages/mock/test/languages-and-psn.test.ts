@@ -63,7 +63,8 @@ describe('Accept-Language', () => {
   });
 
   it('falls back to en-US for other languages and without the header', async () => {
-    for (const headers of [{ 'accept-language': 'de-DE' }, { 'accept-language': '*' }, {}]) {
+    const variants: Array<Record<string, string>> = [{ 'accept-language': 'de-DE' }, { 'accept-language': '*' }, {}];
+    for (const headers of variants) {
       const answer = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers });
       expect(answer.json?.['msg']).toBe('Access token is invalid');
     }

@@ -131,6 +131,7 @@ describe('x-mock-scenario', () => {
     await expectGatewayError(unavailable, 503, 'E05030');
     expect(unavailable.headers['retry-after']).toBe('2');
     expect(mock.requests.at(-1)).toMatchObject({ endpoint: 'token', outcome: 'http-503' });
+    await expect(client.requestToken({ headers: { 'x-mock-scenario': 'drop' } })).rejects.toThrow(/socket hang up|ECONNRESET/);
     await expectGatewayError(await client.requestToken({ headers: { 'x-mock-scenario': 'bad-signature' } }), 400, 'MOCK_SCENARIO');
   });
 });

@@ -178,6 +178,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Creates a payer that payment orders can be made for. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `createPayer`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "createPayer",
         "x-retry": "unsafe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "payers",
           "method": "create"
@@ -213,12 +214,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -249,6 +258,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Looks a payer up by email. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `getPayer`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "getPayer",
         "x-retry": "safe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "payers",
           "method": "get"
@@ -284,12 +294,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -320,6 +338,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Replaces a payer's details; every payer field is required. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `updatePayer`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "updatePayer",
         "x-retry": "unsafe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "payers",
           "method": "update"
@@ -355,12 +374,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -391,6 +418,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Creates a payment order for a payer and returns the payment link. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `createOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "createOrder",
         "x-retry": "unsafe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
           "method": "create"
@@ -426,12 +454,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -462,6 +498,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Returns one order's status as `outcome`. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `queryOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "queryOrder",
         "x-retry": "safe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
           "method": "get"
@@ -497,12 +534,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -533,6 +578,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Lists the orders created in a time range, one page at a time. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `queryOrders`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "queryOrders",
         "x-retry": "safe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
           "method": "list",
@@ -574,12 +620,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -610,6 +664,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Refunds a paid order in full; the account needs enough balance for the amount plus the fee. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `refundOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "refundOrder",
         "x-retry": "unsafe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
           "method": "refund"
@@ -645,12 +700,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -681,6 +744,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Returns the account balance in one currency. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `getBalance`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "getBalance",
         "x-retry": "safe",
+        "security": [],
         "x-codepay-sdk": {
           "resource": "balance",
           "method": "get"
@@ -716,12 +780,20 @@ export const openapiDocument: Record<string, unknown> = {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
                       ]
                     },
                     "errorMessage": {
                       "type": [
                         "string",
                         "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
                       ]
                     },
                     "data": {
@@ -1017,7 +1089,9 @@ export const openapiDocument: Record<string, unknown> = {
           "msg"
         ],
         "x-codepay-error-codes": {
-          "E07303": "API not authorized or does not exist (documented), e.g. an unknown service name.",
+          "E07303": "API not authorized or does not exist (documented), e.g. an unknown service name. Decided: HTTP 200.",
+          "E04040": "Decided: no such path (HTTP 404).",
+          "E04050": "Decided: method not allowed; every operation is a POST (HTTP 405).",
           "E01001": "Decided: no bearer token (HTTP 401).",
           "E01002": "Decided: the bearer token is unknown (HTTP 401).",
           "E01003": "Decided: the bearer token has expired (HTTP 401).",
@@ -1366,6 +1440,7 @@ export const openapiDocument: Record<string, unknown> = {
           },
           "areaCode": {
             "type": "integer",
+            "minimum": 1,
             "description": "International dialling code without `+`, e.g. 852."
           },
           "phone": {
@@ -1489,7 +1564,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "A date or date-time written by the gateway in a response or notification. Responses are read tolerantly: `yyyy-MM-dd`, `yyyy-MM-dd HH:mm:ss`, optionally with fractional seconds and a zone offset such as `+0000` (seen in notification samples). Decided: the tolerance; the documented rule is UTC `yyyy-MM-dd HH:mm:ss`.",
         "x-codepay-assumption": true,
         "type": "string",
-        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
+        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
         "examples": [
           "2024-01-01 12:00:00",
           "2023-11-08 07:30:07.899+0000",

@@ -5,7 +5,7 @@ import type { CreateOrderParams, CreateOrderResult, CreatePayerParams, CreatePay
 import validators from './validators.gen.cjs';
 
 /** Hash of the bundled spec these models were generated from (sent in the User-Agent). */
-export const specHash = '75681b6d88f3';
+export const specHash = '17b573265d08';
 
 /** Params and result types of every service, by service name. */
 export interface ServiceTypes {

@@ -555,7 +555,7 @@ validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.validateCreatePayerResult = validate21;
 const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createPayer.response.json","$ref":"common/payer.json"};
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer.json","type":"object","required":["payerID","firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"payerID":{"$ref":"payer-id.json"},"firstName":{"type":"string"},"lastName":{"type":"string"},"email":{"type":"string"},"areaCode":{"type":"integer"},"phone":{"anyOf":[{"type":"string","pattern":"^[0-9]+$"},{"type":"integer","minimum":0}]},"address":{"type":"string"},"city":{"type":"string"},"province":{"type":"string"},"postcode":{"type":"string"},"country":{"type":"string"}}};
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer.json","type":"object","required":["payerID","firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"payerID":{"$ref":"payer-id.json"},"firstName":{"type":"string"},"lastName":{"type":"string"},"email":{"type":"string"},"areaCode":{"type":"integer","minimum":1},"phone":{"anyOf":[{"type":"string","pattern":"^[0-9]+$"},{"type":"integer","minimum":0}]},"address":{"type":"string"},"city":{"type":"string"},"province":{"type":"string"},"postcode":{"type":"string"},"country":{"type":"string"}}};
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer-id.json","type":"integer","minimum":1,"maximum":9007199254740991};
 const pattern12 = new RegExp("^[0-9]+$", "u");
 
@@ -764,15 +764,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.phone !== undefined){
-let data5 = data.phone;
-const _errs13 = errors;
-let valid2 = false;
-const _errs14 = errors;
-if(typeof data5 === "string"){
-if(!pattern12.test(data5)){
-const err18 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -782,8 +776,15 @@ vErrors.push(err18);
 errors++;
 }
 }
-else {
-const err19 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.phone !== undefined){
+let data5 = data.phone;
+const _errs13 = errors;
+let valid2 = false;
+const _errs14 = errors;
+if(typeof data5 === "string"){
+if(!pattern12.test(data5)){
+const err19 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -792,11 +793,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-var _valid0 = _errs14 === errors;
-valid2 = valid2 || _valid0;
-const _errs16 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err20 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err20 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -805,9 +804,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err21 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid0 = _errs14 === errors;
+valid2 = valid2 || _valid0;
+const _errs16 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err21 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -816,16 +817,27 @@ vErrors.push(err21);
 }
 errors++;
 }
-}
-var _valid0 = _errs16 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const err22 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid0 = _errs16 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err23 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -843,19 +855,7 @@ vErrors = null;
 }
 if(data.address !== undefined){
 if(typeof data.address !== "string"){
-const err23 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.city !== undefined){
-if(typeof data.city !== "string"){
-const err24 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -865,9 +865,9 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.province !== undefined){
-if(typeof data.province !== "string"){
-const err25 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.city !== undefined){
+if(typeof data.city !== "string"){
+const err25 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -877,9 +877,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.postcode !== undefined){
-if(typeof data.postcode !== "string"){
-const err26 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.province !== undefined){
+if(typeof data.province !== "string"){
+const err26 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -889,9 +889,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.country !== undefined){
-if(typeof data.country !== "string"){
-const err27 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.postcode !== undefined){
+if(typeof data.postcode !== "string"){
+const err27 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -901,14 +901,26 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
-else {
-const err28 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.country !== undefined){
+if(typeof data.country !== "string"){
+const err28 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
 else {
 vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -2108,12 +2120,12 @@ validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 exports.validateCreateOrderResult = validate33;
 const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createOrder.response.json","type":"object","required":["order_sn","platform_order_sn","linkID","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"linkID":{"$ref":"common/link-id.json"},"linkExpiry":{"anyOf":[{"$ref":"common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"common/order-status.json"},"paymentUrl":{"type":["string","null"],"format":"uri"}}};
 const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/link-id.json","type":"string","format":"uuid","pattern":"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"};
-const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/timestamp.json","type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
+const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/timestamp.json","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
 const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order-status.json","type":"string","enum":["New","Cancelled","Processing","Paid","Failed","Expired","RefundRequest","RefundFailToSubmit","RefundSubmitted","RefundResubmitted","RefundSubmittedError","RefundInProgress","RefundCompleted","RefundFailed","RefundOffsetDealFailed","Chargeback"]};
 const formats8 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats10 = require("ajv-formats/dist/formats").fullFormats.uri;
 const pattern23 = new RegExp("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", "u");
-const pattern24 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
+const pattern24 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/createOrder.response.json" */;
@@ -2233,7 +2245,7 @@ let valid2 = false;
 const _errs10 = errors;
 if(typeof data3 === "string"){
 if(!pattern24.test(data3)){
-const err9 = {instancePath:instancePath+"/linkExpiry",schemaPath:"common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
+const err9 = {instancePath:instancePath+"/linkExpiry",schemaPath:"common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2930,7 +2942,7 @@ let valid2 = false;
 const _errs24 = errors;
 if(typeof data10 === "string"){
 if(!pattern24.test(data10)){
-const err16 = {instancePath:instancePath+"/linkExpiry",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
+const err16 = {instancePath:instancePath+"/linkExpiry",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2994,7 +3006,7 @@ let valid4 = false;
 const _errs31 = errors;
 if(typeof data11 === "string"){
 if(!pattern24.test(data11)){
-const err20 = {instancePath:instancePath+"/creationTime",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
+const err20 = {instancePath:instancePath+"/creationTime",schemaPath:"timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3763,7 +3775,7 @@ let valid1 = false;
 const _errs17 = errors;
 if(typeof data7 === "string"){
 if(!pattern24.test(data7)){
-const err10 = {instancePath:instancePath+"/requestTime",schemaPath:"../common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
+const err10 = {instancePath:instancePath+"/requestTime",schemaPath:"../common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3930,7 +3942,7 @@ let valid5 = false;
 const _errs37 = errors;
 if(typeof data11 === "string"){
 if(!pattern24.test(data11)){
-const err21 = {instancePath:instancePath+"/linkExpiry",schemaPath:"../common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
+const err21 = {instancePath:instancePath+"/linkExpiry",schemaPath:"../common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4042,7 +4054,7 @@ let valid8 = false;
 const _errs49 = errors;
 if(typeof data14 === "string"){
 if(!pattern24.test(data14)){
-const err29 = {instancePath:instancePath+"/creationTime",schemaPath:"../common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
+const err29 = {instancePath:instancePath+"/creationTime",schemaPath:"../common/timestamp.json/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { formatScenario, parseScenario, ScenarioQueue, SCENARIO_NAMES } from '../src/scenarios.js';
+
+describe('parseScenario', () => {
+  it('knows every documented scenario, with its defaults', () => {
+    expect(SCENARIO_NAMES.map((name) => formatScenario(parseScenario(name)))).toEqual([
+      'business-error:P0001',
+      'gateway-error:E05000',
+      'bad-signature',
+      'wrong-key',
+      'slow:2000',
+      'drop',
+      'http-500',
+      'http-503:1',
+      'html',
+      'expired-token',
+    ]);
+  });
+
+  it('reads arguments, ignoring case and spaces around them', () => {
+    expect(parseScenario(' SLOW:5000 ')).toEqual({ name: 'slow', delayMs: 5000 });
+    expect(parseScenario('http-503:3')).toEqual({ name: 'http-503', retryAfterSeconds: 3 });
+    expect(parseScenario('gateway-error:E07303')).toEqual({ name: 'gateway-error', code: 'E07303' });
+    expect(parseScenario('business-error: P0042')).toEqual({ name: 'business-error', errorCode: 'P0042' });
+  });
+
+  it('refuses unknown names, bad arguments, and arguments where none is taken', () => {
+    for (const text of ['', 'explode', 'slow:', 'slow:1.5', 'slow:-1', 'slow:999999999', 'http-503:x', 'gateway-error:E 1', 'drop:now', 'html:1']) {
+      expect(() => parseScenario(text), text).toThrow();
+    }
+  });
+});
+
+describe('ScenarioQueue', () => {
+  it('hands each scenario out the given number of times, oldest first', () => {
+    const queue = new ScenarioQueue();
+    queue.add(parseScenario('drop'), 2);
+    queue.add(parseScenario('html'), 1);
+    expect(queue.pending).toBe(3);
+    expect([queue.take(), queue.take(), queue.take(), queue.take()].map((s) => s?.name)).toEqual(['drop', 'drop', 'html', undefined]);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('refuses non-positive or fractional counts', () => {
+    const queue = new ScenarioQueue();
+    for (const times of [0, -1, 1.5, Number.NaN]) expect(() => queue.add(parseScenario('drop'), times)).toThrow(RangeError);
+  });
+});
