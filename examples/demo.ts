@@ -38,6 +38,9 @@ try {
   });
   step('2. create order', `order ${order.order_sn} is ${order.status}, link ${order.linkID}`, order.psn);
 
+  mock.setOrderStatus(order.order_sn, 'Paid');
+  console.log(`${''.padEnd(22)} (the payer pays at ${order.paymentUrl} — simulated by the mock)`);
+
   const status = await client.orders.get({ order_sn: order.order_sn, linkID: order.linkID });
   step('3. query order', `order ${order.order_sn} is ${status.outcome}`, status.psn);
 
@@ -54,10 +57,8 @@ try {
   const received: PaymentOrderStatusEvent[] = [];
   const server = createServer(client.notifications.handler((event) => void received.push(event)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const answer = await mock.sendNotification(`http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, {
-    order_sn: order.order_sn,
-    status: 'Paid',
-  });
+  // The platform reports the refund's progress; the mock fills the event from the order it stored.
+  const answer = await mock.sendNotification(`http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, { order_sn: order.order_sn });
   server.close();
   const event = received[0];
   if (!event || answer.status !== 200) throw new Error(`the notification was not acknowledged (HTTP ${answer.status})`);

@@ -6,6 +6,7 @@ import { createGatewayErrorBody, GATEWAY_ERROR_HTTP_STATUS, isKnownGatewayErrorC
 import type { Answer, ReceivedBody } from './http-io.js';
 import type { LoadedGatewayKeys } from './keys.js';
 import type { Language } from './messages.js';
+import type { MerchantState } from './merchant-state.js';
 import type { PrismEngine } from './prism-engine.js';
 import type { RecordedRequest } from './request-log.js';
 import type { ScenarioQueue } from './scenarios.js';
@@ -15,6 +16,8 @@ export interface GatewayContext {
   readonly keys: LoadedGatewayKeys;
   readonly tokens: TokenStore;
   readonly prism: PrismEngine;
+  /** Payers and orders created so far, so answers follow what was sent. */
+  readonly state: MerchantState;
   readonly payScenarios: ScenarioQueue;
   readonly tokenScenarios: ScenarioQueue;
   /** Aborted when the gateway closes, so delayed answers give up instead of holding the process open. */

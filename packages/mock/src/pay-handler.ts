@@ -6,6 +6,7 @@ import { answerGatewayError, type GatewayContext, type GatewayRequest, type Hand
 import { headerValue } from './http-io.js';
 import { TEXTS } from './messages.js';
 import { openMerchantEnvelope, type OpenedEnvelope } from './merchant-envelope.js';
+import { STATE_FAILURES } from './merchant-state.js';
 import { businessFailure, businessSuccess, sealForMerchant, type BusinessPayload } from './platform-envelope.js';
 import { parsePreferHeader } from './prefer-header.js';
 import type { Scenario } from './scenarios.js';
@@ -54,8 +55,13 @@ async function businessPayloadFor(
   const preferences = parsePreferHeader(headerValue(request, 'prefer'));
   const mocked = await context.prism.mock(envelope.service, envelope.params.value, preferences);
   switch (mocked.kind) {
-    case 'mocked':
-      return { payload: businessSuccess(mocked.data), outcome: 'ok' };
+    case 'mocked': {
+      const answered = context.state.answer(envelope.service, envelope.params.value as Record<string, unknown>, mocked.data);
+      if ('failure' in answered) {
+        return { payload: businessFailure(answered.failure, STATE_FAILURES[answered.failure][language]), outcome: 'business-error' };
+      }
+      return { payload: businessSuccess(answered.data), outcome: 'ok' };
+    }
     case 'invalid-params':
       return {
         payload: businessFailure(INVALID_PARAMS_CODE, TEXTS.invalidParamsPrefix[language] + mocked.messages.join('; ')),

@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { PaymentOrderStatusEvent } from '@codepay/models';
+import type { OrderStatus, PaymentOrderStatusEvent } from '@codepay/models';
 import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest } from './gateway-context.js';
 import { headerValue, readBody, writeAnswer } from './http-io.js';
 import { generateGatewayKeys, prepareGatewayKeys, toClientKeys, type MockClientKeys, type MockGatewayKeys } from './keys.js';
 import { pickLanguage } from './messages.js';
 import { deliverNotification, type NotificationAnswer, type SendNotificationOptions } from './notifications.js';
 import { handlePay } from './pay-handler.js';
+import { MerchantState } from './merchant-state.js';
 import { PrismEngine } from './prism-engine.js';
 import { nextPsn } from './psn.js';
 import { RequestLog, type GatewayEndpoint, type RecordedRequest } from './request-log.js';
@@ -71,7 +72,15 @@ export interface MockGateway {
   /** Expires every token issued so far: the next call with one is refused with E01003. */
   expireTokens(): void;
   clearRequests(): void;
-  /** POSTs a sealed PaymentOrderStatus notification (the spec's example event merged with `event`) to `url`. */
+  /**
+   * Moves an order created through this gateway to `status` (e.g. `Paid`, as if the payer paid), and returns it as
+   * a notification event; undefined for an order the gateway does not know.
+   */
+  setOrderStatus(orderSn: string, status: OrderStatus): PaymentOrderStatusEvent | undefined;
+  /**
+   * POSTs a sealed PaymentOrderStatus notification to `url`: the spec's example event, overlaid with the fields of
+   * the order named by `event.order_sn` when this gateway created it, overlaid with `event`.
+   */
   sendNotification(
     url: string | URL,
     event?: Partial<PaymentOrderStatusEvent>,
@@ -113,8 +122,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   const { keys, loaded } = prepareGatewayKeys(options.keys ?? (await generateGatewayKeys()));
   const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS);
   const closing = new AbortController();
+  let url = '';
   const context: GatewayContext = {
     keys: loaded,
+    state: new MerchantState(() => url, { enabled: !(options.dynamic ?? false) }),
     tokens: new TokenStore(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     prism: await PrismEngine.create({ dynamic: options.dynamic ?? false, seed }),
     payScenarios: new ScenarioQueue(),
@@ -165,10 +176,11 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     });
   });
   const address = await listen(server, port, host);
+  url = baseUrl(address);
 
   let closed: Promise<void> | undefined;
   return {
-    url: baseUrl(address),
+    url,
     keys,
     clientKeys: toClientKeys(keys),
     seed,
@@ -187,8 +199,12 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     clearRequests() {
       log.clear();
     },
-    sendNotification(url, event = {}, notificationOptions = {}) {
-      return deliverNotification(url, event, loaded, notificationOptions);
+    setOrderStatus(orderSn, status) {
+      return context.state.setOrderStatus(orderSn, status);
+    },
+    sendNotification(target, event = {}, notificationOptions = {}) {
+      // A known order's own fields come first, so a notification about it matches what the merchant created.
+      return deliverNotification(target, { ...context.state.notificationEvent(event.order_sn), ...event }, loaded, notificationOptions);
     },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
