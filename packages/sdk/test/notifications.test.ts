@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockGateway, type MockGateway } from '@codepay/mock';
+import { describe, expect, it } from 'vitest';
+import { useMockClient } from './support/mock-client.js';
 import { aesEncrypt, loadAesKey, loadPrivateKey, signRsaSha256 } from '@codepay/transport';
-import { createCodePay, ResponseFormatError, SignatureVerificationError, type CodePay, type PaymentOrderStatusEvent } from '../src/index.js';
+import { ResponseFormatError, SignatureVerificationError, type PaymentOrderStatusEvent } from '../src/index.js';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -17,25 +17,19 @@ async function post(url: string, body: string): Promise<{ status: number; body: 
 }
 
 describe('notifications', () => {
-  let mock: MockGateway;
-  let codepay: CodePay;
-  beforeAll(async () => {
-    mock = await startMockGateway();
-    codepay = createCodePay({ baseUrl: mock.url, ...mock.clientKeys, logLevel: 'silent' });
-  });
-  afterAll(() => mock.close());
+  const env = useMockClient();
 
   /** A notification sealed with the mock's platform key, as the platform sends it. */
-  async function sealed(content: unknown, signer = loadPrivateKey(mock.keys.platformPrivateKey)): Promise<string> {
+  async function sealed(content: unknown, signer = loadPrivateKey(env.mock.keys.platformPrivateKey)): Promise<string> {
     const plaintext = JSON.stringify(content);
-    return JSON.stringify({ noticeType: 'PaymentOrderStatus', bizContent: aesEncrypt(plaintext, loadAesKey(mock.keys.aesKey)), sign: await signRsaSha256(plaintext, signer) });
+    return JSON.stringify({ noticeType: 'PaymentOrderStatus', bizContent: aesEncrypt(plaintext, loadAesKey(env.mock.keys.aesKey)), sign: await signRsaSha256(plaintext, signer) });
   }
 
-  it('the node:http handler verifies a notification from mock.sendNotification and answers {"code":0}', async () => {
+  it('the node:http handler verifies a notification from env.mock.sendNotification and answers {"code":0}', async () => {
     const events: PaymentOrderStatusEvent[] = [];
-    const server = createServer(codepay.notifications.handler(async (event) => void events.push(event)));
+    const server = createServer(env.codepay.notifications.handler(async (event) => void events.push(event)));
     const url = await listen(server);
-    const answer = await mock.sendNotification(url, { order_sn: 'N-1', status: 'Paid', amount: 12.5 });
+    const answer = await env.mock.sendNotification(url, { order_sn: 'N-1', status: 'Paid', amount: 12.5 });
     server.close();
     expect(answer).toMatchObject({ status: 200, body: { code: 0 } });
     expect(events).toHaveLength(1);
@@ -43,17 +37,17 @@ describe('notifications', () => {
   });
 
   it('verifyAndDecrypt returns the typed event; ack() is {code: 0}', async () => {
-    const event = await codepay.notifications.verifyAndDecrypt(await sealed({ PaymentOrderStatus: { order_sn: 'N-2', platform_order_sn: 'SS2', status: 'Expired' } }));
+    const event = await env.codepay.notifications.verifyAndDecrypt(await sealed({ PaymentOrderStatus: { order_sn: 'N-2', platform_order_sn: 'SS2', status: 'Expired' } }));
     expect(event).toEqual({ order_sn: 'N-2', platform_order_sn: 'SS2', status: 'Expired' });
-    expect(codepay.notifications.ack()).toEqual({ code: 0 });
+    expect(env.codepay.notifications.ack()).toEqual({ code: 0 });
   });
 
   it('a forged signature raises SignatureVerificationError and the listener is never called', async () => {
     const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const body = await sealed({ PaymentOrderStatus: { order_sn: 'N-3', platform_order_sn: 'SS3', status: 'Paid' } }, forger);
-    await expect(codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(SignatureVerificationError);
+    await expect(env.codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(SignatureVerificationError);
     let called = false;
-    const server = createServer(codepay.notifications.handler(() => void (called = true)));
+    const server = createServer(env.codepay.notifications.handler(() => void (called = true)));
     const answer = await post(await listen(server), body);
     server.close();
     expect(answer.status).toBe(400);
@@ -65,18 +59,18 @@ describe('notifications', () => {
     ['another noticeType', JSON.stringify({ noticeType: 'Refund', bizContent: 'AAAA', sign: 'AAAA' })],
     ['no sign', JSON.stringify({ noticeType: 'PaymentOrderStatus', bizContent: 'AAAA' })],
   ])('a body that is %s raises ResponseFormatError', async (_label, body) => {
-    await expect(codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(ResponseFormatError);
+    await expect(env.codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(ResponseFormatError);
   });
 
   it('verified content that is not a PaymentOrderStatus notification raises ResponseFormatError', async () => {
-    await expect(codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(/does not match the contract/);
+    await expect(env.codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(/does not match the contract/);
   });
 
   it('a listener that throws is answered 500 so the platform retries', async () => {
-    const server = createServer(codepay.notifications.handler(async () => {
+    const server = createServer(env.codepay.notifications.handler(async () => {
       throw new Error('database down');
     }));
-    const answer = await mock.sendNotification(await listen(server), { order_sn: 'N-5' });
+    const answer = await env.mock.sendNotification(await listen(server), { order_sn: 'N-5' });
     server.close();
     expect(answer.status).toBe(500);
     expect(answer.body).toMatchObject({ code: 500 });
@@ -86,7 +80,7 @@ describe('notifications', () => {
     const body = await sealed({ PaymentOrderStatus: { order_sn: 'N-6', platform_order_sn: 'SS6', status: 'Paid' } });
     for (const preRead of [JSON.parse(body), Buffer.from(body)]) {
       const events: PaymentOrderStatusEvent[] = [];
-      const handler = codepay.notifications.handler((event) => void events.push(event));
+      const handler = env.codepay.notifications.handler((event) => void events.push(event));
       const server = createServer((req, res) => {
         req.resume();
         req.on('end', () => void handler(Object.assign(req, { body: preRead }), res));

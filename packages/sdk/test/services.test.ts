@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMockClient } from './support/mock-client.js';
 import { services, serviceNames } from '@codepay/models';
-import { startMockGateway, type MockGateway } from '@codepay/mock';
-import { BusinessError, createCodePay, type CodePay } from '../src/index.js';
+import { BusinessError } from '../src/index.js';
 
 const linkID = '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C';
 const payerFields = {
@@ -17,20 +17,14 @@ const payerFields = {
 };
 
 describe('every service through the SDK against @codepay/mock over loopback', () => {
-  let mock: MockGateway;
-  let codepay: CodePay;
-  beforeAll(async () => {
-    mock = await startMockGateway();
-    codepay = createCodePay({ baseUrl: mock.url, ...mock.clientKeys, logLevel: 'silent' });
-  });
-  afterAll(() => mock.close());
+  const env = useMockClient();
 
   const calls = {
-    createPayer: () => codepay.payers.create({ ...payerFields, phone: '98765432' }),
-    getPayer: () => codepay.payers.get({ email: 'peter.pan@example.com' }),
-    updatePayer: () => codepay.payers.update({ ...payerFields, payerID: 157774, phone: 98765432 }),
+    createPayer: () => env.codepay.payers.create({ ...payerFields, phone: '98765432' }),
+    getPayer: () => env.codepay.payers.get({ email: 'peter.pan@example.com' }),
+    updatePayer: () => env.codepay.payers.update({ ...payerFields, payerID: 157774, phone: 98765432 }),
     createOrder: () =>
-      codepay.orders.create({
+      env.codepay.orders.create({
         order_sn: 'SDK-1',
         currency: 'USD',
         amount: 10.5,
@@ -40,25 +34,25 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
         domain: 'www.example.com',
         product: 'Book',
       }),
-    queryOrder: () => codepay.orders.get({ order_sn: 'SDK-1', linkID }),
-    queryOrders: () => codepay.orders.list({ startTime: new Date(Date.now() - 86_400_000), endTime: new Date() }).page(),
-    refundOrder: () => codepay.orders.refund({ order_sn: 'SDK-1', linkID }),
-    getBalance: () => codepay.balance.get({ currency: 'USD' }),
+    queryOrder: () => env.codepay.orders.get({ order_sn: 'SDK-1', linkID }),
+    queryOrders: () => env.codepay.orders.list({ startTime: new Date(Date.now() - 86_400_000), endTime: new Date() }).page(),
+    refundOrder: () => env.codepay.orders.refund({ order_sn: 'SDK-1', linkID }),
+    getBalance: () => env.codepay.balance.get({ currency: 'USD' }),
   } satisfies Record<(typeof serviceNames)[number], () => Promise<unknown>>;
 
   it.each(serviceNames)('%s succeeds: typed data that passes the result validator, with its psn', async (service) => {
-    const before = mock.requests.length;
+    const before = env.mock.requests.length;
     const result = (await calls[service]()) as Record<string, unknown> & { psn: string };
     expect(services[service].validateResult(result)).toBe(true);
     expect(result.psn).toMatch(/\S/);
     expect(Object.keys(result)).not.toContain('psn'); // non-enumerable: stays out of JSON
-    const recorded = mock.requests.slice(before).find((r) => r.service === service);
+    const recorded = env.mock.requests.slice(before).find((r) => r.service === service);
     expect(recorded?.psn).toBe(result.psn);
   });
 
   it.each(serviceNames)('%s business failure raises BusinessError with code, message, service and psn', async (service) => {
     const call = calls[service];
-    mock.queueScenario('business-error:P0042', { times: 1 });
+    env.mock.queueScenario('business-error:P0042', { times: 1 });
     const error = await call().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BusinessError);
     expect(error).toMatchObject({ errorCode: 'P0042', service });
@@ -67,7 +61,7 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
   });
 
   it('client.call is typed by service name and behaves like the resource method', async () => {
-    const balance = await codepay.call('getBalance', { currency: 'USD' });
+    const balance = await env.codepay.call('getBalance', { currency: 'USD' });
     expect(balance).toMatchObject({ currency: expect.any(String), balance: expect.stringMatching(/^-?\d+(\.\d+)?$/) });
   });
 });

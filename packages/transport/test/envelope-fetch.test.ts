@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEnvelopeFetch, PSN_HEADER } from '../src/envelope-fetch.js';
 import { BusinessError, ValidationError } from '../src/errors.js';
-import { ok, startLoopbackGateway, type LoopbackGateway } from './support/loopback-gateway.js';
+import { ok, useLoopbackGateway } from './support/loopback-gateway.js';
 import { clientOptions } from './support/test-client.js';
 
 describe('createEnvelopeFetch', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   it('turns POST /services/<service> into the envelope and answers the verified business payload', async () => {
     gateway.handle(() => ({ ...ok({ currency: 'USD', balance: '3.50' }), psn: 'PSN-F' }));

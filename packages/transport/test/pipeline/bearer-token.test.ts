@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../../src/errors.js';
-import { ok, startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, orderParams, orderResult, testClient } from '../support/test-client.js';
 
 const balance = { currency: 'USD', balance: '2024.12' };
 
 describe('bearerToken policy', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
+  const gateway = useLoopbackGateway();
   beforeEach(() => {
     gateway.calls.length = 0;
     gateway.tokenRequests = 0;
     gateway.handle(() => ok(balance));
   });
-  afterAll(() => gateway.close());
 
   it('sends the token as a bearer header and reuses it', async () => {
     const client = testClient(gateway);

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aesEncrypt } from '../../src/crypto/aes.js';
 import { signRsaSha256 } from '../../src/crypto/rsa.js';
 import { DecryptionError, GatewayError, ResponseFormatError, SignatureVerificationError, type CodePayError } from '../../src/errors.js';
-import { errorBody, nextPsn, startLoopbackGateway, successBody, type LoopbackGateway, type Reply } from '../support/loopback-gateway.js';
+import { errorBody, nextPsn, successBody, useLoopbackGateway, type Reply } from '../support/loopback-gateway.js';
 import { aesKey, platformPrivateKey } from '../support/test-keys.js';
 import { balanceParams, orderParams, testClient } from '../support/test-client.js';
 
@@ -22,11 +22,7 @@ async function tampered(edit: (envelope: Record<string, unknown>) => void | Prom
 }
 
 describe('decryptAndVerify policy: tampering', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   const expectRejected = async (reply: Reply, errorClass: new (...args: never[]) => CodePayError, service: 'getBalance' | 'createOrder' = 'getBalance') => {
     gateway.handle(() => reply);

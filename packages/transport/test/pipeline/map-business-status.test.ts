@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BusinessError, ResponseFormatError } from '../../src/errors.js';
 import { capturedLines } from '../support/capture-logger.js';
-import { ok, startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, testClient } from '../support/test-client.js';
 
 describe('mapBusinessStatus policy', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   it('status -1 → BusinessError with errorCode, errorMessage, service and psn', async () => {
     gateway.handle(() => ({ payload: { status: -1, errorCode: 'P0001', errorMessage: 'Payer not found', data: null }, psn: 'PSN-B' }));

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ResponseFormatError } from '../../src/errors.js';
-import { startLoopbackGateway, successBody, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { successBody, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, testClient } from '../support/test-client.js';
 
 describe('parsePayload policy', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   it.each([
     ['a payload without status', { data: { currency: 'USD', balance: '1' } }],

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionError, GatewayError, TimeoutError } from '../../src/errors.js';
 import { backoffDelay, parseRetryAfter } from '../../src/pipeline/retry.js';
-import { errorBody, ok, startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { errorBody, ok, startLoopbackGateway, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, orderParams, orderResult, testClient } from '../support/test-client.js';
 
 const balance = { currency: 'USD', balance: '2024.12' };
 
 describe('retry policy', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
+  const gateway = useLoopbackGateway();
   beforeEach(() => {
     gateway.calls.length = 0;
   });
-  afterAll(() => gateway.close());
 
   it('retries a safe service after 503 with Retry-After, then succeeds', async () => {
     const started = Date.now();

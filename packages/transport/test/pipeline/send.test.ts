@@ -1,17 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, ResponseFormatError } from '../../src/errors.js';
 import { MAX_RESPONSE_BYTES } from '../../src/http/send-http.js';
-import { ok, startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, testClient } from '../support/test-client.js';
 
 describe('send (HTTP)', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   it('sends JSON content type, Accept, the language and the user agent', async () => {
     gateway.handle(() => ok({ currency: 'USD', balance: '1.00' }));

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/logger.js';
 import { capturingLogger, lineText, type CapturedLine } from '../support/capture-logger.js';
-import { startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { useLoopbackGateway } from '../support/loopback-gateway.js';
 import { orderParams, orderResult, testClient } from '../support/test-client.js';
 
 describe('serialize policy', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   it('sends exactly JSON.stringify(params): the signed text is the encrypted text, key order kept', async () => {
     gateway.handle(() => ({ payload: { status: 0, errorCode: null, errorMessage: null, data: orderResult } }));

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCodePayError, ValidationError } from '../../src/errors.js';
-import { startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { useLoopbackGateway } from '../support/loopback-gateway.js';
 import { orderParams, testClient } from '../support/test-client.js';
 
 describe('validateParams policy', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
-  afterAll(() => gateway.close());
+  const gateway = useLoopbackGateway();
 
   it('reports every issue with a JSON pointer and sends nothing', async () => {
     const client = testClient(gateway);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { aesDecrypt, aesEncrypt } from '../../src/crypto/aes.js';
 import { signRsaSha256, verifyRsaSha256 } from '../../src/crypto/rsa.js';
 import { gatewayErrorSigningText } from '../../src/envelope/gateway-error-body.js';
@@ -140,4 +141,24 @@ export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   gateway.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return gateway;
+}
+
+/**
+ * A loopback gateway for the tests of one file: started before them, closed after them. The returned object
+ * forwards to the running gateway, so it can be used directly in the tests' bodies.
+ */
+export function useLoopbackGateway(options: Parameters<typeof startLoopbackGateway>[0] = {}): LoopbackGateway {
+  let current: LoopbackGateway | undefined;
+  beforeAll(async () => {
+    current = await startLoopbackGateway(options);
+  });
+  afterAll(() => current?.close());
+  const running = () => {
+    if (!current) throw new Error('the loopback gateway is used outside a test');
+    return current;
+  };
+  return new Proxy({} as LoopbackGateway, {
+    get: (_target, key) => Reflect.get(running(), key),
+    set: (_target, key, value) => Reflect.set(running(), key, value),
+  });
 }

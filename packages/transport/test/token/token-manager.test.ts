@@ -3,22 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError, AuthenticationError, ResponseFormatError, TimeoutError } from '../../src/errors.js';
 import { refreshMargin } from '../../src/token/token-manager.js';
-import { errorBody, ok, startLoopbackGateway, type LoopbackGateway } from '../support/loopback-gateway.js';
+import { errorBody, ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, testClient } from '../support/test-client.js';
 
 const balance = { currency: 'USD', balance: '2024.12' };
 
 describe('TokenManager', () => {
-  let gateway: LoopbackGateway;
-  beforeAll(async () => {
-    gateway = await startLoopbackGateway();
-  });
+  const gateway = useLoopbackGateway();
   beforeEach(() => {
     gateway.tokenRequests = 0;
     gateway.tokenTtlSeconds = 7200;
     gateway.handle(() => ok(balance));
   });
-  afterAll(() => gateway.close());
 
   it('200 concurrent calls with an empty cache make exactly one token request', async () => {
     const client = testClient(gateway);
