@@ -33,7 +33,7 @@ export interface TransportOptions {
   deadline?: number;
   /** Retries after the first attempt, for failures that are safe to retry. Default 2. */
   maxRetries?: number;
-  /** A `fetch` to use instead of the global one (e.g. one with a proxy). */
+  /** A `fetch` to send requests with instead of the built-in node:http client (e.g. one with a proxy). */
   fetch?: FetchFunction;
   /** Extra trusted CA certificates (PEM) for a private CA. Certificate checks are never disabled. */
   ca?: string | Buffer | ReadonlyArray<string | Buffer>;

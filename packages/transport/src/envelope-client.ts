@@ -9,8 +9,9 @@ import { services, type ServiceName, type ServiceParams, type ServiceResult } fr
 import { resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { openSignedEnvelope } from './envelope/open-envelope.js';
-import { createCaDispatcher } from './http/ca-dispatcher.js';
-import type { HttpClient } from './http/send-http.js';
+import { createFetchHttpClient } from './http/fetch-http-client.js';
+import type { HttpClient } from './http/http-client.js';
+import { createNodeHttpClient } from './http/node-http-client.js';
 import { bearerTokenPolicy } from './pipeline/bearer-token.js';
 import { decryptAndVerifyPolicy } from './pipeline/decrypt-and-verify.js';
 import { encryptAndSignPolicy } from './pipeline/encrypt-and-sign.js';
@@ -77,7 +78,7 @@ export interface EnvelopeClient {
 const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'content-length', 'host']);
 
 interface Shared {
-  http: Promise<HttpClient>;
+  http: HttpClient;
   tokens: TokenSource & { requests?: number };
 }
 
@@ -93,10 +94,8 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
   return extra;
 }
 
-function createHttp(config: TransportConfig): Promise<HttpClient> {
-  const fetchFn = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  if (!config.ca) return Promise.resolve({ fetch: fetchFn, dispatcher: undefined });
-  return createCaDispatcher(config.ca).then((dispatcher) => ({ fetch: fetchFn, dispatcher }));
+function createHttp(config: TransportConfig): HttpClient {
+  return config.fetch ? createFetchHttpClient(config.fetch) : createNodeHttpClient({ ca: config.ca });
 }
 
 function baseHeaders(config: TransportConfig): Record<string, string> {
@@ -114,7 +113,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
   const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, serializePolicy];
   const encryptAndSign = encryptAndSignPolicy(keys);
   // The default pipeline is built once; a per-call `timeout` builds one with a different send step.
-  const pipelineFor = async (timeoutMs: number): Promise<SendNext> =>
+  const pipelineFor = (timeoutMs: number): SendNext =>
     composePipeline(
       [
         ...requestSide,
@@ -125,9 +124,9 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         bearerTokenPolicy(shared.tokens),
         encryptAndSign,
       ],
-      createSend({ http: await shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger, debug: config.logLevel === 'debug' }),
+      createSend({ http: shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger, debug: config.logLevel === 'debug' }),
     );
-  let defaultPipeline: Promise<SendNext> | undefined;
+  let defaultPipeline: SendNext | undefined;
 
   const newRequest = (service: ServiceName, params: unknown, callOptions: CallOptions = {}): EnvelopeRequest => {
     const definition = services[service];
@@ -163,7 +162,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         throw new ConfigurationError(`must be a positive number of milliseconds; received ${String(timeout)}.`, { option: 'timeout' });
       }
       const pipeline = timeout === undefined ? (defaultPipeline ??= pipelineFor(config.timeoutMs)) : pipelineFor(timeout);
-      const response: EnvelopeResponse = await (await pipeline)(request);
+      const response: EnvelopeResponse = await pipeline(request);
       return { data: response.data as ServiceResult<typeof service>, psn: response.psn! };
     },
     async prepare(service, params) {
@@ -194,39 +193,22 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
   };
 }
 
-function createTokenSource(config: TransportConfig, http: Promise<HttpClient>): TokenSource & { requests?: number } {
+function createTokenSource(config: TransportConfig, http: HttpClient): TokenSource & { requests?: number } {
   if (config.tokenProvider) return userTokenSource(config.tokenProvider);
-  let manager: TokenManager | undefined;
-  const source = {
-    get requests() {
-      return manager?.requests ?? 0;
-    },
-    async getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }) {
-      // Await before the check: awaiting inside the `??=` would let every concurrent caller build its own manager.
-      const client = await http;
-      manager ??= new TokenManager({
-        tokenUrl: config.tokenUrl,
-        appId: config.appId,
-        merchantPrivateKey: config.merchantPrivateKey,
-        platformPublicKey: config.platformPublicKey,
-        http: client,
-        headers: () => baseHeaders(config),
-        timeoutMs: config.timeoutMs,
-        logger: config.logger,
-      });
-      return manager.getToken(call);
-    },
-    invalidate(token: string) {
-      manager?.invalidate(token);
-    },
-  };
-  return source;
+  return new TokenManager({
+    tokenUrl: config.tokenUrl,
+    appId: config.appId,
+    merchantPrivateKey: config.merchantPrivateKey,
+    platformPublicKey: config.platformPublicKey,
+    http,
+    headers: () => baseHeaders(config),
+    timeoutMs: config.timeoutMs,
+    logger: config.logger,
+  });
 }
 
 export function createEnvelopeClient(options: TransportOptions): EnvelopeClient {
   const config = resolveTransportConfig(options);
   const http = createHttp(config);
-  // Surface a CA problem at the first call at the latest, never as an unhandled rejection.
-  http.catch(() => {});
   return buildClient(options, config, { http, tokens: createTokenSource(config, http) });
 }

@@ -1,6 +1,7 @@
 // The end of the pipeline: one HTTP POST of the envelope, limited by the per-attempt timeout and the call deadline.
 import { TimeoutError } from '../errors.js';
-import { sendHttp, type HttpClient } from '../http/send-http.js';
+import type { HttpClient } from '../http/http-client.js';
+import { sendHttp } from '../http/send-http.js';
 import { fingerprint, type Logger } from '../logger.js';
 import type { EnvelopeRequest, EnvelopeResponse, SendNext } from './policy.js';
 

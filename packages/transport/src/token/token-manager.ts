@@ -6,7 +6,8 @@ import { signRsaSha256 } from '../crypto/rsa.js';
 import { formatUtcDateTime } from '../date-time.js';
 import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
-import { sendHttp, type HttpClient } from '../http/send-http.js';
+import type { HttpClient } from '../http/http-client.js';
+import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
 import type { TokenSource } from './token-provider.js';
 

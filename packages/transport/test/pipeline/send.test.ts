@@ -62,4 +62,15 @@ describe('send (HTTP)', () => {
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect((error as Error).message).toMatch(/larger than 10485760 bytes/);
   });
+
+  it('a `fetch` option replaces the built-in HTTP client for the token and every call', async () => {
+    gateway.handle(() => ok({ currency: 'USD', balance: '1.00' }));
+    const urls: string[] = [];
+    const counting = (input: string | URL | Request, init?: RequestInit) => {
+      urls.push(String(input));
+      return fetch(input, init);
+    };
+    await testClient(gateway, { fetch: counting }).call('getBalance', balanceParams);
+    expect(urls).toEqual([`${gateway.url}/api/v2/token`, `${gateway.url}/api/v2/pay`]);
+  });
 });
