@@ -37,6 +37,8 @@ function notANotification(detail: string): ResponseFormatError {
 
 function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Record<string, unknown> {
   if (typeof rawBody === 'object' && !(rawBody instanceof Uint8Array)) return rawBody;
+  const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody, 'utf8') : rawBody.byteLength;
+  if (size > MAX_NOTIFICATION_BYTES) throw notANotification(`it is larger than ${MAX_NOTIFICATION_BYTES} bytes`);
   const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   let body: unknown;
   try {
@@ -50,21 +52,25 @@ function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Reco
 
 function readRequestBody(req: NotificationRequest): Promise<string | Uint8Array | Record<string, unknown>> {
   // Express and friends may have read the body already: a Buffer (raw), a string (text) or an object (json). The
-  // signature covers the decrypted bizContent, not the outer JSON, so a parsed object verifies just as well.
+  // signature covers the decrypted bizContent, not the outer JSON, so a parsed object verifies just as well. Once a
+  // parser ran, the stream is consumed: use what it made, even `{}`, rather than wait for data that never comes.
   const body = req.body;
   if (typeof body === 'string' || body instanceof Uint8Array) return Promise.resolve(body);
-  if (typeof body === 'object' && body !== null && Object.keys(body).length > 0) return Promise.resolve(body as Record<string, unknown>);
+  if (typeof body === 'object' && body !== null) return Promise.resolve(body as Record<string, unknown>);
+  if (req.readableEnded) return Promise.resolve('');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_NOTIFICATION_BYTES) {
-        reject(notANotification(`it is larger than ${MAX_NOTIFICATION_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
+      // Past the cap, keep draining (so the sender gets an answer, not a reset) but keep nothing.
+      if (size <= MAX_NOTIFICATION_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > MAX_NOTIFICATION_BYTES) reject(notANotification(`it is larger than ${MAX_NOTIFICATION_BYTES} bytes`));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }

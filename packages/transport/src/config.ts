@@ -98,12 +98,28 @@ export function checkBaseUrl(value: unknown, option = 'baseUrl'): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-function checkDuration(value: unknown, option: string, fallback: number): number {
+/** Node's timers hold at most 2^31 − 1 ms (about 24.8 days); a longer one would fire after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export function checkDuration(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    return fail(option, `must be a positive number of milliseconds; received ${typeof value === 'number' ? value : typeof value}.`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    return fail(option, `must be a positive number of milliseconds up to ${MAX_TIMER_MS}; received ${typeof value === 'number' ? value : typeof value}.`);
   }
   return value;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+function checkLogger(logger: unknown, level: unknown): void {
+  if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel)) {
+    fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}; received ${JSON.stringify(level)}.`);
+  }
+  if (logger === undefined) return;
+  const methods = ['debug', 'info', 'warn', 'error'] as const;
+  if (typeof logger !== 'object' || logger === null || methods.some((m) => typeof (logger as Record<string, unknown>)[m] !== 'function')) {
+    fail('logger', 'must be an object with debug, info, warn and error methods (console works).');
+  }
 }
 
 function checkRetries(value: unknown): number {
@@ -145,6 +161,7 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
   }
   const platformPublicKey = loadPublicKey(options.platformPublicKey, 'platformPublicKey');
   const aesKey = loadAesKey(options.aesKey, 'aesKey');
+  checkLogger(options.logger, options.logLevel);
   const logLevel = options.logLevel ?? 'warn';
   return {
     baseUrl,

@@ -6,7 +6,7 @@
 // Requests flow left to right, answers right to left: an answer is verified and decrypted, parsed, and mapped to
 // data or a BusinessError. Signing sits inside retry, so every attempt is freshly encrypted and signed.
 import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
-import { resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
+import { checkDuration, resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { openSignedEnvelope } from './envelope/open-envelope.js';
 import { createFetchHttpClient } from './http/fetch-http-client.js';
@@ -82,10 +82,22 @@ interface Shared {
   tokens: TokenSource & { requests?: number };
 }
 
+// RFC 9110 token characters for a name; visible characters, spaces and tabs for a value (no CR, LF or NUL).
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 function checkExtraHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) {
+      throw new ConfigurationError(`has a header name ${JSON.stringify(name)} that HTTP does not allow; nothing was sent.`, { option: 'headers' });
+    }
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+      throw new ConfigurationError(`has a value for "${name}" that is not header text (line breaks and control characters are not allowed); nothing was sent.`, {
+        option: 'headers',
+      });
+    }
     if (RESERVED_HEADERS.has(lower)) {
       throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself.`, { option: 'headers' });
     }
@@ -135,7 +147,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         issues: [{ path: '', message: `is not one of ${Object.keys(services).join(', ')}`, keyword: 'service' }],
       });
     }
-    const deadlineMs = callOptions.deadline ?? config.deadlineMs;
+    const deadlineMs = checkDuration(callOptions.deadline, 'deadline', config.deadlineMs);
     return {
       service,
       definition,
@@ -157,10 +169,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     },
     async call(service, params, callOptions) {
       const request = newRequest(service, params, callOptions);
-      const timeout = callOptions?.timeout;
-      if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) {
-        throw new ConfigurationError(`must be a positive number of milliseconds; received ${String(timeout)}.`, { option: 'timeout' });
-      }
+      const timeout = callOptions?.timeout === undefined ? undefined : checkDuration(callOptions.timeout, 'timeout', config.timeoutMs);
       const pipeline = timeout === undefined ? (defaultPipeline ??= pipelineFor(config.timeoutMs)) : pipelineFor(timeout);
       const response: EnvelopeResponse = await pipeline(request);
       return { data: response.data as ServiceResult<typeof service>, psn: response.psn! };

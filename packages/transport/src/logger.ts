@@ -1,7 +1,7 @@
 // Pluggable, levelled logging. The transport logs what happened (service, psn, attempt, status, sizes, timings)
 // and never what was said: keys, tokens and plaintext bizContent stay out of every log line. Where a payload
 // must be identified, `fingerprint` gives its size and a short hash instead.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -43,7 +43,11 @@ export function consoleLogger(level: LogLevel = 'warn'): Logger {
 
 export const silentLogger: Logger = filterLogger(consoleLogger('silent'), 'silent');
 
-/** Size and a short SHA-256 prefix of a text: enough to match a log line with a capture, useless to read it. */
+// Keyed per process: a plain hash of guessable params (`{"currency":"USD"}`, an email) could be confirmed by
+// guessing; an HMAC under a key that never leaves the process can only be matched by the process itself.
+const FINGERPRINT_KEY = randomBytes(32);
+
+/** Size and a short keyed hash of a text: enough to match log lines of one process, useless to read it. */
 export function fingerprint(text: string): { bytes: number; sha256: string } {
-  return { bytes: Buffer.byteLength(text, 'utf8'), sha256: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+  return { bytes: Buffer.byteLength(text, 'utf8'), sha256: createHmac('sha256', FINGERPRINT_KEY).update(text).digest('hex').slice(0, 16) };
 }

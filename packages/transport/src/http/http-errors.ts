@@ -13,6 +13,9 @@ const NEVER_SENT = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+// Node refuses to write a request whose header holds characters HTTP does not allow: nothing left the process.
+const UNWRITABLE = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE']);
+
 // TLS handshake failures also happen before the request is written; retrying them is pointless.
 const CERTIFICATE = /^(CERT_|ERR_TLS_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/;
 
@@ -46,6 +49,15 @@ export function connectionFailure(error: unknown, context: FailureContext): Conn
     const failure = new ConnectionError(
       `The ${context.what} to ${host} failed the TLS certificate check (${certificate}); nothing was sent. ` +
         'Check the base URL, or pass your private CA with the `ca` option.',
+      { ...service, outcomeUnknown: false, cause: error },
+    );
+    notRetriable.add(failure);
+    return failure;
+  }
+  const unwritable = codes.find((c) => UNWRITABLE.has(c));
+  if (unwritable) {
+    const failure = new ConnectionError(
+      `The ${context.what} could not be written (${unwritable}: a header holds characters HTTP does not allow); nothing was sent.`,
       { ...service, outcomeUnknown: false, cause: error },
     );
     notRetriable.add(failure);

@@ -9,7 +9,10 @@ import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gate
 import type { HttpClient } from '../http/http-client.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
-import type { TokenSource } from './token-provider.js';
+import { isBearerToken, type TokenSource } from './token-provider.js';
+
+/** Answers of a busy gateway: worth another try, unlike a refusal. */
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 export interface TokenManagerOptions {
   tokenUrl: string;
@@ -84,12 +87,19 @@ export class TokenManager implements TokenSource {
     } catch (error) {
       throw notSentBecauseOfToken(error);
     }
-    const token = await this.#readAnswer(answer.status, answer.bodyText);
+    const token = await this.#readAnswer(answer.status, answer.bodyText, started);
     logger.debug('token obtained', { httpStatus: answer.status, ms: this.#now() - started });
     return token;
   }
 
-  async #readAnswer(status: number, bodyText: string): Promise<CachedToken> {
+  async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
+    if (TRANSIENT_STATUS.has(status)) {
+      // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
+      throw new ConnectionError(`The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`, {
+        outcomeUnknown: false,
+        httpStatus: status,
+      });
+    }
     let body: unknown;
     try {
       body = JSON.parse(bodyText);
@@ -103,12 +113,14 @@ export class TokenManager implements TokenSource {
     const data = (body as { statusCode?: unknown; data?: { accessToken?: unknown; expiresIn?: unknown } }).data;
     if (status === 200 && (body as { statusCode?: unknown }).statusCode === 0 && data) {
       const { accessToken, expiresIn } = data;
-      if (typeof accessToken !== 'string' || accessToken === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
-        throw new ResponseFormatError('The token endpoint answered without a usable accessToken and expiresIn.', { httpStatus: status });
+      if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
+        throw new ResponseFormatError('The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.', { httpStatus: status });
       }
       const lifetimeMs = expiresIn * 1000;
-      return { token: accessToken, freshUntil: this.#now() + lifetimeMs - refreshMargin(lifetimeMs) };
+      // Counted from when the token was requested: the gateway started its clock no later than that.
+      return { token: accessToken, freshUntil: requestedAt + lifetimeMs - refreshMargin(lifetimeMs) };
     }
+
     if (isGatewayErrorBody(body)) {
       const psn = typeof body.psn === 'string' ? { psn: body.psn } : {};
       if (!(await gatewayErrorSignatureHolds(body, this.#options.platformPublicKey))) {

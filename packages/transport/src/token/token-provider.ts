@@ -19,3 +19,8 @@ export interface TokenSource {
   getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }): Promise<string>;
   invalidate(token: string): void;
 }
+
+/** RFC 6750's b64token: the only characters a bearer token may carry in an Authorization header. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export const isBearerToken = (value: unknown): value is string => typeof value === 'string' && BEARER_TOKEN.test(value);

@@ -1,10 +1,13 @@
 // Adapts the user's `tokenProvider` option to the pipeline: the provider gets the caller's abort signal, and the
 // call still stops waiting at its deadline even if the provider ignores the signal.
-import { AuthenticationError, isCodePayError } from '../errors.js';
+import { AuthenticationError, ConfigurationError, isCodePayError } from '../errors.js';
 import { waitForCaller } from './token-manager.js';
-import type { TokenProvider, TokenSource } from './token-provider.js';
+import { isBearerToken, type TokenProvider, type TokenSource } from './token-provider.js';
 
 export function userTokenSource(provider: TokenProvider): TokenSource {
+  if (typeof provider !== 'function' && typeof (provider as { getToken?: unknown } | null)?.getToken !== 'function') {
+    throw new ConfigurationError('must be a function returning a token, or an object with getToken() (and optionally invalidate()).', { option: 'tokenProvider' });
+  }
   const getToken = typeof provider === 'function' ? provider : provider.getToken.bind(provider);
   const invalidate = typeof provider === 'function' ? undefined : provider.invalidate?.bind(provider);
   return {
@@ -16,8 +19,9 @@ export function userTokenSource(provider: TokenProvider): TokenSource {
         if (isCodePayError(error)) throw error;
         throw new AuthenticationError('The tokenProvider failed; nothing was sent. See `cause`.', { cause: error });
       }
-      if (typeof token !== 'string' || token === '') {
-        throw new AuthenticationError(`The tokenProvider returned ${token === '' ? 'an empty string' : typeof token}; it must resolve to the bearer token text.`);
+      if (!isBearerToken(token)) {
+        const received = typeof token !== 'string' ? typeof token : token === '' ? 'an empty string' : 'text with characters a bearer token cannot have';
+        throw new AuthenticationError(`The tokenProvider returned ${received}; it must resolve to the bearer token text (RFC 6750 characters); nothing was sent.`);
       }
       return token;
     },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError, AuthenticationError, ResponseFormatError, TimeoutError } from '../../src/errors.js';
 import { refreshMargin } from '../../src/token/token-manager.js';
 import { errorBody, ok, useLoopbackGateway } from '../support/loopback-gateway.js';
-import { balanceParams, testClient } from '../support/test-client.js';
+import { balanceParams, orderParams, testClient } from '../support/test-client.js';
 
 const balance = { currency: 'USD', balance: '2024.12' };
 
@@ -97,16 +97,31 @@ describe('TokenManager', () => {
     });
   });
 
-  it('a token endpoint answering HTML is a ResponseFormatError', async () => {
+  it('a token endpoint answering an HTML error page is a ResponseFormatError', async () => {
     const html = createServer((req, res) => {
       req.resume();
-      res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+      res.writeHead(500, { 'content-type': 'text/html' }).end('<html>Internal Server Error</html>');
     });
     await new Promise<void>((r) => html.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
     const error = await testClient({ url }).call('getBalance', balanceParams).catch((e: unknown) => e);
     html.close();
     expect(error).toBeInstanceOf(ResponseFormatError);
-    expect(error).toMatchObject({ httpStatus: 502 });
+    expect(error).toMatchObject({ httpStatus: 500 });
+  });
+
+  it('a busy token endpoint (503) is retried like a connection failure: nothing of the call was sent', async () => {
+    let answers = 0;
+    const busy = createServer((req, res) => {
+      req.resume();
+      answers++;
+      res.writeHead(503, { 'content-type': 'text/html' }).end('<html>Service Unavailable</html>');
+    });
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(busy.address() as AddressInfo).port}`;
+    const error = await testClient({ url }, { maxRetries: 1 }).call('createOrder', orderParams).catch((e: unknown) => e);
+    busy.close();
+    expect(error).toMatchObject({ name: 'ConnectionError', outcomeUnknown: false, httpStatus: 503 });
+    expect(answers).toBe(2);
   });
 });
