@@ -1,6 +1,6 @@
 // An HTTP client over a `fetch` the user passes (a proxy-aware fetch, a test double, another runtime's fetch).
 import type { FetchFunction } from '../config.js';
-import { AnswerTooLarge, type HttpClient, type RawAnswer } from './http-client.js';
+import { AnswerTooLarge, ExchangeAborted, ExchangeTimedOut, type HttpClient, type RawAnswer } from './http-client.js';
 
 async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
@@ -28,8 +28,20 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
 export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient {
   return {
     async exchange(request): Promise<RawAnswer> {
-      const response = await fetchFunction(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: request.signal });
-      return { status: response.status, headers: response.headers, body: await readCapped(response, request.maxBytes) };
+      const timer = new AbortController();
+      const timeout = setTimeout(() => timer.abort(), request.timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+      try {
+        const response = await fetchFunction(request.url, { method: 'POST', headers: request.headers, body: request.body, signal });
+        return { status: response.status, headers: response.headers, body: await readCapped(response, request.maxBytes) };
+      } catch (error) {
+        if (error instanceof AnswerTooLarge) throw error;
+        if (request.signal?.aborted) throw new ExchangeAborted();
+        if (timer.signal.aborted) throw new ExchangeTimedOut();
+        throw error;
+      } finally {
+        clearTimeout(timeout);
+      }
     },
   };
 }

@@ -10,8 +10,10 @@ export interface HttpExchange {
   url: string;
   headers: Record<string, string>;
   body: string;
-  /** Aborts the exchange: the caller's signal combined with the attempt's time limit. */
-  signal: AbortSignal;
+  /** The attempt's time limit, covering the whole exchange (connect, send, read the answer). */
+  timeoutMs: number;
+  /** The caller's signal, when there is one. */
+  signal: AbortSignal | undefined;
   maxBytes: number;
 }
 
@@ -29,5 +31,19 @@ export interface HttpClient {
 export class AnswerTooLarge extends Error {
   constructor(readonly status: number) {
     super('answer too large');
+  }
+}
+
+/** Thrown by a client when the exchange ran past `timeoutMs`. */
+export class ExchangeTimedOut extends Error {
+  constructor() {
+    super('the exchange timed out');
+  }
+}
+
+/** Thrown by a client when the caller's signal aborted the exchange. */
+export class ExchangeAborted extends Error {
+  constructor() {
+    super('the exchange was aborted');
   }
 }

@@ -3,7 +3,7 @@
 // (node:http by default, or the user's fetch); time limits, aborts and error mapping live here, once.
 import { AbortError, ResponseFormatError, TimeoutError } from '../errors.js';
 import { connectionFailure, type FailureContext } from './http-errors.js';
-import { AnswerTooLarge, type AnswerHeaders, type HttpClient } from './http-client.js';
+import { AnswerTooLarge, ExchangeAborted, ExchangeTimedOut, type AnswerHeaders, type HttpClient } from './http-client.js';
 
 /** Larger answers are refused: no CodePay response comes close, and a runaway body must not exhaust memory. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -43,11 +43,15 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
   if (attempt.signal?.aborted) {
     throw new AbortError(`The ${attempt.what} was aborted by the caller before it was sent.`, { ...service, outcomeUnknown: false, cause: attempt.signal.reason });
   }
-  const timer = new AbortController();
-  const timeout = setTimeout(() => timer.abort(), attempt.timeoutMs);
-  const signal = attempt.signal ? AbortSignal.any([attempt.signal, timer.signal]) : timer.signal;
   try {
-    const answer = await client.exchange({ url: attempt.url, headers: attempt.headers, body: attempt.body, signal, maxBytes: MAX_RESPONSE_BYTES });
+    const answer = await client.exchange({
+      url: attempt.url,
+      headers: attempt.headers,
+      body: attempt.body,
+      timeoutMs: attempt.timeoutMs,
+      signal: attempt.signal,
+      maxBytes: MAX_RESPONSE_BYTES,
+    });
     return { status: answer.status, headers: answer.headers, bodyText: decodeUtf8(answer.body, answer.status, attempt) };
   } catch (error) {
     if (error instanceof ResponseFormatError) throw error;
@@ -58,10 +62,10 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
         { httpStatus: error.status, ...service },
       );
     }
-    if (attempt.signal?.aborted) {
-      throw new AbortError(`The ${attempt.what} was aborted by the caller; its outcome is unknown.`, { ...service, outcomeUnknown: true, cause: attempt.signal.reason });
+    if (error instanceof ExchangeAborted || attempt.signal?.aborted) {
+      throw new AbortError(`The ${attempt.what} was aborted by the caller; its outcome is unknown.`, { ...service, outcomeUnknown: true, cause: attempt.signal?.reason });
     }
-    if (timer.signal.aborted) {
+    if (error instanceof ExchangeTimedOut) {
       const limit = attempt.limitedByDeadline ? 'the call deadline' : 'the per-attempt timeout';
       throw new TimeoutError(
         `The ${attempt.what} got no complete answer within ${attempt.timeoutMs} ms (${limit}); its outcome is unknown. ` +
@@ -70,7 +74,5 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
       );
     }
     throw connectionFailure(error, attempt);
-  } finally {
-    clearTimeout(timeout);
   }
 }
