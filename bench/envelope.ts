@@ -9,6 +9,7 @@
 import { createCipheriv, createDecipheriv, generateKeyPairSync, randomBytes, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
 import os from 'node:os';
 import { createEnvelopeClient, aesEncrypt, signRsaSha256, silentLogger } from '@codepay/transport';
+import { createOrderParams, createOrderResult } from './lib/fixtures.js';
 
 const CALLS_PER_SAMPLE = 400;
 const SAMPLES = 9;
@@ -18,30 +19,8 @@ const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const aesKeyBytes = randomBytes(16);
 const aesKeyBase64 = aesKeyBytes.toString('base64');
 
-const params = {
-  order_sn: 'ABC123456789',
-  currency: 'USD',
-  amount: 99.99,
-  payerID: 157774,
-  purposeOfTransaction: 'CLOTHES_BAGS_SHOES',
-  description: 'Goods Payment',
-  skip3ds: 'True',
-  domain: 'www.example.com',
-  product: 'Apple iPhone 14||Apple iPad Air',
-} as const;
-const payload = {
-  status: 0,
-  errorCode: null,
-  errorMessage: null,
-  data: {
-    order_sn: 'ABC123456789',
-    platform_order_sn: 'SS20240101121210000001',
-    linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C',
-    linkExpiry: '2024-01-02 12:12:10',
-    status: 'New',
-    paymentUrl: 'https://pay.example.com/link/8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C',
-  },
-};
+const params = createOrderParams;
+const payload = { status: 0, errorCode: null, errorMessage: null, data: createOrderResult };
 const responsePlaintext = JSON.stringify(payload);
 const { createSecretKey } = await import('node:crypto');
 const aesKey = createSecretKey(aesKeyBytes);

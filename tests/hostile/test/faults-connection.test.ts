@@ -1,34 +1,19 @@
 // Faults on the way to the gateway and back: answers slower than the timeout, connections refused, hung up or dropped,
 // 5xx bursts. For each: the outcome, the number of attempts (counted at the proxy, where requests arrive), and the
 // rule that a state-changing (`unsafe`) service is never sent twice once it may have reached the gateway.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceName } from '@codepay/models';
-import { ConnectionError, ResponseFormatError, TimeoutError, type CodePay, type RequestOptions } from '@codepay/sdk';
-import { expectSuccess, failureOf, MAX_ATTEMPTS, observeCall, unsafeServices } from './support/call-observation.js';
-import { createHostileClient, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { ConnectionError, ResponseFormatError, TimeoutError } from '@codepay/sdk';
+import { expectSuccess, failureOf, MAX_ATTEMPTS, unsafeServices } from './support/call-observation.js';
+import { createHostileClient } from './support/hostile-gateway.js';
+import { useFaultGateway } from './support/fault-gateway.js';
 import { capturedLog, checkForLeaksAfterAll } from './support/leak-guard.js';
 import { closedPortUrl, startHangUpServer } from './support/loopback-server.js';
 import { expectTypedFailure } from './support/outcome.js';
-import { sampleParams } from './support/sample-params.js';
 
 checkForLeaksAfterAll();
 
-let gateway: HostileGateway;
-let codepay: CodePay;
-
-beforeAll(async () => {
-  gateway = await startHostileGateway();
-  codepay = gateway.client();
-});
-afterEach(async () => {
-  // A request a test gave up on must not reach the mock during the next test (and take its queued scenario).
-  await gateway.proxy.idle();
-  gateway.mock.clearScenarios();
-});
-afterAll(() => gateway.close());
-
-const call = (service: ServiceName, options: RequestOptions = {}, client = codepay) => client.call(service, sampleParams(service) as never, options);
-const observe = (run: () => Promise<unknown>) => observeCall(gateway.proxy, run);
+const faults = useFaultGateway();
+const { call, observe } = faults;
 
 const slowerThanTimeout = { timeout: 200, headers: { 'x-mock-scenario': 'slow:1500' } };
 
@@ -52,7 +37,7 @@ describe('an answer slower than the timeout', () => {
 
 describe('the connection dies before an answer', () => {
   it('closed port (ECONNREFUSED: certainly never sent) → ConnectionError, retried for every service', async () => {
-    const client = gateway.client({ baseUrl: await closedPortUrl(), tokenProvider: async () => 'x' });
+    const client = faults.gateway.client({ baseUrl: await closedPortUrl(), tokenProvider: async () => 'x' });
     for (const service of ['getBalance', ...unsafeServices] as const) {
       const since = capturedLog.length;
       const error = await expectTypedFailure(call(service, {}, client), ConnectionError);
@@ -65,7 +50,7 @@ describe('the connection dies before an answer', () => {
   it('hung up on connect (the request may have been written) → ConnectionError; getBalance retried, unsafe sent once', async () => {
     const server = await startHangUpServer();
     try {
-      const client = createHostileClient({ ...gateway.mock.clientKeys, baseUrl: server.url, tokenProvider: async () => 'x' });
+      const client = createHostileClient({ ...faults.gateway.mock.clientKeys, baseUrl: server.url, tokenProvider: async () => 'x' });
       for (const service of ['getBalance', ...unsafeServices] as const) {
         const before = server.connections;
         const error = await expectTypedFailure(call(service, {}, client), ConnectionError);
@@ -84,14 +69,14 @@ describe('the connection dies before an answer', () => {
   });
 
   it('getBalance, dropped once → retried, succeeds on the second attempt', async () => {
-    gateway.mock.queueScenario('drop');
+    faults.gateway.mock.queueScenario('drop');
     const observed = await observe(() => call('getBalance'));
     expectSuccess(observed);
     expect(observed.attempts).toBe(2);
   });
 
   it.each(unsafeServices)('%s (unsafe), dropped after the request was read → ConnectionError, outcome unknown, sent once', async (service) => {
-    gateway.mock.queueScenario('drop', { times: MAX_ATTEMPTS });
+    faults.gateway.mock.queueScenario('drop', { times: MAX_ATTEMPTS });
     const observed = await observe(() => call(service));
     expect(failureOf(observed)).toMatchObject({ name: 'ConnectionError', outcomeUnknown: true });
     expect(observed.attempts).toBe(1);
@@ -100,11 +85,11 @@ describe('the connection dies before an answer', () => {
 
 describe('5xx answers', () => {
   it('getBalance, two 503s with Retry-After: 1, then success → success on the third attempt, each wait honouring Retry-After', async () => {
-    gateway.mock.queueScenario('http-503:1', { times: 2 });
-    const since = gateway.proxy.arrivals.length;
+    faults.gateway.mock.queueScenario('http-503:1', { times: 2 });
+    const since = faults.gateway.proxy.arrivals.length;
     const observed = await observe(() => call('getBalance'));
     expectSuccess(observed);
-    const times = gateway.proxy.payArrivalsSince(since).map((arrival) => arrival.at);
+    const times = faults.gateway.proxy.payArrivalsSince(since).map((arrival) => arrival.at);
     expect(times).toHaveLength(3);
     // Backoff alone would be 250–500 ms, then 500–1000 ms; Retry-After says 1 s each time.
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990);
@@ -112,21 +97,21 @@ describe('5xx answers', () => {
   });
 
   it.each(unsafeServices)('%s (unsafe), 503 → GatewayError E05030, sent once', async (service) => {
-    gateway.mock.queueScenario('http-503:1', { times: MAX_ATTEMPTS });
+    faults.gateway.mock.queueScenario('http-503:1', { times: MAX_ATTEMPTS });
     const observed = await observe(() => call(service));
     expect(failureOf(observed)).toMatchObject({ name: 'GatewayError', code: 'E05030', httpStatus: 503 });
     expect(observed.attempts).toBe(1);
   });
 
   it('getBalance, 500 → GatewayError E05000, not retried (500 is not transient)', async () => {
-    gateway.mock.queueScenario('http-500');
+    faults.gateway.mock.queueScenario('http-500');
     const observed = await observe(() => call('getBalance'));
     expect(failureOf(observed)).toMatchObject({ name: 'GatewayError', code: 'E05000', httpStatus: 500 });
     expect(observed.attempts).toBe(1);
   });
 
   it('getBalance, an HTML 502 page from a load balancer every time → ResponseFormatError after every attempt', async () => {
-    gateway.mock.queueScenario('html', { times: MAX_ATTEMPTS });
+    faults.gateway.mock.queueScenario('html', { times: MAX_ATTEMPTS });
     const observed = await observe(() => call('getBalance'));
     expect(failureOf(observed)).toBeInstanceOf(ResponseFormatError);
     expect(observed.attempts).toBe(MAX_ATTEMPTS);

@@ -82,8 +82,11 @@ export function retryPolicy(options: RetryOptions): Policy {
           outcome = { failure };
         }
         const reason = attempt < options.maxRetries ? retryReason(request, outcome) : undefined;
-        const retryAfter = outcome.response ? parseRetryAfter(outcome.response.http.headers.get('retry-after')) : undefined;
-        const delay = retryAfter ?? backoffDelay(attempt, random);
+        // The usual case — a final answer or failure — returns before any delay is worked out.
+        const delay =
+          reason === undefined
+            ? 0
+            : ((outcome.response ? parseRetryAfter(outcome.response.http.headers.get('retry-after')) : undefined) ?? backoffDelay(attempt, random));
         if (reason === undefined || Date.now() + delay >= request.deadlineAt) {
           if (outcome.response) return outcome.response;
           throw outcome.failure;
