@@ -80,9 +80,23 @@ export function registerToken(token: string, origin: string): void {
   register(`token:${token}`, { kind: 'token', origin, needles: [token] });
 }
 
-/** Plaintext bizContent (params sent, payloads received): searched for whole. Very short texts are skipped. */
+/** A bare JSON number, boolean or null: not business content, and common enough to recur by coincidence. */
+function isJsonPrimitive(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value === null || typeof value === 'number' || typeof value === 'boolean';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Plaintext bizContent (params sent, payloads received): searched for whole. Very short texts are skipped, and so
+ * are bare numbers: a property test may seal `2147483647` as a payload and later see a gateway errorCode of
+ * 2147483647 in a BusinessError message, which is the gateway's own value, not a leak.
+ */
 export function registerPlaintext(text: string, origin: string): void {
-  if (text.length < 8) return;
+  if (text.length < 8 || isJsonPrimitive(text)) return;
   register(`plaintext:${text}`, { kind: 'plaintext', origin, needles: [text, JSON.stringify(text)] });
 }
 
