@@ -62,6 +62,18 @@ describe('notifications', () => {
     await expect(env.codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(ResponseFormatError);
   });
 
+  it.each([
+    ['null', null, /it is null; pass the raw body/],
+    ['a number', 42, /it is a number; pass the raw body/],
+    ['an array', [], /it is an array; pass the raw body/],
+    ['a parsed body with an object noticeType', { noticeType: { toString: {} } }, /noticeType is an object, not "PaymentOrderStatus"/],
+    ['a parsed body with a long noticeType', { noticeType: 'x'.repeat(5000) }, /noticeType is "x{40}"… \(5000 characters\)/],
+  ])('from plain JavaScript, %s raises a ResponseFormatError saying what is expected, never a TypeError', async (_label, body, message) => {
+    const error = await env.codepay.notifications.verifyAndDecrypt(body as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseFormatError);
+    expect((error as Error).message).toMatch(message);
+  });
+
   it('verified content that is not a PaymentOrderStatus notification raises ResponseFormatError', async () => {
     await expect(env.codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(/does not match the contract/);
   });

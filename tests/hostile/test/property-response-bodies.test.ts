@@ -10,6 +10,7 @@ import { generateRegisteredKeys } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { expectSomeTypedFailure, expectTypedFailure, settle } from './support/outcome.js';
 import { businessSuccess, seal, sealText, successEnvelopeText } from './support/platform-seal.js';
+import { propertyRuns } from './support/property-runs.js';
 import { startScriptedGateway, type ScriptedGateway } from './support/scripted-gateway.js';
 
 checkForLeaksAfterAll();
@@ -114,6 +115,8 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
           if (outcome.ok) expect(services.getBalance.validateResult(outcome.value)).toBe(true);
           else await expectSomeTypedFailure(Promise.reject(outcome.error));
         }),
+        // A counterexample a CI run once found (String() of an object with its own `toString` key threw a TypeError).
+        { examples: [[{ status: -1, errorCode: { toString: {} } }]] },
       );
     });
 
@@ -124,7 +127,27 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
           gateway.script({ status: 200, body: JSON.stringify({ statusCode: 0, psn: 'PSN-TEXT', bizContent, sign }) });
           await expectTypedFailure(getBalance(), ResponseFormatError);
         }),
-        { numRuns: 30 },
+        { numRuns: propertyRuns(30) },
+      );
+    });
+  });
+
+  describe('arbitrary token endpoint answers only ever produce a CodePayError', () => {
+    // A client that asks the (scripted) token endpoint for its token: every answer below reaches the token manager.
+    const getBalanceWithTokenRequest = () => gateway.client({ ...httpClient, tokenProvider: undefined }).balance.get({ currency: 'USD' });
+
+    it('arbitrary JSON values, bytes and token-shaped bodies with random fields', async () => {
+      const tokenShaped = fc.record(
+        { statusCode: fc.oneof(fc.constant(0), fc.jsonValue()), psn: fc.jsonValue(), data: fc.oneof(fc.jsonValue(), fc.record({ accessToken: fc.jsonValue(), expiresIn: fc.jsonValue() }, { requiredKeys: [] })) },
+        { requiredKeys: [] },
+      );
+      const body = fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value) ?? ''), tokenShaped.map((value) => JSON.stringify(value)), fc.uint8Array({ maxLength: 256 }));
+      await fc.assert(
+        fc.asyncProperty(statuses, body, async (status, answerBody) => {
+          gateway.script({ status, body: answerBody });
+          await expectSomeTypedFailure(getBalanceWithTokenRequest());
+        }),
+        { numRuns: propertyRuns(60), examples: [[200, 'null'], [200, '[]'], [200, '{"statusCode":0,"data":"x"}']] },
       );
     });
   });

@@ -9,12 +9,13 @@ import type { CodePay } from '@codepay/sdk';
 import { startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { settle } from './support/outcome.js';
+import { propertyRuns } from './support/property-runs.js';
 import { paramsArbitrary } from './support/schema-arbitraries.js';
 
 checkForLeaksAfterAll();
 
 // Modest for CI time; HOSTILE_RUNS=500 for a deeper local run.
-const RUNS_PER_SERVICE = Number(process.env.HOSTILE_RUNS ?? 25);
+const RUNS_PER_SERVICE = propertyRuns(25);
 
 let gateway: HostileGateway;
 let codepay: CodePay;

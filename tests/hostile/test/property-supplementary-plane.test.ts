@@ -9,11 +9,12 @@ import { createHostileClient, generateRegisteredKeys } from './support/hostile-g
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { startLoopbackServer, type LoopbackServer } from './support/loopback-server.js';
 import { expectTypedFailure } from './support/outcome.js';
+import { propertyRuns } from './support/property-runs.js';
 import { paramsArbitrary, textFieldsOf } from './support/schema-arbitraries.js';
 
 checkForLeaksAfterAll({ expectLogLines: false });
 
-const RUNS_PER_FIELD = 10;
+const RUNS_PER_FIELD = propertyRuns(10);
 
 let server: LoopbackServer;
 let codepay: CodePay;

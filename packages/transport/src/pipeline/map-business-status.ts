@@ -4,7 +4,7 @@
 // a valid response replayed from another service fails here instead of being returned as this one's.
 import { BusinessError, ResponseFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Policy } from './policy.js';
+import type { BusinessPayload, Policy } from './policy.js';
 import { toValidationIssues } from './validate-params.js';
 
 export function mapBusinessStatusPolicy(logger: Logger): Policy {
@@ -15,6 +15,14 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
       const payload = response.payload!;
       const psn = response.psn === undefined ? {} : { psn: response.psn };
       if (payload.status === -1) {
+        const mistyped = mistypedErrorField(payload);
+        if (mistyped) {
+          throw new ResponseFormatError(
+            `The ${request.service} response has status -1 but its ${mistyped}. ` +
+              'The failure was not decoded: report it with the psn.',
+            { ...psn, httpStatus: response.http.status, service: request.service },
+          );
+        }
         const errorCode = payload.errorCode === null || payload.errorCode === undefined ? '-1' : String(payload.errorCode);
         const errorMessage = payload.errorMessage ?? '';
         throw new BusinessError(`${request.service} failed: ${errorCode} ${errorMessage}${response.psn ? ` (psn ${response.psn})` : ''}`, {
@@ -41,4 +49,16 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
       return { ...response, data: payload.data };
     },
   };
+}
+
+const kindOf = (value: unknown) => (Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
+
+/** `errorCode` may be a string, a number (the documented `-1`) or null; `errorMessage` a string or null. */
+function mistypedErrorField(payload: BusinessPayload): string | undefined {
+  const { errorCode, errorMessage } = payload as { errorCode?: unknown; errorMessage?: unknown };
+  if (errorCode !== undefined && errorCode !== null && typeof errorCode !== 'string' && typeof errorCode !== 'number') {
+    return `errorCode is ${kindOf(errorCode)}; the contract allows a string, a number or null`;
+  }
+  if (errorMessage !== undefined && errorMessage !== null && typeof errorMessage !== 'string') return `errorMessage is ${kindOf(errorMessage)}; the contract allows a string or null`;
+  return undefined;
 }

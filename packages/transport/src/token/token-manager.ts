@@ -110,9 +110,12 @@ export class TokenManager implements TokenSource {
         { httpStatus: status },
       );
     }
-    const data = (body as { statusCode?: unknown; data?: { accessToken?: unknown; expiresIn?: unknown } }).data;
-    if (status === 200 && (body as { statusCode?: unknown }).statusCode === 0 && data) {
-      const { accessToken, expiresIn } = data;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is not an object.`, { httpStatus: status });
+    }
+    const { statusCode, data } = body as { statusCode?: unknown; data?: unknown };
+    if (status === 200 && statusCode === 0 && typeof data === 'object' && data !== null) {
+      const { accessToken, expiresIn } = data as { accessToken?: unknown; expiresIn?: unknown };
       if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
         throw new ResponseFormatError('The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.', { httpStatus: status });
       }

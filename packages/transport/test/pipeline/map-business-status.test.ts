@@ -19,6 +19,25 @@ describe('mapBusinessStatus policy', () => {
     await expect(testClient(gateway).call('getBalance', balanceParams)).rejects.toMatchObject({ errorCode: '-1' });
   });
 
+  it('status -1 with an errorCode or errorMessage that is not a string, number or null → ResponseFormatError, never a TypeError', async () => {
+    // An object with its own `toString` key made String() throw a TypeError (found by the hostile property suite).
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ status: -1, errorCode: { toString: {} } }, /errorCode is an object/],
+      [{ status: -1, errorCode: ['P0001'], errorMessage: 'x' }, /errorCode is an array/],
+      [{ status: -1, errorCode: true, errorMessage: 'x' }, /errorCode is a boolean/],
+      [{ status: -1, errorCode: 'P0001', errorMessage: { valueOf: 1 } }, /errorMessage is an object/],
+    ];
+    for (const [payload, message] of cases) {
+      gateway.handle(() => ({ payload, psn: 'PSN-ODD' }));
+      const error = await testClient(gateway).call('getBalance', balanceParams).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseFormatError);
+      expect(error).toMatchObject({ service: 'getBalance', psn: 'PSN-ODD' });
+      expect((error as Error).message).toMatch(message);
+    }
+    gateway.handle(() => ({ payload: { status: -1, errorCode: -1, errorMessage: null, data: null } }));
+    await expect(testClient(gateway).call('getBalance', balanceParams)).rejects.toMatchObject({ errorCode: '-1', errorMessage: '' });
+  });
+
   it('status 0 returns data and psn; unknown keys in data are kept', async () => {
     gateway.handle(() => ({ payload: { status: 0, errorCode: null, errorMessage: null, data: { currency: 'USD', balance: '5.00', frozen: '1.00' } }, psn: 'PSN-OK' }));
     await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toEqual({ data: { currency: 'USD', balance: '5.00', frozen: '1.00' }, psn: 'PSN-OK' });

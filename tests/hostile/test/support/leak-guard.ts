@@ -91,12 +91,12 @@ function isJsonPrimitive(text: string): boolean {
 }
 
 /**
- * Plaintext bizContent (params sent, payloads received): searched for whole. Very short texts are skipped, and so
- * are bare numbers: a property test may seal `2147483647` as a payload and later see a gateway errorCode of
- * 2147483647 in a BusinessError message, which is the gateway's own value, not a leak.
+ * Plaintext bizContent (params sent, payloads received): searched for whole. Texts shorter than `minLength` are
+ * skipped, and so are bare numbers: a property test may seal `2147483647` as a payload and later see a gateway
+ * errorCode of 2147483647 in a BusinessError message, which is the gateway's own value, not a leak.
  */
-export function registerPlaintext(text: string, origin: string): void {
-  if (text.length < 8 || isJsonPrimitive(text)) return;
+export function registerPlaintext(text: string, origin: string, minLength = 8): void {
+  if (text.length < minLength || isJsonPrimitive(text)) return;
   register(`plaintext:${text}`, { kind: 'plaintext', origin, needles: [text, JSON.stringify(text)] });
 }
 
@@ -177,5 +177,6 @@ export function checkForLeaksAfterAll(options: { expectLogLines: boolean } = { e
     expect(registeredSecretCount(), 'no secret was registered: the check would be vacuous').toBeGreaterThan(0);
     if (options.expectLogLines) expect(capturedLines.length, 'the capturing logger saw nothing: is it wired to the clients?').toBeGreaterThan(0);
     expect(findLeaks(), 'secrets found in logs, error messages or inspected objects').toEqual([]);
-  });
+    // Every secret against every text: a soak run (HOSTILE_RUNS) registers thousands of each.
+  }, 600_000);
 }
