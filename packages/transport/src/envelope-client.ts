@@ -217,7 +217,16 @@ function createTokenSource(config: TransportConfig, http: HttpClient): TokenSour
 }
 
 export function createEnvelopeClient(options: TransportOptions): EnvelopeClient {
+  return createEnvelopeClientOver(options, undefined);
+}
+
+/**
+ * Internal (not exported by the package): a client whose HTTP exchanges go to `http` instead of node:http or the
+ * `fetch` option. It is the seam both built-in HTTP clients implement; bench/envelope uses it to measure the
+ * envelope work alone, with answers served from memory.
+ */
+export function createEnvelopeClientOver(options: TransportOptions, http: HttpClient | undefined): EnvelopeClient {
   const config = resolveTransportConfig(options);
-  const http = createHttp(config);
-  return buildClient(options, config, { http, tokens: createTokenSource(config, http) });
+  const exchange = http ?? createHttp(config);
+  return buildClient(options, config, { http: exchange, tokens: createTokenSource(config, exchange) });
 }

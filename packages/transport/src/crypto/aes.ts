@@ -3,8 +3,13 @@
 //
 // Padding is done here rather than by OpenSSL so that each direction makes a single output buffer (no concat of
 // update() and final()), and so a bad padding is reported as such instead of as a generic OpenSSL error.
+//
+// ECB has no chaining: each 16-byte block is transformed on its own, with no state carried from one block to the
+// next. With OpenSSL's padding off and only whole blocks passed to update(), a cipher object therefore holds
+// nothing between messages, so one encrypting and one decrypting object per key serve every call. That saves
+// setting up an OpenSSL cipher context (a fetch of the algorithm and a key schedule) twice per API call.
 
-import { type KeyObject, createCipheriv, createDecipheriv } from 'node:crypto';
+import { type Cipher, type Decipher, type KeyObject, createCipheriv, createDecipheriv } from 'node:crypto';
 import { ConfigurationError, DecryptionError } from '../errors.js';
 import { decodeStrictBase64 } from './base64.js';
 
@@ -16,17 +21,36 @@ const BLOCK_BYTES = 16;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function cipherName(key: KeyObject): string {
-  const size = key.symmetricKeySize;
-  if (key.type !== 'secret' || (size !== 16 && size !== 24 && size !== 32)) {
+  const size = (key as KeyObject | null)?.symmetricKeySize;
+  if (key?.type !== 'secret' || (size !== 16 && size !== 24 && size !== 32)) {
     const message = 'the key given for AES is not a 16-, 24- or 32-byte secret KeyObject; load it with loadAesKey().';
     throw new ConfigurationError(message, { option: 'aesKey' });
   }
   return `aes-${size * 8}-ecb`;
 }
 
+interface BlockCiphers {
+  encrypt: Cipher;
+  decrypt: Decipher;
+}
+
+// Keyed by the KeyObject itself: dropped with it, and never shared between two keys.
+const blockCiphersByKey = new WeakMap<KeyObject, BlockCiphers>();
+
+/** The long-lived ECB transforms of `key`. Only ever given whole blocks, so they hold no state between calls. */
+function blockCiphers(key: KeyObject): BlockCiphers {
+  let ciphers = blockCiphersByKey.get(key);
+  if (!ciphers) {
+    const name = cipherName(key);
+    ciphers = { encrypt: createCipheriv(name, key, null).setAutoPadding(false), decrypt: createDecipheriv(name, key, null).setAutoPadding(false) };
+    blockCiphersByKey.set(key, ciphers);
+  }
+  return ciphers;
+}
+
 /** Base64(AES-ECB(PKCS#7(UTF-8 plaintext))); the key size (16/24/32 bytes) picks AES-128/192/256. */
 export function aesEncrypt(plaintext: string, key: KeyObject): string {
-  const cipher = createCipheriv(cipherName(key), key, null).setAutoPadding(false);
+  const cipher = blockCiphers(key).encrypt;
   const textBytes = Buffer.byteLength(plaintext, 'utf8');
   const padding = BLOCK_BYTES - (textBytes % BLOCK_BYTES);
   const padded = Buffer.allocUnsafe(textBytes + padding);
@@ -41,7 +65,7 @@ export function aesEncrypt(plaintext: string, key: KeyObject): string {
  * the bytes are not valid UTF-8. A tampered block that still decrypts to valid text is caught by the signature.
  */
 export function aesDecrypt(bizContent: string, key: KeyObject): string {
-  const decipher = createDecipheriv(cipherName(key), key, null).setAutoPadding(false);
+  const decipher = blockCiphers(key).decrypt;
   const encrypted = decodeStrictBase64(bizContent);
   if (!encrypted) {
     throw new DecryptionError(

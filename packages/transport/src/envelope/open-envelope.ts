@@ -11,14 +11,13 @@ export interface OpeningKeys {
 }
 
 export interface OpenContext {
-  /** What is being opened, for messages: e.g. `getBalance response`, `notification`. */
+  /** What is being opened, for messages: `response` (after the service's name) or `notification`. */
   what: string;
   service?: string;
   psn?: string;
 }
 
 export async function openSignedEnvelope(bizContent: string, sign: string, keys: OpeningKeys, context: OpenContext): Promise<string> {
-  const known = { ...(context.service === undefined ? {} : { service: context.service }), ...(context.psn === undefined ? {} : { psn: context.psn }) };
   let plaintext: string;
   try {
     plaintext = aesDecrypt(bizContent, keys.aesKey);
@@ -28,8 +27,9 @@ export async function openSignedEnvelope(bizContent: string, sign: string, keys:
     throw error;
   }
   if (!(await verifyRsaSha256(plaintext, sign, keys.platformPublicKey))) {
+    const known = { ...(context.service === undefined ? {} : { service: context.service }), ...(context.psn === undefined ? {} : { psn: context.psn }) };
     throw new SignatureVerificationError(
-      `The ${context.what} signature does not verify with the platform public key; its content was discarded. ` +
+      `The ${context.service === undefined ? '' : `${context.service} `}${context.what} signature does not verify with the platform public key; its content was discarded. ` +
         'Check `platformPublicKey`, or the body was altered on the way.',
       known,
     );

@@ -8,7 +8,7 @@ export function bearerTokenPolicy(tokens: TokenSource): Policy {
   return {
     name: 'bearerToken',
     async sendRequest(request, next) {
-      const token = await tokens.getToken(request);
+      const token = tokens.current?.() ?? (await tokens.getToken(request));
       request.headers.authorization = `Bearer ${token}`;
       const response = await next(request);
       if (response.http.status !== 401 || request.tokenReplayed) return response;

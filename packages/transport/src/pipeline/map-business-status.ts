@@ -13,22 +13,20 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
     async sendRequest(request, next) {
       const response = await next(request);
       const payload = response.payload!;
-      const psn = response.psn === undefined ? {} : { psn: response.psn };
+      const known = () => ({ ...(response.psn === undefined ? {} : { psn: response.psn }), httpStatus: response.http.status, service: request.service });
       if (payload.status === -1) {
         const mistyped = mistypedErrorField(payload);
         if (mistyped) {
           throw new ResponseFormatError(
             `The ${request.service} response has status -1 but its ${mistyped}. ` +
               'The failure was not decoded: report it with the psn.',
-            { ...psn, httpStatus: response.http.status, service: request.service },
+            known(),
           );
         }
         const errorCode = payload.errorCode === null || payload.errorCode === undefined ? '-1' : String(payload.errorCode);
         const errorMessage = payload.errorMessage ?? '';
         throw new BusinessError(`${request.service} failed: ${errorCode} ${errorMessage}${response.psn ? ` (psn ${response.psn})` : ''}`, {
-          ...psn,
-          httpStatus: response.http.status,
-          service: request.service,
+          ...known(),
           errorCode,
           errorMessage,
         });
@@ -41,12 +39,13 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
           throw new ResponseFormatError(
             `The ${request.service} response does not match its result schema (${serious.map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')}); ` +
               'its data was discarded. If this persists, the API changed: report it with the psn.',
-            { ...psn, httpStatus: response.http.status, service: request.service },
+            known(),
           );
         }
         logger.warn('response drift: a value the spec does not list', { service: request.service, psn: response.psn, paths: issues.map((i) => i.path).join(',') });
       }
-      return { ...response, data: payload.data };
+      response.data = payload.data;
+      return response;
     },
   };
 }

@@ -6,17 +6,18 @@ export const parsePayloadPolicy: Policy = {
   name: 'parsePayload',
   async sendRequest(request, next) {
     const response = await next(request);
-    const known = { service: request.service, httpStatus: response.http.status, ...(response.psn === undefined ? {} : { psn: response.psn }) };
+    const known = () => ({ service: request.service, httpStatus: response.http.status, ...(response.psn === undefined ? {} : { psn: response.psn }) });
     let payload: unknown;
     try {
       payload = JSON.parse(response.plaintext ?? '');
     } catch {
-      throw new ResponseFormatError(`The ${request.service} response decrypted and verified but is not JSON.`, known);
+      throw new ResponseFormatError(`The ${request.service} response decrypted and verified but is not JSON.`, known());
     }
     const status = (payload as { status?: unknown } | null)?.status;
     if (typeof payload !== 'object' || payload === null || (status !== 0 && status !== -1)) {
-      throw new ResponseFormatError(`The ${request.service} response is not a business payload (status must be 0 or -1).`, known);
+      throw new ResponseFormatError(`The ${request.service} response is not a business payload (status must be 0 or -1).`, known());
     }
-    return { ...response, payload: payload as BusinessPayload };
+    response.payload = payload as BusinessPayload;
+    return response;
   },
 };

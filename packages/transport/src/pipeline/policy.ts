@@ -49,7 +49,20 @@ export interface Policy {
   sendRequest(request: EnvelopeRequest, next: SendNext): Promise<EnvelopeResponse>;
 }
 
-/** Runs `policies` outermost first, ending in `terminal` (the HTTP send). */
+/**
+ * Runs `policies` outermost first, ending in `terminal` (the HTTP send). A policy need not be an async function: a
+ * pass-through step may return `next(request)` itself (one promise fewer per step and call); whatever it throws
+ * synchronously still reaches the caller as a rejection.
+ */
 export function composePipeline(policies: readonly Policy[], terminal: SendNext): SendNext {
-  return policies.reduceRight<SendNext>((next, policy) => (request) => policy.sendRequest(request, next), terminal);
+  return policies.reduceRight<SendNext>(
+    (next, policy) => (request) => {
+      try {
+        return policy.sendRequest(request, next);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    terminal,
+  );
 }

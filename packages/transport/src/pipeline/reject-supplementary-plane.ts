@@ -26,12 +26,26 @@ export function findSupplementaryPlaneText(value: unknown, path = '', found: Val
   return found;
 }
 
+/** Whether any string (value or key) in `value` holds a surrogate: the common answer, no, without building paths. */
+function hasSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (hasSurrogate(value[index])) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && (SURROGATE.test(key) || hasSurrogate((value as Record<string, unknown>)[key]))) return true;
+  }
+  return false;
+}
+
 export const rejectSupplementaryPlanePolicy: Policy = {
   name: 'rejectSupplementaryPlane',
-  async sendRequest(request, next) {
-    const issues = findSupplementaryPlaneText(request.params);
-    if (issues.length > 0) {
-      throw new ValidationError(`Invalid ${request.service} params, nothing was sent`, { service: request.service, issues });
+  sendRequest(request, next) {
+    if (hasSurrogate(request.params)) {
+      const issues = findSupplementaryPlaneText(request.params);
+      return Promise.reject(new ValidationError(`Invalid ${request.service} params, nothing was sent`, { service: request.service, issues }));
     }
     return next(request);
   },

@@ -10,7 +10,7 @@ export interface SendOptions {
   payUrl: string;
   timeoutMs: number;
   logger: Logger;
-  /** Whether debug lines are wanted: the plaintext fingerprint costs a hash, paid only when they are. */
+  /** Whether debug lines are wanted: their fields (and the plaintext fingerprint's hash) are built only when they are. */
   debug: boolean;
 }
 
@@ -30,16 +30,15 @@ export function createSend(options: SendOptions): SendNext {
         outcomeUnknown: request.attempt > 0,
       });
     }
-    const started = Date.now();
+    const started = options.debug ? Date.now() : 0;
     if (options.debug) {
       const { bytes, sha256 } = fingerprint(request.plaintext);
       options.logger.debug('sending', { service: request.service, attempt: request.attempt, plaintextBytes: bytes, plaintextSha256: sha256, bodyBytes: request.body.length });
     }
-    const orderSn = orderSnOf(request.params);
     const http = await sendHttp(options.http, {
       what: `${request.service} request`,
       service: request.service,
-      ...(orderSn === undefined ? {} : { orderSn }),
+      orderSn: orderSnOf(request.params),
       url: options.payUrl,
       headers: request.headers,
       body: request.body,
@@ -47,7 +46,7 @@ export function createSend(options: SendOptions): SendNext {
       limitedByDeadline: remaining < options.timeoutMs,
       signal: request.signal,
     });
-    options.logger.debug('answered', { service: request.service, attempt: request.attempt, httpStatus: http.status, bytes: http.bodyText.length, ms: Date.now() - started });
+    if (options.debug) options.logger.debug('answered', { service: request.service, attempt: request.attempt, httpStatus: http.status, bytes: http.bodyText.length, ms: Date.now() - started });
     return { http };
   };
 }

@@ -4,8 +4,13 @@ import type { Policy } from './policy.js';
 
 export const serializePolicy: Policy = {
   name: 'serialize',
-  async sendRequest(request, next) {
-    request.plaintext = JSON.stringify(request.params);
+  sendRequest(request, next) {
+    try {
+      request.plaintext = JSON.stringify(request.params);
+    } catch (error) {
+      // Validation ran first, so this is not expected; a policy still answers with a rejection, never a throw.
+      return Promise.reject(error);
+    }
     return next(request);
   },
 };

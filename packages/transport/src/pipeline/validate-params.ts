@@ -38,13 +38,15 @@ export function toValidationIssues(errors: readonly ErrorObject[] | null | undef
 
 export const validateParamsPolicy: Policy = {
   name: 'validateParams',
-  async sendRequest(request, next) {
+  sendRequest(request, next) {
     const { definition, params } = request;
     if (!definition.validateParams(params)) {
-      throw new ValidationError(`Invalid ${request.service} params, nothing was sent`, {
-        service: request.service,
-        issues: toValidationIssues(definition.validateParams.errors),
-      });
+      return Promise.reject(
+        new ValidationError(`Invalid ${request.service} params, nothing was sent`, {
+          service: request.service,
+          issues: toValidationIssues(definition.validateParams.errors),
+        }),
+      );
     }
     return next(request);
   },

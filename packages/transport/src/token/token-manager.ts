@@ -50,9 +50,14 @@ export class TokenManager implements TokenSource {
     this.#now = options.now ?? Date.now;
   }
 
-  async getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }): Promise<string> {
+  current(): string | undefined {
     const cached = this.#cached;
-    if (cached && this.#now() < cached.freshUntil) return cached.token;
+    return cached && this.#now() < cached.freshUntil ? cached.token : undefined;
+  }
+
+  async getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }): Promise<string> {
+    const fresh = this.current();
+    if (fresh !== undefined) return fresh;
     this.#inflight ??= this.#request()
       .then((fresh) => (this.#cached = fresh))
       .finally(() => {

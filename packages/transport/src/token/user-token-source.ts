@@ -4,6 +4,10 @@ import { AuthenticationError, ConfigurationError, isCodePayError } from '../erro
 import { waitForCaller } from './token-manager.js';
 import { isBearerToken, type TokenProvider, type TokenSource } from './token-provider.js';
 
+const PENDING = Symbol('pending');
+/** Settled before any promise that is not yet settled: `Promise.race([p, NOT_YET])` tells whether `p` already was. */
+const NOT_YET = Promise.resolve(PENDING);
+
 export function userTokenSource(provider: TokenProvider): TokenSource {
   if (typeof provider !== 'function' && typeof (provider as { getToken?: unknown } | null)?.getToken !== 'function') {
     throw new ConfigurationError('must be a function returning a token, or an object with getToken() (and optionally invalidate()).', { option: 'tokenProvider' });
@@ -14,7 +18,11 @@ export function userTokenSource(provider: TokenProvider): TokenSource {
     async getToken(call) {
       let token: unknown;
       try {
-        token = await waitForCaller(Promise.resolve().then(() => getToken({ signal: call.signal })), call, Date.now);
+        const answer = getToken({ signal: call.signal });
+        // A provider that already holds its token (the usual case: it caches) answers at once; only one still
+        // working is raced against the caller's abort signal and deadline, which costs a timer.
+        const first = await Promise.race([answer, NOT_YET]);
+        token = first === PENDING ? await waitForCaller(Promise.resolve(answer), call, Date.now) : first;
       } catch (error) {
         if (isCodePayError(error)) throw error;
         throw new AuthenticationError('The tokenProvider failed; nothing was sent. See `cause`.', { cause: error });

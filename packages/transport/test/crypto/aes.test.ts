@@ -54,6 +54,25 @@ describe('aesEncrypt / aesDecrypt round trips', () => {
 
   it('refuses a key that did not come from loadAesKey', () => {
     expect(() => aesEncrypt('{}', createSecretKey(Buffer.alloc(20)))).toThrow(ConfigurationError);
+    for (const notAKey of [null, undefined, 'c2VjcmV0c2VjcmV0c2VjcmV0', Buffer.alloc(16)]) {
+      expect(() => aesEncrypt('{}', notAKey as never)).toThrow(ConfigurationError);
+      expect(() => aesDecrypt('AAAAAAAAAAAAAAAAAAAAAA==', notAKey as never)).toThrow(ConfigurationError);
+    }
+  });
+
+  it('one key serves any number of messages in any order: each result is what a fresh cipher gives', () => {
+    // The ECB transforms are kept per key between calls; nothing of one message may carry into the next.
+    const texts = ['{}', 'x'.repeat(15), 'y'.repeat(16), 'z'.repeat(17), JSON.stringify({ amount: '10.00', note: 'é'.repeat(40) }), ''];
+    const fresh = (text: string) => encryptBytes(Buffer.from(text, 'utf8'));
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        const bizContent = aesEncrypt(text, key);
+        expect(bizContent).toBe(fresh(text));
+        expect(aesDecrypt(bizContent, key)).toBe(text);
+      }
+      // A failed decryption (bad padding) in between leaves nothing behind either.
+      expect(() => aesDecrypt(Buffer.alloc(32, 7).toString('base64'), key)).toThrow(DecryptionError);
+    }
   });
 });
 

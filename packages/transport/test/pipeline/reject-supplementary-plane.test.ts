@@ -28,4 +28,15 @@ describe('rejectSupplementaryPlane policy', () => {
     expect((error as ValidationError).issues[0]?.path).toBe('/note');
     expect(called).toBe(false);
   });
+
+  it.each([
+    ['a nested array item', { items: [{ tags: ['ok', 'x😀'] }] }, '/items/0/tags/1'],
+    ['a field name', { ['k\uD83D\uDE00']: 'value' }, '/k\uD83D\uDE00'],
+    ['a lone low surrogate deep down', { a: { b: { c: 'end \uDC00' } } }, '/a/b/c'],
+  ])('refuses %s, naming its path; clean params pass straight through', async (_label, params, path) => {
+    const next = async () => ({ http: { status: 200, headers: new Headers(), bodyText: '' } });
+    const error = await rejectSupplementaryPlanePolicy.sendRequest(request(params), next).catch((e: unknown) => e);
+    expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]);
+    await expect(rejectSupplementaryPlanePolicy.sendRequest(request({ items: [{ tags: ['ok', 'é中'] }], n: 1, z: null }), next)).resolves.toBeDefined();
+  });
 });
