@@ -19,12 +19,14 @@ import { createBenchEnvironment } from './lib/subjects.js';
 import { runEnvelope, runValidators, targetFromRow } from './suites.js';
 import { costBreakdownTable, peerComparisonTable, runThroughput, targetsTable, throughputTable, throughputTargets, type TargetLine } from './throughput.js';
 
-/** The commit measured, with "+ local changes" when the working tree differs from it. */
+/** The commit measured, with "+ local changes" when the working tree differs from it (besides this report). */
 function revision(): string {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
     const head = git('rev-parse', '--short', 'HEAD');
-    return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head} + local changes`;
+    // This report itself does not count: a previous run leaves it changed.
+    const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter((line) => line !== '' && !line.endsWith('bench/RESULTS.md'));
+    return changed.length === 0 ? head : `${head} + local changes`;
   } catch {
     return 'unknown (not a git checkout)';
   }
