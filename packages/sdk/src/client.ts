@@ -39,14 +39,15 @@ function resolveBaseUrl(options: CodePayOptions): string {
     throw new ConfigurationError('pass either baseUrl or environment, not both.', { option: 'environment' });
   }
   if (options.environment !== undefined) {
-    const url = (environments as Record<string, string>)[options.environment];
-    if (!url) {
+    const name: unknown = options.environment;
+    if (typeof name !== 'string' || !Object.hasOwn(environments, name)) {
+      const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : `a ${name === null ? 'null' : typeof name}`;
       throw new ConfigurationError(
-        `"${String(options.environment)}" is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
+        `${shown} is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
         { option: 'environment' },
       );
     }
-    return url;
+    return (environments as Record<string, string>)[name]!;
   }
   if (options.baseUrl === undefined) {
     throw new ConfigurationError('is missing; pass the gateway URL CodePay gave you (or environment: "local" for the mock).', { option: 'baseUrl' });

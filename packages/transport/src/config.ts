@@ -3,6 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey, type AesKeyInput, type RsaKeyInput } from './crypto/keys.js';
+import { describeReceived } from './describe-value.js';
 import { ConfigurationError } from './errors.js';
 import { consoleLogger, filterLogger, type Logger, type LogLevel } from './logger.js';
 import type { TokenProvider } from './token/token-provider.js';
@@ -104,7 +105,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export function checkDuration(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    return fail(option, `must be a positive number of milliseconds up to ${MAX_TIMER_MS}; received ${typeof value === 'number' ? value : typeof value}.`);
+    return fail(option, `must be a positive number of milliseconds up to ${MAX_TIMER_MS}; received ${describeReceived(value)}.`);
   }
   return value;
 }
@@ -113,7 +114,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 function checkLogger(logger: unknown, level: unknown): void {
   if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel)) {
-    fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}; received ${JSON.stringify(level)}.`);
+    fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}; received ${describeReceived(level)}.`);
   }
   if (logger === undefined) return;
   const methods = ['debug', 'info', 'warn', 'error'] as const;
@@ -125,7 +126,7 @@ function checkLogger(logger: unknown, level: unknown): void {
 function checkRetries(value: unknown): number {
   if (value === undefined) return 2;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 10) {
-    return fail('maxRetries', `must be an integer from 0 to 10; received ${String(value)}.`);
+    return fail('maxRetries', `must be an integer from 0 to 10; received ${describeReceived(value)}.`);
   }
   return value;
 }
@@ -149,7 +150,7 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
     fail('appId', 'is missing; pass the application id from the CodePay dashboard.');
   }
   if (options.language !== undefined && !LANGUAGES.includes(options.language)) {
-    fail('language', `must be one of ${LANGUAGES.join(', ')}; received ${JSON.stringify(options.language)}.`);
+    fail('language', `must be one of ${LANGUAGES.join(', ')}; received ${describeReceived(options.language)}.`);
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a fetch-compatible function.');
   if (options.fetch !== undefined && options.ca !== undefined) {

@@ -7,6 +7,7 @@
 // data or a BusinessError. Signing sits inside retry, so every attempt is freshly encrypted and signed.
 import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
 import { checkDuration, resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
+import { kindOf } from './describe-value.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { openSignedEnvelope } from './envelope/open-envelope.js';
 import { createFetchHttpClient } from './http/fetch-http-client.js';
@@ -106,6 +107,17 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
   return extra;
 }
 
+/** The caller's `signal`: Node's AbortSignal (both HTTP clients rely on it: fetch combines it with AbortSignal.any), or none. */
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined || signal === null) return undefined;
+  if (!(signal instanceof AbortSignal)) {
+    throw new ConfigurationError(`must be an AbortSignal (new AbortController().signal or AbortSignal.timeout(ms)); received ${kindOf(signal)}; nothing was sent.`, {
+      option: 'signal',
+    });
+  }
+  return signal;
+}
+
 function createHttp(config: TransportConfig): HttpClient {
   return config.fetch ? createFetchHttpClient(config.fetch) : createNodeHttpClient({ ca: config.ca });
 }
@@ -157,7 +169,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       body: '',
       attempt: 0,
       tokenReplayed: false,
-      signal: callOptions.signal,
+      signal: checkSignal(callOptions.signal),
       deadlineAt: Date.now() + deadlineMs,
     };
   };

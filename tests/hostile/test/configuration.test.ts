@@ -151,6 +151,9 @@ describe('per-call options are checked before anything is sent', () => {
     { name: 'deadline: NaN', options: { deadline: Number.NaN }, option: 'deadline' },
     { name: 'a header value with CR LF in it', options: { headers: { 'x-trace': 'a\r\nx-injected: 1' } }, option: 'headers' },
     { name: 'a header name that is not a token', options: { headers: { 'x trace': '1' } }, option: 'headers' },
+    // Once created the request before failing on it, leaving a socket whose "socket hang up" was never handled.
+    { name: 'a signal that is not an AbortSignal', options: { signal: {} as AbortSignal }, option: 'signal' },
+    { name: 'a signal merely shaped like one', options: { signal: { aborted: false, addEventListener() {}, removeEventListener() {} } as unknown as AbortSignal }, option: 'signal' },
   ])('$name → ConfigurationError naming $option, no connection made', expectRefusedBeforeSending);
 });
 

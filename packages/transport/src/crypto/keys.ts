@@ -4,6 +4,7 @@
 // and never include any of the key text itself.
 
 import { KeyObject, constants, createPrivateKey, createPublicKey, createSecretKey, sign, verify } from 'node:crypto';
+import { kindOf } from '../describe-value.js';
 import { ConfigurationError } from '../errors.js';
 import { decodeStrictBase64, isStrictBase64 } from './base64.js';
 
@@ -151,10 +152,8 @@ function parseBytes(bytes: Uint8Array, context: KeyContext): ParsedKey {
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined (is the option set?)';
-  if (Array.isArray(value)) return 'an array';
   if (value instanceof ArrayBuffer) return 'an ArrayBuffer (wrap it: new Uint8Array(buffer))';
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
-  return `a ${typeof value}`;
+  return kindOf(value);
 }
 
 function parseRsaKeyInput(input: unknown, context: KeyContext): ParsedKey {

@@ -102,6 +102,8 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
             (error: unknown) => settle(() => reject(error)),
           ),
         );
+        // First of all, so that no error the request emits can ever be unhandled (an uncaught exception).
+        outgoing.on('error', (error) => settle(() => reject(error)));
         // Settle first, then destroy: the errors destroying causes must not be what the caller sees.
         const fail = (error: Error) => {
           settle(() => reject(error));
@@ -110,7 +112,6 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
         const timer = setTimeout(() => fail(new ExchangeTimedOut()), request.timeoutMs);
         const onAbort = () => fail(new ExchangeAborted());
         signal?.addEventListener('abort', onAbort, { once: true });
-        outgoing.on('error', (error) => settle(() => reject(error)));
         outgoing.end(body);
       });
     },

@@ -2,6 +2,7 @@
 // against the service's result schema. The schema is open (new keys are fine) and a new enum value is only logged
 // as drift; a missing or mistyped field fails the call, because typed code downstream would otherwise break — and
 // a valid response replayed from another service fails here instead of being returned as this one's.
+import { kindOf } from '../describe-value.js';
 import { BusinessError, ResponseFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { BusinessPayload, Policy } from './policy.js';
@@ -49,8 +50,6 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
     },
   };
 }
-
-const kindOf = (value: unknown) => (Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`);
 
 /** `errorCode` may be a string, a number (the documented `-1`) or null; `errorMessage` a string or null. */
 function mistypedErrorField(payload: BusinessPayload): string | undefined {

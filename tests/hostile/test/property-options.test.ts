@@ -1,0 +1,83 @@
+// Property 6b: any value at all for any option — from plain JavaScript, a config file or an environment variable —
+// makes createCodePay either return a client or throw a ConfigurationError naming that option; per-call options
+// likewise reject the call with a ConfigurationError naming the option before anything is sent. Never a raw
+// TypeError from inside the SDK (fast-check favours the values that cause them: objects with their own `toString`
+// or `__proto__` keys, null prototypes, -0, NaN, huge numbers, lone surrogates).
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MockGatewayKeys } from '@codepay/mock';
+import { ConfigurationError, isCodePayError, type CodePay, type CodePayOptions, type RequestOptions } from '@codepay/sdk';
+import { createHostileClient, generateRegisteredKeys } from './support/hostile-gateway.js';
+import { checkForLeaksAfterAll } from './support/leak-guard.js';
+import { startLoopbackServer, type LoopbackServer } from './support/loopback-server.js';
+import { settle } from './support/outcome.js';
+import { propertyRuns } from './support/property-runs.js';
+
+checkForLeaksAfterAll({ expectLogLines: false });
+
+const OPTIONS = [
+  'baseUrl', 'environment', 'appId', 'merchantPrivateKey', 'merchantPublicKey', 'platformPublicKey', 'aesKey', 'language', 'timeout', 'deadline',
+  'maxRetries', 'fetch', 'ca', 'logger', 'logLevel', 'tokenProvider',
+] as const satisfies ReadonlyArray<keyof CodePayOptions>;
+const CALL_OPTIONS = ['signal', 'timeout', 'deadline', 'headers'] as const satisfies ReadonlyArray<keyof RequestOptions>;
+
+/** Any value, weighted towards the shapes that break careless code. */
+const anyValue = fc.oneof(
+  fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }),
+  fc.constantFrom(null, undefined, '', ' ', 0, -0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, -1, true, [], {}, () => 'x', Symbol('s')),
+);
+
+let keys: MockGatewayKeys;
+let server: LoopbackServer;
+let client: CodePay;
+
+beforeAll(async () => {
+  keys = await generateRegisteredKeys('options property');
+  server = await startLoopbackServer((_request, response) => response.writeHead(500).end());
+  client = createHostileClient({ baseUrl: server.url, appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey, tokenProvider: async () => 'x', maxRetries: 0 });
+});
+afterAll(() => server.close());
+
+const validOptions = (): CodePayOptions => ({ baseUrl: 'https://gateway.example.com', appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey });
+
+describe('any value for an option: a client or a ConfigurationError naming it, never a raw error', () => {
+  it('createCodePay', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...OPTIONS), anyValue, (option, value) => {
+        const options = { ...validOptions(), [option]: value } as CodePayOptions;
+        // `environment` is the alternative to `baseUrl`: test it alone.
+        if (option === 'environment') delete options.baseUrl;
+        let failure: unknown;
+        try {
+          createHostileClient(options);
+        } catch (error) {
+          failure = error;
+        }
+        if (failure === undefined) return;
+        expect(isCodePayError(failure, 'ConfigurationError'), `${option}: ${String(failure)}`).toBe(true);
+        // Without either, the missing one is baseUrl.
+        expect((failure as ConfigurationError).option).toBe(option === 'environment' && value === undefined ? 'baseUrl' : option);
+      }),
+      // Found by this property: JSON.stringify of a BigInt in the logLevel message threw a TypeError.
+      { numRuns: propertyRuns(400), examples: [['logLevel', { '': 0n }], ['maxRetries', { toString: {} }], ['environment', 'toString']] },
+    );
+  });
+
+  it('per call: the call fails with a ConfigurationError naming the option, or is sent', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...CALL_OPTIONS), anyValue, async (option, value) => {
+        const connectionsBefore = server.connections;
+        const outcome = await settle(client.balance.get({ currency: 'USD' }, { [option]: value } as RequestOptions));
+        expect(outcome.ok).toBe(false);
+        const failure = outcome.ok ? undefined : outcome.error;
+        expect(isCodePayError(failure), `${option}: ${String(failure)}`).toBe(true);
+        if (isCodePayError(failure, 'ConfigurationError')) {
+          expect(failure.option).toBe(option);
+          expect(server.connections).toBe(connectionsBefore);
+        }
+      }),
+      // Found by this property: a `signal` that was not an AbortSignal left a request whose socket error went unhandled.
+      { numRuns: propertyRuns(200), examples: [['signal', {}], ['deadline', { valueOf: {} }]] },
+    );
+  });
+});
