@@ -8,8 +8,11 @@ export function createPageList<TItem, TPage>(
   hint: PaginationHint,
   fetchPage: (params: Record<string, unknown>) => Promise<WithPsn<TPage>>,
 ): PageList<TItem, TPage> {
-  const firstPageNo = typeof params[hint.pageParam] === 'number' ? (params[hint.pageParam] as number) : 1;
-  const page = (pageNo = firstPageNo) => fetchPage({ ...params, [hint.pageParam]: pageNo });
+  // Params that are not an object (null, a string, an array from plain JavaScript) are passed on as they are, so the
+  // first page request fails validation with a ValidationError, like any other bad params, rather than here.
+  const isObject = typeof params === 'object' && params !== null && !Array.isArray(params);
+  const firstPageNo = isObject && typeof params[hint.pageParam] === 'number' ? (params[hint.pageParam] as number) : 1;
+  const page = (pageNo = firstPageNo) => fetchPage(isObject ? { ...params, [hint.pageParam]: pageNo } : params);
 
   async function* pages(): AsyncGenerator<WithPsn<TPage>> {
     let pageNo = firstPageNo;

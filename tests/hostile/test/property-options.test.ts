@@ -80,4 +80,37 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
       { numRuns: propertyRuns(200), examples: [['signal', {}], ['deadline', { valueOf: {} }]] },
     );
   });
+
+  it('any value as a method\'s params: a ValidationError with nothing sent, or a typed outcome', async () => {
+    const methods: Record<string, (params: never) => Promise<unknown>> = {
+      'payers.create': (params) => client.payers.create(params),
+      'payers.get': (params) => client.payers.get(params),
+      'payers.update': (params) => client.payers.update(params),
+      'orders.create': (params) => client.orders.create(params),
+      'orders.get': (params) => client.orders.get(params),
+      'orders.refund': (params) => client.orders.refund(params),
+      'orders.list().page()': (params) => client.orders.list(params).page(),
+      'balance.get': (params) => client.balance.get(params),
+      'call(getBalance)': (params) => client.call('getBalance', params),
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(methods)), anyValue, async (method, value) => {
+        const connectionsBefore = server.connections;
+        let outcome;
+        try {
+          outcome = await settle(methods[method]!(value as never));
+        } catch (thrown) {
+          // A method must reject, never throw synchronously.
+          expect.fail(`${method} threw synchronously: ${String(thrown)}`);
+        }
+        expect(outcome.ok).toBe(false);
+        const failure = outcome.ok ? undefined : outcome.error;
+        expect(isCodePayError(failure), `${method}: ${String(failure)}`).toBe(true);
+        if (isCodePayError(failure, 'ValidationError')) expect(server.connections).toBe(connectionsBefore);
+      }),
+      // Found by this property: orders.list(null) threw a TypeError synchronously instead of failing its first page.
+      { numRuns: propertyRuns(300), examples: [['orders.list().page()', null], ['orders.list().page()', 'text'], ['payers.create', []]] },
+    );
+  });
 });
+
