@@ -92,6 +92,9 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
       'orders.list().page()': (params) => client.orders.list(params).page(),
       'balance.get': (params) => client.balance.get(params),
       'call(getBalance)': (params) => client.call('getBalance', params),
+      'prepare(createOrder)': (params) => client.prepare('createOrder', params),
+      // Not params, but the same promise to a caller: whatever is passed in, a typed error.
+      'notifications.verifyAndDecrypt': (body) => client.notifications.verifyAndDecrypt(body),
     };
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(methods)), anyValue, async (method, value) => {
