@@ -15,6 +15,10 @@ export function createSchemaCompiler(files: readonly BizContentFile[], standalon
     allErrors: true,
     strict: true,
     allowUnionTypes: true,
+    // Shared definitions (the payer fields, the text pattern, money) become one function each, called by every
+    // schema that refers to them, instead of being copied into each: 8 KB less in the SDK bundle, same speed
+    // (bench/validators.ts: createOrder 0.45 µs either way).
+    inlineRefs: false,
     code: standalone ? { source: true, esm: false, lines: true, optimize: true } : {},
   });
   addFormats(ajv, { formats: [...USED_FORMATS] });
