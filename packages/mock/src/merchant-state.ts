@@ -125,10 +125,11 @@ export class MerchantState {
     const orderSn = String(params.order_sn);
     if (this.#orders.has(orderSn)) return { failure: 'P0409' };
     const now = Date.now();
+    const creationTime = formatUtcDateTime(new Date(now));
     const number = this.#nextOrder++;
     const order: StoredOrder = {
       order_sn: orderSn,
-      platform_order_sn: `SS${formatUtcDateTime(new Date(now)).replace(/\D/g, '')}${pad(number, 6)}`,
+      platform_order_sn: `SS${creationTime.replace(/\D/g, '')}${pad(number, 6)}`,
       currency: String(params.currency),
       amount: Number(params.amount),
       payerID: Number(params.payerID),
@@ -138,7 +139,7 @@ export class MerchantState {
       requestID: `REQ${pad(number, 9)}`,
       linkID: randomUUID().toUpperCase(),
       linkExpiry: formatUtcDateTime(new Date(now + DAY_MS)),
-      creationTime: formatUtcDateTime(new Date(now)),
+      creationTime,
     };
     this.#orders.set(orderSn, order);
     const { platform_order_sn, linkID, linkExpiry, status } = order;

@@ -2,13 +2,11 @@
 // six-digit sequence). The sequence is shared by every gateway in the process, so two mocks started by one test run
 // never hand out the same psn.
 
-let sequence = 0;
+import { formatUtcDateTime } from '@codepay/transport';
 
-function utcStamp(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/[-T:]/g, '');
-}
+let sequence = 0;
 
 export function nextPsn(now: Date = new Date()): string {
   sequence = (sequence + 1) % 1_000_000;
-  return `PSN${utcStamp(now)}${String(sequence).padStart(6, '0')}`;
+  return `PSN${formatUtcDateTime(now).replace(/\D/g, '')}${String(sequence).padStart(6, '0')}`;
 }

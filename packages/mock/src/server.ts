@@ -133,8 +133,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     signal: closing.signal,
   };
 
-  async function route(request: GatewayRequest): Promise<HandledRequest> {
-    const endpoint = endpointOf(request.path);
+  async function route(request: GatewayRequest, endpoint: ReturnType<typeof endpointOf>): Promise<HandledRequest> {
     if (endpoint === 'other') return answerGatewayError(context, request, 'E04040');
     if (request.method !== 'POST') return answerGatewayError(context, request, 'E04050', { headers: { allow: 'POST' } });
     return endpoint === 'pay' ? handlePay(context, request) : handleToken(context, request);
@@ -144,6 +143,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     const receivedAt = new Date();
     const method = incoming.method ?? 'GET';
     const path = new URL(incoming.url ?? '/', 'http://mock.invalid').pathname;
+    const endpoint = endpointOf(path);
     const request: GatewayRequest = {
       method,
       path,
@@ -154,7 +154,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     };
     let handled: HandledRequest;
     try {
-      handled = await route(request);
+      handled = await route(request, endpoint);
     } catch (error) {
       if (closing.signal.aborted) {
         incoming.socket.destroy();
@@ -164,7 +164,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected error';
       handled = await answerGatewayError(context, request, 'E05000', { detail });
     }
-    log.add({ receivedAt, endpoint: endpointOf(path), method, path, language: request.language, ...handled.record });
+    log.add({ receivedAt, endpoint, method, path, language: request.language, ...handled.record });
     if (latencyMs > 0) await delay(latencyMs, undefined, { signal: closing.signal });
     writeAnswer(response, handled.answer);
   }

@@ -2,7 +2,7 @@
 // merchant over `appId=<appId>&timestamp=<timestamp>`. Checked in the order appId (E01010), timestamp window
 // (E01011), signature (E01012); every refusal is HTTP 401 with the signed error body.
 
-import { verifyRsaSha256 } from '@codepay/transport';
+import { formatUtcDateTime, verifyRsaSha256 } from '@codepay/transport';
 import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest, type RecordFields } from './gateway-context.js';
 import { TOKEN_ENDPOINT_SCENARIOS } from './scenarios.js';
 import { answerTransportFault, chooseScenario } from './transport-faults.js';
@@ -19,7 +19,7 @@ export function parseUtcDateTime(text: string): number | undefined {
   const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = parts;
   const time = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 2024-02-31 over to March; a real date-time survives the round trip unchanged.
-  return new Date(time).toISOString().slice(0, 19).replace('T', ' ') === text ? time : undefined;
+  return formatUtcDateTime(new Date(time)) === text ? time : undefined;
 }
 
 /** The text the token request's `sign` covers. */

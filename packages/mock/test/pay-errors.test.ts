@@ -5,7 +5,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRsaSha256 } from '@codepay/transport';
 import { startMockGateway, type MockGateway } from '../src/index.js';
-import { TestClient, type RawAnswer } from './support/test-client.js';
+import { expectGatewayError as expectSignedGatewayError, TestClient, type RawAnswer } from './support/test-client.js';
 
 let mock: MockGateway;
 let client: TestClient;
@@ -20,12 +20,7 @@ afterAll(async () => {
   await mock.close();
 });
 
-async function expectGatewayError(answer: RawAnswer, httpStatus: number, code: string): Promise<void> {
-  expect(answer.status).toBe(httpStatus);
-  expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-  expect(answer.json).toEqual({ code, msg: expect.any(String), psn: expect.stringMatching(/^PSN\d{20}$/), sign: expect.any(String) });
-  expect(await client.verifyErrorBody(answer.json)).toBe(true);
-}
+const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) => expectSignedGatewayError(client, answer, httpStatus, code);
 
 describe('bearer token (HTTP 401)', () => {
   it('E01001 without an Authorization header', async () => {

@@ -4,10 +4,11 @@
 // the gateway's refusal, not a mock bug.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceNames } from '@codepay/models';
 import { aesEncrypt, signRsaSha256 } from '@codepay/transport';
 import { GATEWAY_ERROR_HTTP_STATUS, isKnownGatewayErrorCode } from '../src/gateway-error.js';
 import { startMockGateway, type MockGateway } from '../src/index.js';
-import { TestClient, utcTimestamp, type RawAnswer } from './support/test-client.js';
+import { expectGatewayError, TestClient, utcTimestamp, type RawAnswer } from './support/test-client.js';
 
 let mock: MockGateway;
 let client: TestClient;
@@ -27,8 +28,7 @@ async function expectRefusal(answer: RawAnswer, allowed: readonly string[]): Pro
   const code = answer.json?.['code'];
   expect(typeof code === 'string' && isKnownGatewayErrorCode(code), `unexpected answer ${answer.status} ${answer.text.slice(0, 200)}`).toBe(true);
   expect(allowed, `code ${String(code)}: ${String(answer.json?.['msg'])}`).toContain(code);
-  expect(answer.status).toBe(GATEWAY_ERROR_HTTP_STATUS[code as keyof typeof GATEWAY_ERROR_HTTP_STATUS]);
-  expect(await client.verifyErrorBody(answer.json)).toBe(true);
+  await expectGatewayError(client, answer, GATEWAY_ERROR_HTTP_STATUS[code as keyof typeof GATEWAY_ERROR_HTTP_STATUS], code as string);
   return code as string;
 }
 
@@ -61,12 +61,11 @@ describe('arbitrary requests to the mock get a gateway answer, never a crash', (
 
   it('POST /api/v2/pay with a valid token: any body and envelopes with random parts get E02001–E02003 or E07303, or a signed answer', async () => {
     const authorization = `Bearer ${await client.token()}`;
-    const services = ['getBalance', 'createOrder', 'queryOrder', 'createPayer', 'getPayer', 'updatePayer', 'listOrders', 'refundOrder'];
     // A plaintext the merchant really encrypted (and, when `signed`, really signed): arbitrary JSON or text.
     const sealed = fc.record({ text: fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null'), anyText), signed: fc.boolean() });
     const envelope = fc.record(
       {
-        service: fc.oneof(fc.constantFrom(...services), anyText, fc.jsonValue()),
+        service: fc.oneof(fc.constantFrom(...serviceNames), anyText, fc.jsonValue()),
         bizContent: fc.oneof(base64(96), anyText, fc.jsonValue(), sealed),
         sign: fc.oneof(base64(300), anyText, fc.jsonValue()),
       },

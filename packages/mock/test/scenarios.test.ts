@@ -1,7 +1,7 @@
 // Fault injection: each `x-mock-scenario`, the queue (`queueScenario`), and how both interact with the endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '../src/index.js';
-import { TestClient, type RawAnswer } from './support/test-client.js';
+import { expectGatewayError as expectSignedGatewayError, TestClient, type RawAnswer } from './support/test-client.js';
 
 let mock: MockGateway;
 let client: TestClient;
@@ -19,11 +19,7 @@ afterAll(async () => {
 const balance = { currency: 'USD' };
 const scenario = (name: string, headers: Record<string, string> = {}) => ({ headers: { 'x-mock-scenario': name, ...headers } });
 
-async function expectGatewayError(answer: RawAnswer, httpStatus: number, code: string): Promise<void> {
-  expect(answer.status).toBe(httpStatus);
-  expect(answer.json).toMatchObject({ code, psn: expect.stringMatching(/^PSN/) });
-  expect(await client.verifyErrorBody(answer.json)).toBe(true);
-}
+const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) => expectSignedGatewayError(client, answer, httpStatus, code);
 
 describe('x-mock-scenario', () => {
   it('business-error: a sealed answer with status -1, P0001 and a localized message', async () => {

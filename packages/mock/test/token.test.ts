@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRsaSha256 } from '@codepay/transport';
 import { startMockGateway, type MockGateway } from '../src/index.js';
-import { TestClient, utcTimestamp } from './support/test-client.js';
+import { expectGatewayError, TestClient, utcTimestamp } from './support/test-client.js';
 
 const MINUTE = 60_000;
 
@@ -46,9 +46,7 @@ describe('token endpoint', () => {
   });
 
   async function expectRefusal(answer: Awaited<ReturnType<TestClient['requestToken']>>, code: string): Promise<void> {
-    expect(answer.status).toBe(401);
-    expect(answer.json).toMatchObject({ code, msg: expect.any(String), psn: expect.stringMatching(/^PSN/) });
-    expect(await client.verifyErrorBody(answer.json)).toBe(true);
+    await expectGatewayError(client, answer, 401, code);
     expect(mock.requests.at(-1)).toMatchObject({ endpoint: 'token', outcome: code, code, httpStatus: 401 });
   }
 

@@ -1,10 +1,11 @@
-// A deliberately small merchant-side client for the mock's tests (the SDK does not exist yet): gets a token, builds
-// the envelope with the transport's crypto, posts over node:http, and opens the answer. It only does what a test
-// asks, so tests can also send broken requests.
+// A deliberately small merchant-side client for the mock's tests (independent of the SDK, so the mock is tested on
+// its own): gets a token, builds the envelope with the transport's crypto, posts over node:http, and opens the
+// answer. It only does what a test asks, so tests can also send broken requests.
 
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import { aesDecrypt, aesEncrypt, loadAesKey, loadPrivateKey, loadPublicKey, signRsaSha256, verifyRsaSha256 } from '@codepay/transport';
+import { expect } from 'vitest';
+import { aesDecrypt, aesEncrypt, formatUtcDateTime, loadAesKey, loadPrivateKey, loadPublicKey, signRsaSha256, verifyRsaSha256 } from '@codepay/transport';
 import type { MockGateway } from '../../src/index.js';
 
 export interface RawAnswer {
@@ -44,8 +45,14 @@ export interface PayOptions {
   plaintext?: string;
 }
 
-export function utcTimestamp(date = new Date()): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
+export const utcTimestamp = (date = new Date()): string => formatUtcDateTime(date);
+
+/** A signed gateway error body `{code, msg, psn, sign}` with the given HTTP status and code, its signature valid. */
+export async function expectGatewayError(client: TestClient, answer: RawAnswer, httpStatus: number, code: string): Promise<void> {
+  expect(answer.status).toBe(httpStatus);
+  expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(answer.json).toEqual({ code, msg: expect.any(String), psn: expect.stringMatching(/^PSN\d{20}$/), sign: expect.any(String) });
+  expect(await client.verifyErrorBody(answer.json)).toBe(true);
 }
 
 /** The text the error body's `sign` covers, written independently of the mock's own helper. */

@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { AuthenticationError, GatewayError, ResponseFormatError, SignatureVerificationError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
 import { openSignedEnvelope } from '../envelope/open-envelope.js';
-import type { Policy } from './policy.js';
+import { answerContext, type Policy } from './policy.js';
 
 function describeBody(text: string): string {
   const start = text.trimStart();
@@ -36,15 +36,14 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
       }
       const body = wire as Record<string, unknown>;
       const psn = stringField(body, 'psn');
-      const known = () => ({ service, httpStatus: status, ...(psn === undefined ? {} : { psn }) });
       if (isGatewayErrorBody(body)) {
         if (!(await gatewayErrorSignatureHolds(body, keys.platformPublicKey))) {
-          throw new SignatureVerificationError(`The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`, known());
+          throw new SignatureVerificationError(`The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`, answerContext(service, status, psn));
         }
         if (status === 401) {
-          throw new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...known(), code: body.code });
+          throw new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...answerContext(service, status, psn), code: body.code });
         }
-        throw new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...known(), code: body.code, msg: body.msg });
+        throw new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...answerContext(service, status, psn), code: body.code, msg: body.msg });
       }
       const bizContent = stringField(body, 'bizContent');
       const sign = stringField(body, 'sign');
@@ -53,11 +52,11 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
         throw new ResponseFormatError(
           `The ${service} call got HTTP ${status} with JSON that is neither a success envelope nor an error body` +
             `${missing.length > 0 ? ` (missing ${missing.join(', ')})` : ''}.`,
-          known(),
+          answerContext(service, status, psn),
         );
       }
       if (sign === undefined) {
-        throw new SignatureVerificationError(`The ${service} response carries no signature; its content was discarded.`, known());
+        throw new SignatureVerificationError(`The ${service} response carries no signature; its content was discarded.`, answerContext(service, status, psn));
       }
       response.psn = psn;
       response.plaintext = await openSignedEnvelope(bizContent, sign, keys, { what: 'response', service, psn });

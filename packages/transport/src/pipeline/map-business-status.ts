@@ -5,7 +5,7 @@
 import { kindOf } from '../describe-value.js';
 import { BusinessError, ResponseFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { BusinessPayload, Policy } from './policy.js';
+import { answerContext, type BusinessPayload, type Policy } from './policy.js';
 import { toValidationIssues } from './validate-params.js';
 
 export function mapBusinessStatusPolicy(logger: Logger): Policy {
@@ -14,20 +14,19 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
     async sendRequest(request, next) {
       const response = await next(request);
       const payload = response.payload!;
-      const known = () => ({ ...(response.psn === undefined ? {} : { psn: response.psn }), httpStatus: response.http.status, service: request.service });
       if (payload.status === -1) {
         const mistyped = mistypedErrorField(payload);
         if (mistyped) {
           throw new ResponseFormatError(
             `The ${request.service} response has status -1 but its ${mistyped}. ` +
               'The failure was not decoded: report it with the psn.',
-            known(),
+            answerContext(request.service, response.http.status, response.psn),
           );
         }
         const errorCode = payload.errorCode === null || payload.errorCode === undefined ? '-1' : String(payload.errorCode);
         const errorMessage = payload.errorMessage ?? '';
         throw new BusinessError(`${request.service} failed: ${errorCode} ${errorMessage}${response.psn ? ` (psn ${response.psn})` : ''}`, {
-          ...known(),
+          ...answerContext(request.service, response.http.status, response.psn),
           errorCode,
           errorMessage,
         });
@@ -40,7 +39,7 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
           throw new ResponseFormatError(
             `The ${request.service} response does not match its result schema (${serious.map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')}); ` +
               'its data was discarded. If this persists, the API changed: report it with the psn.',
-            known(),
+            answerContext(request.service, response.http.status, response.psn),
           );
         }
         logger.warn('response drift: a value the spec does not list', { service: request.service, psn: response.psn, paths: issues.map((i) => i.path).join(',') });
