@@ -82,7 +82,7 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
   return {
     ...createResources(caller),
     call: caller.call,
-    prepare: (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
+    prepare: async (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
     notifications: createNotifications(envelope, envelope.config.logger),
     withOptions(overrides) {
       const merged = { ...options, ...overrides };

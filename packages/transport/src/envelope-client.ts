@@ -7,7 +7,7 @@
 // data or a BusinessError. Signing sits inside retry, so every attempt is freshly encrypted and signed.
 import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
 import { checkDuration, resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
-import { kindOf } from './describe-value.js';
+import { describeReceived, kindOf } from './describe-value.js';
 import { ConfigurationError, ValidationError } from './errors.js';
 import { openSignedEnvelope } from './envelope/open-envelope.js';
 import { createFetchHttpClient } from './http/fetch-http-client.js';
@@ -153,9 +153,10 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
   let defaultPipeline: SendNext | undefined;
 
   const newRequest = (service: ServiceName, params: unknown, callOptions: CallOptions = {}): EnvelopeRequest => {
-    const definition = services[service];
+    // Own keys only: "toString" or "constructor" must be unknown services, not Object.prototype's members.
+    const definition = typeof service === 'string' && Object.hasOwn(services, service) ? services[service] : undefined;
     if (!definition) {
-      throw new ValidationError(`Unknown service "${String(service)}", nothing was sent`, {
+      throw new ValidationError(`Unknown service ${describeReceived(service)}, nothing was sent`, {
         issues: [{ path: '', message: `is not one of ${Object.keys(services).join(', ')}`, keyword: 'service' }],
       });
     }

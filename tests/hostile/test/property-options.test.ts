@@ -92,6 +92,9 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
       'orders.list().page()': (params) => client.orders.list(params).page(),
       'balance.get': (params) => client.balance.get(params),
       'call(getBalance)': (params) => client.call('getBalance', params),
+      // The service name itself from plain JavaScript: inherited names ("constructor") once threw a TypeError.
+      'call(<value>, {})': (service) => client.call(service, {} as never),
+      'prepare(<value>, {})': (service) => client.prepare(service, {} as never),
       'prepare(createOrder)': (params) => client.prepare('createOrder', params),
       // Not params, but the same promise to a caller: whatever is passed in, a typed error.
       'notifications.verifyAndDecrypt': (body) => client.notifications.verifyAndDecrypt(body),
@@ -112,7 +115,7 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
         if (isCodePayError(failure, 'ValidationError')) expect(server.connections).toBe(connectionsBefore);
       }),
       // Found by this property: orders.list(null) threw a TypeError synchronously instead of failing its first page.
-      { numRuns: propertyRuns(300), examples: [['orders.list().page()', null], ['orders.list().page()', 'text'], ['payers.create', []]] },
+      { numRuns: propertyRuns(300), examples: [['orders.list().page()', null], ['orders.list().page()', 'text'], ['payers.create', []], ['call(<value>, {})', 'constructor'], ['prepare(<value>, {})', 'toString']] },
     );
   });
 });

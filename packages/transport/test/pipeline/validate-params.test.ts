@@ -35,4 +35,10 @@ describe('validateParams policy', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/Unknown service "deletePayer"/);
   });
+
+  it.each(['toString', 'constructor', '__proto__'])('refuses %s as a service name (an inherited name is not a service)', async (name) => {
+    const error = await testClient(gateway).call(name as never, {} as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain(`Unknown service "${name}"`);
+  });
 });
