@@ -73,7 +73,9 @@ describe('the success envelope, tampered', () => {
       alterPayAnswers((envelope) => ({ ...envelope, bizContent: tampered }));
       seen.add((await expectTypedFailure(getBalance(), expectedForCiphertext(tampered))).name);
     }
-    expect(seen.size).toBeGreaterThan(0);
+    // Independent of the decryptsUnder oracle (which shares aesDecrypt with the SDK): flips in the last block break
+    // the padding, so a DecryptionError must be among the outcomes.
+    expect(seen).toContain('DecryptionError');
   });
 
   it('two cipher blocks swapped (ECB cut-and-paste: it still decrypts) → SignatureVerificationError', async () => {

@@ -19,11 +19,8 @@ export type ErrorClass<E extends CodePayError = CodePayError> = abstract new (..
 
 /** The call must fail with exactly this CodePayError subclass; returns the error for further checks. */
 export async function expectTypedFailure<E extends CodePayError>(promise: Promise<unknown>, errorClass: ErrorClass<E>): Promise<E> {
-  const outcome = await settle(promise);
-  if (outcome.ok) expect.fail(`expected ${errorClass.name}, but the call returned data`);
-  const { error } = outcome;
-  expect(isCodePayError(error), `not a CodePayError: ${String(error)}`).toBe(true);
-  expect(error, `expected ${errorClass.name}, got ${(error as Error).name}: ${(error as Error).message}`).toBeInstanceOf(errorClass);
+  const error = await expectSomeTypedFailure(promise);
+  expect(error, `expected ${errorClass.name}, got ${error.name}: ${error.message}`).toBeInstanceOf(errorClass);
   return error as E;
 }
 
