@@ -3,6 +3,7 @@
 import type { ServiceName, ServiceResult } from '@codepay/models';
 import {
   ConfigurationError,
+  describeReceived,
   createEnvelopeClient,
   type EnvelopeClient,
   type PreparedEnvelope,
@@ -41,9 +42,8 @@ function resolveBaseUrl(options: CodePayOptions): string {
   if (options.environment !== undefined) {
     const name: unknown = options.environment;
     if (typeof name !== 'string' || !Object.hasOwn(environments, name)) {
-      const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 40)) : `a ${name === null ? 'null' : typeof name}`;
       throw new ConfigurationError(
-        `${shown} is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
+        `${describeReceived(name)} is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
         { option: 'environment' },
       );
     }

@@ -1,7 +1,7 @@
 // Order-status notifications the platform POSTs to the merchant: verify and decrypt them, answer them, and a
 // ready-made request handler for node:http and Express-style servers.
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
-import { isCodePayError, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
+import { describeReceived, isCodePayError, kindOf, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */
@@ -35,17 +35,10 @@ function notANotification(detail: string): ResponseFormatError {
   return new ResponseFormatError(`The body is not a PaymentOrderStatus notification: ${detail}.`);
 }
 
-/** The outer `noticeType` is not secret, but it may be anything: show a short string, or only the kind of value. */
-function describeNoticeType(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (typeof value === 'string') return value.length <= 40 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`;
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Record<string, unknown> {
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
     if (typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody)) return rawBody;
-    throw notANotification(`it is ${rawBody === null ? 'null' : Array.isArray(rawBody) ? 'an array' : `a ${typeof rawBody}`}; pass the raw body (string or Buffer) or the parsed JSON object`);
+    throw notANotification(`it is ${kindOf(rawBody)}; pass the raw body (string or Buffer) or the parsed JSON object`);
   }
   const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody, 'utf8') : rawBody.byteLength;
   if (size > MAX_NOTIFICATION_BYTES) throw notANotification(`it is larger than ${MAX_NOTIFICATION_BYTES} bytes`);
@@ -92,7 +85,7 @@ function answer(res: ServerResponse, status: number, body: object): void {
 export function createNotifications(envelope: EnvelopeClient, logger: Logger): Notifications {
   const verifyAndDecrypt: Notifications['verifyAndDecrypt'] = async (rawBody) => {
     const body = parseBody(rawBody);
-    if (body.noticeType !== 'PaymentOrderStatus') throw notANotification(`noticeType is ${describeNoticeType(body.noticeType)}, not "PaymentOrderStatus"`);
+    if (body.noticeType !== 'PaymentOrderStatus') throw notANotification(`noticeType is ${body.noticeType === undefined ? 'missing' : describeReceived(body.noticeType)}, not "PaymentOrderStatus"`);
     if (typeof body.bizContent !== 'string' || typeof body.sign !== 'string') throw notANotification('bizContent or sign is missing');
     const plaintext = await envelope.openNotification(body.bizContent, body.sign);
     let content: unknown;

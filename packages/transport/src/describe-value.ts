@@ -1,4 +1,4 @@
-// How error messages name a value a caller or a gateway gave us. It must never throw and never run the value's
+// How error messages name a value a caller or a gateway gave us (public: the SDK's messages use the same words). It must never throw and never run the value's
 // own code (a `toString` or `valueOf` key, a getter), so it reads only typeof, Array.isArray and the prototype.
 
 /** The kind of a value ("an array", "an object (Map)", "a bigint"); never any of its content. */
