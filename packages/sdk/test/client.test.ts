@@ -35,6 +35,9 @@ describe('createCodePay', () => {
     env.mock.clearRequests();
     await env.codepay.withOptions({ language: 'zh-CN', timeout: 5_000 }).balance.get({ currency: 'USD' });
     expect(env.mock.requests.map((r) => r.endpoint)).toEqual(['pay']);
+    // The copy speaks its own language; the original keeps the default.
+    await env.codepay.balance.get({ currency: 'USD' });
+    expect(env.mock.requests.map((r) => r.language)).toEqual(['zh-CN', 'en-US']);
   });
 
   it('environment "local" names the mock CLI default URL; an unknown one, or both, is a ConfigurationError', () => {

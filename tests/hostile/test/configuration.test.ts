@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockGatewayKeys } from '@codepay/mock';
 import { ConfigurationError, type CodePay, type CodePayOptions, type RequestOptions } from '@codepay/sdk';
-import { createHostileClient, generateRegisteredKeys, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
+import { createHostileClient, generateRegisteredKeys, startHostileGateway, validOptions, type HostileGateway } from './support/hostile-gateway.js';
 import { capturedLog, checkForLeaksAfterAll, exposeForLeakCheck, leaksIn, registerPrivateKey } from './support/leak-guard.js';
 import { startLoopbackServer, type LoopbackServer } from './support/loopback-server.js';
 import { expectTypedFailure, settle } from './support/outcome.js';
@@ -30,9 +30,6 @@ beforeAll(async () => {
   ecPrivateKey = der(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'pkcs8');
 });
 
-function validOptions(): CodePayOptions {
-  return { baseUrl: 'https://gateway.example.com', appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey };
-}
 
 /** A PKCS#8 PEM whose Base64 body was damaged in transit (a line cut out). */
 function truncatedPem(base64Der: string): string {
@@ -86,7 +83,7 @@ const keyRun = (text: string) => text.replace(/-----[A-Z ]+-----|\s/g, '').slice
 
 function expectRefusedAtCreation({ change, remove = [], option, fix }: BadOption): void {
   const changed = change();
-  const options: Record<string, unknown> = { ...validOptions(), ...changed };
+  const options: Record<string, unknown> = { ...validOptions(keys), ...changed };
   for (const key of remove) delete options[key];
 
   let thrown: unknown;
@@ -114,7 +111,7 @@ describe('a wrong option fails at createCodePay with a ConfigurationError naming
   it.each(badOptionsAccepted)('$name → $option', expectRefusedAtCreation);
 
   it('the valid options themselves are accepted (the control)', () => {
-    expect(() => createHostileClient(validOptions())).not.toThrow();
+    expect(() => createHostileClient(validOptions(keys))).not.toThrow();
   });
 });
 
@@ -124,7 +121,7 @@ describe('per-call options are checked before anything is sent', () => {
 
   beforeAll(async () => {
     server = await startLoopbackServer((_request, response) => response.writeHead(500).end());
-    codepay = createHostileClient({ ...validOptions(), baseUrl: server.url, tokenProvider: async () => 'x' });
+    codepay = createHostileClient({ ...validOptions(keys), baseUrl: server.url, tokenProvider: async () => 'x' });
   });
   afterAll(() => server.close());
 

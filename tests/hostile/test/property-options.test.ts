@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockGatewayKeys } from '@codepay/mock';
 import { ConfigurationError, isCodePayError, type CodePay, type CodePayOptions, type RequestOptions } from '@codepay/sdk';
-import { createHostileClient, generateRegisteredKeys } from './support/hostile-gateway.js';
+import { createHostileClient, generateRegisteredKeys, validOptions } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
-import { startLoopbackServer, type LoopbackServer } from './support/loopback-server.js';
 import { settle } from './support/outcome.js';
 import { propertyRuns } from './support/property-runs.js';
+import { startScriptedGateway, type ScriptedGateway } from './support/scripted-gateway.js';
 
 checkForLeaksAfterAll({ expectLogLines: false });
 
@@ -28,23 +28,22 @@ const anyValue = fc.oneof(
 );
 
 let keys: MockGatewayKeys;
-let server: LoopbackServer;
+let gateway: ScriptedGateway;
 let client: CodePay;
 
 beforeAll(async () => {
   keys = await generateRegisteredKeys('options property');
-  server = await startLoopbackServer((_request, response) => response.writeHead(500).end());
-  client = createHostileClient({ baseUrl: server.url, appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey, tokenProvider: async () => 'x', maxRetries: 0 });
+  // Answers HTTP 500 to whatever is sent; its client uses a fixed token and does not retry.
+  gateway = await startScriptedGateway(keys);
+  client = gateway.client();
 });
-afterAll(() => server.close());
-
-const validOptions = (): CodePayOptions => ({ baseUrl: 'https://gateway.example.com', appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey });
+afterAll(() => gateway.close());
 
 describe('any value for an option: a client or a ConfigurationError naming it, never a raw error', () => {
   it('createCodePay', () => {
     fc.assert(
       fc.property(fc.constantFrom(...OPTIONS), anyValue, (option, value) => {
-        const options = { ...validOptions(), [option]: value } as CodePayOptions;
+        const options = { ...validOptions(keys), [option]: value } as CodePayOptions;
         // `environment` is the alternative to `baseUrl`: test it alone.
         if (option === 'environment') delete options.baseUrl;
         let failure: unknown;
@@ -66,14 +65,14 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
   it('per call: the call fails with a ConfigurationError naming the option, or is sent', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...CALL_OPTIONS), anyValue, async (option, value) => {
-        const connectionsBefore = server.connections;
+        const connectionsBefore = gateway.server.connections;
         const outcome = await settle(client.balance.get({ currency: 'USD' }, { [option]: value } as RequestOptions));
         expect(outcome.ok).toBe(false);
         const failure = outcome.ok ? undefined : outcome.error;
         expect(isCodePayError(failure), `${option}: ${String(failure)}`).toBe(true);
         if (isCodePayError(failure, 'ConfigurationError')) {
           expect(failure.option).toBe(option);
-          expect(server.connections).toBe(connectionsBefore);
+          expect(gateway.server.connections).toBe(connectionsBefore);
         }
       }),
       // Found by this property: a `signal` that was not an AbortSignal left a request whose socket error went unhandled.
@@ -101,7 +100,7 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
     };
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(methods)), anyValue, async (method, value) => {
-        const connectionsBefore = server.connections;
+        const connectionsBefore = gateway.server.connections;
         let outcome;
         try {
           outcome = await settle(methods[method]!(value as never));
@@ -112,7 +111,7 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
         expect(outcome.ok).toBe(false);
         const failure = outcome.ok ? undefined : outcome.error;
         expect(isCodePayError(failure), `${method}: ${String(failure)}`).toBe(true);
-        if (isCodePayError(failure, 'ValidationError')) expect(server.connections).toBe(connectionsBefore);
+        if (isCodePayError(failure, 'ValidationError')) expect(gateway.server.connections).toBe(connectionsBefore);
       }),
       // Found by this property: orders.list(null) threw a TypeError synchronously instead of failing its first page.
       { numRuns: propertyRuns(300), examples: [['orders.list().page()', null], ['orders.list().page()', 'text'], ['payers.create', []], ['call(<value>, {})', 'constructor'], ['prepare(<value>, {})', 'toString']] },

@@ -6,7 +6,7 @@ import { startGatewayProxy, type GatewayProxy } from './gateway-proxy.js';
 import { registerAesKey, registerPrivateKey, trackForLeakCheck, verboseLogging } from './leak-guard.js';
 
 /** Registers every secret half of a key set, so the leak check looks for them. */
-export function registerKeySet(keys: MockGatewayKeys, origin: string): MockGatewayKeys {
+function registerKeySet(keys: MockGatewayKeys, origin: string): MockGatewayKeys {
   registerPrivateKey(keys.merchantPrivateKey, `${origin} merchant private key`);
   registerPrivateKey(keys.platformPrivateKey, `${origin} platform private key`);
   registerAesKey(keys.aesKey, `${origin} AES key`);
@@ -19,6 +19,11 @@ export async function generateRegisteredKeys(origin: string): Promise<MockGatewa
 }
 
 /** Every client of the suite is made here: most verbose logging into the capturing logger, inspected at the end. */
+/** Options that createCodePay accepts for `keys`' account at an https gateway (the control for configuration cases). */
+export function validOptions(keys: MockGatewayKeys): CodePayOptions {
+  return { baseUrl: 'https://gateway.example.com', appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey };
+}
+
 export function createHostileClient(options: CodePayOptions): CodePay {
   // Verbose logging unless the test sets logging itself (the configuration tests pass bad logger options).
   const codepay = createCodePay({ ...verboseLogging, ...options });

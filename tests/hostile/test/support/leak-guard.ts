@@ -158,7 +158,7 @@ export function leaksIn(text: string): string[] {
   return found;
 }
 
-export function findLeaks(): string[] {
+function findLeaks(): string[] {
   for (const { label, value } of trackedObjects) exposedTexts.push({ label, text: inspect(value, { depth: 5 }) });
   trackedObjects.length = 0;
   const places = [

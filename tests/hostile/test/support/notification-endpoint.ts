@@ -17,7 +17,7 @@ const ANSWER_TIMEOUT_MS = 2_000;
  * POSTs `body` as JSON without a pooled connection. An endpoint that drops the connection resolves to status 0, one
  * that does not answer within ANSWER_TIMEOUT_MS to status -1.
  */
-export function postRaw(url: string, body: string | Uint8Array): Promise<PostAnswer> {
+function postRaw(url: string, body: string | Uint8Array): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
     const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     const request = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(payload.length) } }, (response) => {

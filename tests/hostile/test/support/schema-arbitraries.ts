@@ -53,7 +53,7 @@ function mergeConstraints(target: JsonSchema, siblings: JsonSchema, where: strin
 }
 
 /** The schema at `url` (or the sub-schema `raw` found in it) with every `$ref` inlined and annotations dropped. */
-export function resolveSchema(raw: Record<string, unknown>, url: URL): JsonSchema {
+function resolveSchema(raw: Record<string, unknown>, url: URL): JsonSchema {
   const own: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (ANNOTATIONS.has(key) || key === '$ref') continue;
@@ -70,7 +70,7 @@ export function resolveSchema(raw: Record<string, unknown>, url: URL): JsonSchem
   return mergeConstraints(resolveSchema(readSchemaFile(targetUrl), targetUrl), own as JsonSchema, url.pathname);
 }
 
-export function requestSchema(service: ServiceName): JsonSchema {
+function requestSchema(service: ServiceName): JsonSchema {
   const url = new URL(`${service}.request.json`, BIZCONTENT_DIR);
   return resolveSchema(readSchemaFile(url), url);
 }
@@ -140,7 +140,7 @@ function numberArbitrary(schema: JsonSchema): fc.Arbitrary<number> {
   });
 }
 
-export function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
+function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
   switch (schema.type) {
     case 'string':
