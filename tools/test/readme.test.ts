@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,27 @@ import { repoRoot } from '../src/paths.js';
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const ciRun = readFileSync(path.join(repoRoot, '.ci/run'), 'utf8');
 const shellBlocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+
+describe('the repository stands alone', () => {
+  it('no tracked file reads the folder beside the repository', () => {
+    // Written so that this file does not match its own pattern.
+    const pattern = ['\\.\\.', 'shared'].join('/');
+    const found = spawnSync('git', ['grep', '-n', '-e', pattern], { cwd: repoRoot, encoding: 'utf8' });
+    expect(found.stdout).toBe('');
+    expect(found.status).toBe(1);
+  });
+
+  it('CI runs the test command in a fresh clone in a temporary directory', () => {
+    const lines = ciRun.split('\n');
+    const cloned = lines.findIndex((line) => /^git clone .* \. "\$clone"$/.test(line));
+    const entered = lines.indexOf('cd "$clone"');
+    const tested = lines.findIndex((line) => line.endsWith('npx -y pnpm@10 test'));
+    expect(lines).toContain('scratch="$(mktemp -d)"');
+    expect(cloned).toBeGreaterThan(0);
+    expect(entered).toBeGreaterThan(cloned);
+    expect(tested).toBeGreaterThan(entered);
+  });
+});
 
 describe('README commands', () => {
   it('gives exactly two commands, both runnable with only Node and npm (no corepack)', () => {

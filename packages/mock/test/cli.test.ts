@@ -102,7 +102,7 @@ describe('codepay-mock', () => {
   it('reuses a keys file and honours --dynamic, --seed and --token-ttl; exits 0 on SIGTERM', async () => {
     const keysFile = path.join(dir, 'keys.json');
     const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as MockGatewayKeys;
-    const cli = await startCli(['--keys', keysFile, '--dynamic', '--seed', 'cli-seed', '--token-ttl', '60']);
+    const cli = await startCli(['--port', '0', '--keys', keysFile, '--dynamic', '--seed', 'cli-seed', '--token-ttl', '60']);
     expect(cli.output()).toContain('seed cli-seed');
     const client = new TestClient({ url: cli.url, keys });
     try {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '../src/index.js';
 import { TestClient } from './support/test-client.js';
 
-// The shared vectors live next to the repository (../shared/vectors), as for the transport's crypto tests.
-const vectorsDir = path.resolve(fileURLToPath(new URL('../../../', import.meta.url)), '..', 'shared', 'vectors');
+// The OpenSSL-made vectors in the repository's test-vectors/ folder, as for the transport's crypto tests.
+const vectorsDir = fileURLToPath(new URL('../../../test-vectors/', import.meta.url));
 const read = (name: string) => readFileSync(path.join(vectorsDir, name), 'utf8').trim();
 
 interface Vector {

@@ -1,10 +1,10 @@
-// Loads the OpenSSL-made known-answer vectors and test keys from ../shared/vectors (next to the repo root).
+// Loads the OpenSSL-made known-answer vectors and test keys from the repository's test-vectors/ folder.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-export const vectorsDir = path.resolve(repoRoot, '..', 'shared', 'vectors');
+export const vectorsDir = path.join(repoRoot, 'test-vectors');
 
 export type Party = 'merchant' | 'platform';
 

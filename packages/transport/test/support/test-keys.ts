@@ -1,4 +1,4 @@
-// The OpenSSL-made test keys from ../shared/vectors, loaded once for the integration tests.
+// The OpenSSL-made test keys from the repository's test-vectors/, loaded once for the integration tests.
 import { keyTexts, aesKeyBase64 } from '../crypto/vectors.js';
 import { loadAesKey, loadPrivateKey, loadPublicKey } from '../../src/crypto/keys.js';
 
