@@ -23,7 +23,8 @@ export async function connect(): Promise<ExampleGateway> {
     });
     return { client, mock: undefined, close: async () => {} };
   }
-  const mock = await startMockGateway();
+  // poll-order and refund use the spec's example order, which a fresh mock never created: answer it from the examples.
+  const mock = await startMockGateway({ unknownRecords: 'examples' });
   const client = createCodePay({ baseUrl: mock.url, ...mock.clientKeys });
   return { client, mock, close: () => mock.close() };
 }

@@ -10,6 +10,7 @@ import { serializeBundle, type BizContentFile, type JsonSchema } from './bundle.
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import type { ServiceDescription } from './service-list.js';
+import { readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes } from './spec-extensions.js';
 
 const GEN_DIR = 'packages/models/src/gen';
 
@@ -76,6 +77,37 @@ export function specHash(bundle: JsonSchema): string {
   return createHash('sha256').update(serializeBundle(bundle)).digest('hex').slice(0, 12);
 }
 
+// Single-quoted like the rest of the generated code; a quote or backslash in a field name stays text.
+const quoted = (value: string) => `'${value.replace(/[\\']/g, '\\$&')}'`;
+const stringList = (values: readonly string[]) => `[${values.map(quoted).join(', ')}]`;
+
+/** The spec's facts that are not per service: minor units per currency, the money range, token refusal codes. */
+function specFacts(bundle: JsonSchema): string[] {
+  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(([currency, places]) => `${currency}: ${places}`);
+  const limits = readMoneyLimits(bundle);
+  return [
+    '/**',
+    ' * Decimal places (ISO 4217 minor units) of each currency an amount may be in: an amount may have no more',
+    ' * (spec: `x-codepay-minor-units` on Currency).',
+    ' */',
+    `export const currencyMinorUnits: { readonly [currency: string]: number } = { ${minorUnits.join(', ')} };`,
+    '',
+    '/**',
+    ' * The range of every money field (spec: the `x-codepay-money` schema). The params validators enforce it on',
+    ' * numbers; JSON Schema has no range for a decimal string, so it is here to check those too.',
+    ' */',
+    'export const moneyLimits: { readonly exclusiveMinimum: number; readonly maximum: number } = ' +
+      `{ exclusiveMinimum: ${limits.exclusiveMinimum}, maximum: ${limits.maximum} };`,
+    '',
+    '/**',
+    ' * Gateway error codes that mean the bearer token was refused before any processing, so nothing happened',
+    ' * (spec: `x-codepay-token-refusal-codes` on GatewayErrorBody).',
+    ' */',
+    `export const tokenRefusalCodes: readonly string[] = ${stringList(readTokenRefusalCodes(bundle))};`,
+    '',
+  ];
+}
+
 export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
   const types = [...new Set(services.flatMap((s) => [s.paramsType, s.resultType]))].sort();
   const entry = (s: ServiceDescription) =>
@@ -87,6 +119,9 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
       `    resource: '${s.resource}',`,
       `    method: '${s.method}',`,
       `    summary: ${JSON.stringify(s.summary)},`,
+      `    echo: ${stringList(s.echo)},`,
+      `    moneyFields: ${stringList(s.moneyFields)},`,
+      `    resultFields: ${stringList(s.resultFields)},`,
       `    validateParams: validators.${validatorName(s.paramsType)},`,
       `    validateResult: validators.${validatorName(s.resultType)},`,
       '  },',
@@ -122,6 +157,12 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '  readonly resource: string;',
     '  readonly method: string;',
     '  readonly summary: string;',
+    '  /** Top-level result fields that echo the request field of the same name (spec: `x-codepay-echo`). */',
+    '  readonly echo: readonly string[];',
+    '  /** Top-level params fields that are money: a number or a decimal string, sent as a JSON number (spec: `x-codepay-money`). */',
+    '  readonly moneyFields: readonly string[];',
+    '  /** Top-level fields of the result schema; a verified answer sharing none of them answers another service. */',
+    '  readonly resultFields: readonly string[];',
     '  readonly validateParams: ValidateFunction<ServiceParams<S>>;',
     '  readonly validateResult: ValidateFunction<ServiceResult<S>>;',
     '}',
@@ -132,8 +173,9 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '};',
     '',
     '/** Service names in spec order. */',
-    `export const serviceNames: readonly ServiceName[] = [${services.map((s) => `'${s.service}'`).join(', ')}];`,
+    `export const serviceNames: readonly ServiceName[] = ${stringList(services.map((s) => s.service))};`,
     '',
+    ...specFacts(bundle),
   ].join('\n');
   return { path: `${GEN_DIR}/services.gen.ts`, content };
 }

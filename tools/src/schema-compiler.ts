@@ -24,12 +24,16 @@ export function createSchemaCompiler(files: readonly BizContentFile[], standalon
   addFormats(ajv, { formats: [...USED_FORMATS] });
   // Marks contract items that the vendor documentation does not state; an annotation, not a constraint.
   ajv.addKeyword({ keyword: 'x-codepay-assumption', schemaType: 'boolean' });
+  // Facts the generators read (tools/src/spec-extensions.ts): which schema is money, each currency's decimal places.
+  // Annotations to ajv: the decimal places depend on a sibling field, so generated code checks them, not a validator.
+  ajv.addKeyword({ keyword: 'x-codepay-money', schemaType: 'boolean' });
+  ajv.addKeyword({ keyword: 'x-codepay-minor-units', schemaType: 'object' });
   // Annotations do not change what validates; leaving them out keeps the generated validators small.
   for (const file of files) ajv.addSchema(standalone ? withoutAnnotations(file.schema) : file.schema);
   return ajv;
 }
 
-const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'x-codepay-assumption']);
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'x-codepay-assumption', 'x-codepay-money', 'x-codepay-minor-units']);
 
 function withoutAnnotations(node: unknown): any {
   if (Array.isArray(node)) return node.map(withoutAnnotations);

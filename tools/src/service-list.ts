@@ -1,5 +1,6 @@
 // Reads the services out of the bundled spec: one virtual operation per service at /services/<service>.
 import type { JsonSchema } from './bundle.js';
+import { checkEcho, moneyFieldsOf, topLevelProperties } from './spec-extensions.js';
 
 export type RetryPolicy = 'safe' | 'unsafe';
 
@@ -18,6 +19,12 @@ export interface ServiceDescription {
   resultType: string;
   /** Set for paginated services: where the items, the page number and the page counters are. */
   pagination?: PaginationHint;
+  /** Top-level result fields that echo the request field of the same name (`x-codepay-echo`). */
+  echo: string[];
+  /** Top-level params fields whose schema is money (`x-codepay-money`). */
+  moneyFields: string[];
+  /** Top-level fields the result schema declares: an answer sharing none of them is not an answer of this service. */
+  resultFields: string[];
 }
 
 export interface PaginationHint {
@@ -28,6 +35,15 @@ export interface PaginationHint {
 }
 
 const VIRTUAL_PREFIX = '/services/';
+
+function readEcho(op: JsonSchema, where: string): string[] {
+  const echo = op['x-codepay-echo'];
+  // Required even when empty, so every service states its decision.
+  if (!Array.isArray(echo) || !echo.every((field) => typeof field === 'string')) {
+    throw new Error(`${where}: x-codepay-echo must list the result fields that echo a request field ([] for none)`);
+  }
+  return echo;
+}
 
 function componentName(ref: unknown, where: string): string {
   if (typeof ref !== 'string' || !ref.startsWith('#/components/schemas/')) {
@@ -59,6 +75,10 @@ export function listServices(bundle: JsonSchema): ServiceDescription[] {
     ]?.schema as JsonSchema | undefined;
     const dataSchema = (ok?.properties as Record<string, JsonSchema> | undefined)?.data;
     const dataRef = ((dataSchema?.anyOf as JsonSchema[] | undefined) ?? []).find((s) => typeof s.$ref === 'string')?.$ref;
+    const paramsType = componentName(paramsRef, `${where}.requestBody`);
+    const resultType = componentName(dataRef, `${where}.responses.200 data`);
+    const echo = readEcho(op, where);
+    checkEcho(bundle, service, echo, paramsType, resultType);
     services.push({
       service,
       operationId: String(op.operationId),
@@ -68,9 +88,12 @@ export function listServices(bundle: JsonSchema): ServiceDescription[] {
       method: sdk.method,
       summary: String(op.summary ?? ''),
       description: String(op.description ?? ''),
-      paramsType: componentName(paramsRef, `${where}.requestBody`),
-      resultType: componentName(dataRef, `${where}.responses.200 data`),
+      paramsType,
+      resultType,
       ...(sdk.pagination ? { pagination: sdk.pagination } : {}),
+      echo,
+      moneyFields: moneyFieldsOf(bundle, service, paramsType),
+      resultFields: [...topLevelProperties(bundle, resultType)],
     });
   }
   return services;

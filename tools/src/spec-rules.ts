@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import type { BizContentFile, JsonSchema } from './bundle.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import { listServices, type ServiceDescription } from './service-list.js';
+import { readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes } from './spec-extensions.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -113,6 +114,29 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
   return problems;
 }
 
+/**
+ * The facts generated from `x-codepay-*` extensions agree with the rest of the spec (the generator refuses them
+ * otherwise; this reports every such problem at once). Per-service ones — echo and money fields — are checked by
+ * `checkServices`.
+ */
+export function checkSpecExtensions({ bundle }: SpecInput): string[] {
+  const problems: string[] = [];
+  for (const read of [readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes]) {
+    try {
+      read(bundle);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return problems;
+}
+
 export function checkSpecRules(input: SpecInput): string[] {
-  return [...checkSchemaFiles(input), ...checkServices(input), ...checkBizContentExamples(input), ...checkBundleExamples(input)];
+  return [
+    ...checkSchemaFiles(input),
+    ...checkServices(input),
+    ...checkSpecExtensions(input),
+    ...checkBizContentExamples(input),
+    ...checkBundleExamples(input),
+  ];
 }

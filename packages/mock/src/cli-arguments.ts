@@ -2,6 +2,7 @@
 // it can be tested on its own.
 
 import { parseArgs } from 'node:util';
+import { UNKNOWN_RECORDS_MODES, type UnknownRecords } from './merchant-state.js';
 
 /** The CLI's port when none is given: where `createCodePay({ environment: 'local' })` looks for the mock. */
 export const DEFAULT_CLI_PORT = 4010;
@@ -16,6 +17,9 @@ Options:
   --keys-out <file>   write the merchant account's keys as JSON (dashboard format) to <file>
   --keys <file>       use the keys in <file> (a JSON file written by --keys-out) instead of fresh ones
   --dynamic           answer with data generated from the schemas instead of the static examples
+  --unknown-records <mode>
+                      a payer or order the mock never created: 'not-found' (default; business failure P0404 or
+                      P0405) or 'examples' (answered with the spec's example data)
   --seed <s>          seed of the generated data, so runs repeat (with --dynamic)
   --token-ttl <s>     access-token lifetime in seconds (default 7200)
   --latency <ms>      delay added before every answer (default 0)
@@ -29,6 +33,7 @@ export interface CliArguments {
   keysOut?: string;
   keysIn?: string;
   dynamic: boolean;
+  unknownRecords?: UnknownRecords;
   seed?: string;
   tokenTtlSeconds?: number;
   latencyMs?: number;
@@ -46,6 +51,13 @@ function integerOption(value: string | undefined, name: string, min: number): nu
   return Number(value);
 }
 
+function unknownRecordsOption(value: string | undefined): UnknownRecords | undefined {
+  if (value === undefined) return undefined;
+  const mode = UNKNOWN_RECORDS_MODES.find((known) => known === value);
+  if (!mode) throw new CliUsageError(`--unknown-records must be ${UNKNOWN_RECORDS_MODES.join(' or ')}; received "${value}".`);
+  return mode;
+}
+
 export function parseCliArguments(argv: readonly string[]): CliArguments {
   let values;
   try {
@@ -59,6 +71,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         'keys-out': { type: 'string' },
         keys: { type: 'string' },
         dynamic: { type: 'boolean' },
+        'unknown-records': { type: 'string' },
         seed: { type: 'string' },
         'token-ttl': { type: 'string' },
         latency: { type: 'string' },
@@ -72,6 +85,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   if (port > 65535) throw new CliUsageError(`--port must be at most 65535; received ${port}.`);
   const tokenTtlSeconds = integerOption(values['token-ttl'], 'token-ttl', 1);
   const latencyMs = integerOption(values.latency, 'latency', 0);
+  const unknownRecords = unknownRecordsOption(values['unknown-records']);
   return {
     help: values.help ?? false,
     port,
@@ -79,6 +93,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     dynamic: values.dynamic ?? false,
     ...(values['keys-out'] === undefined ? {} : { keysOut: values['keys-out'] }),
     ...(values.keys === undefined ? {} : { keysIn: values.keys }),
+    ...(unknownRecords === undefined ? {} : { unknownRecords }),
     ...(values.seed === undefined ? {} : { seed: values.seed }),
     ...(tokenTtlSeconds === undefined ? {} : { tokenTtlSeconds }),
     ...(latencyMs === undefined ? {} : { latencyMs }),

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CliUsageError, parseCliArguments, USAGE, type CliArguments } from './cli-arguments.js';
 import type { MockGatewayKeys } from './keys.js';
+import type { UnknownRecords } from './merchant-state.js';
 import { startMockGateway, type MockGatewayOptions } from './server.js';
 
 /** If closing hangs (it should not), exit anyway rather than ignore Ctrl-C. */
@@ -14,11 +15,17 @@ function gatewayOptions(args: CliArguments): MockGatewayOptions {
     port: args.port,
     host: args.host,
     dynamic: args.dynamic,
+    ...(args.unknownRecords === undefined ? {} : { unknownRecords: args.unknownRecords }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),
     ...(args.tokenTtlSeconds === undefined ? {} : { tokenTtlSeconds: args.tokenTtlSeconds }),
     ...(args.latencyMs === undefined ? {} : { latencyMs: args.latencyMs }),
     ...(args.keysIn === undefined ? {} : { keys: JSON.parse(readFileSync(args.keysIn, 'utf8')) as MockGatewayKeys }),
   };
+}
+
+function staticAnswers(unknownRecords: UnknownRecords): string {
+  const unknown = unknownRecords === 'examples' ? 'answered from the examples' : 'not found';
+  return `static examples from the spec; payers and orders it never created: ${unknown}`;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -36,7 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
     `CodePay mock gateway listening on ${mock.url}`,
     `  appId: ${mock.keys.appId}`,
     args.keysOut ? `  keys written to ${args.keysOut}` : '  keys: pass --keys-out <file> to save them',
-    `  answers: ${args.dynamic ? `generated data (seed ${mock.seed})` : 'static examples from the spec'}`,
+    `  answers: ${args.dynamic ? `generated data (seed ${mock.seed})` : staticAnswers(args.unknownRecords ?? 'not-found')}`,
     '  press Ctrl-C to stop',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -8,9 +8,14 @@ const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 export type Answer =
   | { kind: 'json'; status: number; body: unknown; headers?: Readonly<Record<string, string>> }
-  | { kind: 'html'; status: number; html: string }
+  | { kind: 'html'; status: number; html: string; headers?: Readonly<Record<string, string>> }
   /** Destroy the connection without answering (the `drop` scenario). */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /**
+   * The JSON answer's status line, headers and full Content-Length, then only the first half of its body before the
+   * connection is destroyed (the `commit-truncated` scenario).
+   */
+  | { kind: 'truncated'; status: number; body: unknown; headers?: Readonly<Record<string, string>> };
 
 export interface ReceivedBody {
   text: string;
@@ -43,14 +48,19 @@ export function writeAnswer(response: ServerResponse, answer: Answer): void {
     response.socket?.destroy();
     return;
   }
-  const isJson = answer.kind === 'json';
-  const payload = Buffer.from(isJson ? JSON.stringify(answer.body) : answer.html, 'utf8');
+  const isHtml = answer.kind === 'html';
+  const payload = Buffer.from(isHtml ? answer.html : JSON.stringify(answer.body), 'utf8');
   response.writeHead(answer.status, {
-    ...(isJson ? answer.headers : {}),
-    'content-type': isJson ? JSON_CONTENT_TYPE : HTML_CONTENT_TYPE,
+    ...answer.headers,
+    'content-type': isHtml ? HTML_CONTENT_TYPE : JSON_CONTENT_TYPE,
     'content-length': String(payload.length),
   });
-  response.end(payload);
+  if (answer.kind !== 'truncated') {
+    response.end(payload);
+    return;
+  }
+  // Destroyed only once the half is handed to the kernel, so the client does receive it before the connection ends.
+  response.write(payload.subarray(0, payload.length >> 1), () => response.socket?.destroy());
 }
 
 export function headerValue(request: { headers: IncomingMessage['headers'] }, name: string): string | undefined {

@@ -1,8 +1,10 @@
 // The merchant account's records — payers and orders — so that answers follow what was sent: the order created is
 // the one queried, listed and refunded, and a list spans as many pages as there are orders. Prism still validates
-// every request and supplies every field the mock does not track; a service about a payer or order the mock has
-// never seen (an order is known by its order_sn and linkID together) is answered by Prism's static examples alone.
-// With generated data (`dynamic`) there is no state: every answer is Prism's.
+// every request and supplies every field the mock does not track. A payer or order the mock has never seen (an
+// order is known by its order_sn and linkID together) is not found, as on the real gateway — or, with
+// `unknownRecords: 'examples'`, answered by Prism's static examples alone (the mock's behaviour before it kept
+// records, still handy for a test about the examples). With generated data (`dynamic`) there is no state: every
+// answer is Prism's.
 import { randomUUID } from 'node:crypto';
 import type { OrderStatus, PaymentOrderStatusEvent } from '@codepay/models';
 import { formatUtcDateTime } from '@codepay/transport';
@@ -25,10 +27,32 @@ export const STATE_FAILURES = {
     'ja-JP': '返金できるのは支払済みの注文のみです',
     'fr-FR': 'Seule une commande payée peut être remboursée',
   },
+  P0404: {
+    'en-US': 'Payer not found',
+    'zh-CN': '付款人不存在',
+    'ja-JP': '支払者が見つかりません',
+    'fr-FR': 'Payeur introuvable',
+  },
+  P0405: {
+    'en-US': 'Order not found',
+    'zh-CN': '订单不存在',
+    'ja-JP': '注文が見つかりません',
+    'fr-FR': 'Commande introuvable',
+  },
 } as const satisfies Record<string, Readonly<Record<Language, string>>>;
 
 export type StateFailureCode = keyof typeof STATE_FAILURES;
-export type StateAnswer = { data: unknown } | { failure: StateFailureCode };
+
+/** How a payer or order the mock never created is answered: not found (P0404, P0405), or from the spec's examples. */
+export type UnknownRecords = 'not-found' | 'examples';
+export const UNKNOWN_RECORDS_MODES: readonly UnknownRecords[] = ['not-found', 'examples'];
+
+/** What a request changed in the merchant account: the payer or order as stored afterwards (a copy). */
+export type StoredChange =
+  | { kind: 'payer-created' | 'payer-updated'; payer: Record<string, unknown> }
+  | { kind: 'order-created' | 'order-refunded'; order: Record<string, unknown> };
+
+export type StateAnswer = { data: unknown; change?: StoredChange } | { failure: StateFailureCode };
 
 interface StoredOrder {
   order_sn: string;
@@ -57,7 +81,7 @@ export class MerchantState {
 
   constructor(
     private readonly paymentPageBase: () => string,
-    private readonly options: { enabled: boolean },
+    private readonly options: { enabled: boolean; unknownRecords: UnknownRecords },
   ) {}
 
   /** The answer for a request Prism accepted, given Prism's mocked `data`. */
@@ -66,21 +90,23 @@ export class MerchantState {
     const base = (typeof mocked === 'object' && mocked !== null ? mocked : {}) as Fields;
     switch (service) {
       case 'createPayer':
-        return { data: this.#createPayer(base, params) };
+        return this.#createPayer(base, params);
       case 'getPayer': {
         const id = this.#payerIdByEmail.get(String(params.email));
-        return { data: id === undefined ? base : this.#payers.get(id) };
+        return id === undefined ? this.#unknown(base, 'P0404') : { data: this.#payers.get(id) };
       }
       case 'updatePayer':
-        return { data: this.#updatePayer(base, params) };
+        return this.#updatePayer(base, params);
       case 'createOrder':
         return this.#createOrder(params);
       case 'queryOrder': {
         const order = this.#known(params);
-        return { data: order ? { ...base, outcome: order.status } : base };
+        return order ? { data: { ...base, outcome: order.status } } : this.#unknown(base, 'P0405');
       }
-      case 'queryOrders':
-        return { data: this.#orders.size === 0 ? base : this.#listOrders(params) };
+      case 'queryOrders': {
+        const examples = this.#orders.size === 0 && this.options.unknownRecords === 'examples';
+        return { data: examples ? base : this.#listOrders(params) };
+      }
       case 'refundOrder':
         return this.#refundOrder(base, params);
       default:
@@ -104,21 +130,26 @@ export class MerchantState {
     return { order_sn, platform_order_sn, currency, amount, description, status, linkID, linkExpiry, creationTime, requestID: Number(order.requestID.slice(3)) };
   }
 
-  #createPayer(base: Fields, params: Params): Fields {
+  /** A payer or order the mock never created: not found, or (`unknownRecords: 'examples'`) Prism's example data. */
+  #unknown(example: Fields, failure: 'P0404' | 'P0405'): StateAnswer {
+    return this.options.unknownRecords === 'examples' ? { data: example } : { failure };
+  }
+
+  #createPayer(base: Fields, params: Params): StateAnswer {
     const payer = { ...base, ...params, payerID: this.#nextPayerId++ };
     this.#payers.set(payer.payerID, payer);
     this.#payerIdByEmail.set(String(params.email), payer.payerID);
-    return payer;
+    return { data: payer, change: { kind: 'payer-created', payer: { ...payer } } };
   }
 
-  #updatePayer(base: Fields, params: Params): Fields {
+  #updatePayer(base: Fields, params: Params): StateAnswer {
     const id = Number(params.payerID);
-    const payer = { ...(this.#payers.get(id) ?? base), ...params };
-    if (this.#payers.has(id)) {
-      this.#payers.set(id, payer);
-      this.#payerIdByEmail.set(String(params.email), id);
-    }
-    return payer;
+    const stored = this.#payers.get(id);
+    if (!stored) return this.#unknown({ ...base, ...params }, 'P0404');
+    const payer = { ...stored, ...params };
+    this.#payers.set(id, payer);
+    this.#payerIdByEmail.set(String(params.email), id);
+    return { data: payer, change: { kind: 'payer-updated', payer: { ...payer } } };
   }
 
   #createOrder(params: Params): StateAnswer {
@@ -143,7 +174,10 @@ export class MerchantState {
     };
     this.#orders.set(orderSn, order);
     const { platform_order_sn, linkID, linkExpiry, status } = order;
-    return { data: { order_sn: orderSn, platform_order_sn, linkID, linkExpiry, status, paymentUrl: `${this.paymentPageBase()}/pay/${linkID}` } };
+    return {
+      data: { order_sn: orderSn, platform_order_sn, linkID, linkExpiry, status, paymentUrl: `${this.paymentPageBase()}/pay/${linkID}` },
+      change: { kind: 'order-created', order: { ...order } },
+    };
   }
 
   #listOrders(params: Params): Fields {
@@ -166,7 +200,7 @@ export class MerchantState {
     };
   }
 
-  /** The order named by `order_sn` and `linkID` together; any other pair is left to Prism, like an unknown order. */
+  /** The order named by `order_sn` and `linkID` together; any other pair is an unknown order. */
   #known(params: Params): StoredOrder | undefined {
     const order = this.#orders.get(String(params.order_sn));
     return order && String(params.linkID).toUpperCase() === order.linkID ? order : undefined;
@@ -174,9 +208,9 @@ export class MerchantState {
 
   #refundOrder(base: Fields, params: Params): StateAnswer {
     const order = this.#known(params);
-    if (!order) return { data: base };
+    if (!order) return this.#unknown(base, 'P0405');
     if (order.status !== 'Paid') return { failure: 'P0422' };
     order.status = 'RefundSubmitted';
-    return { data: { ...base, message: 'Refund submitted' } };
+    return { data: { ...base, message: 'Refund submitted' }, change: { kind: 'order-refunded', order: { ...order } } };
   }
 }

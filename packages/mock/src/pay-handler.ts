@@ -1,15 +1,18 @@
 // POST /api/v2/pay. The checks run in the order a real gateway would reject a request: bearer token, envelope
 // shape, decryption, signature, service; then Prism validates the parameters and mocks the answer, which is sealed
-// like the platform seals it. Fault scenarios hook in at the point where the fault they imitate would happen.
+// like the platform seals it. Fault scenarios hook in at the point where the fault they imitate would happen: the
+// commit-then-lose ones after the whole request has been handled.
 
+import { services, type ServiceName } from '@codepay/models';
 import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest, type RecordFields } from './gateway-context.js';
 import { headerValue } from './http-io.js';
 import { TEXTS } from './messages.js';
 import { openMerchantEnvelope, type OpenedEnvelope } from './merchant-envelope.js';
-import { STATE_FAILURES } from './merchant-state.js';
+import { loseAnswer } from './lost-answers.js';
+import { STATE_FAILURES, type StoredChange } from './merchant-state.js';
 import { businessFailure, businessSuccess, sealForMerchant, type BusinessPayload } from './platform-envelope.js';
 import { parsePreferHeader } from './prefer-header.js';
-import type { Scenario } from './scenarios.js';
+import { isCommitThenLose, type Scenario } from './scenarios.js';
 import { answerTransportFault, chooseScenario } from './transport-faults.js';
 
 const INVALID_PARAMS_CODE = 'P0400';
@@ -36,7 +39,21 @@ function knownFields(envelope: OpenedEnvelope): Partial<RecordFields> {
   return known;
 }
 
-type PayloadResult = { payload: BusinessPayload; outcome: string } | { error: HandledRequest };
+/**
+ * A real gateway's answer repeats what was asked where the result has the field (the spec's `x-codepay-echo`:
+ * order_sn, email, payerID, currency…), and the SDK refuses an answer that names something else. Prism's examples
+ * and generated data know nothing of the request, so the asked values are written over them.
+ */
+function withEchoes(service: string, params: unknown, data: unknown): unknown {
+  const echo = Object.hasOwn(services, service) ? services[service as ServiceName].echo : [];
+  if (echo.length === 0 || typeof data !== 'object' || data === null || typeof params !== 'object' || params === null) return data;
+  const asked = params as Record<string, unknown>;
+  const answer = { ...(data as Record<string, unknown>) };
+  for (const field of echo) if (asked[field] !== undefined) answer[field] = asked[field];
+  return answer;
+}
+
+type PayloadResult = { payload: BusinessPayload; outcome: string; change?: StoredChange } | { error: HandledRequest };
 
 async function businessPayloadFor(
   context: GatewayContext,
@@ -60,7 +77,8 @@ async function businessPayloadFor(
       if ('failure' in answered) {
         return { payload: businessFailure(answered.failure, STATE_FAILURES[answered.failure][language]), outcome: 'business-error' };
       }
-      return { payload: businessSuccess(answered.data), outcome: 'ok' };
+      const data = withEchoes(envelope.service, envelope.params.value, answered.data);
+      return { payload: businessSuccess(data), outcome: 'ok', ...(answered.change ? { change: answered.change } : {}) };
     }
     case 'invalid-params':
       return {
@@ -73,11 +91,12 @@ async function businessPayloadFor(
 }
 
 export async function handlePay(context: GatewayContext, request: GatewayRequest): Promise<HandledRequest> {
-  // Opened before anything is answered so that every log entry names the service and parameters that arrived.
+  // Opened before anything is answered so that every log entry names the service and parameters that arrived, and
+  // so that a scenario queued for one service is only taken by a request for it.
   const envelope = await openMerchantEnvelope(request.body, context.keys);
   const known = knownFields(envelope);
 
-  const choice = chooseScenario(context, request, context.payScenarios);
+  const choice = chooseScenario(context, request, context.payScenarios, { service: known.service });
   if (choice.kind === 'rejected') return withRecord(await choice.answer, known);
   const scenario = choice.kind === 'chosen' ? choice.scenario : undefined;
   if (choice.kind === 'chosen') known.scenario = choice.text;
@@ -87,6 +106,18 @@ export async function handlePay(context: GatewayContext, request: GatewayRequest
     if (fault) return withRecord(fault, known);
   }
 
+  const handled = await answerRequest(context, request, envelope, known, scenario);
+  return scenario && isCommitThenLose(scenario) ? loseAnswer(handled, scenario, request) : handled;
+}
+
+/** The gateway's own answer: a gateway error, or the sealed business payload (tampered with by some scenarios). */
+async function answerRequest(
+  context: GatewayContext,
+  request: GatewayRequest,
+  envelope: OpenedEnvelope,
+  known: Partial<RecordFields>,
+  scenario: Scenario | undefined,
+): Promise<HandledRequest> {
   const tokenCode = bearerFailure(context, request);
   if (tokenCode) return answerGatewayError(context, request, tokenCode, { record: known });
   if (!envelope.ok) return answerGatewayError(context, request, envelope.code, { record: known });
@@ -105,6 +136,7 @@ export async function handlePay(context: GatewayContext, request: GatewayRequest
       httpStatus: 200,
       outcome: tampering ?? result.outcome,
       ...(result.payload.errorCode === null ? {} : { code: result.payload.errorCode }),
+      ...(result.change ? { change: result.change } : {}),
     },
   };
 }

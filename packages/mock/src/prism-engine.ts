@@ -128,6 +128,11 @@ export class PrismEngine {
     return new PrismEngine(await loadPrism(), options);
   }
 
+  /** The services the spec's virtual operations name, in the spec's order. */
+  get services(): string[] {
+    return [...this.#byService.keys()];
+  }
+
   /** Whether a virtual operation has `x-service: <service>` (case-sensitive, like the gateway's). */
   hasService(service: string): boolean {
     return this.#byService.has(service);

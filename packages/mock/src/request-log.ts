@@ -4,6 +4,7 @@
 
 import type { Language } from './messages.js';
 import type { GatewayErrorCode } from './gateway-error.js';
+import type { StoredChange } from './merchant-state.js';
 import type { ScenarioName } from './scenarios.js';
 
 export type GatewayEndpoint = 'pay' | 'token' | 'other';
@@ -13,6 +14,15 @@ export type GatewayEndpoint = 'pay' | 'token' | 'other';
  * answer; or the gateway error code of the answer.
  */
 export type RequestOutcome = 'ok' | 'invalid-params' | ScenarioName | GatewayErrorCode | (string & {});
+
+/** The answer a commit-then-lose scenario kept from the client: what the gateway had decided to send. */
+export interface LostAnswer {
+  outcome: RequestOutcome;
+  httpStatus: number;
+  psn: string;
+  /** The gateway error code, or the business `errorCode`, of that answer. */
+  code?: string;
+}
 
 export interface RecordedRequest {
   /** When the request arrived. */
@@ -26,15 +36,19 @@ export interface RecordedRequest {
   params?: unknown;
   /** The `appId` of a token request. */
   appId?: string;
-  /** The `psn` of the answer; absent when no body with a psn was sent (`drop`, `html`). */
+  /** The `psn` of the answer; absent when no whole body with a psn was sent (`drop`, `html`, most `commit-*`). */
   psn?: string;
-  /** HTTP status of the answer; absent for `drop`. */
+  /** HTTP status of the answer; absent for `drop` and `commit-drop`. */
   httpStatus?: number;
   outcome: RequestOutcome;
   /** The gateway error code, or the business `errorCode` (`P0400`, `P0001`…), of the answer. */
   code?: string;
   /** The scenario requested for this request (header or queue), as written, e.g. `http-503:3`. */
   scenario?: string;
+  /** What the request stored in the merchant account (static mode), even when its answer was then lost. */
+  change?: StoredChange;
+  /** With a `commit-*` scenario: the answer the gateway produced, which the client did not get. */
+  lostAnswer?: LostAnswer;
   language: Language;
 }
 

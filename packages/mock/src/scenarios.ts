@@ -1,6 +1,6 @@
 // Fault injection. A scenario is chosen per request with the `x-mock-scenario` header (`name` or `name:argument`),
 // or queued on the gateway object for the next N requests (so a client's own retries see it too, without the test
-// being able to set headers). Queued scenarios win over the header.
+// being able to set headers), optionally only for requests of one service. Queued scenarios win over the header.
 
 export const SCENARIO_NAMES = [
   'business-error',
@@ -13,18 +13,43 @@ export const SCENARIO_NAMES = [
   'http-503',
   'html',
   'expired-token',
+  'commit-drop',
+  'commit-html-504',
+  'commit-unsigned-503',
+  'commit-truncated',
+  'commit-html-401',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** What `x-mock-scenario` and `queueScenario` accept: a name, or a name with its argument (e.g. `http-503:3`). */
+export type ScenarioText = ScenarioName | `${ScenarioName}:${string}`;
+
+/**
+ * Scenarios that let the gateway handle the request completely — a state change is stored exactly as without the
+ * scenario — and then lose its answer on the way back, so the client cannot tell whether the change happened.
+ */
+export const COMMIT_THEN_LOSE_SCENARIOS = [
+  'commit-drop',
+  'commit-html-504',
+  'commit-unsigned-503',
+  'commit-truncated',
+  'commit-html-401',
+] as const satisfies readonly ScenarioName[];
+
+export type CommitThenLoseName = (typeof COMMIT_THEN_LOSE_SCENARIOS)[number];
 
 export type Scenario =
   /** A signed, encrypted success envelope whose business payload is `status: -1` with this `errorCode`. */
   | { name: 'business-error'; errorCode: string }
   /** The signed gateway error body with this code (HTTP status from the code's table entry, else 200). */
   | { name: 'gateway-error'; code: string }
-  /** A valid answer whose `sign` does not verify (one bit flipped). */
+  /**
+   * The request is handled as usual (a state change is stored), then its sealed answer is sent with a `sign` that
+   * does not verify (one bit flipped): a commit whose answer cannot be trusted.
+   */
   | { name: 'bad-signature' }
-  /** A valid answer encrypted with an AES key the merchant does not have. */
+  /** The request is handled as usual (a state change is stored), then answered under an AES key the merchant lacks. */
   | { name: 'wrong-key' }
   /** A normal answer after a delay. */
   | { name: 'slow'; delayMs: number }
@@ -37,7 +62,23 @@ export type Scenario =
   /** HTTP 502 with an HTML page, as a load balancer in front of the gateway would send. */
   | { name: 'html' }
   /** HTTP 401 E01003, whatever token was sent. */
-  | { name: 'expired-token' };
+  | { name: 'expired-token' }
+  /** Handled as usual (the change is stored), then the connection is destroyed without an answer. */
+  | { name: 'commit-drop' }
+  /** Handled as usual, then HTTP 504 with a load balancer's HTML gateway-timeout page instead of the answer. */
+  | { name: 'commit-html-504' }
+  /** Handled as usual, then HTTP 503 with an E05030 JSON body that has no `sign`, as a proxy would make it. */
+  | { name: 'commit-unsigned-503' }
+  /** Handled as usual, then the first half of the answer's bytes (full Content-Length announced), then a close. */
+  | { name: 'commit-truncated' }
+  /** Handled as usual, then HTTP 401 with a proxy's HTML "401 Authorization Required" page. */
+  | { name: 'commit-html-401' };
+
+export type CommitThenLoseScenario = Extract<Scenario, { name: CommitThenLoseName }>;
+
+export function isCommitThenLose(scenario: Scenario): scenario is CommitThenLoseScenario {
+  return (COMMIT_THEN_LOSE_SCENARIOS as readonly string[]).includes(scenario.name);
+}
 
 /** The scenarios that make sense on `/api/v2/token` (its answer is neither encrypted nor a business payload). */
 export const TOKEN_ENDPOINT_SCENARIOS: ReadonlySet<ScenarioName> = new Set([
@@ -106,30 +147,46 @@ export function parseScenario(text: string): Scenario {
     case 'http-500':
     case 'html':
     case 'expired-token':
+    case 'commit-drop':
+    case 'commit-html-504':
+    case 'commit-unsigned-503':
+    case 'commit-truncated':
+    case 'commit-html-401':
       return noArgument({ name }, argument);
     default:
       throw new ScenarioSyntaxError(`"${trimmed}" is not a scenario; known: ${SCENARIO_NAMES.join(', ')}`);
   }
 }
 
+interface QueuedScenario {
+  scenario: Scenario;
+  remaining: number;
+  /** Only requests for this service take the entry; others leave it queued. */
+  service: string | undefined;
+}
+
 /** Scenarios queued for the next requests of one endpoint, oldest first. */
 export class ScenarioQueue {
-  readonly #pending: Array<{ scenario: Scenario; remaining: number }> = [];
+  readonly #pending: QueuedScenario[] = [];
 
-  add(scenario: Scenario, times: number): void {
+  add(scenario: Scenario, times: number, service?: string): void {
     if (!Number.isInteger(times) || times < 1) {
       throw new RangeError(`times must be a positive integer; received ${String(times)}.`);
     }
-    this.#pending.push({ scenario, remaining: times });
+    this.#pending.push({ scenario, remaining: times, service });
   }
 
-  /** The scenario for the request that just arrived, if any is queued. */
-  take(): Scenario | undefined {
-    const head = this.#pending[0];
-    if (!head) return undefined;
-    head.remaining -= 1;
-    if (head.remaining === 0) this.#pending.shift();
-    return head.scenario;
+  /**
+   * The scenario for the request that just arrived: the oldest entry that applies to its `service` (an entry
+   * without a service applies to every request), used up by one. Undefined if none applies.
+   */
+  take(service?: string): Scenario | undefined {
+    const index = this.#pending.findIndex((entry) => entry.service === undefined || entry.service === service);
+    const entry = this.#pending[index];
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining === 0) this.#pending.splice(index, 1);
+    return entry.scenario;
   }
 
   /** How many requests still have a queued scenario waiting for them. */

@@ -5,18 +5,18 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { OrderStatus, PaymentOrderStatusEvent } from '@codepay/models';
+import type { OrderStatus, PaymentOrderStatusEvent, ServiceName } from '@codepay/models';
 import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest } from './gateway-context.js';
 import { headerValue, readBody, writeAnswer } from './http-io.js';
 import { generateGatewayKeys, prepareGatewayKeys, toClientKeys, type MockClientKeys, type MockGatewayKeys } from './keys.js';
 import { pickLanguage } from './messages.js';
 import { deliverNotification, type NotificationAnswer, type SendNotificationOptions } from './notifications.js';
 import { handlePay } from './pay-handler.js';
-import { MerchantState } from './merchant-state.js';
+import { MerchantState, UNKNOWN_RECORDS_MODES, type UnknownRecords } from './merchant-state.js';
 import { PrismEngine } from './prism-engine.js';
 import { nextPsn } from './psn.js';
 import { RequestLog, type GatewayEndpoint, type RecordedRequest } from './request-log.js';
-import { parseScenario, ScenarioQueue } from './scenarios.js';
+import { parseScenario, ScenarioQueue, type ScenarioText } from './scenarios.js';
 import { handleToken } from './token-handler.js';
 import { TokenStore } from './token-store.js';
 
@@ -39,6 +39,12 @@ export interface MockGatewayOptions {
   tokenTtlSeconds?: number;
   /** Answer with data Prism generates from the result schemas instead of their static examples. */
   dynamic?: boolean;
+  /**
+   * How a payer or order this gateway never created is answered (static mode): `'not-found'` (the default), a
+   * business failure P0404 (payer) or P0405 (order) as the real gateway would; `'examples'`, the spec's example
+   * data, as if it existed.
+   */
+  unknownRecords?: UnknownRecords;
   /** Seed of the generated data (with `dynamic`), so runs repeat; random (and exposed as `seed`) when absent. */
   seed?: string | number;
   /** Delay added before every answer, in milliseconds. */
@@ -52,6 +58,11 @@ export interface QueueScenarioOptions {
   times?: number;
   /** Which endpoint's requests; default `pay` (/api/v2/pay). */
   endpoint?: 'pay' | 'token';
+  /**
+   * Only /api/v2/pay requests for this service take (and use up) the scenario; requests for other services pass
+   * untouched and leave it queued.
+   */
+  service?: ServiceName;
 }
 
 export interface MockGateway {
@@ -66,7 +77,7 @@ export interface MockGateway {
   /** Every request so far, oldest first (a live array). */
   readonly requests: readonly RecordedRequest[];
   /** Applies a scenario (same syntax as `x-mock-scenario`, e.g. `http-503:2`) to the next requests. */
-  queueScenario(scenario: string, options?: QueueScenarioOptions): void;
+  queueScenario(scenario: ScenarioText, options?: QueueScenarioOptions): void;
   /** Drops every queued scenario. */
   clearScenarios(): void;
   /** Expires every token issued so far: the next call with one is refused with E01003. */
@@ -95,6 +106,20 @@ function nonNegativeInteger(value: number, name: string): number {
   return value;
 }
 
+function unknownRecordsMode(value: UnknownRecords | undefined): UnknownRecords {
+  if (value === undefined) return 'not-found';
+  if (!UNKNOWN_RECORDS_MODES.includes(value)) {
+    throw new RangeError(`unknownRecords must be one of ${UNKNOWN_RECORDS_MODES.map((mode) => `'${mode}'`).join(', ')}; received ${String(value)}.`);
+  }
+  return value;
+}
+
+/** A scenario can only be queued for a service the gateway knows, on the endpoint that has services. */
+function checkQueuedService(service: string, endpoint: string, known: readonly string[]): void {
+  if (endpoint !== 'pay') throw new RangeError(`service applies to the pay endpoint only; received endpoint ${String(endpoint)}.`);
+  if (!known.includes(service)) throw new RangeError(`service must be one of ${known.join(', ')}; received ${String(service)}.`);
+}
+
 function endpointOf(path: string): GatewayEndpoint {
   return path === PAY_PATH ? 'pay' : path === TOKEN_PATH ? 'token' : 'other';
 }
@@ -118,6 +143,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   const port = nonNegativeInteger(options.port ?? 0, 'port');
   const host = options.host ?? '127.0.0.1';
   const latencyMs = nonNegativeInteger(options.latencyMs ?? 0, 'latencyMs');
+  const unknownRecords = unknownRecordsMode(options.unknownRecords);
   const seed = String(options.seed ?? randomBytes(6).toString('hex'));
   const { keys, loaded } = prepareGatewayKeys(options.keys ?? (await generateGatewayKeys()));
   const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS);
@@ -125,7 +151,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   let url = '';
   const context: GatewayContext = {
     keys: loaded,
-    state: new MerchantState(() => url, { enabled: !(options.dynamic ?? false) }),
+    state: new MerchantState(() => url, { enabled: !(options.dynamic ?? false), unknownRecords }),
     tokens: new TokenStore(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     prism: await PrismEngine.create({ dynamic: options.dynamic ?? false, seed }),
     payScenarios: new ScenarioQueue(),
@@ -186,8 +212,10 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     seed,
     requests: log.entries,
     queueScenario(scenario, queueOptions = {}) {
-      const queue = queueOptions.endpoint === 'token' ? context.tokenScenarios : context.payScenarios;
-      queue.add(parseScenario(scenario), queueOptions.times ?? 1);
+      const { times = 1, endpoint = 'pay', service } = queueOptions;
+      if (service !== undefined) checkQueuedService(service, endpoint, context.prism.services);
+      const queue = endpoint === 'token' ? context.tokenScenarios : context.payScenarios;
+      queue.add(parseScenario(scenario), times, service);
     },
     clearScenarios() {
       context.payScenarios.clear();

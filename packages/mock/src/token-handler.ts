@@ -41,7 +41,7 @@ function readTokenRequest(text: string): { appId: string; timestamp: string; sig
 
 export async function handleToken(context: GatewayContext, request: GatewayRequest): Promise<HandledRequest> {
   const known: Partial<RecordFields> = {};
-  const choice = chooseScenario(context, request, context.tokenScenarios, TOKEN_ENDPOINT_SCENARIOS);
+  const choice = chooseScenario(context, request, context.tokenScenarios, { applicable: TOKEN_ENDPOINT_SCENARIOS });
   if (choice.kind === 'rejected') return choice.answer;
   if (choice.kind === 'chosen') {
     known.scenario = choice.text;

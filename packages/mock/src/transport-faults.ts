@@ -17,14 +17,21 @@ export type ScenarioChoice =
   | { kind: 'chosen'; scenario: Scenario; text: string }
   | { kind: 'rejected'; answer: Promise<HandledRequest> };
 
+export interface ScenarioChoiceOptions {
+  /** The scenarios the endpoint can apply; any other is refused (400 MOCK_SCENARIO). Default: all. */
+  applicable?: ReadonlySet<string>;
+  /** The request's service, so that a scenario queued for one service is taken by that service's requests only. */
+  service?: string;
+}
+
 /** A queued scenario, else the header's; an unreadable header is answered (400 MOCK_SCENARIO), never ignored. */
 export function chooseScenario(
   context: GatewayContext,
   request: GatewayRequest,
   queue: ScenarioQueue,
-  applicable?: ReadonlySet<string>,
+  { applicable, service }: ScenarioChoiceOptions = {},
 ): ScenarioChoice {
-  const queued = queue.take();
+  const queued = queue.take(service);
   const headerText = headerValue(request, SCENARIO_HEADER);
   let scenario: Scenario;
   try {

@@ -86,11 +86,13 @@ describe('codepay-mock', () => {
     expect(cli.output()).not.toContain(keys.merchantPrivateKey.slice(0, 40));
     expect(cli.output()).not.toContain(keys.aesKey);
 
+    expect(cli.output()).toContain('payers and orders it never created: not found');
     const client = new TestClient({ url: cli.url, keys });
     try {
       const answer = await client.pay('getBalance', { currency: 'USD' });
       expect(answer.signatureValid).toBe(true);
       expect(answer.payload?.data).toEqual({ currency: 'USD', balance: '2024.12' });
+      expect((await client.pay('getPayer', { email: 'nobody@example.com' })).payload?.errorCode).toBe('P0404');
     } finally {
       client.close();
     }
@@ -117,13 +119,32 @@ describe('codepay-mock', () => {
     expect((await cli.exited).code).toBe(0);
   });
 
+  it('answers unknown records from the examples with --unknown-records examples', async () => {
+    const keysFile = path.join(dir, 'keys.json');
+    const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as MockGatewayKeys;
+    const cli = await startCli(['--port', '0', '--keys', keysFile, '--unknown-records', 'examples']);
+    expect(cli.output()).toContain('payers and orders it never created: answered from the examples');
+    const client = new TestClient({ url: cli.url, keys });
+    try {
+      expect((await client.pay('getPayer', { email: 'nobody@example.com' })).payload?.data).toMatchObject({ payerID: 157774 });
+    } finally {
+      client.close();
+    }
+    child?.kill('SIGINT');
+    expect((await cli.exited).code).toBe(0);
+  });
+
   it('prints usage for --help (exit 0) and for bad arguments (exit 2)', () => {
     const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: codepay-mock');
+    expect(help.stdout).toContain('--unknown-records <mode>');
     const bad = spawnSync(process.execPath, [BIN, '--port', 'eighty'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--port must be an integer');
+    const badMode = spawnSync(process.execPath, [BIN, '--unknown-records', 'none'], { encoding: 'utf8' });
+    expect(badMode.status).toBe(2);
+    expect(badMode.stderr).toContain('--unknown-records must be not-found or examples; received "none"');
   });
 });
 
@@ -133,11 +154,15 @@ describe('parseCliArguments', () => {
       parseCliArguments(['--port', '8080', '--host', '0.0.0.0', '--keys-out', 'k.json', '--dynamic', '--seed', 's', '--token-ttl', '5', '--latency', '20']),
     ).toEqual({ help: false, port: 8080, host: '0.0.0.0', keysOut: 'k.json', dynamic: true, seed: 's', tokenTtlSeconds: 5, latencyMs: 20 });
     expect(parseCliArguments([])).toEqual({ help: false, port: 4010, host: '127.0.0.1', dynamic: false });
+    expect(parseCliArguments(['--unknown-records', 'examples'])).toMatchObject({ unknownRecords: 'examples' });
+    expect(parseCliArguments(['--unknown-records', 'not-found'])).toMatchObject({ unknownRecords: 'not-found' });
   });
 
   it('refuses unknown options and bad numbers', () => {
     expect(() => parseCliArguments(['--prot', '1'])).toThrow(/Unknown option/);
     expect(() => parseCliArguments(['--port', '70000'])).toThrow(/65535/);
     expect(() => parseCliArguments(['--token-ttl', '0'])).toThrow(/at least 1/);
+    expect(() => parseCliArguments(['--unknown-records', 'Examples'])).toThrow(/--unknown-records must be not-found or examples/);
+    expect(() => parseCliArguments(['--unknown-records'])).toThrow(/argument missing/);
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockGateway, type MockGateway } from '../src/index.js';
+import { services } from '@codepay/models';
+import { LANGUAGES, startMockGateway, type MockGateway, type UnknownRecords } from '../src/index.js';
 import { sampleParams } from './support/sample-params.js';
-import { TestClient } from './support/test-client.js';
+import { TestClient, useGatewayAndClient } from './support/test-client.js';
 
 // In static mode the mock keeps the payers and orders created through it, so answers follow what was sent.
 describe('merchant state (static mode)', () => {
@@ -47,8 +48,24 @@ describe('merchant state (static mode)', () => {
     expect(await data('createOrder', { ...sampleParams.createOrder, order_sn: 'STATE-1' })).toMatchObject({ status: -1, errorCode: 'P0409' });
   });
 
-  it('an order_sn with another linkID, or an unknown order, is answered from the spec examples', async () => {
-    expect((await data('queryOrder', sampleParams.queryOrder)).data).toEqual({ outcome: 'Paid' });
+  it('logs what each state-changing request stored', async () => {
+    const payer = (await data('createPayer', { ...sampleParams.createPayer, email: 'john@example.com' })).data;
+    expect(mock.requests.at(-1)).toMatchObject({ outcome: 'ok', change: { kind: 'payer-created', payer } });
+    await data('updatePayer', { ...sampleParams.updatePayer, payerID: payer.payerID, email: 'john@example.com', city: 'Paris' });
+    expect(mock.requests.at(-1)?.change).toEqual({ kind: 'payer-updated', payer: expect.objectContaining({ payerID: payer.payerID, city: 'Paris' }) });
+    const order = (await data('createOrder', { ...sampleParams.createOrder, order_sn: 'STATE-LOG' })).data;
+    expect(mock.requests.at(-1)?.change).toEqual({
+      kind: 'order-created',
+      order: expect.objectContaining({ order_sn: 'STATE-LOG', linkID: order.linkID, status: 'New' }),
+    });
+    mock.setOrderStatus('STATE-LOG', 'Paid');
+    await data('refundOrder', { order_sn: 'STATE-LOG', linkID: order.linkID });
+    expect(mock.requests.at(-1)?.change).toEqual({ kind: 'order-refunded', order: expect.objectContaining({ order_sn: 'STATE-LOG', status: 'RefundSubmitted' }) });
+    // An answer that changed nothing logs no change, and a logged change is a copy that later changes leave alone.
+    await data('queryOrder', { order_sn: 'STATE-LOG', linkID: order.linkID });
+    expect(mock.requests.at(-1)).not.toHaveProperty('change');
+    mock.setOrderStatus('STATE-LOG', 'RefundCompleted');
+    expect(mock.requests.at(-2)?.change).toMatchObject({ order: { status: 'RefundSubmitted' } });
   });
 
   it('a notification about a known order carries that order', async () => {
@@ -70,5 +87,82 @@ describe('merchant state (static mode)', () => {
     const opened = await client.open({ status: 200, headers: {}, text: JSON.stringify(received), json: received as Record<string, unknown> });
     expect(opened.signatureValid).toBe(true);
     expect(JSON.parse(opened.plaintext!).PaymentOrderStatus).toMatchObject({ order_sn: 'STATE-2', status: 'New', amount: 12.34, linkID: order.linkID });
+  });
+});
+
+// A payer or order the gateway never created is not found, as on the real gateway (static mode, the default).
+describe('unknown records', () => {
+  const gateway = useGatewayAndClient();
+
+  const payload = async (service: string, params: unknown, language?: string) => {
+    const answer = await gateway.client.pay(service, params, language ? { headers: { 'accept-language': language } } : {});
+    expect(answer.signatureValid).toBe(true);
+    return answer.payload;
+  };
+
+  it('queryOrders before any order exists is an empty first page, valid for the SDK', async () => {
+    const page = (await payload('queryOrders', sampleParams.queryOrders))?.data;
+    expect(page).toEqual({ total: 0, current_page: 1, per_page: 10, from: null, to: null, last_page: 1, orders: [] });
+    expect(services.queryOrders.validateResult(page)).toBe(true);
+  });
+
+  it('getPayer of an email and updatePayer of a payerID never created are P0404, in each language', async () => {
+    const expected = { 'en-US': 'Payer not found', 'zh-CN': '付款人不存在', 'ja-JP': '支払者が見つかりません', 'fr-FR': 'Payeur introuvable' };
+    for (const language of LANGUAGES) {
+      expect(await payload('getPayer', { email: 'nobody@example.com' }, language)).toEqual({
+        status: -1,
+        errorCode: 'P0404',
+        errorMessage: expected[language],
+        data: null,
+      });
+    }
+    expect(gateway.mock.requests.at(-1)).toMatchObject({ service: 'getPayer', outcome: 'business-error', code: 'P0404' });
+    expect(await payload('updatePayer', sampleParams.updatePayer)).toMatchObject({ status: -1, errorCode: 'P0404', errorMessage: 'Payer not found' });
+    expect(gateway.mock.requests.at(-1)).not.toHaveProperty('change');
+  });
+
+  it('queryOrder and refundOrder of an order never created, or of a known order_sn with another linkID, are P0405', async () => {
+    const expected = { 'en-US': 'Order not found', 'zh-CN': '订单不存在', 'ja-JP': '注文が見つかりません', 'fr-FR': 'Commande introuvable' };
+    for (const language of LANGUAGES) {
+      expect(await payload('queryOrder', sampleParams.queryOrder, language)).toMatchObject({ status: -1, errorCode: 'P0405', errorMessage: expected[language] });
+    }
+    expect(await payload('refundOrder', sampleParams.refundOrder)).toMatchObject({ status: -1, errorCode: 'P0405' });
+
+    const order = (await payload('createOrder', { ...sampleParams.createOrder, order_sn: 'KNOWN-1' }))?.data as { linkID: string };
+    const otherLink = { order_sn: 'KNOWN-1', linkID: sampleParams.queryOrder.linkID };
+    expect(await payload('queryOrder', otherLink)).toMatchObject({ status: -1, errorCode: 'P0405' });
+    expect(await payload('queryOrder', { order_sn: 'KNOWN-1', linkID: order.linkID.toLowerCase() })).toMatchObject({ status: 0, data: { outcome: 'New' } });
+  });
+
+  it('invalid parameters are still P0400, before any lookup', async () => {
+    expect(await payload('getPayer', { email: 'not-an-email' })).toMatchObject({ status: -1, errorCode: 'P0400' });
+  });
+});
+
+describe("unknownRecords: 'examples'", () => {
+  let mock: MockGateway;
+  let client: TestClient;
+  beforeAll(async () => {
+    mock = await startMockGateway({ unknownRecords: 'examples' });
+    client = new TestClient(mock);
+  });
+  afterAll(() => mock.close());
+
+  it('answers a payer or order never created with the spec examples, and an empty account lists the example orders', async () => {
+    const data = async (service: string, params: unknown) => (await client.pay(service, params)).payload?.data as Record<string, unknown>;
+    expect(await data('getPayer', { email: 'nobody@example.com' })).toMatchObject({ payerID: 157774, firstName: 'Peter', lastName: 'Pan' });
+    expect(await data('updatePayer', { ...sampleParams.updatePayer, city: 'London' })).toMatchObject({ payerID: 157774, city: 'London' });
+    expect(await data('queryOrder', sampleParams.queryOrder)).toEqual({ outcome: 'Paid' });
+    expect(await data('refundOrder', sampleParams.refundOrder)).toEqual(expect.objectContaining({ message: expect.any(String) }));
+    expect(await data('queryOrders', sampleParams.queryOrders)).toMatchObject({ total: 1, orders: [{ order_sn: 'ORD000000001' }] });
+    // Records it did create are still answered from its state.
+    const payer = await data('createPayer', { ...sampleParams.createPayer, email: 'wendy@example.com' });
+    expect(await data('getPayer', { email: 'wendy@example.com' })).toEqual(payer);
+  });
+
+  it('refuses a mode it does not know', async () => {
+    await expect(startMockGateway({ unknownRecords: 'missing' as UnknownRecords, keys: mock.keys })).rejects.toThrow(
+      /unknownRecords must be one of 'not-found', 'examples'; received missing/,
+    );
   });
 });

@@ -14,6 +14,11 @@ describe('parseScenario', () => {
       'http-503:1',
       'html',
       'expired-token',
+      'commit-drop',
+      'commit-html-504',
+      'commit-unsigned-503',
+      'commit-truncated',
+      'commit-html-401',
     ]);
   });
 
@@ -25,7 +30,8 @@ describe('parseScenario', () => {
   });
 
   it('refuses unknown names, bad arguments, and arguments where none is taken', () => {
-    for (const text of ['', 'explode', 'slow:', 'slow:1.5', 'slow:-1', 'slow:999999999', 'http-503:x', 'gateway-error:E 1', 'drop:now', 'html:1']) {
+    const refused = ['', 'explode', 'slow:', 'slow:1.5', 'slow:-1', 'slow:999999999', 'http-503:x', 'gateway-error:E 1', 'drop:now', 'html:1', 'commit-drop:1', 'commit-truncated:half', 'commit'];
+    for (const text of refused) {
       expect(() => parseScenario(text), text).toThrow();
     }
   });
@@ -39,6 +45,17 @@ describe('ScenarioQueue', () => {
     expect(queue.pending).toBe(3);
     expect([queue.take(), queue.take(), queue.take(), queue.take()].map((s) => s?.name)).toEqual(['drop', 'drop', 'html', undefined]);
     expect(queue.pending).toBe(0);
+  });
+
+  it('hands an entry for a service only to that service, oldest applicable entry first', () => {
+    const queue = new ScenarioQueue();
+    queue.add(parseScenario('drop'), 2, 'createOrder');
+    queue.add(parseScenario('html'), 1);
+    expect(queue.take('getBalance')?.name).toBe('html');
+    expect(queue.take('getBalance')).toBeUndefined();
+    expect(queue.take(undefined)).toBeUndefined();
+    expect(queue.pending).toBe(2);
+    expect([queue.take('createOrder'), queue.take('createOrder'), queue.take('createOrder')].map((s) => s?.name)).toEqual(['drop', 'drop', undefined]);
   });
 
   it('refuses non-positive or fractional counts', () => {

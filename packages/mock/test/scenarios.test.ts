@@ -1,5 +1,6 @@
 // Fault injection: each `x-mock-scenario`, the queue (`queueScenario`), and how both interact with the endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceName } from '@codepay/models';
 import { startMockGateway, type MockGateway } from '../src/index.js';
 import { expectGatewayError as expectSignedGatewayError, TestClient, type RawAnswer } from './support/test-client.js';
 
@@ -161,8 +162,54 @@ describe('queueScenario', () => {
   });
 
   it('refuses unknown scenarios and bad counts at once', () => {
+    // @ts-expect-error -- a scenario name is typed, so a typo does not compile; from JavaScript it throws at once.
     expect(() => mock.queueScenario('explode')).toThrow(/not a scenario/);
     expect(() => mock.queueScenario('drop', { times: 0 })).toThrow(/positive integer/);
+  });
+
+  it('with service, applies only to that service and leaves other requests untouched', async () => {
+    mock.queueScenario('http-503', { service: 'getPayer', times: 2 });
+    expect((await client.pay('getBalance', balance)).status).toBe(200);
+    expect((await client.pay('getBalance', balance)).status).toBe(200);
+    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).status).toBe(503);
+    expect((await client.pay('getBalance', balance)).status).toBe(200);
+    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).status).toBe(503);
+    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).status).toBe(200);
+    expect(mock.requests.slice(-6).map((r) => `${r.service} ${r.outcome}`)).toEqual([
+      'getBalance ok',
+      'getBalance ok',
+      'getPayer http-503',
+      'getBalance ok',
+      'getPayer http-503',
+      'getPayer business-error',
+    ]);
+  });
+
+  it('each request takes the oldest entry that applies to it, targeted or not', async () => {
+    mock.queueScenario('http-500', { service: 'getPayer' });
+    mock.queueScenario('expired-token');
+    expect((await client.pay('getBalance', balance)).json?.['code']).toBe('E01003');
+    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).json?.['code']).toBe('E05000');
+    expect((await client.pay('getBalance', balance)).status).toBe(200);
+  });
+
+  it('an entry for a service waits while requests without a readable service pass', async () => {
+    mock.queueScenario('http-500', { service: 'getBalance' });
+    const answer = await client.post('/api/v2/pay', 'not json', { authorization: `Bearer ${await client.token()}` });
+    await expectGatewayError(answer, 400, 'E02003');
+    expect((await client.pay('getBalance', balance)).status).toBe(500);
+  });
+
+  it('refuses a service the gateway does not know, naming the known ones, and a service on the token endpoint', async () => {
+    // @ts-expect-error -- service names are typed too.
+    expect(() => mock.queueScenario('drop', { service: 'createorder' })).toThrow(RangeError);
+    expect(() => mock.queueScenario('drop', { service: 'getbalance' as ServiceName })).toThrow(
+      /service must be one of createPayer, getPayer, updatePayer, createOrder, queryOrder, queryOrders, refundOrder, getBalance; received getbalance/,
+    );
+    expect(() => mock.queueScenario('drop', { service: 'getBalance', endpoint: 'token' })).toThrow(/pay endpoint only/);
+    expect(() => mock.queueScenario('drop', { service: 'getBalance', endpoint: 'token' })).toThrow(RangeError);
+    // Nothing refused was queued.
+    expect((await client.pay('getBalance', balance)).status).toBe(200);
   });
 
   it('clearScenarios() drops what is queued', async () => {

@@ -1,9 +1,12 @@
 // @codepay/models: types and precompiled validators generated from spec/. Hand-written: re-exports only.
 export type * from './gen/types.gen.js';
 export {
+  currencyMinorUnits,
+  moneyLimits,
   services,
   serviceNames,
   specHash,
+  tokenRefusalCodes,
   type RetryPolicy,
   type ServiceDefinition,
   type ServiceName,

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CreatePayerParams, CreatePayerResult, ServiceParams, ServiceResult, ServiceName, QueryOrdersResult, OrderStatus } from '../src/index.js';
+import type { CreateOrderParams, CreatePayerParams, CreatePayerResult, ServiceParams, ServiceResult, ServiceName, QueryOrdersResult, OrderStatus } from '../src/index.js';
 import { services } from '../src/index.js';
 
 describe('generated types', () => {
@@ -29,6 +29,10 @@ describe('generated types', () => {
       'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'getBalance'
     >();
     expectTypeOf<QueryOrdersResult['orders'][number]['status']>().toEqualTypeOf<OrderStatus>();
+  });
+
+  it('an amount is a number or a decimal string', () => {
+    expectTypeOf<CreateOrderParams['amount']>().toEqualTypeOf<number | string>();
   });
 
   it('validators narrow unknown input to the params type', () => {

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { serviceNames, services, validatePaymentOrderStatusNotification, type ServiceName } from '../src/index.js';
+import {
+  currencyMinorUnits,
+  moneyLimits,
+  serviceNames,
+  services,
+  tokenRefusalCodes,
+  validatePaymentOrderStatusNotification,
+  type ServiceName,
+} from '../src/index.js';
 
 const specDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../spec/bizcontent');
 const examplesOf = (file: string): unknown[] => JSON.parse(readFileSync(path.join(specDir, file), 'utf8')).examples;
@@ -50,8 +58,15 @@ const invalid: Record<ServiceName, Case[]> = {
     emoji('product'),
     ['a currency other than USD', (p) => (p.currency = 'EUR'), '/currency', 'enum'],
     ['an unknown purpose', (p) => (p.purposeOfTransaction = 'GIFTS'), '/purposeOfTransaction', 'enum'],
-    ['amount as text', (p) => (p.amount = '99.99'), '/amount', 'type'],
+    ['amount as a boolean', (p) => (p.amount = true), '/amount', 'type'],
     ['a zero amount', (p) => (p.amount = 0), '/amount', 'exclusiveMinimum'],
+    ['an amount above one billion', (p) => (p.amount = 1000000000.01), '/amount', 'maximum'],
+    ['amount text with a sign', (p) => (p.amount = '+99.99'), '/amount', 'pattern'],
+    ['amount text with an exponent', (p) => (p.amount = '1e3'), '/amount', 'pattern'],
+    ['amount text with a leading zero', (p) => (p.amount = '099.99'), '/amount', 'pattern'],
+    ['amount text ending in a point', (p) => (p.amount = '99.'), '/amount', 'pattern'],
+    ['amount text that is zero', (p) => (p.amount = '0.00'), '/amount', 'pattern'],
+    ['amount text with spaces', (p) => (p.amount = ' 99.99'), '/amount', 'pattern'],
     ['skip3ds as a boolean', (p) => (p.skip3ds = true), '/skip3ds', 'type'],
     ['skip3ds in lower case', (p) => (p.skip3ds = 'true'), '/skip3ds', 'enum'],
     ['a domain that is a URL', (p) => (p.domain = 'https://www.example.com/'), '/domain', 'format'],
@@ -88,6 +103,26 @@ describe('service registry', () => {
     });
     for (const s of serviceNames) expect(services[s]).toMatchObject({ service: s, path: `/services/${s}` });
   });
+
+  it('carries the echo fields (x-codepay-echo) and money fields (x-codepay-money) of each service', () => {
+    const registry = Object.fromEntries(serviceNames.map((s) => [s, { echo: services[s].echo, moneyFields: services[s].moneyFields }]));
+    expect(registry).toEqual({
+      createPayer: { echo: ['email'], moneyFields: [] },
+      getPayer: { echo: ['email'], moneyFields: [] },
+      updatePayer: { echo: ['payerID', 'email'], moneyFields: [] },
+      createOrder: { echo: ['order_sn'], moneyFields: ['amount'] },
+      queryOrder: { echo: [], moneyFields: [] },
+      queryOrders: { echo: [], moneyFields: [] },
+      refundOrder: { echo: [], moneyFields: [] },
+      getBalance: { echo: ['currency'], moneyFields: [] },
+    });
+  });
+
+  it('exports the minor units per currency, the money range and the token refusal codes', () => {
+    expect(currencyMinorUnits).toEqual({ USD: 2 });
+    expect(moneyLimits).toEqual({ exclusiveMinimum: 0, maximum: 1000000000 });
+    expect(tokenRefusalCodes).toEqual(['E01001', 'E01002', 'E01003']);
+  });
 });
 
 describe.each(serviceNames)('%s validators', (service) => {
@@ -111,6 +146,13 @@ describe.each(serviceNames)('%s validators', (service) => {
   it('tolerate unknown keys in the result (the gateway may add fields)', () => {
     const result = { ...(examplesOf(`${service}.response.json`)[0] as object), addedLater: 'x' };
     expect(services[service].validateResult(result)).toBe(true);
+  });
+});
+
+describe('amount (money) accepts a number or a plain decimal string', () => {
+  it.each([99.99, 0.01, 1000000000, '10.10', '0.5', '1000000000', '7'])('accepts %j', (amount) => {
+    const validate = services.createOrder.validateParams;
+    expect(validate({ ...valid('createOrder'), amount }), JSON.stringify(validate.errors)).toBe(true);
   });
 });
 

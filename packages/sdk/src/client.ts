@@ -1,6 +1,6 @@
 // createCodePay(): the client merchants import. Options are checked at construction; every method is typed from
 // the spec; every call goes through the transport's envelope pipeline (validated, signed, encrypted, verified).
-import type { ServiceName, ServiceResult } from '@codepay/models';
+import type { Order, ServiceName, ServiceResult } from '@codepay/models';
 import {
   ConfigurationError,
   describeReceived,
@@ -8,10 +8,12 @@ import {
   type EnvelopeClient,
   type PreparedEnvelope,
   type TransportOptions,
+  type ValidationIssue,
 } from '@codepay/transport';
 import { withDatesAsGatewayText } from './dates.js';
 import { environments, type EnvironmentName } from './environments.js';
-import { createResources, type Resources, type ServiceInputs } from './gen/resources.gen.js';
+import { createResources, type OrdersResource, type Resources, type ServiceInputs } from './gen/resources.gen.js';
+import { createOutcomeTools, rememberFailedCall, type FindOrderParams, type OutcomeResolution, type ResolveOutcomeOptions } from './outcome.js';
 import { createNotifications, type Notifications } from './notifications.js';
 import { createPageList } from './pagination.js';
 import type { RequestOptions, ServiceCaller, WithPsn } from './service-caller.js';
@@ -24,7 +26,23 @@ export interface CodePayOptions extends Omit<TransportOptions, 'baseUrl' | 'user
   environment?: EnvironmentName;
 }
 
-export interface CodePay extends Resources {
+/** The orders resource, with `find`: an order by its order_sn alone (no linkID needed). */
+export interface Orders extends OrdersResource {
+  /**
+   * The order with this `order_sn`, searched with queryOrders in a creation-time window (default: the last 7 days),
+   * or `undefined`. Its `linkID` is what queryOrder and refundOrder need. Pages through the window, 100 orders a page.
+   */
+  find(params: FindOrderParams, options?: RequestOptions): Promise<Order | undefined>;
+}
+
+export interface CodePay extends Omit<Resources, 'orders'> {
+  readonly orders: Orders;
+  /**
+   * What happened to a state-changing call (createOrder, refundOrder, createPayer, updatePayer) that failed with
+   * `outcomeUnknown: true`: `happened` (with what was read back), `not-happened` (safe to send again) or `unknown`
+   * (with the reason). Reads the result back from the gateway; see the README's "When the outcome is unknown".
+   */
+  resolveOutcome(error: unknown, options?: ResolveOutcomeOptions): Promise<OutcomeResolution>;
   /** Call any service by name, typed by that name. */
   call<S extends ServiceName>(service: S, params: ServiceInputs[S], options?: RequestOptions): Promise<WithPsn<ServiceResult<S>>>;
   /** The exact envelope (`plaintext`, `bizContent`, `sign`, headers, body) a call would send, without sending it. */
@@ -63,24 +81,39 @@ function toTransportOptions(options: CodePayOptions): TransportOptions {
   return { ...rest, baseUrl: resolveBaseUrl(options), userAgentPrefix: `codepay-sdk/${SDK_VERSION}` };
 }
 
-function attachPsn<T>(data: T, psn: string): WithPsn<T> {
-  if (typeof data === 'object' && data !== null) Object.defineProperty(data, 'psn', { value: psn, enumerable: false });
+/** `psn` (and `drift`, when the answer departs from the spec) as non-enumerable properties: out of JSON.stringify. */
+function attachCallInfo<T>(data: T, psn: string, drift: readonly ValidationIssue[] | undefined): WithPsn<T> {
+  if (typeof data === 'object' && data !== null) {
+    Object.defineProperty(data, 'psn', { value: psn, enumerable: false });
+    if (drift) Object.defineProperty(data, 'drift', { value: drift, enumerable: false });
+  }
   return data as WithPsn<T>;
 }
 
 function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePay {
   const caller: ServiceCaller = {
     async call(service, params, callOptions) {
-      const { data, psn } = await envelope.call(service, withDatesAsGatewayText(service, params) as never, callOptions);
-      return attachPsn(data, psn) as WithPsn<ServiceResult<typeof service>>;
+      let sent: unknown = params;
+      try {
+        sent = withDatesAsGatewayText(service, params);
+        const { data, psn, drift } = await envelope.call(service, sent as never, callOptions);
+        return attachCallInfo(data, psn, drift) as WithPsn<ServiceResult<typeof service>>;
+      } catch (error) {
+        rememberFailedCall(error, service, sent);
+        throw error;
+      }
     },
     list(service, params, callOptions, hint) {
       // Nothing is checked or sent until a page is awaited or iterated: a bad param surfaces there, not here.
       return createPageList(params as Record<string, unknown>, hint, (pageParams) => caller.call(service, pageParams as never, callOptions));
     },
   };
+  const resources = createResources(caller);
+  const { findOrder, resolveOutcome } = createOutcomeTools(resources, caller);
   return {
-    ...createResources(caller),
+    ...resources,
+    orders: { ...resources.orders, find: findOrder },
+    resolveOutcome,
     call: caller.call,
     prepare: async (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
     notifications: createNotifications(envelope, envelope.config.logger),

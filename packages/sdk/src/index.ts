@@ -1,6 +1,7 @@
 // @codepay/sdk: the public API. Errors, key loading and crypto helpers come from @codepay/transport, types from
 // @codepay/models; everything a merchant needs is importable from here.
-export { createCodePay, type CodePay, type CodePayOptions } from './client.js';
+export { createCodePay, type CodePay, type CodePayOptions, type Orders } from './client.js';
+export type { FindOrderParams, OutcomeResolution, ResolveOutcomeOptions } from './outcome.js';
 export { environments, type EnvironmentName } from './environments.js';
 export type { Notifications, NotificationAck, NotificationListener, NotificationRequest } from './notifications.js';
 export type { PageList, RequestOptions, WithPsn } from './service-caller.js';

@@ -1,7 +1,7 @@
 // Order-status notifications the platform POSTs to the merchant: verify and decrypt them, answer them, and a
 // ready-made request handler for node:http and Express-style servers.
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
-import { describeReceived, isCodePayError, kindOf, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
+import { describeReceived, isCodePayError, kindOf, parseJsonExact, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */
@@ -90,7 +90,8 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
     const plaintext = await envelope.openNotification(body.bizContent, body.sign);
     let content: unknown;
     try {
-      content = JSON.parse(plaintext);
+      // The same rule as for answers: an integer beyond 2^53 arrives as its exact digits, never rounded.
+      content = parseJsonExact(plaintext);
     } catch {
       throw notANotification('the verified content is not JSON');
     }

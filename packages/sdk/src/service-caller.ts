@@ -1,14 +1,18 @@
 // The types the generated resources are written against: how a service is called, what comes back, and the
 // shape of a paginated list.
 import type { ServiceName, ServiceResult } from '@codepay/models';
-import type { CallOptions } from '@codepay/transport';
+import type { CallOptions, ValidationIssue } from '@codepay/transport';
 import type { ServiceInputs } from './gen/resources.gen.js';
 
 /** Per-call options: `signal`, `timeout`, `deadline`, and extra `headers` (e.g. the mock's `x-mock-scenario`). */
 export type RequestOptions = CallOptions;
 
-/** A result with the gateway's request id attached as a non-enumerable `psn` (it stays out of JSON.stringify). */
-export type WithPsn<T> = T & { readonly psn: string };
+/**
+ * A result with the gateway's request id attached as a non-enumerable `psn` (it stays out of JSON.stringify), and,
+ * when the verified answer departs from the spec's result schema, a non-enumerable `drift` listing where (the data
+ * is returned as it came; the departure is also logged at warn level as `response drift`).
+ */
+export type WithPsn<T> = T & { readonly psn: string; readonly drift?: readonly ValidationIssue[] };
 
 /** Where a paginated service keeps its items and page counters (from the spec's `x-codepay-sdk.pagination`). */
 export interface PaginationHint {

@@ -1,22 +1,27 @@
 // The envelope client: one object per configuration that runs the policy pipeline for every call.
 //
-//   validateParams → rejectSupplementaryPlane → serialize → mapBusinessStatus → parsePayload → decryptAndVerify
-//   → retry → bearerToken → encryptAndSign → send
+//   outcome → validateParams → rejectSupplementaryPlane → checkMoney → serialize → bindAnswer
+//   → mapBusinessStatus → parsePayload → decryptAndVerify → retry → bearerToken → encryptAndSign → send
 //
-// Requests flow left to right, answers right to left: an answer is verified and decrypted, parsed, and mapped to
-// data or a BusinessError. Signing sits inside retry, so every attempt is freshly encrypted and signed.
+// Requests flow left to right, answers right to left: an answer is verified and decrypted, parsed, mapped to
+// data or a BusinessError, and checked to belong to this request. Signing sits inside retry, so every attempt is
+// freshly encrypted and signed. The outcome policy, outermost, makes every error say whether the gateway may have
+// acted on the call.
 import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
 import { checkDuration, resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
 import { describeReceived, kindOf } from './describe-value.js';
-import { ConfigurationError, ValidationError } from './errors.js';
+import { ConfigurationError, ValidationError, type ValidationIssue } from './errors.js';
 import { openSignedEnvelope } from './envelope/open-envelope.js';
 import { createFetchHttpClient } from './http/fetch-http-client.js';
 import type { HttpClient } from './http/http-client.js';
 import { createNodeHttpClient } from './http/node-http-client.js';
 import { bearerTokenPolicy } from './pipeline/bearer-token.js';
+import { bindAnswerPolicy } from './pipeline/bind-answer.js';
+import { checkMoneyPolicy } from './pipeline/check-money.js';
 import { decryptAndVerifyPolicy } from './pipeline/decrypt-and-verify.js';
 import { encryptAndSignPolicy } from './pipeline/encrypt-and-sign.js';
 import { mapBusinessStatusPolicy } from './pipeline/map-business-status.js';
+import { outcomePolicy } from './pipeline/outcome.js';
 import { parsePayloadPolicy } from './pipeline/parse-payload.js';
 import { composePipeline, type EnvelopeRequest, type EnvelopeResponse, type Policy, type SendNext } from './pipeline/policy.js';
 import { rejectSupplementaryPlanePolicy } from './pipeline/reject-supplementary-plane.js';
@@ -44,6 +49,8 @@ export interface CallResult<T> {
   data: T;
   /** The gateway's id for this request: quote it to CodePay support. */
   psn: string;
+  /** Where the verified `data` departs from the spec's result schema; absent when it does not. */
+  drift?: ValidationIssue[];
 }
 
 /** Everything that would be sent for a call, without sending it: for comparing signatures with the vendor. */
@@ -134,18 +141,20 @@ function baseHeaders(config: TransportConfig): Record<string, string> {
 function buildClient(options: TransportOptions, config: TransportConfig, shared: Shared): EnvelopeClient {
   const headers = baseHeaders(config);
   const keys = { merchantPrivateKey: config.merchantPrivateKey, aesKey: config.aesKey, platformPublicKey: config.platformPublicKey };
-  const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, serializePolicy];
+  const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, checkMoneyPolicy, serializePolicy];
   const encryptAndSign = encryptAndSignPolicy(keys);
   // The default pipeline is built once; a per-call `timeout` builds one with a different send step.
   const pipelineFor = (timeoutMs: number): SendNext =>
     composePipeline(
       [
+        outcomePolicy,
         ...requestSide,
+        bindAnswerPolicy,
         mapBusinessStatusPolicy(config.logger),
         parsePayloadPolicy,
         decryptAndVerifyPolicy(keys),
         retryPolicy({ maxRetries: config.maxRetries, logger: config.logger }),
-        bearerTokenPolicy(shared.tokens),
+        bearerTokenPolicy(shared.tokens, config.platformPublicKey),
         encryptAndSign,
       ],
       createSend({ http: shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger, debug: config.logLevel === 'debug' }),
@@ -185,7 +194,9 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       const timeout = callOptions?.timeout === undefined ? undefined : checkDuration(callOptions.timeout, 'timeout', config.timeoutMs);
       const pipeline = timeout === undefined ? (defaultPipeline ??= pipelineFor(config.timeoutMs)) : pipelineFor(timeout);
       const response: EnvelopeResponse = await pipeline(request);
-      return { data: response.data as ServiceResult<typeof service>, psn: response.psn! };
+      const result: CallResult<ServiceResult<typeof service>> = { data: response.data as ServiceResult<typeof service>, psn: response.psn! };
+      if (response.drift) result.drift = response.drift;
+      return result;
     },
     async prepare(service, params) {
       const request = newRequest(service, params);

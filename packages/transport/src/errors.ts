@@ -13,6 +13,8 @@ export interface CodePayErrorOptions {
   psn?: string;
   httpStatus?: number;
   cause?: unknown;
+  /** See {@link CodePayError.outcomeUnknown}. */
+  outcomeUnknown?: boolean;
 }
 
 // Optional fields are `declare`d and only assigned when given, so an absent psn or service stays absent instead of
@@ -25,6 +27,17 @@ export class CodePayError extends Error {
    */
   declare psn?: string;
   declare readonly httpStatus?: number;
+  /**
+   * Whether the gateway may have acted on the call. Set on every error a call raises: `false` only when it
+   * certainly did not (refused before sending, never sent, or a verified refusal: a signed gateway error body or a
+   * `status: -1` business failure); `true` for everything else (timeouts and resets after the request was written,
+   * 5xx, HTML, unsigned or unverifiable answers, cut-off bodies). For a state-changing service (createOrder,
+   * refundOrder, createPayer, updatePayer), `true` means: do not send it again before learning what happened
+   * (`codepay.resolveOutcome(error)`).
+   */
+  declare outcomeUnknown?: boolean;
+  /** When the request was first handed to the network; absent when nothing was sent. */
+  declare sentAt?: Date;
 
   constructor(message: string, options: CodePayErrorOptions = {}) {
     // Only pass `cause` when given: an explicit `cause: undefined` would show up in every inspected error.
@@ -33,6 +46,7 @@ export class CodePayError extends Error {
     Object.defineProperty(this, CODEPAY_ERROR_BRAND, { value: true });
     if (options.psn !== undefined) this.psn = options.psn;
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
+    if (options.outcomeUnknown !== undefined) this.outcomeUnknown = options.outcomeUnknown;
   }
 
   /** name, message, psn, httpStatus and the subclass's public fields; never `cause` or `stack`. */
@@ -105,12 +119,11 @@ export interface ConnectionErrorOptions extends CodePayErrorOptions {
 export class ConnectionError extends CodePayError {
   override readonly name = 'ConnectionError' as const;
   declare readonly service?: string;
-  readonly outcomeUnknown: boolean;
+  declare outcomeUnknown: boolean;
 
   constructor(message: string, options: ConnectionErrorOptions) {
     super(message, options);
     if (options.service !== undefined) this.service = options.service;
-    this.outcomeUnknown = options.outcomeUnknown;
   }
 }
 
@@ -122,32 +135,27 @@ export class TimeoutError extends CodePayError {
   override readonly name = 'TimeoutError' as const;
   declare readonly service?: string;
   readonly timeoutMs: number;
-  readonly outcomeUnknown: boolean;
+  declare outcomeUnknown: boolean;
 
   constructor(message: string, options: TimeoutErrorOptions) {
     super(message, options);
     if (options.service !== undefined) this.service = options.service;
     this.timeoutMs = options.timeoutMs;
-    this.outcomeUnknown = options.outcomeUnknown;
   }
 }
 
 export interface AbortErrorOptions extends CodePayErrorOptions {
   service?: string;
-  /** Set when known: true if the request may already have reached the server before the abort. */
-  outcomeUnknown?: boolean;
 }
 
 /** The caller's AbortSignal fired. */
 export class AbortError extends CodePayError {
   override readonly name = 'AbortError' as const;
   declare readonly service?: string;
-  declare readonly outcomeUnknown?: boolean;
 
   constructor(message: string, options: AbortErrorOptions = {}) {
     super(message, options);
     if (options.service !== undefined) this.service = options.service;
-    if (options.outcomeUnknown !== undefined) this.outcomeUnknown = options.outcomeUnknown;
   }
 }
 

@@ -7,6 +7,7 @@ export { checkBaseUrl, isLoopbackHost, LANGUAGES, type FetchFunction, type Langu
 export { consoleLogger, filterLogger, fingerprint, silentLogger, type LogFields, type Logger, type LogLevel } from './logger.js';
 export type { TokenProvider, TokenRequestContext } from './token/token-provider.js';
 export { formatUtcDateTime } from './date-time.js';
+export { parseJsonExact } from './json-exact.js';
 export { describeReceived, kindOf } from './describe-value.js';
 export { gatewayErrorSigningText } from './envelope/gateway-error-body.js';
 export { userAgent, TRANSPORT_VERSION } from './user-agent.js';

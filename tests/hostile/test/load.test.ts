@@ -8,6 +8,7 @@ import { startHostileGateway } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { settle } from './support/outcome.js';
 import { activeResources, liveHeapBytes, resourcesBeyond, resourcesOnceSettled, watchUnhandledRejections } from './support/process-health.js';
+import { sampleParams } from './support/sample-params.js';
 
 checkForLeaksAfterAll();
 
@@ -21,16 +22,30 @@ const TOKEN_FRESH_MS = TOKEN_TTL_SECONDS * 1000 * 0.9;
 /** One call in 40 meets a fault the SDK must turn into a typed error (none is retried, so timing stays even). */
 const FAULTS = ['business-error', 'gateway-error:E07303', 'bad-signature', 'wrong-key'];
 
-function callNumber(codepay: CodePay, index: number): Promise<unknown> {
+/** The payer and order the calls read: created before the run, as a merchant's are (the mock has no others). */
+interface Records {
+  email: string;
+  order: { order_sn: string; linkID: string };
+}
+
+async function createRecords(codepay: CodePay): Promise<Records> {
+  const payerParams = sampleParams('createPayer');
+  const payer = await codepay.payers.create(payerParams as never);
+  const orderParams = sampleParams('createOrder');
+  const order = await codepay.orders.create({ ...orderParams, payerID: payer.payerID } as never);
+  return { email: String(payerParams.email), order: { order_sn: String(orderParams.order_sn), linkID: String(order.linkID) } };
+}
+
+function callNumber(codepay: CodePay, records: Records, index: number): Promise<unknown> {
   const fault = index % 40 === 39 ? FAULTS[(index / 40) % FAULTS.length | 0] : undefined;
   const options = fault === undefined ? {} : { headers: { 'x-mock-scenario': fault } };
   switch (index % 3) {
     case 0:
       return codepay.balance.get({ currency: 'USD' }, options);
     case 1:
-      return codepay.orders.get({ order_sn: `LOAD-${index}`, linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' }, options);
+      return codepay.orders.get(records.order, options);
     default:
-      return codepay.payers.get({ email: `payer${index}@example.com` }, options);
+      return codepay.payers.get({ email: records.email }, options);
   }
 }
 
@@ -40,12 +55,12 @@ interface Tally {
   untyped: unknown[];
 }
 
-async function runCalls(codepay: CodePay, count: number): Promise<Tally> {
+async function runCalls(codepay: CodePay, records: Records, count: number): Promise<Tally> {
   const tally: Tally = { succeeded: 0, typedErrors: {}, untyped: [] };
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const outcome = await settle(callNumber(codepay, next++));
+      const outcome = await settle(callNumber(codepay, records, next++));
       if (outcome.ok) tally.succeeded++;
       else if (isCodePayError(outcome.error)) tally.typedErrors[outcome.error.name] = (tally.typedErrors[outcome.error.name] ?? 0) + 1;
       else tally.untyped.push(outcome.error);
@@ -62,14 +77,15 @@ it(`${CALLS} calls at concurrency ${CONCURRENCY} with ${TOKEN_TTL_SECONDS} s tok
   const gateway = await startHostileGateway({ tokenTtlSeconds: TOKEN_TTL_SECONDS });
   try {
     const codepay = gateway.client();
+    const records = await createRecords(codepay);
 
-    const warmUp = await runCalls(codepay, WARM_UP_CALLS);
+    const warmUp = await runCalls(codepay, records, WARM_UP_CALLS);
     expect(warmUp.untyped).toEqual([]);
     const heapAfterWarmUp = await liveHeapBytes();
 
     const tokensBefore = gateway.tokenRequests();
     const started = performance.now();
-    const tally = await runCalls(codepay, CALLS);
+    const tally = await runCalls(codepay, records, CALLS);
     const runtimeMs = performance.now() - started;
     const tokenRequests = gateway.tokenRequests() - tokensBefore;
     const heapAfterRun = await liveHeapBytes();

@@ -9,7 +9,7 @@ export const openapiDocument: Record<string, unknown> = {
     "title": "CodePay API",
     "version": "2.0.0",
     "summary": "Encrypted, signed envelope API for payers, payment orders, refunds and balances.",
-    "description": "The contract the CodePay SDK implements, hand-authored from the vendor documentation.\n\n- The wire has two operations: `POST /api/v2/token` and `POST /api/v2/pay`. Every business call is a\n  `/api/v2/pay` envelope `{service, bizContent, sign}`: `bizContent` is Base64 of AES-128/ECB/PKCS#7 over the\n  plaintext business JSON and `sign` is Base64 SHA256withRSA over the same plaintext, made with the merchant's\n  private key. Responses are encrypted and signed the same way with the platform's private key.\n- Each service also appears as a **virtual operation** at `/services/<service>` (tag per resource). Those paths\n  never go over the wire: their request body is the service's plaintext `bizContent` and their `200` response\n  is the decrypted business payload `{status, errorCode, errorMessage, data}`. They exist so that types,\n  validators and the mock are generated from one contract.\n- Items marked `x-codepay-assumption: true` (or described as \"Decided\") are not in the vendor documentation;\n  they were decided by the SDK team and are replaceable (for example the token endpoint, through a custom\n  token provider).\n- Text fields accept only characters of 1 to 3 bytes in UTF-8; dates are UTC `yyyy-MM-dd HH:mm:ss`; responses\n  may gain keys, and `null` is treated like an absent field.\n",
+    "description": "The contract the CodePay SDK implements, hand-authored from the vendor documentation.\n\n- The wire has two operations: `POST /api/v2/token` and `POST /api/v2/pay`. Every business call is a\n  `/api/v2/pay` envelope `{service, bizContent, sign}`: `bizContent` is Base64 of AES-128/ECB/PKCS#7 over the\n  plaintext business JSON and `sign` is Base64 SHA256withRSA over the same plaintext, made with the merchant's\n  private key. Responses are encrypted and signed the same way with the platform's private key.\n- Each service also appears as a **virtual operation** at `/services/<service>` (tag per resource). Those paths\n  never go over the wire: their request body is the service's plaintext `bizContent` and their `200` response\n  is the decrypted business payload `{status, errorCode, errorMessage, data}`. They exist so that types,\n  validators and the mock are generated from one contract.\n- `x-codepay-echo` on a virtual operation (decided) lists the top-level result fields that echo the request\n  field of the same name; each must be a field of both schemas.\n- Items marked `x-codepay-assumption: true` (or described as \"Decided\") are not in the vendor documentation;\n  they were decided by the SDK team and are replaceable (for example the token endpoint, through a custom\n  token provider).\n- Text fields accept only characters of 1 to 3 bytes in UTF-8; dates are UTC `yyyy-MM-dd HH:mm:ss`; responses\n  may gain keys, and `null` is treated like an absent field.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -178,6 +178,9 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Creates a payer that payment orders can be made for. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `createPayer`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "createPayer",
         "x-retry": "unsafe",
+        "x-codepay-echo": [
+          "email"
+        ],
         "security": [],
         "x-codepay-sdk": {
           "resource": "payers",
@@ -258,6 +261,9 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Looks a payer up by email. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `getPayer`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "getPayer",
         "x-retry": "safe",
+        "x-codepay-echo": [
+          "email"
+        ],
         "security": [],
         "x-codepay-sdk": {
           "resource": "payers",
@@ -338,6 +344,10 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Replaces a payer's details; every payer field is required. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `updatePayer`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "updatePayer",
         "x-retry": "unsafe",
+        "x-codepay-echo": [
+          "payerID",
+          "email"
+        ],
         "security": [],
         "x-codepay-sdk": {
           "resource": "payers",
@@ -418,6 +428,9 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Creates a payment order for a payer and returns the payment link. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `createOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "createOrder",
         "x-retry": "unsafe",
+        "x-codepay-echo": [
+          "order_sn"
+        ],
         "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
@@ -498,6 +511,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Returns one order's status as `outcome`. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `queryOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "queryOrder",
         "x-retry": "safe",
+        "x-codepay-echo": [],
         "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
@@ -578,6 +592,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Lists the orders created in a time range, one page at a time. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `queryOrders`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "queryOrders",
         "x-retry": "safe",
+        "x-codepay-echo": [],
         "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
@@ -664,6 +679,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Refunds a paid order in full; the account needs enough balance for the amount plus the fee. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `refundOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "refundOrder",
         "x-retry": "unsafe",
+        "x-codepay-echo": [],
         "security": [],
         "x-codepay-sdk": {
           "resource": "orders",
@@ -744,6 +760,9 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Returns the account balance in one currency. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `getBalance`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
         "x-service": "getBalance",
         "x-retry": "safe",
+        "x-codepay-echo": [
+          "currency"
+        ],
         "security": [],
         "x-codepay-sdk": {
           "resource": "balance",
@@ -1104,6 +1123,11 @@ export const openapiDocument: Record<string, unknown> = {
           "E05000": "Decided: internal gateway error (HTTP 500).",
           "E05030": "Decided: gateway temporarily unavailable, see Retry-After (HTTP 503)."
         },
+        "x-codepay-token-refusal-codes": [
+          "E01001",
+          "E01002",
+          "E01003"
+        ],
         "properties": {
           "code": {
             "type": "string",
@@ -1192,11 +1216,14 @@ export const openapiDocument: Record<string, unknown> = {
       "Currency": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Currency",
-        "description": "The currency of a payment order. Documented: only `USD` is allowed.",
+        "description": "The currency of a payment order. Documented: only `USD` is allowed. `x-codepay-minor-units` gives each allowed currency's decimal places (ISO 4217 minor units: USD has 2), which limit the decimal places of an amount in that currency; every currency of the `enum` must have an entry.",
         "type": "string",
         "enum": [
           "USD"
         ],
+        "x-codepay-minor-units": {
+          "USD": 2
+        },
         "examples": [
           "USD"
         ]
@@ -1237,12 +1264,21 @@ export const openapiDocument: Record<string, unknown> = {
       "Amount": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Amount",
-        "description": "An amount in the order's currency as a JSON number (documented: e.g. 999.22; one vendor sample sends a string, the SDK always sends a number). Decided: it must be greater than zero.",
-        "type": "number",
+        "description": "An amount in the order's currency: a JSON number (documented: e.g. 999.22) or a plain decimal string such as `\"10.10\"` (one vendor sample sends a string). Either way the SDK sends a JSON number, writing a string's digits exactly as given (`\"10.10\"` goes out as `10.10`), so the merchant decides the exact decimal that is signed. A string is digits with an optional `.` and more digits: no sign, no exponent, no leading zeros except `0.x`. Decided: the amount must be greater than zero and at most 1000000000 (one billion), and it may have no more decimal places than its currency's minor units (`x-codepay-minor-units` on Currency).",
+        "x-codepay-assumption": true,
+        "x-codepay-money": true,
+        "type": [
+          "number",
+          "string"
+        ],
         "exclusiveMinimum": 0,
+        "maximum": 1000000000,
+        "pattern": "^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$",
         "examples": [
           999.22,
-          99.99
+          99.99,
+          "10.10",
+          "0.5"
         ]
       },
       "MerchantOrderNumber": {

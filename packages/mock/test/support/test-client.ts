@@ -4,9 +4,9 @@
 
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { aesDecrypt, aesEncrypt, formatUtcDateTime, loadAesKey, loadPrivateKey, loadPublicKey, signRsaSha256, verifyRsaSha256 } from '@codepay/transport';
-import type { MockGateway } from '../../src/index.js';
+import { startMockGateway, type MockGateway, type MockGatewayOptions } from '../../src/index.js';
 
 export interface RawAnswer {
   status: number;
@@ -174,4 +174,18 @@ export class TestClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** A mock gateway and a TestClient for it, started before a file's (or a describe block's) tests and closed after. */
+export function useGatewayAndClient(options: MockGatewayOptions = {}): { readonly mock: MockGateway; readonly client: TestClient } {
+  const holder = {} as { mock: MockGateway; client: TestClient };
+  beforeAll(async () => {
+    holder.mock = await startMockGateway(options);
+    holder.client = new TestClient(holder.mock);
+  });
+  afterAll(async () => {
+    holder.client?.close();
+    await holder.mock?.close();
+  });
+  return holder;
 }

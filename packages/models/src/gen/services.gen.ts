@@ -5,7 +5,7 @@ import type { CreateOrderParams, CreateOrderResult, CreatePayerParams, CreatePay
 import validators from './validators.gen.cjs';
 
 /** Hash of the bundled spec these models were generated from (sent in the User-Agent). */
-export const specHash = '17b573265d08';
+export const specHash = 'a9699749dfd9';
 
 /** Params and result types of every service, by service name. */
 export interface ServiceTypes {
@@ -35,6 +35,12 @@ export interface ServiceDefinition<S extends ServiceName = ServiceName> {
   readonly resource: string;
   readonly method: string;
   readonly summary: string;
+  /** Top-level result fields that echo the request field of the same name (spec: `x-codepay-echo`). */
+  readonly echo: readonly string[];
+  /** Top-level params fields that are money: a number or a decimal string, sent as a JSON number (spec: `x-codepay-money`). */
+  readonly moneyFields: readonly string[];
+  /** Top-level fields of the result schema; a verified answer sharing none of them answers another service. */
+  readonly resultFields: readonly string[];
   readonly validateParams: ValidateFunction<ServiceParams<S>>;
   readonly validateResult: ValidateFunction<ServiceResult<S>>;
 }
@@ -48,6 +54,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'payers',
     method: 'create',
     summary: "Create a payer",
+    echo: ['email'],
+    moneyFields: [],
+    resultFields: ['payerID', 'firstName', 'lastName', 'email', 'areaCode', 'phone', 'address', 'city', 'province', 'postcode', 'country'],
     validateParams: validators.validateCreatePayerParams,
     validateResult: validators.validateCreatePayerResult,
   },
@@ -58,6 +67,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'payers',
     method: 'get',
     summary: "Get a payer",
+    echo: ['email'],
+    moneyFields: [],
+    resultFields: ['payerID', 'firstName', 'lastName', 'email', 'areaCode', 'phone', 'address', 'city', 'province', 'postcode', 'country'],
     validateParams: validators.validateGetPayerParams,
     validateResult: validators.validateGetPayerResult,
   },
@@ -68,6 +80,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'payers',
     method: 'update',
     summary: "Update a payer",
+    echo: ['payerID', 'email'],
+    moneyFields: [],
+    resultFields: ['payerID', 'firstName', 'lastName', 'email', 'areaCode', 'phone', 'address', 'city', 'province', 'postcode', 'country'],
     validateParams: validators.validateUpdatePayerParams,
     validateResult: validators.validateUpdatePayerResult,
   },
@@ -78,6 +93,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'orders',
     method: 'create',
     summary: "Create a payment order",
+    echo: ['order_sn'],
+    moneyFields: ['amount'],
+    resultFields: ['order_sn', 'platform_order_sn', 'linkID', 'linkExpiry', 'status', 'paymentUrl'],
     validateParams: validators.validateCreateOrderParams,
     validateResult: validators.validateCreateOrderResult,
   },
@@ -88,6 +106,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'orders',
     method: 'get',
     summary: "Get an order's status",
+    echo: [],
+    moneyFields: [],
+    resultFields: ['outcome'],
     validateParams: validators.validateQueryOrderParams,
     validateResult: validators.validateQueryOrderResult,
   },
@@ -98,6 +119,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'orders',
     method: 'list',
     summary: "List orders",
+    echo: [],
+    moneyFields: [],
+    resultFields: ['total', 'current_page', 'per_page', 'from', 'to', 'last_page', 'orders'],
     validateParams: validators.validateQueryOrdersParams,
     validateResult: validators.validateQueryOrdersResult,
   },
@@ -108,6 +132,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'orders',
     method: 'refund',
     summary: "Refund an order",
+    echo: [],
+    moneyFields: [],
+    resultFields: ['message'],
     validateParams: validators.validateRefundOrderParams,
     validateResult: validators.validateRefundOrderResult,
   },
@@ -118,6 +145,9 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
     resource: 'balance',
     method: 'get',
     summary: "Get the balance",
+    echo: ['currency'],
+    moneyFields: [],
+    resultFields: ['currency', 'balance'],
     validateParams: validators.validateGetBalanceParams,
     validateResult: validators.validateGetBalanceResult,
   },
@@ -125,3 +155,21 @@ export const services: { readonly [S in ServiceName]: ServiceDefinition<S> } = {
 
 /** Service names in spec order. */
 export const serviceNames: readonly ServiceName[] = ['createPayer', 'getPayer', 'updatePayer', 'createOrder', 'queryOrder', 'queryOrders', 'refundOrder', 'getBalance'];
+
+/**
+ * Decimal places (ISO 4217 minor units) of each currency an amount may be in: an amount may have no more
+ * (spec: `x-codepay-minor-units` on Currency).
+ */
+export const currencyMinorUnits: { readonly [currency: string]: number } = { USD: 2 };
+
+/**
+ * The range of every money field (spec: the `x-codepay-money` schema). The params validators enforce it on
+ * numbers; JSON Schema has no range for a decimal string, so it is here to check those too.
+ */
+export const moneyLimits: { readonly exclusiveMinimum: number; readonly maximum: number } = { exclusiveMinimum: 0, maximum: 1000000000 };
+
+/**
+ * Gateway error codes that mean the bearer token was refused before any processing, so nothing happened
+ * (spec: `x-codepay-token-refusal-codes` on GatewayErrorBody).
+ */
+export const tokenRefusalCodes: readonly string[] = ['E01001', 'E01002', 'E01003'];

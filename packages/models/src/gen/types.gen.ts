@@ -142,7 +142,7 @@ export type CurrencyCode = string;
 /**
  * Currency
  *
- * The currency of a payment order. Documented: only `USD` is allowed.
+ * The currency of a payment order. Documented: only `USD` is allowed. `x-codepay-minor-units` gives each allowed currency's decimal places (ISO 4217 minor units: USD has 2), which limit the decimal places of an amount in that currency; every currency of the `enum` must have an entry.
  */
 export type Currency = 'USD';
 
@@ -170,9 +170,9 @@ export type LinkId = string;
 /**
  * Amount
  *
- * An amount in the order's currency as a JSON number (documented: e.g. 999.22; one vendor sample sends a string, the SDK always sends a number). Decided: it must be greater than zero.
+ * An amount in the order's currency: a JSON number (documented: e.g. 999.22) or a plain decimal string such as `"10.10"` (one vendor sample sends a string). Either way the SDK sends a JSON number, writing a string's digits exactly as given (`"10.10"` goes out as `10.10`), so the merchant decides the exact decimal that is signed. A string is digits with an optional `.` and more digits: no sign, no exponent, no leading zeros except `0.x`. Decided: the amount must be greater than zero and at most 1000000000 (one billion), and it may have no more decimal places than its currency's minor units (`x-codepay-minor-units` on Currency).
  */
-export type Amount = number;
+export type Amount = number | string;
 
 /**
  * MerchantOrderNumber

@@ -1572,7 +1572,8 @@ return errors === 0;
 }
 validate82.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/money.json","type":"number","exclusiveMinimum":0};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/money.json","type":["number","string"],"exclusiveMinimum":0,"maximum":1000000000,"pattern":"^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$"};
+const pattern8 = new RegExp("^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$", "u");
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/money.json" */;
@@ -1585,9 +1586,8 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if((typeof data == "number") && (isFinite(data))){
-if(data <= 0 || isNaN(data)){
-const err0 = {instancePath,schemaPath:"#/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if((!((typeof data == "number") && (isFinite(data)))) && (typeof data !== "string")){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema31.type},message:"must be number,string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1596,9 +1596,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if((typeof data == "number") && (isFinite(data))){
+if(data > 1000000000 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1606,6 +1606,29 @@ else {
 vErrors.push(err1);
 }
 errors++;
+}
+if(data <= 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(typeof data === "string"){
+if(!pattern8.test(data)){
+const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$"},message:"must match pattern \""+"^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
 }
 validate84.errors = vErrors;
 return errors === 0;
@@ -1912,7 +1935,7 @@ exports.validateCreateOrderResult = validate91;
 const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createOrder.response.json","type":"object","required":["order_sn","platform_order_sn","linkID","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"linkID":{"$ref":"common/link-id.json"},"linkExpiry":{"anyOf":[{"$ref":"common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"common/order-status.json"},"paymentUrl":{"type":["string","null"],"format":"uri"}}};
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/link-id.json","type":"string","format":"uuid","pattern":"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"};
 const formats8 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const pattern8 = new RegExp("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", "u");
+const pattern9 = new RegExp("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", "u");
 
 function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/link-id.json" */;
@@ -1926,7 +1949,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern8.test(data)){
+if(!pattern9.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"},message:"must match pattern \""+"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -1963,7 +1986,7 @@ return errors === 0;
 validate92.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/timestamp.json","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
-const pattern9 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
+const pattern10 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/timestamp.json" */;
@@ -1977,7 +2000,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern9.test(data)){
+if(!pattern10.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -2343,7 +2366,7 @@ validate101.evaluated = {"props":{"outcome":true},"dynamicProps":false,"dynamicI
 exports.validateQueryOrdersParams = validate103;
 const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrders.request.json","type":"object","additionalProperties":false,"required":["startTime","endTime"],"properties":{"startTime":{"$ref":"common/date-time.json"},"endTime":{"$ref":"common/date-time.json"},"pageNo":{"type":"integer","minimum":1},"pageSize":{"type":"integer","minimum":1,"maximum":100},"status":{"$ref":"common/order-status.json"}}};
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/date-time.json","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"};
-const pattern10 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", "u");
+const pattern11 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", "u");
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/date-time.json" */;
@@ -2357,7 +2380,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern10.test(data)){
+if(!pattern11.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -3174,7 +3197,7 @@ validate117.evaluated = {"props":{"message":true},"dynamicProps":false,"dynamicI
 exports.validateGetBalanceParams = validate118;
 const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.request.json","type":"object","additionalProperties":false,"required":["currency"],"properties":{"currency":{"$ref":"common/currency-code.json"}}};
 const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency-code.json","type":"string","pattern":"^[A-Z]{3}$"};
-const pattern11 = new RegExp("^[A-Z]{3}$", "u");
+const pattern12 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/currency-code.json" */;
@@ -3188,7 +3211,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern11.test(data)){
+if(!pattern12.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -3274,7 +3297,7 @@ validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false}
 exports.validateGetBalanceResult = validate121;
 const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.response.json","type":"object","required":["currency","balance"],"properties":{"currency":{"type":"string"},"balance":{"$ref":"common/decimal-text.json"}}};
 const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/decimal-text.json","type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"};
-const pattern12 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
+const pattern13 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 
 function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/decimal-text.json" */;
@@ -3288,7 +3311,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern12.test(data)){
+if(!pattern13.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err0];

@@ -21,6 +21,21 @@ export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
   );
 }
 
+/**
+ * A signed refusal of the bearer token (one of `codes`, the spec's token-refusal codes) whose signature verifies:
+ * the gateway refused the request before any processing, so it may be sent again with a fresh token.
+ */
+export async function isSignedTokenRefusal(bodyText: string, codes: readonly string[], platformPublicKey: KeyObject): Promise<boolean> {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return false;
+  }
+  if (!isGatewayErrorBody(body) || !isSigned(body) || !codes.includes(body.code)) return false;
+  return verifyRsaSha256(gatewayErrorSigningText(body), body.sign, platformPublicKey);
+}
+
 /** The exact text the platform signs for an error body. */
 export function gatewayErrorSigningText(body: Pick<GatewayErrorBody, 'code' | 'msg' | 'psn'>): string {
   return Object.entries({ code: body.code, msg: body.msg, psn: body.psn })
@@ -30,8 +45,13 @@ export function gatewayErrorSigningText(body: Pick<GatewayErrorBody, 'code' | 'm
     .join('&');
 }
 
+/** Whether the body carries a signature at all (whether it verifies is gatewayErrorSignatureHolds's question). */
+export function isSigned(body: GatewayErrorBody): body is GatewayErrorBody & { sign: string } {
+  return typeof body.sign === 'string' && body.sign !== '';
+}
+
 /** `true` when unsigned (nothing to check) or the signature verifies; `false` for a forged or damaged body. */
 export async function gatewayErrorSignatureHolds(body: GatewayErrorBody, platformPublicKey: KeyObject): Promise<boolean> {
-  if (body.sign === undefined || body.sign === null || body.sign === '') return true;
+  if (!isSigned(body)) return true;
   return verifyRsaSha256(gatewayErrorSigningText(body), body.sign, platformPublicKey);
 }

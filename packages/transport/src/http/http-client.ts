@@ -15,6 +15,16 @@ export interface HttpExchange {
   /** The caller's signal, when there is one. */
   signal: AbortSignal | undefined;
   maxBytes: number;
+  /**
+   * Called once, at the moment the first byte of the request is handed to the network. Before it, the request
+   * certainly never reached the server; after it, it may have.
+   */
+  onWritten?: (() => void) | undefined;
+  /**
+   * A state-changing call: on a reused keep-alive socket, hold the request back for one turn of the event loop and
+   * send it on a fresh connection if the server closed the idle socket meanwhile (the keep-alive race).
+   */
+  unsafe?: boolean | undefined;
 }
 
 export interface RawAnswer {
@@ -34,16 +44,33 @@ export class AnswerTooLarge extends Error {
   }
 }
 
+/**
+ * Whether the request may have reached the server when an exchange failed, decided from the phase of the exchange
+ * (never from an error code alone): `false` only when no byte of the request was handed to the network.
+ * `undefined` when the client cannot tell (a user's `fetch`).
+ */
+export type MayHaveReached = boolean | undefined;
+
 /** Thrown by a client when the exchange ran past `timeoutMs`. */
 export class ExchangeTimedOut extends Error {
-  constructor() {
+  constructor(readonly mayHaveReached: MayHaveReached) {
     super('the exchange timed out');
   }
 }
 
 /** Thrown by a client when the caller's signal aborted the exchange. */
 export class ExchangeAborted extends Error {
-  constructor() {
+  constructor(readonly mayHaveReached: MayHaveReached) {
     super('the exchange was aborted');
+  }
+}
+
+/** Thrown by a client when the connection failed; `cause` is the network error. */
+export class ExchangeFailed extends Error {
+  constructor(
+    readonly mayHaveReached: MayHaveReached,
+    cause: unknown,
+  ) {
+    super('the exchange failed', { cause });
   }
 }

@@ -2,16 +2,10 @@
 // bit decides whether a state-changing call (createOrder, refundOrder…) may be retried.
 import { ConnectionError } from '../errors.js';
 
-// Failures that happen before a single byte of the request is written: the server certainly never saw it.
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+// With a `fetch`, which cannot say how far an exchange got, these codes still prove the request was never sent:
+// each can only happen while resolving the host or opening the connection. (EHOSTUNREACH and ENETUNREACH are not
+// among them: an ICMP error can also arrive after the request was delivered.)
+const CONNECT_ONLY = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
 
 // Node refuses to write a request whose header holds characters HTTP does not allow: nothing left the process.
 const UNWRITABLE = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE']);
@@ -40,7 +34,17 @@ export interface FailureContext {
 const notRetriable = new WeakSet<object>();
 export const isNotRetriable = (error: unknown): boolean => typeof error === 'object' && error !== null && notRetriable.has(error);
 
-export function connectionFailure(error: unknown, context: FailureContext): ConnectionError {
+// A connection closed under a request that was never written: a stale keep-alive socket, not a struggling server,
+// so the next attempt (on a fresh connection) need not wait.
+const RESET = new Set(['ECONNRESET', 'EPIPE']);
+const atOnce = new WeakSet<object>();
+export const retriesAtOnce = (error: unknown): boolean => typeof error === 'object' && error !== null && atOnce.has(error);
+
+/**
+ * `mayHaveReached` is the phase the HTTP client saw: `false` when no byte of the request was written, `true` after,
+ * `undefined` when the client cannot tell.
+ */
+export function connectionFailure(error: unknown, context: FailureContext, mayHaveReached: boolean | undefined): ConnectionError {
   const codes = errorCodes(error);
   const host = new URL(context.url).host;
   const service = context.service === undefined ? {} : { service: context.service };
@@ -63,18 +67,19 @@ export function connectionFailure(error: unknown, context: FailureContext): Conn
     notRetriable.add(failure);
     return failure;
   }
-  const neverSent = codes.find((c) => NEVER_SENT.has(c));
-  if (neverSent) {
-    return new ConnectionError(
-      `The ${context.what} could not connect to ${host} (${neverSent}); nothing was sent. Check the base URL and the network.`,
+  const detail = codes[0] ?? (error instanceof Error ? error.message : 'unknown error');
+  if (mayHaveReached === false || (mayHaveReached === undefined && codes.some((c) => CONNECT_ONLY.has(c)))) {
+    const failure = new ConnectionError(
+      `The ${context.what} could not be sent to ${host} (${detail}); nothing was sent. Check the base URL and the network.`,
       { ...service, outcomeUnknown: false, cause: error },
     );
+    if (mayHaveReached === false && codes.some((c) => RESET.has(c))) atOnce.add(failure);
+    return failure;
   }
-  const detail = codes[0] ?? (error instanceof Error ? error.message : 'unknown error');
   const order = context.orderSn === undefined ? '' : ` (order_sn ${context.orderSn})`;
   return new ConnectionError(
     `The connection to ${host} failed during the ${context.what}${order} (${detail}). The request may have reached ` +
-      `the gateway, so its outcome is unknown: check its status${context.orderSn ? ' with queryOrder' : ''} before sending it again.`,
+      'the gateway, so its outcome is unknown: learn it (codepay.resolveOutcome(error)) before sending it again.',
     { ...service, outcomeUnknown: true, cause: error },
   );
 }

@@ -3,7 +3,7 @@
 // (node:http by default, or the user's fetch); time limits, aborts and error mapping live here, once.
 import { AbortError, ResponseFormatError, TimeoutError } from '../errors.js';
 import { connectionFailure, type FailureContext } from './http-errors.js';
-import { AnswerTooLarge, ExchangeAborted, ExchangeTimedOut, type AnswerHeaders, type HttpClient } from './http-client.js';
+import { AnswerTooLarge, ExchangeAborted, ExchangeFailed, ExchangeTimedOut, type AnswerHeaders, type HttpClient } from './http-client.js';
 
 /** Larger answers are refused: no CodePay response comes close, and a runaway body must not exhaust memory. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -16,6 +16,10 @@ export interface HttpAttempt extends FailureContext {
   /** Whether the time limit is the call's deadline rather than the per-attempt timeout (for the message). */
   limitedByDeadline: boolean;
   signal: AbortSignal | undefined;
+  /** Called when the first byte of the request goes to the network. */
+  onWritten?: (() => void) | undefined;
+  /** A state-changing call (see HttpExchange.unsafe). */
+  unsafe?: boolean | undefined;
 }
 
 export interface HttpAnswer {
@@ -51,6 +55,8 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
       timeoutMs: attempt.timeoutMs,
       signal: attempt.signal,
       maxBytes: MAX_RESPONSE_BYTES,
+      onWritten: attempt.onWritten,
+      unsafe: attempt.unsafe,
     });
     return { status: answer.status, headers: answer.headers, bodyText: decodeUtf8(answer.body, answer.status, attempt) };
   } catch (error) {
@@ -62,17 +68,22 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
         { httpStatus: error.status, ...service },
       );
     }
+    // Only a client that saw the phase can say "never sent"; one that cannot tell (a fetch) means "may have".
+    const reached = error instanceof ExchangeFailed || error instanceof ExchangeAborted || error instanceof ExchangeTimedOut ? error.mayHaveReached : undefined;
     if (error instanceof ExchangeAborted || attempt.signal?.aborted) {
-      throw new AbortError(`The ${attempt.what} was aborted by the caller; its outcome is unknown.`, { ...service, outcomeUnknown: true, cause: attempt.signal?.reason });
+      const what = reached === false ? 'before it was sent; nothing was sent' : 'its outcome is unknown';
+      throw new AbortError(`The ${attempt.what} was aborted by the caller; ${what}.`, { ...service, outcomeUnknown: reached !== false, cause: attempt.signal?.reason });
     }
     if (error instanceof ExchangeTimedOut) {
       const limit = attempt.limitedByDeadline ? 'the call deadline' : 'the per-attempt timeout';
       throw new TimeoutError(
-        `The ${attempt.what} got no complete answer within ${attempt.timeoutMs} ms (${limit}); its outcome is unknown. ` +
-          'Raise `timeout`/`deadline` if the gateway is slow, and check the result before sending it again.',
-        { ...service, timeoutMs: attempt.timeoutMs, outcomeUnknown: true },
+        reached === false
+          ? `The ${attempt.what} could not be sent within ${attempt.timeoutMs} ms (${limit}: the connection was not ready); nothing was sent.`
+          : `The ${attempt.what} got no complete answer within ${attempt.timeoutMs} ms (${limit}); its outcome is unknown. ` +
+              'Raise `timeout`/`deadline` if the gateway is slow, and learn the outcome before sending it again.',
+        { ...service, timeoutMs: attempt.timeoutMs, outcomeUnknown: reached !== false },
       );
     }
-    throw connectionFailure(error, attempt);
+    throw connectionFailure(error instanceof ExchangeFailed ? error.cause : error, attempt, reached);
   }
 }

@@ -4,7 +4,7 @@
 // status. Never a bare SyntaxError, never unverified data.
 import type { KeyObject } from 'node:crypto';
 import { AuthenticationError, GatewayError, ResponseFormatError, SignatureVerificationError } from '../errors.js';
-import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
+import { gatewayErrorSignatureHolds, isGatewayErrorBody, isSigned } from '../envelope/gateway-error-body.js';
 import { openSignedEnvelope } from '../envelope/open-envelope.js';
 import { answerContext, type Policy } from './policy.js';
 
@@ -40,10 +40,13 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
         if (!(await gatewayErrorSignatureHolds(body, keys.platformPublicKey))) {
           throw new SignatureVerificationError(`The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`, answerContext(service, status, psn));
         }
+        // Only a refusal the platform signed, outside the 5xx range (a server error may come after partial work),
+        // proves nothing happened; an unsigned body could come from anything between us and the gateway.
+        const context = isSigned(body) && status < 500 ? { ...answerContext(service, status, psn), outcomeUnknown: false } : answerContext(service, status, psn);
         if (status === 401) {
-          throw new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...answerContext(service, status, psn), code: body.code });
+          throw new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...context, code: body.code });
         }
-        throw new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...answerContext(service, status, psn), code: body.code, msg: body.msg });
+        throw new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...context, code: body.code, msg: body.msg });
       }
       const bizContent = stringField(body, 'bizContent');
       const sign = stringField(body, 'sign');

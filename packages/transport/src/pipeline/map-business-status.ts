@@ -1,7 +1,9 @@
-// Policy: the business outcome is decided by `status` alone. -1 is a BusinessError; 0 yields `data`, checked
-// against the service's result schema. The schema is open (new keys are fine) and a new enum value is only logged
-// as drift; a missing or mistyped field fails the call, because typed code downstream would otherwise break — and
-// a valid response replayed from another service fails here instead of being returned as this one's.
+// Policy: the business outcome is decided by `status` alone. -1 is a BusinessError (a verified refusal: nothing
+// happened); 0 yields `data`. A verified answer is never thrown away: where `data` departs from the spec's result
+// schema (a field we expected is missing, a value has another type, an enum value we do not know), the data is
+// returned as it came and the departure is reported — as a warn-level `response drift` log line and as `drift` on
+// the result — because for a state-changing call the change has happened, and failing the call would tell the
+// merchant otherwise. Answers that belong to another request are caught by bindAnswer, not here.
 import { kindOf } from '../describe-value.js';
 import { BusinessError, ResponseFormatError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -20,7 +22,8 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
           throw new ResponseFormatError(
             `The ${request.service} response has status -1 but its ${mistyped}. ` +
               'The failure was not decoded: report it with the psn.',
-            answerContext(request.service, response.http.status, response.psn),
+            // status -1 alone says the call failed: nothing happened.
+            { ...answerContext(request.service, response.http.status, response.psn), outcomeUnknown: false },
           );
         }
         const errorCode = payload.errorCode === null || payload.errorCode === undefined ? '-1' : String(payload.errorCode);
@@ -29,20 +32,18 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
           ...answerContext(request.service, response.http.status, response.psn),
           errorCode,
           errorMessage,
+          outcomeUnknown: false,
         });
       }
       const validate = request.definition.validateResult;
       if (!validate(payload.data)) {
-        const issues = toValidationIssues(validate.errors);
-        const serious = issues.filter((issue) => issue.keyword !== 'enum');
-        if (serious.length > 0) {
-          throw new ResponseFormatError(
-            `The ${request.service} response does not match its result schema (${serious.map((i) => `${i.path || '(root)'} ${i.message}`).join('; ')}); ` +
-              'its data was discarded. If this persists, the API changed: report it with the psn.',
-            answerContext(request.service, response.http.status, response.psn),
-          );
-        }
-        logger.warn('response drift: a value the spec does not list', { service: request.service, psn: response.psn, paths: issues.map((i) => i.path).join(',') });
+        const drift = toValidationIssues(validate.errors);
+        response.drift = drift;
+        logger.warn('response drift: the answer departs from the spec', {
+          service: request.service,
+          psn: response.psn,
+          paths: drift.map((i) => `${i.path || '(root)'} ${i.keyword ?? ''}`.trim()).join(', '),
+        });
       }
       response.data = payload.data;
       return response;

@@ -1,5 +1,7 @@
-// Policy: parse the verified plaintext into the business payload `{status, errorCode, errorMessage, data}`.
+// Policy: parse the verified plaintext into the business payload `{status, errorCode, errorMessage, data}`. Integers
+// beyond 2^53 (a big payerID) arrive as their exact decimal strings instead of silently rounded numbers.
 import { ResponseFormatError } from '../errors.js';
+import { parseJsonExact } from '../json-exact.js';
 import { answerContext, type BusinessPayload, type Policy } from './policy.js';
 
 export const parsePayloadPolicy: Policy = {
@@ -8,7 +10,7 @@ export const parsePayloadPolicy: Policy = {
     const response = await next(request);
     let payload: unknown;
     try {
-      payload = JSON.parse(response.plaintext ?? '');
+      payload = parseJsonExact(response.plaintext ?? '');
     } catch {
       throw new ResponseFormatError(`The ${request.service} response decrypted and verified but is not JSON.`, answerContext(request.service, response.http.status, response.psn));
     }

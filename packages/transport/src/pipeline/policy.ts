@@ -2,6 +2,7 @@
 // core-rest-pipeline). A policy may change the request on the way in and the response on the way out; composing
 // them in one list makes the order of the envelope steps explicit and testable one policy at a time.
 import type { ServiceDefinition, ServiceName } from '@codepay/models';
+import type { ValidationIssue } from '../errors.js';
 import type { HttpAnswer } from '../http/send-http.js';
 
 export interface EnvelopeRequest {
@@ -19,6 +20,11 @@ export interface EnvelopeRequest {
   attempt: number;
   /** Whether the call was already replayed once with a new token after a 401. */
   tokenReplayed: boolean;
+  /**
+   * Epoch ms when a request byte of this call first went to the network, for an attempt whose outcome is not
+   * definitively known; undefined while nothing may have reached the gateway. It decides `outcomeUnknown`.
+   */
+  sentAt?: number | undefined;
   readonly signal: AbortSignal | undefined;
   /** Epoch milliseconds after which the call gives up, across retries and the token request. */
   readonly deadlineAt: number;
@@ -40,6 +46,8 @@ export interface EnvelopeResponse {
   payload?: BusinessPayload;
   /** The business result (`data`) of a successful call. */
   data?: unknown;
+  /** Where verified `data` departs from the spec's result schema (reported, never a failure). */
+  drift?: ValidationIssue[];
 }
 
 /** What an error about an answer carries: the service, the HTTP status, and the psn when the answer had one. */

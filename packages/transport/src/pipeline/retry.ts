@@ -3,7 +3,7 @@
 // changing (`unsafe`) service is retried only when the request certainly never reached the server; a read-only
 // (`safe`) one whenever the failure is transient.
 import { AbortError, isCodePayError } from '../errors.js';
-import { isNotRetriable } from '../http/http-errors.js';
+import { isNotRetriable, retriesAtOnce } from '../http/http-errors.js';
 import type { Logger } from '../logger.js';
 import type { EnvelopeRequest, EnvelopeResponse, Policy } from './policy.js';
 
@@ -57,7 +57,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new AbortError('The call was aborted by the caller while waiting to retry.', { outcomeUnknown: true, cause: signal?.reason }));
+      // Whether an earlier attempt may have reached the gateway is filled in by the outcome policy.
+      reject(new AbortError('The call was aborted by the caller while waiting to retry.', { cause: signal?.reason }));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -84,7 +85,7 @@ export function retryPolicy(options: RetryOptions): Policy {
         const reason = attempt < options.maxRetries ? retryReason(request, outcome) : undefined;
         // The usual case — a final answer or failure — returns before any delay is worked out.
         const delay =
-          reason === undefined
+          reason === undefined || retriesAtOnce(outcome.failure)
             ? 0
             : ((outcome.response ? parseRetryAfter(outcome.response.http.headers.get('retry-after')) : undefined) ?? backoffDelay(attempt, random));
         if (reason === undefined || Date.now() + delay >= request.deadlineAt) {
@@ -92,7 +93,7 @@ export function retryPolicy(options: RetryOptions): Policy {
           throw outcome.failure;
         }
         options.logger.warn('retrying', { service: request.service, attempt: attempt + 1, reason, delayMs: Math.round(delay) });
-        await sleep(delay, request.signal);
+        if (delay > 0) await sleep(delay, request.signal);
       }
     },
   };

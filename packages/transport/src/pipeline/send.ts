@@ -27,7 +27,8 @@ export function createSend(options: SendOptions): SendNext {
       throw new TimeoutError(`The ${request.service} call reached its deadline before attempt ${request.attempt + 1}; nothing more was sent.`, {
         service: request.service,
         timeoutMs: 0,
-        outcomeUnknown: request.attempt > 0,
+        // Whatever an earlier attempt did decides it (the outcome policy knows).
+        outcomeUnknown: request.sentAt !== undefined,
       });
     }
     const started = options.debug ? Date.now() : 0;
@@ -45,6 +46,10 @@ export function createSend(options: SendOptions): SendNext {
       timeoutMs: Math.min(options.timeoutMs, remaining),
       limitedByDeadline: remaining < options.timeoutMs,
       signal: request.signal,
+      unsafe: request.definition.retry === 'unsafe',
+      onWritten: () => {
+        request.sentAt ??= Date.now();
+      },
     });
     if (options.debug) options.logger.debug('answered', { service: request.service, attempt: request.attempt, httpStatus: http.status, bytes: http.bodyText.length, ms: Date.now() - started });
     return { http };

@@ -61,9 +61,10 @@ describe('decryptAndVerify policy: tampering', () => {
     await expectRejected({ status: 200, body }, SignatureVerificationError);
   });
 
-  it("another service's valid response replayed → ResponseFormatError, no data", async () => {
+  it("another service's valid response replayed → ResponseFormatError, no data, outcome unknown", async () => {
     const error = await expectRejected(await tampered(() => {}), ResponseFormatError, 'createOrder');
-    expect(error.message).toMatch(/does not match its result schema/);
+    expect(error.message).toMatch(/has none of the fields of a createOrder result/);
+    expect(error.outcomeUnknown).toBe(true);
   });
 
   it('a missing sign → SignatureVerificationError', async () => {

@@ -19,14 +19,15 @@ export interface JsonSchema {
   exclusiveMaximum?: number;
   properties?: Record<string, JsonSchema>;
   required?: readonly string[];
+  'x-codepay-money'?: boolean;
   additionalProperties?: boolean;
 }
 
 const BIZCONTENT_DIR = new URL('../../../../spec/bizcontent/', import.meta.url);
 
 /** Keywords that only annotate; everything else must be understood below. */
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', 'default', 'x-codepay-assumption']);
-const UNDERSTOOD = new Set(['$ref', 'type', 'enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'properties', 'required', 'additionalProperties']);
+const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', 'default', 'x-codepay-assumption', 'x-codepay-minor-units']);
+const UNDERSTOOD = new Set(['$ref', 'type', 'enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'properties', 'required', 'additionalProperties', 'x-codepay-money']);
 
 const fileCache = new Map<string, Record<string, unknown>>();
 
@@ -140,8 +141,19 @@ function numberArbitrary(schema: JsonSchema): fc.Arbitrary<number> {
   });
 }
 
+/**
+ * Money (`x-codepay-money`): whole cents within the schema's range, as a number or as decimal text with two places —
+ * what a merchant sends for USD (the only currency the contract allows); the minor-unit rule itself is the
+ * transport's checkMoney policy, tested there.
+ */
+function moneyArbitrary(schema: JsonSchema): fc.Arbitrary<number | string> {
+  const maxCents = Math.round((schema.maximum ?? 1_000_000) * 100);
+  return fc.tuple(fc.integer({ min: 1, max: maxCents }), fc.boolean()).map(([cents, asText]) => (asText ? (cents / 100).toFixed(2) : cents / 100));
+}
+
 function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema['x-codepay-money']) return moneyArbitrary(schema);
   switch (schema.type) {
     case 'string':
       return stringArbitrary(schema, where);
