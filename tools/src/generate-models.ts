@@ -134,7 +134,7 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     "import validators from './validators.gen.cjs';",
     '',
     '/** Hash of the bundled spec these models were generated from (sent in the User-Agent). */',
-    `export const specHash = '${specHash(bundle)}';`,
+    `export const specHash: string = '${specHash(bundle)}';`,
     '',
     '/** Params and result types of every service, by service name. */',
     'export interface ServiceTypes {',

@@ -20,6 +20,8 @@ describe('x-codepay-* extensions read from the real spec', () => {
       queryOrder: [],
       queryOrders: [],
       refundOrder: [],
+      checkoutOrder: [],
+      payOrder: [],
       getBalance: ['currency'],
     });
   });

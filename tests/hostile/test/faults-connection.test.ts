@@ -17,8 +17,8 @@ const { call, observe } = faults;
 
 const slowerThanTimeout = { timeout: 200, headers: { 'x-mock-scenario': 'slow:1500' } };
 
-it('the unsafe services are the four the contract names', () => {
-  expect(unsafeServices).toEqual(['createPayer', 'updatePayer', 'createOrder', 'refundOrder']);
+it('the unsafe services are the six the contract names (payer and order changes, refunds, the card services)', () => {
+  expect(unsafeServices).toEqual(['createPayer', 'updatePayer', 'createOrder', 'refundOrder', 'checkoutOrder', 'payOrder']);
 });
 
 describe('an answer slower than the timeout', () => {

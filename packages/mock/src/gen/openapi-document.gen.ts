@@ -750,6 +750,168 @@ export const openapiDocument: Record<string, unknown> = {
         }
       }
     },
+    "/services/checkoutOrder": {
+      "post": {
+        "operationId": "checkoutOrder",
+        "tags": [
+          "orders"
+        ],
+        "summary": "Start a card payment",
+        "description": "Starts a card payment (step 3 of the card flow): sends the card and CVC sessions made by the Worldpay Checkout SDK in the payer's browser; returns the transactionReference and the 3-D Secure device data collection details for the browser. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `checkoutOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
+        "x-service": "checkoutOrder",
+        "x-retry": "unsafe",
+        "x-codepay-echo": [],
+        "security": [],
+        "x-codepay-sdk": {
+          "resource": "orders",
+          "method": "checkout"
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CheckoutOrderParams"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decrypted business payload of `checkoutOrder`; `data` is set when `status` is 0.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "errorCode",
+                    "errorMessage",
+                    "data"
+                  ],
+                  "properties": {
+                    "status": {
+                      "$ref": "#/components/schemas/BusinessStatus"
+                    },
+                    "errorCode": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
+                      ]
+                    },
+                    "errorMessage": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
+                      ]
+                    },
+                    "data": {
+                      "anyOf": [
+                        {
+                          "$ref": "#/components/schemas/CheckoutOrderResult"
+                        },
+                        {
+                          "type": "null"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/services/payOrder": {
+      "post": {
+        "operationId": "payOrder",
+        "tags": [
+          "orders"
+        ],
+        "summary": "Pay an order by card",
+        "description": "Pays an order by card (step 5 of the card flow) with checkoutOrder's transactionReference, the sessionId from device data collection and the payer's browser User-Agent; the answer carries either `authentication` (frictionless) or a 3-D Secure `challenge` for the payer. The final result is the PaymentOrderStatus notification. Virtual operation: this path never goes over the wire. The request body is the plaintext bizContent of service `payOrder`, sent inside the `/api/v2/pay` envelope; the response is the decrypted business payload.",
+        "x-service": "payOrder",
+        "x-retry": "unsafe",
+        "x-codepay-echo": [],
+        "security": [],
+        "x-codepay-sdk": {
+          "resource": "orders",
+          "method": "pay"
+        },
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PayOrderParams"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The decrypted business payload of `payOrder`; `data` is set when `status` is 0.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "status",
+                    "errorCode",
+                    "errorMessage",
+                    "data"
+                  ],
+                  "properties": {
+                    "status": {
+                      "$ref": "#/components/schemas/BusinessStatus"
+                    },
+                    "errorCode": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "examples": [
+                        null,
+                        "P0001"
+                      ]
+                    },
+                    "errorMessage": {
+                      "type": [
+                        "string",
+                        "null"
+                      ],
+                      "examples": [
+                        null,
+                        "Payer not found"
+                      ]
+                    },
+                    "data": {
+                      "anyOf": [
+                        {
+                          "$ref": "#/components/schemas/PayOrderResult"
+                        },
+                        {
+                          "type": "null"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/services/getBalance": {
       "post": {
         "operationId": "getBalance",
@@ -936,6 +1098,8 @@ export const openapiDocument: Record<string, unknown> = {
           "queryOrder",
           "queryOrders",
           "refundOrder",
+          "checkoutOrder",
+          "payOrder",
           "getBalance"
         ],
         "examples": [
@@ -1199,6 +1363,187 @@ export const openapiDocument: Record<string, unknown> = {
         "examples": [
           {
             "code": 0
+          }
+        ]
+      },
+      "CheckoutOrderParams": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "CheckoutOrderParams",
+        "description": "checkoutOrder: \"Request a Payment Order Device Data for a given client\" (documented). Step 3 of a card payment: the merchant server sends the card and CVC sessions the Worldpay Checkout SDK made in the payer's browser, and gets the `transactionReference` and what the browser needs for 3-D Secure device data collection.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "order_sn",
+          "linkID",
+          "cardHolderName",
+          "sessionCard",
+          "sessionCvc",
+          "relationship"
+        ],
+        "properties": {
+          "order_sn": {
+            "$ref": "#/components/schemas/MerchantOrderNumber"
+          },
+          "linkID": {
+            "$ref": "#/components/schemas/LinkId"
+          },
+          "cardHolderName": {
+            "$ref": "#/components/schemas/BmpText",
+            "type": "string",
+            "minLength": 1,
+            "description": "The name on the card, e.g. `Peter Pan` (documented)."
+          },
+          "sessionCard": {
+            "$ref": "#/components/schemas/BmpText",
+            "type": "string",
+            "minLength": 1,
+            "description": "The card session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/verifiedTokens/sessions/eyJrIjoxLCJkIjoi…` (documented). Live and test hosts differ: no host or URL format is enforced (decided)."
+          },
+          "sessionCvc": {
+            "$ref": "#/components/schemas/BmpText",
+            "type": "string",
+            "minLength": 1,
+            "description": "The CVC session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/sessions/eyJrIjoxLCJkIjoi…` (documented)."
+          },
+          "relationship": {
+            "$ref": "#/components/schemas/PayerRelationship"
+          }
+        },
+        "examples": [
+          {
+            "order_sn": "ABC123456789",
+            "linkID": "FCA35CEB-E03C-4E36-8EA7-009FF613B1B1",
+            "cardHolderName": "Peter Pan",
+            "sessionCard": "https://try.access.worldpay.com/verifiedTokens/sessions/eyJrIjoxLCJkIjoiZXhhbXBsZSJ9",
+            "sessionCvc": "https://try.access.worldpay.com/sessions/eyJrIjoxLCJkIjoiZXhhbXBsZSJ9",
+            "relationship": "CUSTOMER"
+          }
+        ]
+      },
+      "CheckoutOrderResult": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "CheckoutOrderResult",
+        "description": "checkoutOrder's `data`. Documented: `outcome` (\"Payment Order Status\"; its values are not documented, so no enum) and `transactionReference` (to pass to payOrder); the rest of the vendor's table is cut off. Probable (Worldpay's device-data-initialisation answer, whose first two fields are these): `deviceDataCollection` with `jwt`, `url` (the DDC form's POST action) and `bin` — optional and open.",
+        "type": "object",
+        "required": [
+          "outcome",
+          "transactionReference"
+        ],
+        "properties": {
+          "outcome": {
+            "type": "string",
+            "description": "Payment order status after the checkout (documented; values not documented)."
+          },
+          "transactionReference": {
+            "type": "string",
+            "description": "Identifier of the payment attempt: pass it to payOrder (documented)."
+          },
+          "deviceDataCollection": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "x-codepay-assumption": true,
+            "description": "Probable, from Worldpay: what the payer's browser posts to the 3-D Secure device data collection page, in a hidden iframe; it yields the `sessionId` payOrder needs.",
+            "properties": {
+              "jwt": {
+                "type": "string",
+                "description": "The token the DDC form posts as `JWT`."
+              },
+              "url": {
+                "type": "string",
+                "description": "The DDC form's POST action."
+              },
+              "bin": {
+                "type": "string",
+                "description": "The first digits of the card, posted as `Bin`."
+              }
+            }
+          }
+        },
+        "examples": [
+          {
+            "outcome": "initialized",
+            "transactionReference": "8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056",
+            "deviceDataCollection": {
+              "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJleGFtcGxlIjp0cnVlfQ.c2lnbmF0dXJl",
+              "url": "https://ddc.example.com/device-data-collection",
+              "bin": "555555"
+            }
+          }
+        ]
+      },
+      "ThreeDsAuthentication": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ThreeDsAuthentication",
+        "description": "Authentication Data of payOrder (documented, cut off after two fields): the 3-D Secure result of a frictionless payment. Read tolerantly: open, and the probable Worldpay fields `eci` and `transactionId` are optional.",
+        "type": "object",
+        "required": [
+          "version",
+          "authenticationValue"
+        ],
+        "properties": {
+          "version": {
+            "type": "string",
+            "description": "The version of 3DS used (documented)."
+          },
+          "authenticationValue": {
+            "type": "string",
+            "description": "The CAVV / UCAF value (documented)."
+          },
+          "eci": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "x-codepay-assumption": true,
+            "description": "Probable (Worldpay): the Electronic Commerce Indicator."
+          },
+          "transactionId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "x-codepay-assumption": true,
+            "description": "Probable (Worldpay): the 3DS server's transaction id."
+          }
+        },
+        "examples": [
+          {
+            "version": "2.1.0",
+            "authenticationValue": "MAAAAAAAAAAAAAAAAAAAAAAAAAA="
+          }
+        ]
+      },
+      "ThreeDsChallenge": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ThreeDsChallenge",
+        "description": "Challenge Data of payOrder: the vendor's table is not stored; its challenge guide names `reference`, `url` and `jwt`, and Worldpay adds `payload`. All optional and open (x-codepay-assumption). The payer's browser posts `jwt` (and `payload`) to `url` in an iframe. How the payment completes after the payer answers is not documented: decided — the merchant waits for the PaymentOrderStatus notification (or polls queryOrder); no service call is needed.",
+        "x-codepay-assumption": true,
+        "type": "object",
+        "properties": {
+          "reference": {
+            "type": "string",
+            "description": "The challenge's reference."
+          },
+          "url": {
+            "type": "string",
+            "description": "The challenge page the payer's browser posts to."
+          },
+          "jwt": {
+            "type": "string",
+            "description": "The token the challenge form posts as `JWT`."
+          },
+          "payload": {
+            "type": "string",
+            "description": "Worldpay's challenge payload (probable)."
+          }
+        },
+        "examples": [
+          {
+            "reference": "123456789",
+            "url": "https://challenge.example.com/3ds",
+            "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJleGFtcGxlIjp0cnVlfQ.c2lnbmF0dXJl"
           }
         ]
       },
@@ -1580,6 +1925,23 @@ export const openapiDocument: Record<string, unknown> = {
         "examples": [
           "CLOTHES_BAGS_SHOES",
           "PAY_FOR_GOODS"
+        ]
+      },
+      "PayerRelationship": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "PayerRelationship",
+        "description": "The payer's relationship with the recipient of the payment (documented, checkoutOrder).",
+        "type": "string",
+        "enum": [
+          "BUSINESS_OWNER_SHAREHOLDER",
+          "DIRECTOR_SENIOR_MANAGEMENT",
+          "EMPLOYEE",
+          "RELATIVE",
+          "CUSTOMER",
+          "FRIEND"
+        ],
+        "examples": [
+          "CUSTOMER"
         ]
       },
       "BmpText": {
@@ -2107,6 +2469,117 @@ export const openapiDocument: Record<string, unknown> = {
               "status": "Paid",
               "failTimes": 0,
               "creationTime": "2023-11-08 07:30:07.899+0000"
+            }
+          }
+        ]
+      },
+      "PayOrderParams": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "PayOrderParams",
+        "description": "payOrder: \"Request an Order payment for a given client\" (documented). Step 5 of a card payment: pays the order with the `transactionReference` checkoutOrder returned, the `sessionId` device data collection yielded in the payer's browser, and that browser's User-Agent.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "order_sn",
+          "linkID",
+          "transactionReference",
+          "sessionId",
+          "userAgent"
+        ],
+        "properties": {
+          "order_sn": {
+            "$ref": "#/components/schemas/MerchantOrderNumber"
+          },
+          "linkID": {
+            "$ref": "#/components/schemas/LinkId"
+          },
+          "transactionReference": {
+            "$ref": "#/components/schemas/BmpText",
+            "type": "string",
+            "minLength": 1,
+            "description": "The one checkoutOrder returned, e.g. `8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056` (documented)."
+          },
+          "sessionId": {
+            "$ref": "#/components/schemas/BmpText",
+            "type": "string",
+            "minLength": 1,
+            "description": "From 3-D Secure device data collection in the payer's browser, e.g. `0_797c4992-0793-4034-846e-e63cb50a84fa` (documented)."
+          },
+          "userAgent": {
+            "$ref": "#/components/schemas/BmpText",
+            "type": "string",
+            "minLength": 1,
+            "description": "The payer's browser User-Agent, captured in the front end — not the merchant server's (documented)."
+          }
+        },
+        "examples": [
+          {
+            "order_sn": "ABC123456789",
+            "linkID": "FCA35CEB-E03C-4E36-8EA7-009FF613B1B1",
+            "transactionReference": "8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056",
+            "sessionId": "0_797c4992-0793-4034-846e-e63cb50a84fa",
+            "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+          }
+        ]
+      },
+      "PayOrderResult": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "PayOrderResult",
+        "description": "payOrder's `data` (documented; \"the specific business operation results are subject to status field\"). Either `authentication` (frictionless 3-D Secure) or `challenge` (the payer must answer a 3-D Secure challenge, shown in an iframe) is present. The final result arrives as the PaymentOrderStatus notification and can be read with queryOrder.",
+        "type": "object",
+        "required": [
+          "outcome",
+          "transactionReference"
+        ],
+        "properties": {
+          "outcome": {
+            "type": "string",
+            "description": "Payment order status (documented; values not documented, so no enum)."
+          },
+          "transactionReference": {
+            "type": "string",
+            "description": "Identifier for the payment, e.g. `21F8E74C-64ED-4B0F-B403-27E1762F82C4` (documented)."
+          },
+          "authentication": {
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/ThreeDsAuthentication"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "challenge": {
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/ThreeDsChallenge"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "examples": [
+          {
+            "outcome": "authenticated",
+            "transactionReference": "21F8E74C-64ED-4B0F-B403-27E1762F82C4",
+            "authentication": {
+              "version": "2.1.0",
+              "authenticationValue": "MAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+              "eci": "05",
+              "transactionId": "c5b808e7-1de1-4069-a17b-f70d3b3b1645"
+            }
+          },
+          {
+            "outcome": "challenged",
+            "transactionReference": "21F8E74C-64ED-4B0F-B403-27E1762F82C4",
+            "challenge": {
+              "reference": "123456789",
+              "url": "https://challenge.example.com/3ds",
+              "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJleGFtcGxlIjp0cnVlfQ.c2lnbmF0dXJl",
+              "payload": "eyJtZXNzYWdlVHlwZSI6IkNSZXEifQ"
             }
           }
         ]

@@ -1,46 +1,16 @@
-// Valid parameters for every service (the spec's request examples).
-import type { ServiceName, ServiceParams } from '@codepay/models';
+// Valid parameters for every service: the first request example of each service's params schema in the spec, so a
+// new service needs no entry here.
+import { services, type ServiceName, type ServiceParams } from '@codepay/models';
+import { openapiDocument } from '../../src/gen/openapi-document.gen.js';
 
-export const sampleParams: { [S in ServiceName]: ServiceParams<S> } = {
-  createPayer: {
-    firstName: 'Peter',
-    lastName: 'Pan',
-    email: 'peter.pan@example.com',
-    areaCode: 852,
-    phone: '98765432',
-    address: 'Hong Kong',
-    city: 'Hong Kong',
-    province: 'Hong Kong',
-    postcode: '95001',
-    country: 'China',
-  },
-  getPayer: { email: 'peter.pan@example.com' },
-  updatePayer: {
-    payerID: 157774,
-    firstName: 'Peter',
-    lastName: 'Pan',
-    email: 'peter.pan@example.com',
-    areaCode: 852,
-    phone: 98765432,
-    address: '1 Neverland Road',
-    city: 'Hong Kong',
-    province: 'Hong Kong',
-    postcode: '95001',
-    country: 'China',
-  },
-  createOrder: {
-    order_sn: 'ABC123456789',
-    currency: 'USD',
-    amount: 99.99,
-    payerID: 157774,
-    purposeOfTransaction: 'CLOTHES_BAGS_SHOES',
-    description: 'Goods Payment',
-    skip3ds: 'True',
-    domain: 'www.example.com',
-    product: 'Apple iPhone 14||Apple iPad Air',
-  },
-  queryOrder: { order_sn: 'ABC123456789', linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' },
-  queryOrders: { startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', pageNo: 1, pageSize: 10 },
-  refundOrder: { order_sn: 'ABC123456789', linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' },
-  getBalance: { currency: 'USD' },
+const schemas = (openapiDocument.components as { schemas: Record<string, { examples?: unknown[] }> }).schemas;
+
+function requestExample<S extends ServiceName>(service: S): ServiceParams<S> {
+  const example = schemas[`${service[0]!.toUpperCase()}${service.slice(1)}Params`]?.examples?.[0];
+  if (example === undefined) throw new Error(`the spec has no request example for ${service}`);
+  return example as ServiceParams<S>;
+}
+
+export const sampleParams = Object.fromEntries(Object.keys(services).map((service) => [service, requestExample(service as ServiceName)])) as {
+  readonly [S in ServiceName]: ServiceParams<S>;
 };

@@ -20,7 +20,7 @@ export type Psn = string;
 /**
  * The business service, case-sensitive.
  */
-export type ServiceName = 'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'getBalance';
+export type ServiceName = 'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'checkoutOrder' | 'payOrder' | 'getBalance';
 
 /**
  * `0` success (`data` set, `errorCode` and `errorMessage` null); `-1` failure (`errorCode` and `errorMessage` set, `data` null).
@@ -130,6 +130,110 @@ export type NotificationBody = {
  */
 export type NotificationAck = {
     code: 0;
+};
+
+/**
+ * CheckoutOrderParams
+ *
+ * checkoutOrder: "Request a Payment Order Device Data for a given client" (documented). Step 3 of a card payment: the merchant server sends the card and CVC sessions the Worldpay Checkout SDK made in the payer's browser, and gets the `transactionReference` and what the browser needs for 3-D Secure device data collection.
+ */
+export type CheckoutOrderParams = {
+    order_sn: MerchantOrderNumber;
+    linkID: LinkId;
+    /**
+     * The name on the card, e.g. `Peter Pan` (documented).
+     */
+    cardHolderName: BmpText;
+    /**
+     * The card session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/verifiedTokens/sessions/eyJrIjoxLCJkIjoi…` (documented). Live and test hosts differ: no host or URL format is enforced (decided).
+     */
+    sessionCard: BmpText;
+    /**
+     * The CVC session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/sessions/eyJrIjoxLCJkIjoi…` (documented).
+     */
+    sessionCvc: BmpText;
+    relationship: PayerRelationship;
+};
+
+/**
+ * CheckoutOrderResult
+ *
+ * checkoutOrder's `data`. Documented: `outcome` ("Payment Order Status"; its values are not documented, so no enum) and `transactionReference` (to pass to payOrder); the rest of the vendor's table is cut off. Probable (Worldpay's device-data-initialisation answer, whose first two fields are these): `deviceDataCollection` with `jwt`, `url` (the DDC form's POST action) and `bin` — optional and open.
+ */
+export type CheckoutOrderResult = {
+    /**
+     * Payment order status after the checkout (documented; values not documented).
+     */
+    outcome: string;
+    /**
+     * Identifier of the payment attempt: pass it to payOrder (documented).
+     */
+    transactionReference: string;
+    /**
+     * Probable, from Worldpay: what the payer's browser posts to the 3-D Secure device data collection page, in a hidden iframe; it yields the `sessionId` payOrder needs.
+     */
+    deviceDataCollection?: {
+        /**
+         * The token the DDC form posts as `JWT`.
+         */
+        jwt?: string;
+        /**
+         * The DDC form's POST action.
+         */
+        url?: string;
+        /**
+         * The first digits of the card, posted as `Bin`.
+         */
+        bin?: string;
+    } | null;
+};
+
+/**
+ * ThreeDsAuthentication
+ *
+ * Authentication Data of payOrder (documented, cut off after two fields): the 3-D Secure result of a frictionless payment. Read tolerantly: open, and the probable Worldpay fields `eci` and `transactionId` are optional.
+ */
+export type ThreeDsAuthentication = {
+    /**
+     * The version of 3DS used (documented).
+     */
+    version: string;
+    /**
+     * The CAVV / UCAF value (documented).
+     */
+    authenticationValue: string;
+    /**
+     * Probable (Worldpay): the Electronic Commerce Indicator.
+     */
+    eci?: string | null;
+    /**
+     * Probable (Worldpay): the 3DS server's transaction id.
+     */
+    transactionId?: string | null;
+};
+
+/**
+ * ThreeDsChallenge
+ *
+ * Challenge Data of payOrder: the vendor's table is not stored; its challenge guide names `reference`, `url` and `jwt`, and Worldpay adds `payload`. All optional and open (x-codepay-assumption). The payer's browser posts `jwt` (and `payload`) to `url` in an iframe. How the payment completes after the payer answers is not documented: decided — the merchant waits for the PaymentOrderStatus notification (or polls queryOrder); no service call is needed.
+ */
+export type ThreeDsChallenge = {
+    /**
+     * The challenge's reference.
+     */
+    reference?: string;
+    /**
+     * The challenge page the payer's browser posts to.
+     */
+    url?: string;
+    /**
+     * The token the challenge form posts as `JWT`.
+     */
+    jwt?: string;
+    /**
+     * Worldpay's challenge payload (probable).
+     */
+    payload?: string;
 };
 
 /**
@@ -288,6 +392,13 @@ export type Payer = {
  * Why the payer pays (documented, 32 values).
  */
 export type PurposeOfTransaction = 'ACCOUNTING_SERVICE' | 'ADVERTISING_SERVICE' | 'ARCHITECTURAL_DECORATION_DESIGN_SERVICE' | 'CLOTHES_BAGS_SHOES' | 'CAPITAL_INJECTION' | 'DAILY_SUPPLIES_AND_COSMETICS' | 'DRAFTING_LEGAL_SERVICE' | 'ELECTRONICS_AND_HOME_APPLIANCES' | 'ESTATE_AGENCY_SERVICE' | 'EXHIBITION_BOOTH_SERVICE' | 'HUMAN_RESOURCE_SERVICE' | 'INTERPRETATION_SERVICE' | 'INSURANCE' | 'LEGAL_RELATED_CERTIFICATION_SERVICE' | 'LIVING_ACCOMMODATION_COSTS' | 'MARKET_RESEARCH_SERVICE' | 'MONEY_LENDING_REPAYMENT' | 'OTHER_SERVICE' | 'OTHERS' | 'PAY_SUPPLIER' | 'PAY_FOR_GOODS' | 'PAYMENT_TO_OVERSEAS_SUPPLIERS' | 'PERSONAL_INVESTMENT' | 'PERSONAL_PURCHASE' | 'PROPERTY_PURCHASE' | 'REPATRIATION_OF_OVERSEAS_EARNINGS' | 'SOFTWARE_DEVELOPMENT_SERVICE' | 'TAX_SERVICE' | 'TOYS_KIDS_BABIES' | 'TRANSLATION_SERVICE' | 'TUITION_FEES' | 'WEB_DESIGN_OR_DEVELOPMENT_SERVICE';
+
+/**
+ * PayerRelationship
+ *
+ * The payer's relationship with the recipient of the payment (documented, checkoutOrder).
+ */
+export type PayerRelationship = 'BUSINESS_OWNER_SHAREHOLDER' | 'DIRECTOR_SENIOR_MANAGEMENT' | 'EMPLOYEE' | 'RELATIVE' | 'CUSTOMER' | 'FRIEND';
 
 /**
  * BmpText
@@ -487,6 +598,46 @@ export type PaymentOrderStatusEvent = {
  */
 export type PaymentOrderStatusNotification = {
     PaymentOrderStatus: PaymentOrderStatusEvent;
+};
+
+/**
+ * PayOrderParams
+ *
+ * payOrder: "Request an Order payment for a given client" (documented). Step 5 of a card payment: pays the order with the `transactionReference` checkoutOrder returned, the `sessionId` device data collection yielded in the payer's browser, and that browser's User-Agent.
+ */
+export type PayOrderParams = {
+    order_sn: MerchantOrderNumber;
+    linkID: LinkId;
+    /**
+     * The one checkoutOrder returned, e.g. `8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056` (documented).
+     */
+    transactionReference: BmpText;
+    /**
+     * From 3-D Secure device data collection in the payer's browser, e.g. `0_797c4992-0793-4034-846e-e63cb50a84fa` (documented).
+     */
+    sessionId: BmpText;
+    /**
+     * The payer's browser User-Agent, captured in the front end — not the merchant server's (documented).
+     */
+    userAgent: BmpText;
+};
+
+/**
+ * PayOrderResult
+ *
+ * payOrder's `data` (documented; "the specific business operation results are subject to status field"). Either `authentication` (frictionless 3-D Secure) or `challenge` (the payer must answer a 3-D Secure challenge, shown in an iframe) is present. The final result arrives as the PaymentOrderStatus notification and can be read with queryOrder.
+ */
+export type PayOrderResult = {
+    /**
+     * Payment order status (documented; values not documented, so no enum).
+     */
+    outcome: string;
+    /**
+     * Identifier for the payment, e.g. `21F8E74C-64ED-4B0F-B403-27E1762F82C4` (documented).
+     */
+    transactionReference: string;
+    authentication?: ThreeDsAuthentication | null;
+    challenge?: ThreeDsChallenge | null;
 };
 
 /**
@@ -854,6 +1005,48 @@ export type RefundOrderResponses = {
 };
 
 export type RefundOrderResponse = RefundOrderResponses[keyof RefundOrderResponses];
+
+export type CheckoutOrderData = {
+    body: CheckoutOrderParams;
+    path?: never;
+    query?: never;
+    url: '/services/checkoutOrder';
+};
+
+export type CheckoutOrderResponses = {
+    /**
+     * The decrypted business payload of `checkoutOrder`; `data` is set when `status` is 0.
+     */
+    200: {
+        status: BusinessStatus;
+        errorCode: string | null;
+        errorMessage: string | null;
+        data: CheckoutOrderResult | null;
+    };
+};
+
+export type CheckoutOrderResponse = CheckoutOrderResponses[keyof CheckoutOrderResponses];
+
+export type PayOrderData = {
+    body: PayOrderParams;
+    path?: never;
+    query?: never;
+    url: '/services/payOrder';
+};
+
+export type PayOrderResponses = {
+    /**
+     * The decrypted business payload of `payOrder`; `data` is set when `status` is 0.
+     */
+    200: {
+        status: BusinessStatus;
+        errorCode: string | null;
+        errorMessage: string | null;
+        data: PayOrderResult | null;
+    };
+};
+
+export type PayOrderResponse = PayOrderResponses[keyof PayOrderResponses];
 
 export type GetBalanceData = {
     body: GetBalanceParams;

@@ -3194,16 +3194,939 @@ return errors === 0;
 }
 validate117.evaluated = {"props":{"message":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateGetBalanceParams = validate118;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.request.json","type":"object","additionalProperties":false,"required":["currency"],"properties":{"currency":{"$ref":"common/currency-code.json"}}};
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency-code.json","type":"string","pattern":"^[A-Z]{3}$"};
+exports.validateCheckoutOrderParams = validate118;
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/checkoutOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID","cardHolderName","sessionCard","sessionCvc","relationship"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"},"cardHolderName":{"$ref":"common/text.json","type":"string","minLength":1},"sessionCard":{"$ref":"common/text.json","type":"string","minLength":1},"sessionCvc":{"$ref":"common/text.json","type":"string","minLength":1},"relationship":{"$ref":"common/relationship.json"}}};
+const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/relationship.json","type":"string","enum":["BUSINESS_OWNER_SHAREHOLDER","DIRECTOR_SENIOR_MANAGEMENT","EMPLOYEE","RELATIVE","CUSTOMER","FRIEND"]};
+
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/relationship.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate124.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((data === "BUSINESS_OWNER_SHAREHOLDER") || (data === "DIRECTOR_SENIOR_MANAGEMENT")) || (data === "EMPLOYEE")) || (data === "RELATIVE")) || (data === "CUSTOMER")) || (data === "FRIEND"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema46.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate124.errors = vErrors;
+return errors === 0;
+}
+validate124.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/checkoutOrder.request.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate118.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.order_sn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.linkID === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.cardHolderName === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cardHolderName"},message:"must have required property '"+"cardHolderName"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.sessionCard === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionCard"},message:"must have required property '"+"sessionCard"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.sessionCvc === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionCvc"},message:"must have required property '"+"sessionCvc"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.relationship === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "relationship"},message:"must have required property '"+"relationship"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "order_sn") || (key0 === "linkID")) || (key0 === "cardHolderName")) || (key0 === "sessionCard")) || (key0 === "sessionCvc")) || (key0 === "relationship"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.order_sn !== undefined){
+if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+}
+if(data.linkID !== undefined){
+if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.cardHolderName !== undefined){
+let data2 = data.cardHolderName;
+if(!(validate53(data2, {instancePath:instancePath+"/cardHolderName",parentData:data,parentDataProperty:"cardHolderName",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err7 = {instancePath:instancePath+"/cardHolderName",schemaPath:"#/properties/cardHolderName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/cardHolderName",schemaPath:"#/properties/cardHolderName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.sessionCard !== undefined){
+let data3 = data.sessionCard;
+if(!(validate53(data3, {instancePath:instancePath+"/sessionCard",parentData:data,parentDataProperty:"sessionCard",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(typeof data3 === "string"){
+if(func2(data3) < 1){
+const err9 = {instancePath:instancePath+"/sessionCard",schemaPath:"#/properties/sessionCard/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/sessionCard",schemaPath:"#/properties/sessionCard/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.sessionCvc !== undefined){
+let data4 = data.sessionCvc;
+if(!(validate53(data4, {instancePath:instancePath+"/sessionCvc",parentData:data,parentDataProperty:"sessionCvc",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err11 = {instancePath:instancePath+"/sessionCvc",schemaPath:"#/properties/sessionCvc/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/sessionCvc",schemaPath:"#/properties/sessionCvc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.relationship !== undefined){
+if(!(validate124(data.relationship, {instancePath:instancePath+"/relationship",parentData:data,parentDataProperty:"relationship",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate118.errors = vErrors;
+return errors === 0;
+}
+validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateCheckoutOrderResult = validate126;
+const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/checkoutOrder.response.json","type":"object","required":["outcome","transactionReference"],"properties":{"outcome":{"type":"string"},"transactionReference":{"type":"string"},"deviceDataCollection":{"type":["object","null"],"properties":{"jwt":{"type":"string"},"url":{"type":"string"},"bin":{"type":"string"}}}}};
+
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/checkoutOrder.response.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate126.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outcome === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.transactionReference === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"},message:"must have required property '"+"transactionReference"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.outcome !== undefined){
+if(typeof data.outcome !== "string"){
+const err2 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.transactionReference !== undefined){
+if(typeof data.transactionReference !== "string"){
+const err3 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.deviceDataCollection !== undefined){
+let data2 = data.deviceDataCollection;
+if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/deviceDataCollection",schemaPath:"#/properties/deviceDataCollection/type",keyword:"type",params:{type: schema47.properties.deviceDataCollection.type},message:"must be object,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.jwt !== undefined){
+if(typeof data2.jwt !== "string"){
+const err5 = {instancePath:instancePath+"/deviceDataCollection/jwt",schemaPath:"#/properties/deviceDataCollection/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data2.url !== undefined){
+if(typeof data2.url !== "string"){
+const err6 = {instancePath:instancePath+"/deviceDataCollection/url",schemaPath:"#/properties/deviceDataCollection/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data2.bin !== undefined){
+if(typeof data2.bin !== "string"){
+const err7 = {instancePath:instancePath+"/deviceDataCollection/bin",schemaPath:"#/properties/deviceDataCollection/properties/bin/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate126.errors = vErrors;
+return errors === 0;
+}
+validate126.evaluated = {"props":{"outcome":true,"transactionReference":true,"deviceDataCollection":true},"dynamicProps":false,"dynamicItems":false};
+
+exports.validatePayOrderParams = validate127;
+const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/payOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID","transactionReference","sessionId","userAgent"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"},"transactionReference":{"$ref":"common/text.json","type":"string","minLength":1},"sessionId":{"$ref":"common/text.json","type":"string","minLength":1},"userAgent":{"$ref":"common/text.json","type":"string","minLength":1}}};
+
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/payOrder.request.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate127.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.order_sn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.linkID === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.transactionReference === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"},message:"must have required property '"+"transactionReference"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.sessionId === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionId"},message:"must have required property '"+"sessionId"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.userAgent === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userAgent"},message:"must have required property '"+"userAgent"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "order_sn") || (key0 === "linkID")) || (key0 === "transactionReference")) || (key0 === "sessionId")) || (key0 === "userAgent"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.order_sn !== undefined){
+if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+}
+if(data.linkID !== undefined){
+if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+errors = vErrors.length;
+}
+}
+if(data.transactionReference !== undefined){
+let data2 = data.transactionReference;
+if(!(validate53(data2, {instancePath:instancePath+"/transactionReference",parentData:data,parentDataProperty:"transactionReference",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err6 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.sessionId !== undefined){
+let data3 = data.sessionId;
+if(!(validate53(data3, {instancePath:instancePath+"/sessionId",parentData:data,parentDataProperty:"sessionId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(typeof data3 === "string"){
+if(func2(data3) < 1){
+const err8 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.userAgent !== undefined){
+let data4 = data.userAgent;
+if(!(validate53(data4, {instancePath:instancePath+"/userAgent",parentData:data,parentDataProperty:"userAgent",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err10 = {instancePath:instancePath+"/userAgent",schemaPath:"#/properties/userAgent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/userAgent",schemaPath:"#/properties/userAgent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate127.errors = vErrors;
+return errors === 0;
+}
+validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validatePayOrderResult = validate133;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/payOrder.response.json","type":"object","required":["outcome","transactionReference"],"properties":{"outcome":{"type":"string"},"transactionReference":{"type":"string"},"authentication":{"anyOf":[{"$ref":"common/authentication.json"},{"type":"null"}]},"challenge":{"anyOf":[{"$ref":"common/challenge.json"},{"type":"null"}]}}};
+const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/authentication.json","type":"object","required":["version","authenticationValue"],"properties":{"version":{"type":"string"},"authenticationValue":{"type":"string"},"eci":{"type":["string","null"]},"transactionId":{"type":["string","null"]}}};
+
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/authentication.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate134.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.version === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.authenticationValue === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authenticationValue"},message:"must have required property '"+"authenticationValue"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.version !== undefined){
+if(typeof data.version !== "string"){
+const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.authenticationValue !== undefined){
+if(typeof data.authenticationValue !== "string"){
+const err3 = {instancePath:instancePath+"/authenticationValue",schemaPath:"#/properties/authenticationValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.eci !== undefined){
+let data2 = data.eci;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err4 = {instancePath:instancePath+"/eci",schemaPath:"#/properties/eci/type",keyword:"type",params:{type: schema50.properties.eci.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.transactionId !== undefined){
+let data3 = data.transactionId;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err5 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/type",keyword:"type",params:{type: schema50.properties.transactionId.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate134.errors = vErrors;
+return errors === 0;
+}
+validate134.evaluated = {"props":{"version":true,"authenticationValue":true,"eci":true,"transactionId":true},"dynamicProps":false,"dynamicItems":false};
+
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/challenge.json","type":"object","properties":{"reference":{"type":"string"},"url":{"type":"string"},"jwt":{"type":"string"},"payload":{"type":"string"}}};
+
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/challenge.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate136.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reference !== undefined){
+if(typeof data.reference !== "string"){
+const err0 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.url !== undefined){
+if(typeof data.url !== "string"){
+const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.jwt !== undefined){
+if(typeof data.jwt !== "string"){
+const err2 = {instancePath:instancePath+"/jwt",schemaPath:"#/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.payload !== undefined){
+if(typeof data.payload !== "string"){
+const err3 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate136.errors = vErrors;
+return errors === 0;
+}
+validate136.evaluated = {"props":{"reference":true,"url":true,"jwt":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/payOrder.response.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate133.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outcome === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.transactionReference === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"},message:"must have required property '"+"transactionReference"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.outcome !== undefined){
+if(typeof data.outcome !== "string"){
+const err2 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.transactionReference !== undefined){
+if(typeof data.transactionReference !== "string"){
+const err3 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.authentication !== undefined){
+let data2 = data.authentication;
+const _errs6 = errors;
+let valid1 = false;
+const _errs7 = errors;
+if(!(validate134(data2, {instancePath:instancePath+"/authentication",parentData:data,parentDataProperty:"authentication",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs7 === errors;
+valid1 = valid1 || _valid0;
+if(_valid0){
+var props0 = {};
+props0.version = true;
+props0.authenticationValue = true;
+props0.eci = true;
+props0.transactionId = true;
+}
+const _errs8 = errors;
+if(data2 !== null){
+const err4 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err5 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs6;
+if(vErrors !== null){
+if(_errs6){
+vErrors.length = _errs6;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.challenge !== undefined){
+let data3 = data.challenge;
+const _errs11 = errors;
+let valid2 = false;
+const _errs12 = errors;
+if(!(validate136(data3, {instancePath:instancePath+"/challenge",parentData:data,parentDataProperty:"challenge",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs12 === errors;
+valid2 = valid2 || _valid1;
+if(_valid1){
+var props1 = {};
+props1.reference = true;
+props1.url = true;
+props1.jwt = true;
+props1.payload = true;
+}
+const _errs13 = errors;
+if(data3 !== null){
+const err6 = {instancePath:instancePath+"/challenge",schemaPath:"#/properties/challenge/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var _valid1 = _errs13 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err7 = {instancePath:instancePath+"/challenge",schemaPath:"#/properties/challenge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate133.errors = vErrors;
+return errors === 0;
+}
+validate133.evaluated = {"props":{"outcome":true,"transactionReference":true,"authentication":true,"challenge":true},"dynamicProps":false,"dynamicItems":false};
+
+exports.validateGetBalanceParams = validate138;
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.request.json","type":"object","additionalProperties":false,"required":["currency"],"properties":{"currency":{"$ref":"common/currency-code.json"}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency-code.json","type":"string","pattern":"^[A-Z]{3}$"};
 const pattern12 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/currency-code.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3232,17 +4155,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/getBalance.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3273,8 +4196,8 @@ errors++;
 }
 }
 if(data.currency !== undefined){
-if(!(validate119(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate139(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 }
@@ -3289,21 +4212,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateGetBalanceResult = validate121;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.response.json","type":"object","required":["currency","balance"],"properties":{"currency":{"type":"string"},"balance":{"$ref":"common/decimal-text.json"}}};
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/decimal-text.json","type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"};
+exports.validateGetBalanceResult = validate141;
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.response.json","type":"object","required":["currency","balance"],"properties":{"currency":{"type":"string"},"balance":{"$ref":"common/decimal-text.json"}}};
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/decimal-text.json","type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"};
 const pattern13 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/decimal-text.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate122.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3332,17 +4255,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate122.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/getBalance.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate141.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3383,8 +4306,8 @@ errors++;
 }
 }
 if(data.balance !== undefined){
-if(!(validate122(data.balance, {instancePath:instancePath+"/balance",parentData:data,parentDataProperty:"balance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate142(data.balance, {instancePath:instancePath+"/balance",parentData:data,parentDataProperty:"balance",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 }
@@ -3399,20 +4322,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":{"currency":true,"balance":true},"dynamicProps":false,"dynamicItems":false};
+validate141.evaluated = {"props":{"currency":true,"balance":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePaymentOrderStatusNotification = validate124;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status.json","type":"object","required":["PaymentOrderStatus"],"properties":{"PaymentOrderStatus":{"$ref":"payment-order-status-event.json"}}};
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status-event.json","type":"object","required":["order_sn","platform_order_sn","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"requestID":{"type":["string","number","null"]},"region":{"type":["string","null"]},"payerEmail":{"type":["string","null"]},"description":{"type":["string","null"]},"comment":{"type":["string","null"]},"requestTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"currency":{"type":["string","null"]},"amount":{"anyOf":[{"type":"number"},{"$ref":"../common/decimal-text.json"},{"type":"null"}]},"linkID":{"type":["string","null"]},"linkExpiry":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"../common/order-status.json"},"failTimes":{"type":["integer","null"],"minimum":0},"creationTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]}}};
+exports.validatePaymentOrderStatusNotification = validate144;
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status.json","type":"object","required":["PaymentOrderStatus"],"properties":{"PaymentOrderStatus":{"$ref":"payment-order-status-event.json"}}};
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status-event.json","type":"object","required":["order_sn","platform_order_sn","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"requestID":{"type":["string","number","null"]},"region":{"type":["string","null"]},"payerEmail":{"type":["string","null"]},"description":{"type":["string","null"]},"comment":{"type":["string","null"]},"requestTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"currency":{"type":["string","null"]},"amount":{"anyOf":[{"type":"number"},{"$ref":"../common/decimal-text.json"},{"type":"null"}]},"linkID":{"type":["string","null"]},"linkExpiry":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"../common/order-status.json"},"failTimes":{"type":["integer","null"],"minimum":0},"creationTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]}}};
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/notification/payment-order-status-event.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3477,7 +4400,7 @@ errors++;
 if(data.requestID !== undefined){
 let data2 = data.requestID;
 if(((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))) && (data2 !== null)){
-const err5 = {instancePath:instancePath+"/requestID",schemaPath:"#/properties/requestID/type",keyword:"type",params:{type: schema50.properties.requestID.type},message:"must be string,number,null"};
+const err5 = {instancePath:instancePath+"/requestID",schemaPath:"#/properties/requestID/type",keyword:"type",params:{type: schema57.properties.requestID.type},message:"must be string,number,null"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3490,7 +4413,7 @@ errors++;
 if(data.region !== undefined){
 let data3 = data.region;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema50.properties.region.type},message:"must be string,null"};
+const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema57.properties.region.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3503,7 +4426,7 @@ errors++;
 if(data.payerEmail !== undefined){
 let data4 = data.payerEmail;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/payerEmail",schemaPath:"#/properties/payerEmail/type",keyword:"type",params:{type: schema50.properties.payerEmail.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/payerEmail",schemaPath:"#/properties/payerEmail/type",keyword:"type",params:{type: schema57.properties.payerEmail.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3516,7 +4439,7 @@ errors++;
 if(data.description !== undefined){
 let data5 = data.description;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema50.properties.description.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema57.properties.description.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3529,7 +4452,7 @@ errors++;
 if(data.comment !== undefined){
 let data6 = data.comment;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err9 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: schema50.properties.comment.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: schema57.properties.comment.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3588,7 +4511,7 @@ vErrors = null;
 if(data.currency !== undefined){
 let data8 = data.currency;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err12 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: schema50.properties.currency.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: schema57.properties.currency.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3616,8 +4539,8 @@ errors++;
 var _valid1 = _errs24 === errors;
 valid2 = valid2 || _valid1;
 const _errs26 = errors;
-if(!(validate122(data9, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate142(data9, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs26 === errors;
@@ -3660,7 +4583,7 @@ vErrors = null;
 if(data.linkID !== undefined){
 let data10 = data.linkID;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err16 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: schema50.properties.linkID.type},message:"must be string,null"};
+const err16 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: schema57.properties.linkID.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3725,7 +4648,7 @@ errors = vErrors.length;
 if(data.failTimes !== undefined){
 let data13 = data.failTimes;
 if((!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))) && (data13 !== null)){
-const err19 = {instancePath:instancePath+"/failTimes",schemaPath:"#/properties/failTimes/type",keyword:"type",params:{type: schema50.properties.failTimes.type},message:"must be integer,null"};
+const err19 = {instancePath:instancePath+"/failTimes",schemaPath:"#/properties/failTimes/type",keyword:"type",params:{type: schema57.properties.failTimes.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3804,17 +4727,17 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"requestID":true,"region":true,"payerEmail":true,"description":true,"comment":true,"requestTime":true,"currency":true,"amount":true,"linkID":true,"linkExpiry":true,"status":true,"failTimes":true,"creationTime":true},"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"requestID":true,"region":true,"payerEmail":true,"description":true,"comment":true,"requestTime":true,"currency":true,"amount":true,"linkID":true,"linkExpiry":true,"status":true,"failTimes":true,"creationTime":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/notification/payment-order-status.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3833,8 +4756,8 @@ vErrors.push(err0);
 errors++;
 }
 if(data.PaymentOrderStatus !== undefined){
-if(!(validate125(data.PaymentOrderStatus, {instancePath:instancePath+"/PaymentOrderStatus",parentData:data,parentDataProperty:"PaymentOrderStatus",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate145(data.PaymentOrderStatus, {instancePath:instancePath+"/PaymentOrderStatus",parentData:data,parentDataProperty:"PaymentOrderStatus",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -3849,8 +4772,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"props":{"PaymentOrderStatus":true},"dynamicProps":false,"dynamicItems":false};
+validate144.evaluated = {"props":{"PaymentOrderStatus":true},"dynamicProps":false,"dynamicItems":false};
 
