@@ -9,7 +9,7 @@ import { ratio } from './lib/stats.js';
 import { createBenchEnvironment, SUBJECT_LABELS, type BenchEnvironment, type SubjectName } from './lib/subjects.js';
 import { fixed, markdownTable, verdict, whole } from './lib/table.js';
 
-export const THROUGHPUT_ORDER: readonly SubjectName[] = ['crypto', 'http', 'httpNode', 'composed', 'sdk', 'sdkFetch', 'sdkNoNetwork', 'peer'];
+export const THROUGHPUT_ORDER: readonly SubjectName[] = ['crypto', 'http', 'httpNode', 'composed', 'sdk', 'sdkTraceNoop', 'sdkTraceSdk', 'sdkFetch', 'sdkNoNetwork', 'peer'];
 
 export interface ThroughputRow {
   subject: SubjectName;
@@ -189,6 +189,19 @@ export function throughputTargets(rows: ThroughputResults): TargetLine[] {
       measured: `${whole(sdkTop?.callsPerSecond)} vs ${whole(composedTop?.callsPerSecond)} = ${fixed(ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond), 2)} × (the envelope floor itself is ${fixed(ratio(composedTop?.callsPerSecond, cryptoTop?.callsPerSecond), 2)} × the crypto floor)`,
       met: undefined,
     },
+    {
+      target: `SDK calls/s at concurrency ${top} ≥ 0.9 × envelope floor (tracing off)`,
+      measured: `${whole(sdkTop?.callsPerSecond)} vs ${whole(composedTop?.callsPerSecond)} = ${fixed(ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond), 2)} ×`,
+      met: known(ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond)) === undefined ? undefined : ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond) >= 0.9,
+    },
+    ...(['sdkTraceNoop', 'sdkTraceSdk'] as const).map((subject) => {
+      const traced = find(rows, subject, top);
+      return {
+        target: `for context (no target): ${SUBJECT_LABELS[subject]} at concurrency ${top}, calls/s ÷ envelope floor (÷ SDK, tracing off)`,
+        measured: `${whole(traced?.callsPerSecond)} vs ${whole(composedTop?.callsPerSecond)} = ${fixed(ratio(traced?.callsPerSecond, composedTop?.callsPerSecond), 2)} × (${fixed(ratio(traced?.callsPerSecond, sdkTop?.callsPerSecond), 2)} × the SDK row)`,
+        met: undefined,
+      };
+    }),
     {
       target: 'for context (no target): SDK p50 at concurrency 1 ÷ envelope floor p50',
       measured: `${fixed(sdk1?.p50Ms, 2)} ms vs ${fixed(composed1?.p50Ms, 2)} ms = ${fixed(ratio(sdk1?.p50Ms, composed1?.p50Ms), 2)} ×`,

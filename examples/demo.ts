@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { startMockGateway } from '@codepay/mock';
 import { createCodePay, type PaymentOrderStatusEvent } from '@codepay/sdk';
 
-const step = (name: string, detail: string, psn: string) => console.log(`${name.padEnd(22)} ${detail.padEnd(64)} psn ${psn}`);
+const step = (name: string, detail: string, psn: string | undefined) => console.log(`${name.padEnd(22)} ${detail.padEnd(64)} psn ${psn ?? "(none)"}`);
 
 const mock = await startMockGateway();
 try {
@@ -26,8 +26,9 @@ try {
   });
   step('1. create payer', `payer ${payer.payerID}: ${payer.firstName} ${payer.lastName} <${payer.email}>`, payer.psn);
 
+  const orderSn = `DEMO-${Date.now()}`;
   const order = await client.orders.create({
-    order_sn: `DEMO-${Date.now()}`,
+    order_sn: orderSn,
     currency: 'USD',
     amount: 99.99,
     payerID: payer.payerID,
@@ -36,13 +37,17 @@ try {
     domain: 'www.example.com',
     product: 'Apple iPhone 14||Apple iPad Air',
   });
-  step('2. create order', `order ${order.order_sn} is ${order.status}, link ${order.linkID}`, order.psn);
+  // createOrder's answer is not documented by the vendor, so its fields are optional: find the order if its
+  // linkID is missing (queryOrders needs only the order_sn).
+  const linkID = order.linkID ?? (await client.orders.find({ order_sn: orderSn }))?.linkID;
+  if (!linkID) throw new Error(`order ${orderSn} has no linkID`);
+  step('2. create order', `order ${orderSn} is ${order.status ?? 'created'}, link ${linkID}`, order.psn);
 
-  mock.setOrderStatus(order.order_sn, 'Paid');
+  mock.setOrderStatus(orderSn, 'Paid');
   console.log(`${''.padEnd(22)} (the payer pays at ${order.paymentUrl} — simulated by the mock)`);
 
-  const status = await client.orders.get({ order_sn: order.order_sn, linkID: order.linkID });
-  step('3. query order', `order ${order.order_sn} is ${status.outcome}`, status.psn);
+  const status = await client.orders.get({ order_sn: orderSn, linkID });
+  step('3. query order', `order ${orderSn} is ${status.outcome}`, status.psn);
 
   const endTime = new Date();
   const page = await client.orders.list({ startTime: new Date(endTime.getTime() - 86_400_000), endTime }).page();
@@ -51,14 +56,14 @@ try {
   const balance = await client.balance.get({ currency: 'USD' });
   step('5. check balance', `${balance.balance} ${balance.currency}`, balance.psn);
 
-  const refund = await client.orders.refund({ order_sn: order.order_sn, linkID: order.linkID });
-  step('6. refund', `order ${order.order_sn}: ${refund.message}`, refund.psn);
+  const refund = await client.orders.refund({ order_sn: orderSn, linkID });
+  step('6. refund', `order ${orderSn}: ${refund.message}`, refund.psn);
 
   const received: PaymentOrderStatusEvent[] = [];
   const server = createServer(client.notifications.handler((event) => void received.push(event)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // The platform reports the refund's progress; the mock fills the event from the order it stored.
-  const answer = await mock.sendNotification(`http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, { order_sn: order.order_sn });
+  const answer = await mock.sendNotification(`http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, { order_sn: orderSn });
   server.close();
   const event = received[0];
   if (!event || answer.status !== 200) throw new Error(`the notification was not acknowledged (HTTP ${answer.status})`);

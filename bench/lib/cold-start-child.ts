@@ -1,6 +1,7 @@
-// One cold start, in a fresh process (started by cold-start.ts with `node --import tsx`): import the client library,
-// construct a client, complete the first call, and print the timings as one JSON line. The configuration arrives in
-// the BENCH_COLD_START environment variable so that this file imports nothing else before the measured import.
+// One cold start, in a fresh process: cold-start.ts compiles this file to JavaScript into the project where the
+// packages are installed (lib/installed-packages.ts) and runs it there with plain `node`. It imports the client
+// library, constructs a client, completes the first call, and prints the timings as one JSON line. The configuration
+// arrives in the BENCH_COLD_START environment variable so that this file imports nothing else before the measured import.
 import { performance } from 'node:perf_hooks';
 
 interface SdkJob {
@@ -17,7 +18,7 @@ interface PeerJob {
 }
 
 export interface ColdStartTiming {
-  /** Process start (performance.timeOrigin) until just before the import: node and the tsx loader booting. */
+  /** Process start (performance.timeOrigin) until just before the import: node booting. */
   bootMs: number;
   importMs: number;
   constructMs: number;

@@ -15,7 +15,7 @@ export interface BenchSettings {
   rewarmMs: number;
   /** One-off warm-up per subject before the first row, so the JIT has settled (this CPU takes seconds). */
   jitWarmupMs: number;
-  /** Fresh processes per cold-start row (after one unmeasured run that fills the tsx and file caches). */
+  /** Fresh processes per cold-start row (after one unmeasured run that fills the file cache). */
   coldStartRuns: number;
   concurrencies: readonly number[];
 }

@@ -10,10 +10,16 @@
 //   what-ifs            the same SDK call with the public `fetch` option set to the global fetch (what fetch would
 //                       cost), and to an in-process answer with no network at all (how close the SDK's own work is to
 //                       the crypto floor)
+//   tracing rows        the SDK call with OpenTelemetry tracing on: a no-op tracer (the API's provider with no SDK
+//                       behind it: what an application that installs @opentelemetry/api without an SDK pays), and the
+//                       OpenTelemetry SDK (BasicTracerProvider, BatchSpanProcessor, its in-memory exporter emptied at
+//                       each export) recording one span per call
 //   peer                alipay-sdk v4 exec() with AES encryption, RSA2 signing and response verification, against an
 //                       Alipay-format replay server
 import { createCipheriv, createDecipheriv, createPublicKey, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
 import http from 'node:http';
+import { ProxyTracerProvider } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { AlipaySdk } from 'alipay-sdk';
 import { createCodePay } from '@codepay/sdk';
 import {
@@ -31,7 +37,7 @@ import {
 import { inProcessFetch } from './what-if-fetch.js';
 import { ALIPAY_JSON_TYPE, JSON_TYPE, startReplayServer, type ReplayServer } from './replay.js';
 
-export type SubjectName = 'crypto' | 'http' | 'httpNode' | 'composed' | 'sdk' | 'sdkFetch' | 'sdkNoNetwork' | 'peer';
+export type SubjectName = 'crypto' | 'http' | 'httpNode' | 'composed' | 'sdk' | 'sdkTraceNoop' | 'sdkTraceSdk' | 'sdkFetch' | 'sdkNoNetwork' | 'peer';
 
 export const SUBJECT_LABELS: Record<SubjectName, string> = {
   crypto: 'crypto floor (bare node:crypto, async sign/verify)',
@@ -39,6 +45,8 @@ export const SUBJECT_LABELS: Record<SubjectName, string> = {
   httpNode: 'HTTP floor, node:http (keep-alive Agent, as the SDK)',
   composed: 'envelope floor: bare crypto + node:http in one call (no SDK)',
   sdk: '@codepay/sdk orders.create (validation on)',
+  sdkTraceNoop: '@codepay/sdk, tracing on: a no-op tracer (@opentelemetry/api, no SDK)',
+  sdkTraceSdk: '@codepay/sdk, tracing on: OpenTelemetry SDK, batch processor, in-memory exporter',
   sdkFetch: 'what-if: @codepay/sdk with `fetch: globalThis.fetch`',
   sdkNoNetwork: 'what-if: @codepay/sdk, no network (`fetch` answers in-process)',
   peer: 'alipay-sdk 4 exec (AES + RSA2 + verify)',
@@ -168,6 +176,21 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     fetch: inProcessFetch({ token: wire.tokenBody, pay: wire.responseBody }),
   });
   const alipay = new AlipaySdk(alipayConfig(keys, `${alipayServer.url}${alipayGatewayPath}`));
+  // Tracing on. The SDK's exporter keeps every span it is given: emptied at each export, so memory stays flat.
+  class DiscardingInMemoryExporter extends InMemorySpanExporter {
+    override export(spans: ReadableSpan[], done: Parameters<InMemorySpanExporter['export']>[1]): void {
+      super.export(spans, done);
+      this.reset();
+    }
+  }
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DiscardingInMemoryExporter())] });
+  const codepayTraceNoop = createCodePay({ baseUrl: codePayServer.url, ...codePayClientKeys(keys), logLevel: 'silent', tracerProvider: new ProxyTracerProvider() });
+  const codepayTraceSdk = createCodePay({ baseUrl: codePayServer.url, ...codePayClientKeys(keys), logLevel: 'silent', tracerProvider });
+  const tracedCall = (client: typeof codepay, label: string) => async () => {
+    const order = await client.orders.create(createOrderParams);
+    if (order.status !== 'New') throw new Error(`${label}: unexpected status ${order.status}`);
+    return order;
+  };
 
   const sdkCall = async () => {
     const order = await codepay.orders.create(createOrderParams);
@@ -195,6 +218,8 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     httpNode: { name: 'httpNode', call: nodeHttpFloor(`${codePayServer.url}/api/v2/pay`, wire), server: codePayServer },
     composed: { name: 'composed', call: envelopeFloor(keys, `${codePayServer.url}/api/v2/pay`), server: codePayServer },
     sdk: { name: 'sdk', call: sdkCall, server: codePayServer },
+    sdkTraceNoop: { name: 'sdkTraceNoop', call: tracedCall(codepayTraceNoop, 'sdk (no-op tracer)'), server: codePayServer },
+    sdkTraceSdk: { name: 'sdkTraceSdk', call: tracedCall(codepayTraceSdk, 'sdk (OpenTelemetry SDK)'), server: codePayServer },
     sdkFetch: { name: 'sdkFetch', call: sdkFetchCall, server: codePayServer },
     sdkNoNetwork: { name: 'sdkNoNetwork', call: sdkNoNetworkCall },
     peer: { name: 'peer', call: peerCall, server: alipayServer },
@@ -209,6 +234,8 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     alipayBody,
     subjects,
     async close() {
+      await Promise.all([codepay.close(), codepayFetch.close(), codepayNoNetwork.close(), codepayTraceNoop.close(), codepayTraceSdk.close()]);
+      await tracerProvider.shutdown();
       await Promise.all([codePayServer.close(), alipayServer.close()]);
     },
   };

@@ -42,6 +42,17 @@ describe('examples run against the mock and exit 0', () => {
     expect(out.match(/the platform got HTTP 200 \{"code":0\}/g)).toHaveLength(2);
   });
 
+  it('card-payment: frictionless, then a 3-D Secure challenge, each ending in a verified Paid notification', async () => {
+    const out = await runExample('card-payment.ts');
+    expect(out).toMatch(/^checkoutOrder: transaction [0-9a-f-]{36} \(psn \S+\)$/m);
+    expect(out).toMatch(/^device data collection: sessionId 0_[0-9a-f-]{36}$/m);
+    expect(out).toMatch(/^payOrder: Paid, frictionless \(3-D Secure 2\.2\.0, ECI 05\) \(psn \S+\)$/m);
+    expect(out).toMatch(/^payOrder: Processing, the bank asks for a challenge \(psn \S+\)$/m);
+    expect(out).toMatch(/^the payer passed the challenge$/m);
+    expect(out.match(/^notification: order CARD-\d+-\d is Paid \(signature verified\)$/gm)).toHaveLength(2);
+    expect(out).toMatch(/^queryOrder: order CARD-\d+-2 is Paid \(psn \S+\)$/m);
+  });
+
   it('demo: seven steps, each with its psn', async () => {
     const out = await runExample('demo.ts');
     for (let step = 1; step <= 7; step++) expect(out).toMatch(new RegExp(`^${step}\\. .+ psn \\S+`, 'm'));

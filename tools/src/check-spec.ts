@@ -1,4 +1,6 @@
-// `pnpm spec:check`: a real OpenAPI linter (Redocly, strict recommended rules) over a fresh bundle, then our rules.
+// `pnpm spec:check`: a real OpenAPI linter (Redocly, strict recommended rules) over a fresh bundle, a second
+// validator and linter by other hands (@readme/openapi-parser, Spectral's spectral:oas), the portability of every
+// pattern, then our rules.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -7,6 +9,7 @@ import path from 'node:path';
 import { bundleSpec, loadBizContentFiles, serializeBundle } from './bundle.js';
 import { repoRoot } from './paths.js';
 import { checkSpecRules } from './spec-rules.js';
+import { nonPortablePatterns, openApiParserProblems, spectralResults } from './third-party-spec-checks.js';
 
 function lintWithRedocly(bundleText: string): boolean {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'codepay-lint-'));
@@ -25,11 +28,21 @@ function lintWithRedocly(bundleText: string): boolean {
 }
 
 const bundle = bundleSpec();
-const lintOk = lintWithRedocly(serializeBundle(bundle));
-const problems = checkSpecRules({ bundle, files: loadBizContentFiles() });
+const bundleText = serializeBundle(bundle);
+const lintOk = lintWithRedocly(bundleText);
+const spectral = await spectralResults(bundleText);
+for (const warning of spectral.warnings) console.warn(`spectral warning: ${warning}`);
+const problems = [
+  ...(await openApiParserProblems(bundle)).map((problem) => `@readme/openapi-parser: ${problem}`),
+  ...spectral.errors.map((error) => `spectral: ${error}`),
+  ...nonPortablePatterns(bundle).map((problem) => `portable patterns: ${problem}`),
+  ...checkSpecRules({ bundle, files: loadBizContentFiles() }),
+];
 for (const problem of problems) console.error(`spec rule: ${problem}`);
 if (!lintOk || problems.length > 0) {
   console.error(`spec:check failed (${lintOk ? 'lint passed' : 'lint failed'}, ${problems.length} rule problem(s))`);
   process.exit(1);
 }
-console.log('spec:check: lint and rules pass; every example validates');
+console.log(
+  `spec:check: Redocly lint, @readme/openapi-parser, Spectral spectral:oas (${spectral.warnings.length} warning(s)), portable patterns and our rules pass; every example validates`,
+);

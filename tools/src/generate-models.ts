@@ -10,7 +10,7 @@ import { serializeBundle, type BizContentFile, type JsonSchema } from './bundle.
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import type { ServiceDescription } from './service-list.js';
-import { readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes } from './spec-extensions.js';
+import { readCurrencyMinorUnits, readErrorCodes, readMoneyLimits, readOrderStatuses, readPatternRules, readTokenRefusalCodes } from './spec-extensions.js';
 
 const GEN_DIR = 'packages/models/src/gen';
 
@@ -105,11 +105,36 @@ function specFacts(bundle: JsonSchema): string[] {
     ' */',
     `export const tokenRefusalCodes: readonly string[] = ${stringList(readTokenRefusalCodes(bundle))};`,
     '',
+    '/** What each order status means for a merchant (spec: `x-codepay-statuses` on OrderStatus; decided from the names). */',
+    'export const orderStatuses: {',
+    '  readonly [S in OrderStatus]: {',
+    '    /** No further change is expected. */',
+    '    readonly final: boolean;',
+    "    /** The payer's money arrived (it may since have gone back: see `refund`). */",
+    '    readonly moneyReceived: boolean;',
+    '    /** The status belongs to a refund. */',
+    '    readonly refund: boolean;',
+    '    readonly meaning: string;',
+    '  };',
+    `} = ${JSON.stringify(readOrderStatuses(bundle), null, 2)};`,
+    '',
+    '/** The gateway error codes we know of, with their meaning (spec: `x-codepay-error-codes` on GatewayErrorBody). */',
+    `export const gatewayErrorCodes = ${JSON.stringify(readErrorCodes(bundle).gateway, null, 2)} as const;`,
+    '/** A known gateway error code; errors carry `GatewayErrorCode | (string & {})`, since the gateway may send others. */',
+    'export type GatewayErrorCode = keyof typeof gatewayErrorCodes;',
+    '',
+    '/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox\'s. */',
+    `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,
+    'export type BusinessErrorCode = keyof typeof businessErrorCodes;',
+    '',
+    '/** The rule of each pattern of the spec in words (spec: `x-codepay-rule`), for validation messages. */',
+    `export const patternRules: { readonly [pattern: string]: string } = ${JSON.stringify(readPatternRules(bundle), null, 2)};`,
+    '',
   ];
 }
 
 export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
-  const types = [...new Set(services.flatMap((s) => [s.paramsType, s.resultType]))].sort();
+  const types = [...new Set([...services.flatMap((s) => [s.paramsType, s.resultType]), 'OrderStatus'])].sort();
   const entry = (s: ServiceDescription) =>
     [
       `  ${s.service}: {`,

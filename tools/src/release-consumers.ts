@@ -1,9 +1,10 @@
-// The projects `pnpm release:dry` installs the packed packages into: what a user writes, in each module system.
+// The projects `pnpm release:rehearse` installs the released packages into, from its local registry: what a user
+// writes, in each module system.
 // Each makes real calls through @codepay/sdk against a gateway from @codepay/mock (create a payer, create an order
 // for them, check the balance), checks the answers, checks that invalid params are refused before anything is
 // sent, prints one line and exits non-zero on any failure.
 //   consumer.cjs  require(), mock started with the library's startMockGateway()
-//   consumer.mjs  import, against the `codepay-mock` executable the release dry run started (URL and keys file in
+//   consumer.mjs  import, against the `codepay-mock` executable the rehearsal started (URL and keys file in
 //                 CODEPAY_BASE_URL / CODEPAY_KEYS_FILE)
 //   consumer.mts  TypeScript ESM, consumer.cts TypeScript CommonJS: type-checked by `tsc --noEmit` (module and
 //                 moduleResolution nodenext, strict, declaration files checked too), then compiled and run; each
@@ -50,7 +51,7 @@ const fail = `(error) => {
 }`;
 
 export const consumerFiles: Record<string, string> = {
-  'package.json': `${JSON.stringify({ name: 'codepay-release-consumer', version: '0.0.0', private: true, description: 'pnpm release:dry: the packed packages as users install them' }, null, 2)}\n`,
+  'package.json': `${JSON.stringify({ name: 'codepay-release-consumer', version: '0.0.0', private: true, description: 'pnpm release:rehearse: the released packages as users install them' }, null, 2)}\n`,
 
   'consumer.cjs': `'use strict';
 const assert = require('node:assert/strict');
@@ -71,7 +72,7 @@ ${exercise(false)}
 import { readFileSync } from 'node:fs';
 import * as sdk from '@codepay/sdk';
 ${exercise(false)}
-// A gateway started by the installed \`codepay-mock\` executable (see release-dry.ts).
+// A gateway started by the installed \`codepay-mock\` executable (see release-rehearse.ts).
 const keys = JSON.parse(readFileSync(process.env.CODEPAY_KEYS_FILE, 'utf8'));
 const client = sdk.createCodePay({
   baseUrl: process.env.CODEPAY_BASE_URL,

@@ -2,11 +2,11 @@
 // `pnpm publish` would (pnpm applies each package's `publishConfig` and turns `workspace:` ranges into versions),
 // and reading a tarball's file list.
 import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { publishablePackages } from './check-changesets.js';
+import { publishablePackages } from './release-state.js';
 import { repoRoot } from './paths.js';
 
 export { publishablePackages };
@@ -39,11 +39,18 @@ export interface PackedPackage {
   tarball: string;
 }
 
-/** `pnpm pack` of every publishable package under `root` into `destination`. */
+/** The JSON `pnpm pack --json` prints after the output of the package's `prepack` script. */
+export function packResult(stdout: string): { name: string; version: string; filename: string } {
+  const start = stdout.search(/^\{/m);
+  if (start < 0) throw new Error(`pnpm pack printed no JSON:\n${stdout}`);
+  return JSON.parse(stdout.slice(start)) as { name: string; version: string; filename: string };
+}
+
+/** `pnpm pack` of every publishable package under `root` into `destination` (each one's prepack guard runs first). */
 export function packPackages(destination: string, root = repoRoot): PackedPackage[] {
   return publishablePackages(root).map(({ dir }) => {
     const packageDir = path.join(root, dir);
-    const result = JSON.parse(runPnpm(['pack', '--json', '--pack-destination', destination], { cwd: packageDir })) as { name: string; version: string; filename: string };
+    const result = packResult(runPnpm(['pack', '--json', '--pack-destination', destination], { cwd: packageDir }));
     return { name: result.name, version: result.version, dir: packageDir, tarball: path.resolve(destination, result.filename) };
   });
 }
@@ -97,4 +104,29 @@ export function binOf(packageName: string, binName = packageName.split('/').at(-
   const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.[binName];
   if (!bin) throw new Error(`${packageName} has no bin named ${binName}`);
   return [process.execPath, path.join(path.dirname(manifestPath), bin)];
+}
+
+/** Copies the repository's files (git-tracked and untracked, not ignored; no node_modules) to `destination`. */
+export function copyRepository(source: string, destination: string): number {
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source, encoding: 'utf8' }).split('\0');
+  let copied = 0;
+  for (const file of new Set(listed.filter(Boolean))) {
+    if (file.split('/').includes('node_modules')) continue;
+    const from = path.join(source, file);
+    if (!existsSync(from) || !statSync(from).isFile()) continue; // deleted in the working tree
+    mkdirSync(path.dirname(path.join(destination, file)), { recursive: true });
+    copyFileSync(from, path.join(destination, file));
+    copied++;
+  }
+  return copied;
+}
+
+/** `pnpm install --frozen-lockfile` in a copy of the repository: offline from the pnpm store when it can. */
+export function installCopy(root: string): void {
+  const { command, prefix } = pnpmCommand();
+  try {
+    execFileSync(command, [...prefix, 'install', '--frozen-lockfile', '--offline'], { cwd: root, stdio: 'ignore' });
+  } catch {
+    execFileSync(command, [...prefix, 'install', '--frozen-lockfile', '--prefer-offline'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
 }

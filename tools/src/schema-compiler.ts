@@ -13,6 +13,9 @@ export const USED_FORMATS = ['email', 'hostname', 'uri', 'uuid'] as const;
 export function createSchemaCompiler(files: readonly BizContentFile[], standalone: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
+    // No message strings in the generated code: the transport writes its own messages in words from each error's
+    // keyword and params (packages/transport/src/pipeline/validate-params.ts), and the strings cost bundle size.
+    messages: false,
     strict: true,
     allowUnionTypes: true,
     // Shared definitions (the payer fields, the text pattern, money) become one function each, called by every
@@ -28,12 +31,16 @@ export function createSchemaCompiler(files: readonly BizContentFile[], standalon
   // Annotations to ajv: the decimal places depend on a sibling field, so generated code checks them, not a validator.
   ajv.addKeyword({ keyword: 'x-codepay-money', schemaType: 'boolean' });
   ajv.addKeyword({ keyword: 'x-codepay-minor-units', schemaType: 'object' });
+  // The rule of a pattern in words, for messages (the validators carry the pattern; the words reach the transport
+  // through the generated registry).
+  ajv.addKeyword({ keyword: 'x-codepay-rule', schemaType: 'string' });
+  ajv.addKeyword({ keyword: 'x-codepay-statuses', schemaType: 'object' });
   // Annotations do not change what validates; leaving them out keeps the generated validators small.
   for (const file of files) ajv.addSchema(standalone ? withoutAnnotations(file.schema) : file.schema);
   return ajv;
 }
 
-const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'x-codepay-assumption', 'x-codepay-money', 'x-codepay-minor-units']);
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'x-codepay-assumption', 'x-codepay-money', 'x-codepay-minor-units', 'x-codepay-rule', 'x-codepay-statuses']);
 
 function withoutAnnotations(node: unknown): any {
   if (Array.isArray(node)) return node.map(withoutAnnotations);

@@ -152,3 +152,60 @@ export function readMoneyLimits(bundle: JsonSchema): MoneyLimits {
   }
   return first!;
 }
+
+/**
+ * Every pattern of the spec's schemas with its rule in words (`x-codepay-rule` beside the `pattern`): validation
+ * messages name the rule instead of showing a regular expression. A pattern without words is an error, so a new
+ * one cannot reach users as a raw regex.
+ */
+export function readPatternRules(bundle: JsonSchema): Record<string, string> {
+  const rules: Record<string, string> = {};
+  const visit = (schema: unknown, where: string): void => {
+    if (Array.isArray(schema)) return schema.forEach((item, i) => visit(item, `${where}/${i}`));
+    if (typeof schema !== 'object' || schema === null) return;
+    const { pattern, 'x-codepay-rule': rule } = schema as JsonSchema;
+    if (typeof pattern === 'string') {
+      if (typeof rule !== 'string' || rule.trim() === '') throw new Error(`${where}: a pattern needs its rule in words (x-codepay-rule)`);
+      if (rules[pattern] !== undefined && rules[pattern] !== rule) throw new Error(`${where}: the pattern ${pattern} has two different rules in words`);
+      rules[pattern] = rule;
+    }
+    for (const [key, value] of Object.entries(schema)) if (key !== 'examples') visit(value, `${where}/${key}`);
+  };
+  visit(componentSchemas(bundle), 'components.schemas');
+  return Object.fromEntries(Object.entries(rules).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export interface StatusInfo {
+  final: boolean;
+  moneyReceived: boolean;
+  refund: boolean;
+  meaning: string;
+}
+
+/** What each order status means (`x-codepay-statuses` on OrderStatus); every enum value must have an entry. */
+export function readOrderStatuses(bundle: JsonSchema): Record<string, StatusInfo> {
+  const where = 'components.schemas.OrderStatus';
+  const schema = componentSchemas(bundle).OrderStatus;
+  const table = schema?.['x-codepay-statuses'] as Record<string, StatusInfo> | undefined;
+  if (!schema || !table) throw new Error(`${where}: x-codepay-statuses is missing`);
+  const values = (schema.enum ?? []) as string[];
+  const missing = values.filter((value) => !Object.hasOwn(table, value));
+  const extra = Object.keys(table).filter((value) => !values.includes(value));
+  if (missing.length > 0 || extra.length > 0) throw new Error(`${where}: x-codepay-statuses must describe exactly the enum (missing ${missing.join(', ') || 'none'}; extra ${extra.join(', ') || 'none'})`);
+  for (const [status, info] of Object.entries(table)) {
+    if (typeof info.final !== 'boolean' || typeof info.moneyReceived !== 'boolean' || typeof info.refund !== 'boolean' || typeof info.meaning !== 'string') {
+      throw new Error(`${where}: x-codepay-statuses.${status} needs final, moneyReceived, refund (booleans) and meaning (text)`);
+    }
+  }
+  return Object.fromEntries(values.map((value) => [value, table[value]!]));
+}
+
+/** The known error codes with their meaning: the gateway's (`x-codepay-error-codes`) and the business ones. */
+export function readErrorCodes(bundle: JsonSchema): { gateway: Record<string, string>; business: Record<string, string> } {
+  const schemas = componentSchemas(bundle);
+  const gateway = schemas.GatewayErrorBody?.['x-codepay-error-codes'] as Record<string, string> | undefined;
+  const business = schemas.BusinessStatus?.['x-codepay-business-error-codes'] as Record<string, string> | undefined;
+  if (!gateway) throw new Error('components.schemas.GatewayErrorBody: x-codepay-error-codes is missing');
+  if (!business) throw new Error('components.schemas.BusinessStatus: x-codepay-business-error-codes is missing');
+  return { gateway, business };
+}

@@ -1,7 +1,8 @@
 // The build every publishable package shares (packages/*/tsup.config.ts): ESM and CJS bundles of src/index.ts with
 // a declaration file for each (dist/index.js + index.d.ts, dist/index.cjs + index.d.cts), for Node 20, with source
 // maps. tsup leaves `dependencies` external, so the sibling @codepay packages, ajv and Prism are imported, never
-// inlined. JSON imports (`../package.json` for the version) are inlined by esbuild.
+// inlined. The package's own package.json (imported for its version) is inlined as `{ "version": "…" }` only: see
+// versionOnlyPackageJson().
 //
 // Development never uses dist/: the workspace's package.json `exports` point at src/, and `publishConfig` swaps in
 // dist/ when pnpm packs or publishes.
@@ -83,6 +84,25 @@ function commonJsAsEsmPlugin(filter: RegExp): NonNullable<Options['esbuildPlugin
   };
 }
 
+/**
+ * `import packageJson from '../package.json'` (the SDK's and the transport's version) would inline the whole manifest
+ * into the bundles — description, keywords, scripts, the dev dependencies — to read one field. The build hands esbuild
+ * the package's own package.json as `{ "version": "…" }`; the sources stay as they are.
+ */
+export function versionOnlyPackageJson(packageDir = process.cwd()): NonNullable<Options['esbuildPlugins']>[number] {
+  const own = path.resolve(packageDir, 'package.json');
+  return {
+    name: 'version-only-package-json',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+        if (path.resolve(args.path) !== own) return undefined;
+        const { version } = JSON.parse(readFileSync(own, 'utf8')) as { version: string };
+        return { contents: JSON.stringify({ version }), loader: 'json' };
+      });
+    },
+  };
+}
+
 export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryBuildOptions = {}): Options {
   return {
     entry: { index: 'src/index.ts' },
@@ -96,7 +116,7 @@ export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryB
     shims: false,
     // Keep `node:crypto` as written (tsup 8 strips the prefix by default, for runtimes older than we support).
     removeNodeProtocol: false,
-    esbuildPlugins: commonJs ? [commonJsAsEsmPlugin(commonJs)] : [],
+    esbuildPlugins: [versionOnlyPackageJson(), ...(commonJs ? [commonJsAsEsmPlugin(commonJs)] : [])],
   };
 }
 
@@ -120,6 +140,7 @@ export function executableBuild(name: string, fromLibrary: readonly string[] = [
     removeNodeProtocol: false,
     banner: { js: '#!/usr/bin/env node' },
     esbuildPlugins: [
+      versionOnlyPackageJson(),
       {
         name: 'use-library-build',
         setup(build) {

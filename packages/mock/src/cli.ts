@@ -19,6 +19,8 @@ function gatewayOptions(args: CliArguments): MockGatewayOptions {
     ...(args.seed === undefined ? {} : { seed: args.seed }),
     ...(args.tokenTtlSeconds === undefined ? {} : { tokenTtlSeconds: args.tokenTtlSeconds }),
     ...(args.latencyMs === undefined ? {} : { latencyMs: args.latencyMs }),
+    ...(args.notifyUrl === undefined ? {} : { notifyUrl: args.notifyUrl }),
+    ...(args.notifyRetry === undefined ? {} : { notifyRetry: args.notifyRetry }),
     ...(args.keysIn === undefined ? {} : { keys: JSON.parse(readFileSync(args.keysIn, 'utf8')) as MockGatewayKeys }),
   };
 }
@@ -44,6 +46,8 @@ async function main(argv: readonly string[]): Promise<void> {
     `  appId: ${mock.keys.appId}`,
     args.keysOut ? `  keys written to ${args.keysOut}` : '  keys: pass --keys-out <file> to save them',
     `  answers: ${args.dynamic ? `generated data (seed ${mock.seed})` : staticAnswers(args.unknownRecords ?? 'not-found')}`,
+    `  dashboard: ${mock.url}/ (control API: ${mock.url}/sandbox/api)`,
+    `  notifications: ${mock.notifyUrl ? `POSTed to ${mock.notifyUrl}` : 'recorded only; pass --notify-url <url> to deliver them'}`,
     '  press Ctrl-C to stop',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

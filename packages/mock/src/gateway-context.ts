@@ -7,6 +7,8 @@ import type { Answer, ReceivedBody } from './http-io.js';
 import type { LoadedGatewayKeys } from './keys.js';
 import type { Language } from './messages.js';
 import type { MerchantState } from './merchant-state.js';
+import type { SandboxSessions } from './sandbox-sessions.js';
+import type { NotificationDispatcher } from './webhooks.js';
 import type { PrismEngine } from './prism-engine.js';
 import type { RecordedRequest } from './request-log.js';
 import type { ScenarioQueue } from './scenarios.js';
@@ -18,6 +20,12 @@ export interface GatewayContext {
   readonly prism: PrismEngine;
   /** Payers and orders created so far, so answers follow what was sent. */
   readonly state: MerchantState;
+  /** Card and CVC sessions, device data collection and the sandbox's JWTs. */
+  readonly sessions: SandboxSessions;
+  /** Notifications of status changes and their delivery. */
+  readonly notifications: NotificationDispatcher;
+  /** The gateway's base URL (known once it listens). */
+  readonly url: () => string;
   readonly payScenarios: ScenarioQueue;
   readonly tokenScenarios: ScenarioQueue;
   /** Aborted when the gateway closes, so delayed answers give up instead of holding the process open. */
@@ -61,8 +69,9 @@ export async function answerGatewayError(
   const status = isKnownGatewayErrorCode(code) ? GATEWAY_ERROR_HTTP_STATUS[code] : 200;
   const spec = { code, language: request.language, psn: request.psn, ...(options.detail ? { detail: options.detail } : {}) };
   const body = await createGatewayErrorBody(spec, context.keys.platformPrivateKey);
+  const { sign: _sign, ...readable } = body;
   return {
     answer: { kind: 'json', status, body, ...(options.headers ? { headers: options.headers } : {}) },
-    record: { ...options.record, psn: request.psn, httpStatus: status, outcome: options.outcome ?? code, code },
+    record: { ...options.record, psn: request.psn, httpStatus: status, outcome: options.outcome ?? code, code, answer: readable },
   };
 }

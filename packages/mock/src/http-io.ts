@@ -9,6 +9,8 @@ const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 export type Answer =
   | { kind: 'json'; status: number; body: unknown; headers?: Readonly<Record<string, string>> }
   | { kind: 'html'; status: number; html: string; headers?: Readonly<Record<string, string>> }
+  /** A status and headers without a body (a CORS preflight's 204). */
+  | { kind: 'empty'; status: number; headers?: Readonly<Record<string, string>> }
   /** Destroy the connection without answering (the `drop` scenario). */
   | { kind: 'drop' }
   /**
@@ -46,6 +48,11 @@ export function readBody(request: IncomingMessage, limitBytes: number): Promise<
 export function writeAnswer(response: ServerResponse, answer: Answer): void {
   if (answer.kind === 'drop') {
     response.socket?.destroy();
+    return;
+  }
+  if (answer.kind === 'empty') {
+    response.writeHead(answer.status, { ...answer.headers, 'content-length': '0' });
+    response.end();
     return;
   }
   const isHtml = answer.kind === 'html';

@@ -4,7 +4,17 @@ export type { MockGateway, MockGatewayOptions, QueueScenarioOptions } from './se
 export { generateGatewayKeys } from './keys.js';
 export type { MockClientKeys, MockGatewayKeys } from './keys.js';
 export type { RecordedRequest, RequestOutcome, GatewayEndpoint, LostAnswer } from './request-log.js';
-export type { StoredChange, UnknownRecords } from './merchant-state.js';
+export type { CardPayment, CardPaymentStage, StoredChange, UnknownRecords } from './merchant-state.js';
+export { TEST_CARDS, MAGIC_NAMES, type TestCard, type MagicName } from './test-cards.js';
+export {
+  MAX_NOTIFICATION_ATTEMPTS,
+  STANDARD_RETRY_DELAYS_MS,
+  FAST_RETRY_DELAYS_MS,
+  type NotificationAttempt,
+  type NotificationDelivery,
+  type NotificationState,
+  type NotifyRetry,
+} from './webhooks.js';
 export type { NotificationAnswer, SendNotificationOptions } from './notifications.js';
 export { SCENARIO_NAMES, type ScenarioName, type ScenarioText } from './scenarios.js';
 export { GATEWAY_ERROR_HTTP_STATUS, flatSigningText, type GatewayErrorBody, type GatewayErrorCode } from './gateway-error.js';

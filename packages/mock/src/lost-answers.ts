@@ -21,12 +21,14 @@ const AUTHORIZATION_REQUIRED_PAGE =
   '<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>codepay-mock</center>\r\n</body>\r\n</html>\r\n';
 
 /** The fields of the handled request's log entry that stay true whatever the client receives. */
-function keptFields({ service, params, scenario, change }: RecordFields): Partial<RecordFields> {
+function keptFields({ service, params, scenario, change, answer, signature }: RecordFields): Partial<RecordFields> {
   return {
     ...(service === undefined ? {} : { service }),
     ...(params === undefined ? {} : { params }),
+    ...(signature === undefined ? {} : { signature }),
     ...(scenario === undefined ? {} : { scenario }),
     ...(change === undefined ? {} : { change }),
+    ...(answer === undefined ? {} : { answer }),
   };
 }
 

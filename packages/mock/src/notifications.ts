@@ -56,7 +56,15 @@ function parseAnswer(text: string): unknown {
   }
 }
 
-function post(url: URL, body: string, options: SendNotificationOptions): Promise<NotificationAnswer> {
+/** The merchant's answer as received: status, text and headers. */
+export interface RawNotificationAnswer {
+  status: number;
+  text: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** POSTs `body` (JSON) to `url` once; no pooled agent, a timeout, and the caller's signal. */
+export function postNotification(url: URL, body: string, options: Pick<SendNotificationOptions, 'headers' | 'timeoutMs' | 'signal'>): Promise<RawNotificationAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
   if (!send) return Promise.reject(new TypeError(`notification URL must be http: or https:, not ${url.protocol}`));
   return new Promise((resolve, reject) => {
@@ -79,20 +87,21 @@ function post(url: URL, body: string, options: SendNotificationOptions): Promise
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            body: parseAnswer(Buffer.concat(chunks).toString('utf8')),
-            headers: response.headers,
-          }),
-        );
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
         response.on('error', reject);
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`the notification to ${url.origin} timed out`)));
+    request.on('timeout', () => request.destroy(new Error(`no answer from ${url.origin} within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));
     request.on('error', reject);
     request.end(payload);
   });
+}
+
+/** The sealed notification body `{noticeType, bizContent, sign}` for `event` (merged into the spec's example). */
+export async function notificationBody(event: Partial<PaymentOrderStatusEvent>, keys: PlatformSealingKeys, tampering?: SealTampering): Promise<string> {
+  const notification: PaymentOrderStatusNotification = { PaymentOrderStatus: buildNotificationEvent(event) };
+  const sealed = await sealForMerchant(notification, keys, tampering);
+  return JSON.stringify({ noticeType: NOTICE_TYPE, ...sealed });
 }
 
 export async function deliverNotification(
@@ -101,7 +110,6 @@ export async function deliverNotification(
   keys: PlatformSealingKeys,
   options: SendNotificationOptions = {},
 ): Promise<NotificationAnswer> {
-  const notification: PaymentOrderStatusNotification = { PaymentOrderStatus: buildNotificationEvent(event) };
-  const sealed = await sealForMerchant(notification, keys, options.tampering);
-  return post(new URL(url), JSON.stringify({ noticeType: NOTICE_TYPE, ...sealed }), options);
+  const answer = await postNotification(new URL(url), await notificationBody(event, keys, options.tampering), options);
+  return { status: answer.status, body: parseAnswer(answer.text), headers: answer.headers };
 }

@@ -36,6 +36,8 @@ function knownFields(envelope: OpenedEnvelope): Partial<RecordFields> {
   if (envelope.service !== undefined) known.service = envelope.service;
   if (envelope.ok && envelope.params.json) known.params = envelope.params.value;
   if (!envelope.ok && envelope.code === 'E02001' && envelope.params !== undefined) known.params = envelope.params;
+  if (envelope.ok) known.signature = 'valid';
+  if (!envelope.ok && envelope.code === 'E02001') known.signature = 'invalid';
   return known;
 }
 
@@ -137,6 +139,7 @@ async function answerRequest(
       outcome: tampering ?? result.outcome,
       ...(result.payload.errorCode === null ? {} : { code: result.payload.errorCode }),
       ...(result.change ? { change: result.change } : {}),
+      answer: result.payload,
     },
   };
 }

@@ -7,7 +7,11 @@ import type { GatewayErrorCode } from './gateway-error.js';
 import type { StoredChange } from './merchant-state.js';
 import type { ScenarioName } from './scenarios.js';
 
-export type GatewayEndpoint = 'pay' | 'token' | 'other';
+/**
+ * `pay` and `token`: the API; `payment-page`: the checkout page's own checkoutOrder and payOrder (the mock's payment
+ * link plays the merchant's part for them); `other`: any other path (answered E04040).
+ */
+export type GatewayEndpoint = 'pay' | 'token' | 'payment-page' | 'other';
 
 /**
  * How the request was answered: `ok`; `invalid-params` (P0400); the name of the fault scenario that shaped the
@@ -49,6 +53,14 @@ export interface RecordedRequest {
   change?: StoredChange;
   /** With a `commit-*` scenario: the answer the gateway produced, which the client did not get. */
   lostAnswer?: LostAnswer;
+  /**
+   * What the gateway answered, readable: the decrypted business payload `{status, errorCode, errorMessage, data}`
+   * of a sealed answer, or the error body without its `sign` (for `commit-*` scenarios, the answer that was lost).
+   * Access tokens appear shortened.
+   */
+  answer?: unknown;
+  /** Whether the envelope's `sign` verified over the decrypted bizContent (absent when it was not checked). */
+  signature?: 'valid' | 'invalid';
   language: Language;
 }
 

@@ -189,6 +189,15 @@ export class ScenarioQueue {
     return entry.scenario;
   }
 
+  /** The queued entries, oldest first: the scenario as text, how many requests it still applies to, its service. */
+  list(): { scenario: string; remaining: number; service?: string }[] {
+    return this.#pending.map((entry) => ({
+      scenario: formatScenario(entry.scenario),
+      remaining: entry.remaining,
+      ...(entry.service === undefined ? {} : { service: entry.service }),
+    }));
+  }
+
   /** How many requests still have a queued scenario waiting for them. */
   get pending(): number {
     return this.#pending.reduce((sum, entry) => sum + entry.remaining, 0);

@@ -12,7 +12,10 @@ import { generateGatewayKeys, prepareGatewayKeys, toClientKeys, type MockClientK
 import { pickLanguage } from './messages.js';
 import { deliverNotification, type NotificationAnswer, type SendNotificationOptions } from './notifications.js';
 import { handlePay } from './pay-handler.js';
-import { MerchantState, UNKNOWN_RECORDS_MODES, type UnknownRecords } from './merchant-state.js';
+import { MerchantState, UNKNOWN_RECORDS_MODES, type CardPayment, type UnknownRecords } from './merchant-state.js';
+import { handleSandbox, type SandboxControls } from './sandbox-routes.js';
+import { SandboxSessions } from './sandbox-sessions.js';
+import { NotificationDispatcher, type NotificationDelivery, type NotifyRetry } from './webhooks.js';
 import { PrismEngine } from './prism-engine.js';
 import { nextPsn } from './psn.js';
 import { RequestLog, type GatewayEndpoint, type RecordedRequest } from './request-log.js';
@@ -51,6 +54,18 @@ export interface MockGatewayOptions {
   latencyMs?: number;
   /** How many requests `requests` keeps (oldest dropped first); default 10,000. */
   maxRecordedRequests?: number;
+  /**
+   * The merchant's notification URL: every order status change is POSTed there as the sealed PaymentOrderStatus
+   * notification, and retried until the answer is `{"code":0}` (at most 10 attempts). None by default: changes are
+   * still recorded in `notifications`, and can be sent later.
+   */
+  notifyUrl?: string;
+  /**
+   * The waits between delivery attempts: `'standard'` (default: 15 s, 30 s, 1 min, 2 min, 5 min, 10 min, 30 min,
+   * 1 h, 2 h), `'fast'` for tests (50 ms, 100 ms, 200 ms, 400 ms, 800 ms, then 1 s), or your own list of at most 9
+   * waits in milliseconds (the last one repeats up to the tenth attempt).
+   */
+  notifyRetry?: NotifyRetry;
 }
 
 export interface QueueScenarioOptions {
@@ -97,7 +112,25 @@ export interface MockGateway {
     event?: Partial<PaymentOrderStatusEvent>,
     options?: SendNotificationOptions,
   ): Promise<NotificationAnswer>;
-  /** Stops listening and closes every connection, keep-alive ones included. */
+  /** Every notification of a status change so far, with its delivery attempts, oldest first (a live array). */
+  readonly notifications: readonly NotificationDelivery[];
+  /** Where notifications are delivered; undefined when there is no notification URL. */
+  readonly notifyUrl: string | undefined;
+  /** Sets (or, with undefined, removes) the notification URL, for the status changes from now on. */
+  setNotifyUrl(url: string | undefined): void;
+  /**
+   * Records and delivers (with the retry policy) a PaymentOrderStatus notification: the order named by
+   * `event.order_sn` when this gateway created it, overlaid with `event`; to `options.url` or the notification URL.
+   */
+  notify(event?: Partial<PaymentOrderStatusEvent>, options?: { url?: string }): NotificationDelivery;
+  /** Sends a recorded notification again (as a new notification), to `url` or the notification URL. */
+  resendNotification(id: string, url?: string): NotificationDelivery | undefined;
+  /**
+   * Answers a pending 3-D Secure challenge as the payer would on its page: `pass` (then the order is Paid, or Failed
+   * for a declined card) or `fail` (Failed). Throws a RangeError naming the problem for an unknown or answered one.
+   */
+  answerChallenge(reference: string, result: 'pass' | 'fail'): CardPayment;
+  /** Stops listening and closes every connection, keep-alive ones included; pending notification retries stop. */
   close(): Promise<void>;
 }
 
@@ -149,9 +182,22 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   const log = new RequestLog(options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS);
   const closing = new AbortController();
   let url = '';
+  const sessions = new SandboxSessions();
+  const notifications = new NotificationDispatcher(loaded, {
+    ...(options.notifyUrl === undefined ? {} : { url: options.notifyUrl }),
+    ...(options.notifyRetry === undefined ? {} : { retry: options.notifyRetry }),
+  });
   const context: GatewayContext = {
     keys: loaded,
-    state: new MerchantState(() => url, { enabled: !(options.dynamic ?? false), unknownRecords }),
+    state: new MerchantState(() => url, {
+      enabled: !(options.dynamic ?? false),
+      unknownRecords,
+      sessions,
+      onStatusChange: ({ event, cause }) => void notifications.enqueue(event, cause),
+    }),
+    sessions,
+    notifications,
+    url: () => url,
     tokens: new TokenStore(options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     prism: await PrismEngine.create({ dynamic: options.dynamic ?? false, seed }),
     payScenarios: new ScenarioQueue(),
@@ -165,10 +211,25 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     return endpoint === 'pay' ? handlePay(context, request) : handleToken(context, request);
   }
 
+  const controls: SandboxControls = {
+    context,
+    requests: () => log.entries,
+    clearRequests: () => log.clear(),
+    queueScenario: (scenario, queueOptions) => gateway.queueScenario(scenario, queueOptions as QueueScenarioOptions),
+    clearScenarios: () => gateway.clearScenarios(),
+    expireTokens: () => gateway.expireTokens(),
+    queuedScenarios: () => [
+      ...context.payScenarios.list(),
+      ...context.tokenScenarios.list().map((entry) => ({ ...entry, scenario: `${entry.scenario} (token endpoint)` })),
+    ],
+    loopbackOnly: /^(127\.|::1$|localhost$)/.test(host),
+  };
+
   async function serve(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const receivedAt = new Date();
     const method = incoming.method ?? 'GET';
-    const path = new URL(incoming.url ?? '/', 'http://mock.invalid').pathname;
+    const target = new URL(incoming.url ?? '/', 'http://mock.invalid');
+    const path = target.pathname;
     const endpoint = endpointOf(path);
     const request: GatewayRequest = {
       method,
@@ -178,6 +239,22 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       language: pickLanguage(headerValue(incoming, 'accept-language')),
       psn: nextPsn(receivedAt),
     };
+    if (endpoint === 'other') {
+      // The pages, the card-flow stand-ins and the control API; only the payment page's service calls are logged.
+      let sandbox: Awaited<ReturnType<typeof handleSandbox>>;
+      try {
+        sandbox = await handleSandbox(controls, { ...request, query: target.searchParams });
+      } catch (error) {
+        // A bug in the sandbox: say what broke rather than drop the connection (messages never hold key material).
+        const detail = error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected error';
+        sandbox = { answer: { kind: 'json', status: 500, body: { error: `The sandbox failed: ${detail}` } } };
+      }
+      if (sandbox) {
+        if (sandbox.record) log.add({ receivedAt, endpoint: 'payment-page', method, path, language: request.language, ...sandbox.record });
+        writeAnswer(response, sandbox.answer);
+        return;
+      }
+    }
     let handled: HandledRequest;
     try {
       handled = await route(request, endpoint);
@@ -205,7 +282,7 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
   url = baseUrl(address);
 
   let closed: Promise<void> | undefined;
-  return {
+  const gateway: MockGateway = {
     url,
     keys,
     clientKeys: toClientKeys(keys),
@@ -234,9 +311,29 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       // A known order's own fields come first, so a notification about it matches what the merchant created.
       return deliverNotification(target, { ...context.state.notificationEvent(event.order_sn), ...event }, loaded, notificationOptions);
     },
+    notifications: notifications.deliveries,
+    get notifyUrl() {
+      return notifications.url;
+    },
+    setNotifyUrl(notifyUrl) {
+      notifications.url = notifyUrl;
+    },
+    notify(event = {}, notifyOptions = {}) {
+      const known = context.state.notificationEvent(event.order_sn);
+      return notifications.enqueue({ ...known, ...event }, 'sent by a test (notify)', notifyOptions);
+    },
+    resendNotification(id, resendUrl) {
+      return notifications.resend(id, resendUrl);
+    },
+    answerChallenge(reference, result) {
+      const answered = context.state.answerChallenge(reference, result);
+      if (!answered.ok) throw new RangeError(answered.message);
+      return answered.value.payment;
+    },
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing.abort();
+        notifications.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // close() only stops accepting; idle keep-alive sockets would keep the server (and the process) open.
         server.closeAllConnections();
@@ -244,4 +341,5 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
       return closed;
     },
   };
+  return gateway;
 }

@@ -5,6 +5,7 @@
 import { formatUtcDateTime, verifyRsaSha256 } from '@codepay/transport';
 import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest, type RecordFields } from './gateway-context.js';
 import { TOKEN_ENDPOINT_SCENARIOS } from './scenarios.js';
+import { shortToken } from './token-store.js';
 import { answerTransportFault, chooseScenario } from './transport-faults.js';
 
 /** How far a token request's timestamp may be from the gateway's clock, either way. */
@@ -64,6 +65,12 @@ export async function handleToken(context: GatewayContext, request: GatewayReque
   const token = context.tokens.issue();
   return {
     answer: { kind: 'json', status: 200, body: { statusCode: 0, psn: request.psn, data: token } },
-    record: { ...known, psn: request.psn, httpStatus: 200, outcome: 'ok' },
+    record: {
+      ...known,
+      psn: request.psn,
+      httpStatus: 200,
+      outcome: 'ok',
+      answer: { statusCode: 0, psn: request.psn, data: { accessToken: shortToken(token.accessToken), expiresIn: token.expiresIn } },
+    },
   };
 }

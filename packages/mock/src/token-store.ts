@@ -12,12 +12,28 @@ export interface IssuedToken {
   expiresIn: number;
 }
 
+/** A token as the dashboard and the control API show it: shortened, with its times and state. */
+export interface TokenView {
+  /** The first characters only (`mock_AbCdEfGh…`): enough to tell tokens apart, not to use one. */
+  token: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  state: TokenState;
+}
+
+/** `mock_AbCdEfGh…`: a token shortened so that it can be shown without being usable. */
+export function shortToken(token: string): string {
+  return `${token.slice(0, 13)}…`;
+}
+
 /** How long an expired token is still recognised as "expired" before it is forgotten (and becomes "unknown"). */
 const EXPIRED_TOKEN_MEMORY_MS = 60 * 60 * 1000;
 
 export class TokenStore {
   /** token → expiry time in ms since the epoch. */
   readonly #expiries = new Map<string, number>();
+  /** token → issue time in ms since the epoch. */
+  readonly #issued = new Map<string, number>();
   readonly #ttlSeconds: number;
   readonly #now: () => number;
 
@@ -33,6 +49,7 @@ export class TokenStore {
     this.#forgetLongExpired();
     const accessToken = `mock_${randomBytes(32).toString('base64url')}`;
     this.#expiries.set(accessToken, this.#now() + this.#ttlSeconds * 1000);
+    this.#issued.set(accessToken, this.#now());
     return { accessToken, expiresIn: this.#ttlSeconds };
   }
 
@@ -50,6 +67,17 @@ export class TokenStore {
     }
   }
 
+  /** Every remembered token, oldest first, shortened. */
+  list(): TokenView[] {
+    const now = this.#now();
+    return [...this.#expiries].map(([token, expiresAt]) => ({
+      token: shortToken(token),
+      issuedAt: new Date(this.#issued.get(token) ?? expiresAt - this.#ttlSeconds * 1000),
+      expiresAt: new Date(expiresAt),
+      state: now < expiresAt ? 'valid' : 'expired',
+    }));
+  }
+
   get size(): number {
     return this.#expiries.size;
   }
@@ -58,7 +86,10 @@ export class TokenStore {
   #forgetLongExpired(): void {
     const cutoff = this.#now() - EXPIRED_TOKEN_MEMORY_MS;
     for (const [token, expiresAt] of this.#expiries) {
-      if (expiresAt < cutoff) this.#expiries.delete(token);
+      if (expiresAt < cutoff) {
+        this.#expiries.delete(token);
+        this.#issued.delete(token);
+      }
     }
   }
 }

@@ -116,11 +116,11 @@ describe('parameters (P0400 inside a sealed answer)', () => {
     }
   });
 
-  it('checks formats and limits (email, pageSize, unsafe integers)', async () => {
-    expect((await client.pay('getPayer', { email: 'not-an-email' })).payload?.errorMessage).toContain('email');
+  it('checks the documented rules and limits (empty email, pageSize, unsafe integers)', async () => {
+    expect((await client.pay('getPayer', { email: '' })).payload?.errorMessage).toContain('email');
     const paging = await client.pay('queryOrders', { startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', pageSize: 101 });
     expect(paging.payload?.errorMessage).toContain('pageSize');
-    const order = await client.pay('queryOrder', { order_sn: 'A', linkID: 'not-a-uuid' });
+    const order = await client.pay('queryOrder', { order_sn: 'A', linkID: '' });
     expect(order.payload?.errorMessage).toContain('linkID');
   });
 
@@ -134,7 +134,8 @@ describe('parameters (P0400 inside a sealed answer)', () => {
 describe('paths and methods', () => {
   it('404 E04040 for an unknown path, whatever the method', async () => {
     await expectGatewayError(await client.post('/api/v2/other', '{}'), 404, 'E04040');
-    await expectGatewayError(await client.post('/', '', {}, 'GET'), 404, 'E04040');
+    await expectGatewayError(await client.post('/nowhere', '', {}, 'GET'), 404, 'E04040');
+    await expectGatewayError(await client.post('/', '{}'), 404, 'E04040'); // GET / is the dashboard; nothing else is there
     await expectGatewayError(await client.post('/services/getBalance', '{"currency":"USD"}'), 404, 'E04040');
     expect(mock.requests.at(-1)).toMatchObject({ endpoint: 'other', path: '/services/getBalance', outcome: 'E04040' });
   });

@@ -2,9 +2,11 @@
 // the spec; every call goes through the transport's envelope pipeline (validated, signed, encrypted, verified).
 import type { Order, ServiceName, ServiceResult } from '@codepay/models';
 import {
+  checkOptionNames,
   ConfigurationError,
-  describeReceived,
+  describeChoice,
   createEnvelopeClient,
+  TRANSPORT_OPTION_NAMES,
   type EnvelopeClient,
   type PreparedEnvelope,
   type TransportOptions,
@@ -49,9 +51,23 @@ export interface CodePay extends Omit<Resources, 'orders'> {
   prepare<S extends ServiceName>(service: S, params: ServiceInputs[S]): Promise<PreparedEnvelope>;
   /** Order-status notifications: verify and decrypt, acknowledge, or mount a ready-made handler. */
   readonly notifications: Notifications;
-  /** A copy with some options changed, sharing this client's connection pool (and token, for the same credentials). */
+  /**
+   * A copy with some options changed, sharing this client's connection pool (and token, for the same credentials).
+   * Changing `ca`, `proxy`, `fetch`, `maxSockets` or `idleSocketTimeout` gives the copy a pool of its own.
+   */
   withOptions(overrides: Partial<CodePayOptions>): CodePay;
+  /**
+   * Stops taking calls, waits for the calls in flight to settle, then closes every pooled connection (the pool is
+   * shared with withOptions copies that did not get their own). Later calls fail at once with a ConnectionError,
+   * `outcomeUnknown: false`: nothing is sent. Resolves once the connections are closed.
+   */
+  close(): Promise<void>;
+  /** Whether close() was called on this client's connection pool. */
+  readonly closed: boolean;
 }
+
+/** Every option of createCodePay; anything else is a ConfigurationError naming the closest of these. */
+const CODEPAY_OPTION_NAMES: readonly string[] = [...TRANSPORT_OPTION_NAMES.filter((name) => name !== 'userAgentPrefix'), 'environment'];
 
 function resolveBaseUrl(options: CodePayOptions): string {
   if (options.baseUrl !== undefined && options.environment !== undefined) {
@@ -61,7 +77,7 @@ function resolveBaseUrl(options: CodePayOptions): string {
     const name: unknown = options.environment;
     if (typeof name !== 'string' || !Object.hasOwn(environments, name)) {
       throw new ConfigurationError(
-        `${describeReceived(name)} is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
+        `${describeChoice(name, Object.keys(environments))} is not a known environment (${Object.keys(environments).join(', ')}); pass the gateway URL as baseUrl instead.`,
         { option: 'environment' },
       );
     }
@@ -77,12 +93,13 @@ function toTransportOptions(options: CodePayOptions): TransportOptions {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('must be an object with baseUrl, appId and the keys.', { option: 'options' });
   }
+  checkOptionNames(options, CODEPAY_OPTION_NAMES, 'createCodePay');
   const { environment: _environment, ...rest } = options;
   return { ...rest, baseUrl: resolveBaseUrl(options), userAgentPrefix: `codepay-sdk/${SDK_VERSION}` };
 }
 
 /** `psn` (and `drift`, when the answer departs from the spec) as non-enumerable properties: out of JSON.stringify. */
-function attachCallInfo<T>(data: T, psn: string, drift: readonly ValidationIssue[] | undefined): WithPsn<T> {
+function attachCallInfo<T>(data: T, psn: string | undefined, drift: readonly ValidationIssue[] | undefined): WithPsn<T> {
   if (typeof data === 'object' && data !== null) {
     Object.defineProperty(data, 'psn', { value: psn, enumerable: false });
     if (drift) Object.defineProperty(data, 'drift', { value: drift, enumerable: false });
@@ -117,6 +134,10 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
     call: caller.call,
     prepare: async (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
     notifications: createNotifications(envelope, envelope.config.logger),
+    close: () => envelope.close(),
+    get closed() {
+      return envelope.closed;
+    },
     withOptions(overrides) {
       const merged = { ...options, ...overrides };
       if ('baseUrl' in overrides && !('environment' in overrides)) delete merged.environment;

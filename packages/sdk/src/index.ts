@@ -3,7 +3,14 @@
 export { createCodePay, type CodePay, type CodePayOptions, type Orders } from './client.js';
 export type { FindOrderParams, OutcomeResolution, ResolveOutcomeOptions } from './outcome.js';
 export { environments, type EnvironmentName } from './environments.js';
-export type { Notifications, NotificationAck, NotificationListener, NotificationRequest } from './notifications.js';
+export type {
+  Notifications,
+  NotificationAck,
+  NotificationErrorStage,
+  NotificationHandlerOptions,
+  NotificationListener,
+  NotificationRequest,
+} from './notifications.js';
 export type { PageList, RequestOptions, WithPsn } from './service-caller.js';
 export type * from './gen/resources.gen.js';
 export { SDK_VERSION } from './version.js';
@@ -34,7 +41,9 @@ export {
   type LogLevel,
   type Language,
   type TokenProvider,
+  type TracerProviderLike,
   type PreparedEnvelope,
   type ValidationIssue,
 } from '@codepay/transport';
 export type * from '@codepay/models';
+export { orderStatuses, gatewayErrorCodes, businessErrorCodes } from '@codepay/models';

@@ -5,6 +5,8 @@
 //   refundOrder  → the order's status (queryOrder): a Refund* status means the refund was taken
 //   createPayer  → the payer with that email (getPayer), compared with what was sent
 //   updatePayer  → the payer with the email sent (getPayer), compared with what was sent
+//   payOrder     → the order's status (queryOrder): still New means the payment was not made
+//   checkoutOrder → nothing to read back (the order stays New): unknown, and a fresh checkout is the recovery
 // What is remembered stays inside this module (a WeakMap keyed by the error): nothing of it is put on the error,
 // which callers log.
 import { services, type GetPayerResult, type Order, type ServiceName } from '@codepay/models';
@@ -123,6 +125,18 @@ export function createOutcomeTools(resources: Resources, caller: ServiceCaller) 
         if (status === 'Paid') return { outcome: 'not-happened', service, detail: 'The order is still Paid: the refund did not take effect, and sending it again is safe.' };
         return { outcome: 'unknown', service, reason: `The order's status is ${String(status)}, which says nothing about this refund.` };
       }
+      case 'payOrder': {
+        const { outcome: status } = await caller.call('queryOrder', { order_sn: String(params.order_sn), linkID: String(params.linkID) }, options);
+        if (status === 'New') return { outcome: 'not-happened', service, detail: 'The order is still New: no payment was made, and sending payOrder again is safe.' };
+        const challenged = status === 'Processing' ? ' The 3-D Secure challenge was in the lost answer: start again with checkoutOrder, or wait for the notification.' : '';
+        return { outcome: 'happened', service, detail: `The payment was taken up: the order's status is ${String(status)}.${challenged}`, data: { outcome: status } };
+      }
+      case 'checkoutOrder':
+        return {
+          outcome: 'unknown',
+          service,
+          reason: 'A checkout leaves the order New, so nothing can be read back; it moves no money: start again with a fresh checkoutOrder.',
+        };
       case 'createPayer':
       case 'updatePayer': {
         const payer = await readPayer(params.email, options);

@@ -8,11 +8,12 @@ import type { ServiceInputs } from './gen/resources.gen.js';
 export type RequestOptions = CallOptions;
 
 /**
- * A result with the gateway's request id attached as a non-enumerable `psn` (it stays out of JSON.stringify), and,
+ * A result with the gateway's request id attached as a non-enumerable `psn` (it stays out of JSON.stringify;
+ * `undefined` when the answer carried none — it is documented in one of the vendor's doc sets only), and,
  * when the verified answer departs from the spec's result schema, a non-enumerable `drift` listing where (the data
  * is returned as it came; the departure is also logged at warn level as `response drift`).
  */
-export type WithPsn<T> = T & { readonly psn: string; readonly drift?: readonly ValidationIssue[] };
+export type WithPsn<T> = T & { readonly psn: string | undefined; readonly drift?: readonly ValidationIssue[] };
 
 /** Where a paginated service keeps its items and page counters (from the spec's `x-codepay-sdk.pagination`). */
 export interface PaginationHint {
@@ -20,6 +21,8 @@ export interface PaginationHint {
   pageParam: string;
   currentPage: string;
   lastPage: string;
+  /** The count of items in the whole range; `total` when not given (queryOrders' name). */
+  total?: string;
 }
 
 /**

@@ -75,7 +75,18 @@ describe('notifications', () => {
   });
 
   it('verified content that is not a PaymentOrderStatus notification raises ResponseFormatError', async () => {
-    await expect(env.codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(/does not match the contract/);
+    await expect(env.codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(/carries no PaymentOrderStatus event/);
+  });
+
+  it('a verified event with an unknown status or a mistyped optional field reaches the listener, with its drift', async () => {
+    // Refusing it would make the platform retry ten times and then drop the notification for good.
+    const event = await env.codepay.notifications.verifyAndDecrypt(
+      await sealed({ PaymentOrderStatus: { order_sn: 'N-7', platform_order_sn: 'SS7', status: 'PartiallyRefunded', failTimes: 'two' } }),
+    );
+    expect(event).toMatchObject({ order_sn: 'N-7', status: 'PartiallyRefunded', failTimes: 'two' });
+    const drift = (event as unknown as { drift: Array<{ path: string; keyword: string }> }).drift;
+    expect(drift.map((d) => `${d.path} ${d.keyword}`)).toEqual(expect.arrayContaining(['/status enum', '/failTimes type']));
+    expect(Object.keys(event)).not.toContain('drift');
   });
 
   it('a listener that throws is answered 500 so the platform retries', async () => {

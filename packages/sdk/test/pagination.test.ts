@@ -17,7 +17,7 @@ describe('orders.list pagination against the mock', () => {
         domain: 'www.example.com',
         product: 'Book',
       });
-      created.push(order.order_sn);
+      created.push(order.order_sn!);
     }
   });
 

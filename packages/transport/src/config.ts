@@ -3,10 +3,13 @@
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey, type AesKeyInput, type RsaKeyInput } from './crypto/keys.js';
-import { describeReceived } from './describe-value.js';
+import { describeChoice, describeReceived } from './describe-value.js';
 import { ConfigurationError } from './errors.js';
+import { resolveProxy, type ProxySettings } from './http/proxy-settings.js';
 import { consoleLogger, filterLogger, type Logger, type LogLevel } from './logger.js';
+import { checkOptionNames } from './option-names.js';
 import type { TokenProvider } from './token/token-provider.js';
+import type { TracerProviderLike } from './tracing.js';
 
 export type Language = 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
 export const LANGUAGES: readonly Language[] = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'];
@@ -34,10 +37,32 @@ export interface TransportOptions {
   deadline?: number;
   /** Retries after the first attempt, for failures that are safe to retry. Default 2. */
   maxRetries?: number;
-  /** A `fetch` to send requests with instead of the built-in node:http client (e.g. one with a proxy). */
+  /**
+   * A `fetch` to send requests with instead of the built-in node:http client. The SDK still enforces `timeout`,
+   * `deadline` and the abort signal around it, and refuses redirects.
+   */
   fetch?: FetchFunction;
-  /** Extra trusted CA certificates (PEM) for a private CA. Certificate checks are never disabled. */
+  /**
+   * Extra trusted CA certificates (PEM) for a private CA, added to the ones Node trusts by default. Certificate
+   * checks are never disabled (not even by NODE_TLS_REJECT_UNAUTHORIZED=0).
+   */
   ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /**
+   * An HTTP(S) proxy for the built-in client, e.g. `http://user:password@proxy.internal:3128`: requests go through
+   * an HTTP CONNECT tunnel, with TLS to the gateway end to end (`ca` still applies). Default: `HTTPS_PROXY` /
+   * `https_proxy` from the environment for an https: gateway, unless `NO_PROXY` / `no_proxy` exempts its host.
+   * `false`: no proxy, whatever the environment says.
+   */
+  proxy?: string | URL | false;
+  /** The most connections the built-in client opens to the gateway at once; more calls wait for one. Default 64. */
+  maxSockets?: number;
+  /** Milliseconds an unused pooled connection is kept open. Default 4 000. */
+  idleSocketTimeout?: number;
+  /**
+   * The OpenTelemetry TracerProvider to trace calls with. Default: the global one of `@opentelemetry/api` (an
+   * optional peer dependency), when one is registered. `false`: never trace.
+   */
+  tracerProvider?: TracerProviderLike | false;
   /** Where log lines go. Default: the console, at level `warn`. */
   logger?: Logger;
   /** The most verbose level passed to `logger`. Default `warn`. */
@@ -47,6 +72,30 @@ export interface TransportOptions {
   /** Prepended to the User-Agent, e.g. `@codepay/sdk/1.2.3`. */
   userAgentPrefix?: string;
 }
+
+/** Every option of {@link TransportOptions}; anything else is refused (see checkOptionNames). */
+export const TRANSPORT_OPTION_NAMES: readonly (keyof TransportOptions)[] = [
+  'baseUrl',
+  'appId',
+  'merchantPrivateKey',
+  'merchantPublicKey',
+  'platformPublicKey',
+  'aesKey',
+  'language',
+  'timeout',
+  'deadline',
+  'maxRetries',
+  'fetch',
+  'ca',
+  'proxy',
+  'maxSockets',
+  'idleSocketTimeout',
+  'logger',
+  'logLevel',
+  'tokenProvider',
+  'tracerProvider',
+  'userAgentPrefix',
+];
 
 export interface TransportConfig {
   baseUrl: string;
@@ -62,6 +111,10 @@ export interface TransportConfig {
   maxRetries: number;
   fetch: FetchFunction | undefined;
   ca: ReadonlyArray<string | Buffer> | undefined;
+  proxy: ProxySettings | undefined;
+  maxSockets: number;
+  idleSocketTimeoutMs: number;
+  tracerProvider: TracerProviderLike | false | undefined;
   logger: Logger;
   logLevel: LogLevel;
   tokenProvider: TokenProvider | undefined;
@@ -96,6 +149,13 @@ export function checkBaseUrl(value: unknown, option = 'baseUrl'): string {
   }
   if (url.username || url.password) fail(option, 'contains credentials; remove them (authentication uses the token flow).');
   if (url.search || url.hash) fail(option, 'has a query or fragment; pass only the origin and an optional path prefix.');
+  // The client adds /api/v2/pay and /api/v2/token itself: a base URL that already has them would send every call to
+  // /api/v2/api/v2/pay, and the first failure would look like a key or clock problem.
+  const path = url.pathname.replace(/\/+$/, '');
+  const endpoint = /\/api\/v2(?:\/(?:pay|token))?$/i.exec(path);
+  if (endpoint) {
+    fail(option, `ends in ${endpoint[0]}, which the client adds itself; pass ${url.origin}${path.slice(0, endpoint.index)} instead.`);
+  }
   return url.toString().replace(/\/+$/, '');
 }
 
@@ -114,7 +174,7 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 function checkLogger(logger: unknown, level: unknown): void {
   if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel)) {
-    fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}; received ${describeReceived(level)}.`);
+    fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}; received ${describeChoice(level, LOG_LEVELS)}.`);
   }
   if (logger === undefined) return;
   const methods = ['debug', 'info', 'warn', 'error'] as const;
@@ -129,6 +189,27 @@ function checkRetries(value: unknown): number {
     return fail('maxRetries', `must be an integer from 0 to 10; received ${describeReceived(value)}.`);
   }
   return value;
+}
+
+function checkMaxSockets(value: unknown): number {
+  if (value === undefined) return 64;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65_535) {
+    return fail('maxSockets', `must be an integer from 1 to 65535; received ${describeReceived(value)}.`);
+  }
+  return value;
+}
+
+/** NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for Node's own defaults; not for this client. */
+let warnedAboutTlsEnvironment = false;
+
+function warnAboutTlsEnvironment(logger: Logger, fetchOption: boolean): void {
+  if (warnedAboutTlsEnvironment || process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0') return;
+  warnedAboutTlsEnvironment = true;
+  logger.warn(
+    fetchOption
+      ? 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set: the fetch passed as an option decides for itself whether it checks certificates; the built-in client never skips the check'
+      : 'NODE_TLS_REJECT_UNAUTHORIZED=0 is set and ignored: certificate checks of the gateway stay on (pass your private CA with the ca option)',
+  );
 }
 
 function checkCa(value: unknown): ReadonlyArray<string | Buffer> | undefined {
@@ -150,11 +231,18 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
     fail('appId', 'is missing; pass the application id from the CodePay dashboard.');
   }
   if (options.language !== undefined && !LANGUAGES.includes(options.language)) {
-    fail('language', `must be one of ${LANGUAGES.join(', ')}; received ${describeReceived(options.language)}.`);
+    fail('language', `must be one of ${LANGUAGES.join(', ')}; received ${describeChoice(options.language, LANGUAGES)}.`);
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a fetch-compatible function.');
+  checkOptionNames(options, TRANSPORT_OPTION_NAMES, 'the client');
   if (options.fetch !== undefined && options.ca !== undefined) {
-    fail('ca', 'cannot be combined with a custom fetch; configure the CA in that fetch instead.');
+    fail('ca', 'cannot be combined with a custom fetch; configure the CA in that fetch instead (or drop fetch: the built-in client takes ca).');
+  }
+  if (options.fetch !== undefined && options.proxy !== undefined && options.proxy !== false) {
+    fail('proxy', 'cannot be combined with a custom fetch; configure the proxy in that fetch instead (or drop fetch: the built-in client takes proxy).');
+  }
+  if (options.tracerProvider !== undefined && options.tracerProvider !== false && typeof (options.tracerProvider as { getTracer?: unknown } | null)?.getTracer !== 'function') {
+    fail('tracerProvider', 'must be an OpenTelemetry TracerProvider (an object with getTracer()), or false to turn tracing off.');
   }
   const merchantPrivateKey = loadPrivateKey(options.merchantPrivateKey, 'merchantPrivateKey');
   if (options.merchantPublicKey !== undefined) {
@@ -164,6 +252,10 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
   const aesKey = loadAesKey(options.aesKey, 'aesKey');
   checkLogger(options.logger, options.logLevel);
   const logLevel = options.logLevel ?? 'warn';
+  const logger = options.logger ? filterLogger(options.logger, logLevel) : consoleLogger(logLevel);
+  // With a fetch, the fetch owns the connection: neither the proxy environment variables nor ca apply.
+  const proxy = options.fetch === undefined ? resolveProxy(options.proxy, new URL(baseUrl)) : undefined;
+  warnAboutTlsEnvironment(logger, options.fetch !== undefined);
   return {
     baseUrl,
     payUrl: `${baseUrl}/api/v2/pay`,
@@ -178,7 +270,11 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
     maxRetries: checkRetries(options.maxRetries),
     fetch: options.fetch,
     ca: checkCa(options.ca),
-    logger: options.logger ? filterLogger(options.logger, logLevel) : consoleLogger(logLevel),
+    proxy,
+    maxSockets: checkMaxSockets(options.maxSockets),
+    idleSocketTimeoutMs: checkDuration(options.idleSocketTimeout, 'idleSocketTimeout', 4_000),
+    tracerProvider: options.tracerProvider,
+    logger,
     logLevel,
     tokenProvider: options.tokenProvider,
     userAgentPrefix: options.userAgentPrefix,

@@ -10,7 +10,7 @@
 import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
 import { checkDuration, resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
 import { describeReceived, kindOf } from './describe-value.js';
-import { ConfigurationError, ValidationError, type ValidationIssue } from './errors.js';
+import { ConfigurationError, ConnectionError, ValidationError, type ValidationIssue } from './errors.js';
 import { openSignedEnvelope } from './envelope/open-envelope.js';
 import { createFetchHttpClient } from './http/fetch-http-client.js';
 import type { HttpClient } from './http/http-client.js';
@@ -29,6 +29,8 @@ import { retryPolicy } from './pipeline/retry.js';
 import { createSend } from './pipeline/send.js';
 import { serializePolicy } from './pipeline/serialize.js';
 import { validateParamsPolicy } from './pipeline/validate-params.js';
+import { checkOptionNames } from './option-names.js';
+import { createTracerSource, traced, type TracedCallContext } from './tracing.js';
 import { TokenManager } from './token/token-manager.js';
 import type { TokenSource } from './token/token-provider.js';
 import { userTokenSource } from './token/user-token-source.js';
@@ -47,8 +49,8 @@ export interface CallOptions {
 
 export interface CallResult<T> {
   data: T;
-  /** The gateway's id for this request: quote it to CodePay support. */
-  psn: string;
+  /** The gateway's id for this request, when the answer carried one (documented in one doc set only): quote it to CodePay support. */
+  psn: string | undefined;
   /** Where the verified `data` departs from the spec's result schema; absent when it does not. */
   drift?: ValidationIssue[];
 }
@@ -77,18 +79,59 @@ export interface EnvelopeClient {
   prepare<S extends ServiceName>(service: S, params: ServiceParams<S>): Promise<PreparedEnvelope>;
   /** Decrypts a notification's `bizContent` and verifies its `sign`; returns the verified plaintext. */
   openNotification(bizContent: string, sign: string): Promise<string>;
-  /** A client with some options changed, sharing this one's connection pool (and tokens, when the credentials are the same). */
+  /**
+   * A client with some options changed, sharing this one's connection pool (and tokens, when the credentials are
+   * the same). Changing `ca`, `proxy`, `fetch`, `maxSockets` or `idleSocketTimeout` gives it a pool of its own (and
+   * a token flow of its own, which goes through that pool).
+   */
   withOptions(overrides: Partial<TransportOptions>): EnvelopeClient;
+  /**
+   * Stops taking calls, waits for the calls in flight to settle, then closes every connection of the pool (shared
+   * with the withOptions copies that share it). Later calls fail at once with a ConnectionError, nothing sent.
+   */
+  close(): Promise<void>;
+  /** Whether close() was called on this client's pool. */
+  readonly closed: boolean;
   /** Token requests made by the built-in token manager (diagnostics and tests). */
   readonly tokenRequests: number;
 }
 
-const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'accept', 'user-agent', 'content-length', 'host']);
+const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'accept', 'accept-language', 'user-agent', 'host']);
+// The HTTP client frames the request and manages the connection: a caller's value would contradict it (a
+// Transfer-Encoding beside the Content-Length is a request-smuggling shape) or change what the answer looks like.
+const FRAMING_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'proxy-authorization',
+  'proxy-connection',
+  'accept-encoding',
+  'content-encoding',
+]);
+
+/** The options a call takes (CallOptions); anything else is refused. */
+const CALL_OPTION_NAMES: readonly (keyof CallOptions)[] = ['signal', 'timeout', 'deadline', 'headers'];
+
+/** The pool's life: calls in flight, and whether close() was called. Shared by the clients that share the pool. */
+interface Lifecycle {
+  closed: boolean;
+  active: number;
+  drained: Promise<void> | undefined;
+  onDrained: (() => void) | undefined;
+}
 
 interface Shared {
   http: HttpClient;
   tokens: TokenSource & { requests?: number };
+  lifecycle: Lifecycle;
 }
+
+const newLifecycle = (): Lifecycle => ({ closed: false, active: 0, drained: undefined, onDrained: undefined });
 
 // RFC 9110 token characters for a name; visible characters, spaces and tabs for a value (no CR, LF or NUL).
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -107,7 +150,12 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
       });
     }
     if (RESERVED_HEADERS.has(lower)) {
-      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself.`, { option: 'headers' });
+      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself; nothing was sent.`, { option: 'headers' });
+    }
+    if (FRAMING_HEADERS.has(lower)) {
+      throw new ConfigurationError(`cannot set "${name}": the HTTP client frames the request and manages the connection itself; nothing was sent.`, {
+        option: 'headers',
+      });
     }
     extra[lower] = value;
   }
@@ -126,7 +174,18 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 }
 
 function createHttp(config: TransportConfig): HttpClient {
-  return config.fetch ? createFetchHttpClient(config.fetch) : createNodeHttpClient({ ca: config.ca });
+  return config.fetch
+    ? createFetchHttpClient(config.fetch)
+    : createNodeHttpClient({ ca: config.ca, proxy: config.proxy, maxSockets: config.maxSockets, idleSocketTimeoutMs: config.idleSocketTimeoutMs });
+}
+
+const LOG_RANK = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+
+function clientClosed(service: string): ConnectionError {
+  return new ConnectionError(`The ${service} call was not sent: the client was closed (close()). Create a new client to make calls.`, {
+    service,
+    outcomeUnknown: false,
+  });
 }
 
 function baseHeaders(config: TransportConfig): Record<string, string> {
@@ -143,23 +202,30 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
   const keys = { merchantPrivateKey: config.merchantPrivateKey, aesKey: config.aesKey, platformPublicKey: config.platformPublicKey };
   const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, checkMoneyPolicy, serializePolicy];
   const encryptAndSign = encryptAndSignPolicy(keys);
-  // The default pipeline is built once; a per-call `timeout` builds one with a different send step.
-  const pipelineFor = (timeoutMs: number): SendNext =>
-    composePipeline(
-      [
-        outcomePolicy,
-        ...requestSide,
-        bindAnswerPolicy,
-        mapBusinessStatusPolicy(config.logger),
-        parsePayloadPolicy,
-        decryptAndVerifyPolicy(keys),
-        retryPolicy({ maxRetries: config.maxRetries, logger: config.logger }),
-        bearerTokenPolicy(shared.tokens, config.platformPublicKey),
-        encryptAndSign,
-      ],
-      createSend({ http: shared.http, payUrl: config.payUrl, timeoutMs, logger: config.logger, debug: config.logLevel === 'debug' }),
-    );
-  let defaultPipeline: SendNext | undefined;
+  const debug = LOG_RANK[config.logLevel] <= LOG_RANK.debug;
+  const info = LOG_RANK[config.logLevel] <= LOG_RANK.info;
+  // One pipeline for every call: the per-call timeout travels on the request.
+  const pipeline: SendNext = composePipeline(
+    [
+      outcomePolicy({ logger: config.logger, debug, info }),
+      ...requestSide,
+      bindAnswerPolicy,
+      mapBusinessStatusPolicy(config.logger),
+      parsePayloadPolicy,
+      decryptAndVerifyPolicy(keys),
+      retryPolicy({ maxRetries: config.maxRetries, logger: config.logger }),
+      bearerTokenPolicy(shared.tokens, config.platformPublicKey),
+      encryptAndSign,
+    ],
+    createSend({ http: shared.http, payUrl: config.payUrl, via: config.proxy?.shown, logger: config.logger, debug }),
+  );
+  const tracer = createTracerSource(config.tracerProvider);
+  const gateway = new URL(config.baseUrl);
+  const where: TracedCallContext = {
+    serverAddress: gateway.hostname.replace(/^\[|\]$/g, ''),
+    serverPort: Number(gateway.port || (gateway.protocol === 'https:' ? 443 : 80)),
+  };
+  const lifecycle = shared.lifecycle;
 
   const newRequest = (service: ServiceName, params: unknown, callOptions: CallOptions = {}): EnvelopeRequest => {
     // Own keys only: "toString" or "constructor" must be unknown services, not Object.prototype's members.
@@ -169,7 +235,13 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         issues: [{ path: '', message: `is not one of ${Object.keys(services).join(', ')}`, keyword: 'service' }],
       });
     }
+    if (typeof callOptions !== 'object' || callOptions === null) {
+      throw new ConfigurationError(`must be an object (signal, timeout, deadline, headers); received ${kindOf(callOptions)}; nothing was sent.`, { option: 'options' });
+    }
+    checkOptionNames(callOptions, CALL_OPTION_NAMES, "a call's options", '; nothing was sent.');
     const deadlineMs = checkDuration(callOptions.deadline, 'deadline', config.deadlineMs);
+    const timeoutMs = checkDuration(callOptions.timeout, 'timeout', config.timeoutMs);
+    const startedAt = performance.now();
     return {
       service,
       definition,
@@ -180,7 +252,11 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       attempt: 0,
       tokenReplayed: false,
       signal: checkSignal(callOptions.signal),
-      deadlineAt: Date.now() + deadlineMs,
+      timeoutMs,
+      startedAt,
+      deadlineAt: startedAt + deadlineMs,
+      psn: undefined,
+      trace: undefined,
     };
   };
 
@@ -189,14 +265,22 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     get tokenRequests() {
       return shared.tokens.requests ?? 0;
     },
+    get closed() {
+      return lifecycle.closed;
+    },
     async call(service, params, callOptions) {
+      if (lifecycle.closed) throw clientClosed(typeof service === 'string' ? service : 'call');
       const request = newRequest(service, params, callOptions);
-      const timeout = callOptions?.timeout === undefined ? undefined : checkDuration(callOptions.timeout, 'timeout', config.timeoutMs);
-      const pipeline = timeout === undefined ? (defaultPipeline ??= pipelineFor(config.timeoutMs)) : pipelineFor(timeout);
-      const response: EnvelopeResponse = await pipeline(request);
-      const result: CallResult<ServiceResult<typeof service>> = { data: response.data as ServiceResult<typeof service>, psn: response.psn! };
-      if (response.drift) result.drift = response.drift;
-      return result;
+      lifecycle.active++;
+      try {
+        const traceWith = tracer();
+        const response: EnvelopeResponse = traceWith === undefined ? await pipeline(request) : await traced(traceWith, request, where, () => pipeline(request));
+        const result: CallResult<ServiceResult<typeof service>> = { data: response.data as ServiceResult<typeof service>, psn: response.psn };
+        if (response.drift) result.drift = response.drift;
+        return result;
+      } finally {
+        if (--lifecycle.active === 0) lifecycle.onDrained?.();
+      }
     },
     async prepare(service, params) {
       const request = newRequest(service, params);
@@ -219,9 +303,28 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         merged.appId === options.appId &&
         merged.merchantPrivateKey === options.merchantPrivateKey &&
         merged.tokenProvider === options.tokenProvider;
-      const sameConnections = merged.ca === options.ca && merged.fetch === options.fetch;
+      const sameConnections =
+        merged.ca === options.ca &&
+        merged.fetch === options.fetch &&
+        nextConfig.proxy?.url.href === config.proxy?.url.href &&
+        nextConfig.maxSockets === config.maxSockets &&
+        nextConfig.idleSocketTimeoutMs === config.idleSocketTimeoutMs;
       const http = sameConnections ? shared.http : createHttp(nextConfig);
-      return buildClient(merged, nextConfig, { http, tokens: sameCredentials ? shared.tokens : createTokenSource(nextConfig, http) });
+      return buildClient(merged, nextConfig, {
+        http,
+        tokens: sameCredentials && sameConnections ? shared.tokens : createTokenSource(nextConfig, http),
+        lifecycle: sameConnections ? lifecycle : newLifecycle(),
+      });
+    },
+    async close() {
+      lifecycle.closed = true;
+      if (lifecycle.active > 0) {
+        lifecycle.drained ??= new Promise<void>((resolve) => {
+          lifecycle.onDrained = resolve;
+        });
+        await lifecycle.drained;
+      }
+      shared.http.close?.();
     },
   };
 }
@@ -237,6 +340,7 @@ function createTokenSource(config: TransportConfig, http: HttpClient): TokenSour
     headers: () => baseHeaders(config),
     timeoutMs: config.timeoutMs,
     logger: config.logger,
+    via: config.proxy?.shown,
   });
 }
 
@@ -252,5 +356,5 @@ export function createEnvelopeClient(options: TransportOptions): EnvelopeClient 
 export function createEnvelopeClientOver(options: TransportOptions, http: HttpClient | undefined): EnvelopeClient {
   const config = resolveTransportConfig(options);
   const exchange = http ?? createHttp(config);
-  return buildClient(options, config, { http: exchange, tokens: createTokenSource(config, exchange) });
+  return buildClient(options, config, { http: exchange, tokens: createTokenSource(config, exchange), lifecycle: newLifecycle() });
 }

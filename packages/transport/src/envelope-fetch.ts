@@ -35,7 +35,7 @@ export function createEnvelopeFetch(clientOrOptions: EnvelopeClient | TransportO
     const { data, psn } = await client.call(service as ServiceName, params as never, { signal: request.signal, headers: extra });
     return new Response(JSON.stringify({ status: 0, errorCode: null, errorMessage: null, data }), {
       status: 200,
-      headers: { 'content-type': 'application/json', [PSN_HEADER]: psn },
+      headers: psn === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', [PSN_HEADER]: psn },
     });
   };
 }

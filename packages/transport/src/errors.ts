@@ -1,3 +1,5 @@
+import type { BusinessErrorCode, GatewayErrorCode } from '@codepay/models';
+
 // The one error hierarchy of the SDK. Every error a caller can see is a CodePayError whose message says what
 // happened and what to check. Messages never carry key material, tokens or decrypted business content: callers
 // log them, and logs travel further than secrets should.
@@ -178,7 +180,7 @@ export class AuthenticationError extends CodePayError {
 export interface GatewayErrorOptions extends CodePayErrorOptions {
   service?: string;
   /** `code` of the gateway error body, e.g. `E07303`. */
-  code: string;
+  code: GatewayErrorCode | (string & {});
   /** `msg` of the gateway error body, as sent (in the requested language). */
   msg: string;
 }
@@ -187,7 +189,8 @@ export interface GatewayErrorOptions extends CodePayErrorOptions {
 export class GatewayError extends CodePayError {
   override readonly name = 'GatewayError' as const;
   declare readonly service?: string;
-  readonly code: string;
+  /** A code of the spec's table (`gatewayErrorCodes`), or one the gateway sent that the table does not know. */
+  readonly code: GatewayErrorCode | (string & {});
   readonly msg: string;
 
   constructor(message: string, options: GatewayErrorOptions) {
@@ -245,7 +248,7 @@ export class ResponseFormatError extends CodePayError {
 
 export interface BusinessErrorOptions extends CodePayErrorOptions {
   service: string;
-  errorCode: string;
+  errorCode: BusinessErrorCode | (string & {});
   errorMessage: string;
 }
 
@@ -253,7 +256,8 @@ export interface BusinessErrorOptions extends CodePayErrorOptions {
 export class BusinessError extends CodePayError {
   override readonly name = 'BusinessError' as const;
   readonly service: string;
-  readonly errorCode: string;
+  /** A code of the spec's table (`businessErrorCodes`: the documented `-1` and the sandbox's), or another. */
+  readonly errorCode: BusinessErrorCode | (string & {});
   readonly errorMessage: string;
 
   constructor(message: string, options: BusinessErrorOptions) {

@@ -23,8 +23,54 @@ const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-/** `JSON.parse(text)`, except that integers beyond ±Number.MAX_SAFE_INTEGER become their exact decimal strings. */
+/**
+ * How deep JSON answers may nest. CodePay's nest four levels at most; JSON.parse of a body nested millions deep (10 MiB
+ * of `[[[[…`) blocks the event loop for seconds, so such a body is refused before it is parsed.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * Whether `text` opens more than `maxDepth` arrays or objects inside one another (strings skipped). Builds nothing,
+ * and stops at the first level too deep: a pathological body costs `maxDepth` characters of scanning.
+ */
+export function jsonNestingExceeds(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
+  // Nesting deeper than maxDepth needs more than maxDepth characters.
+  if (text.length <= maxDepth) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) i = endOfString(text, i) - 1;
+    else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      if (++depth > maxDepth) return true;
+    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) depth--;
+  }
+  return false;
+}
+
+/** Thrown instead of parsing JSON nested deeper than MAX_JSON_DEPTH. */
+export class JsonTooDeep extends SyntaxError {
+  constructor(readonly maxDepth: number) {
+    super(`JSON nested deeper than ${maxDepth} levels; refused before parsing`);
+  }
+}
+
+/** `JSON.parse(text)` of an answer: refused (JsonTooDeep, a SyntaxError) when nested deeper than MAX_JSON_DEPTH. */
+export function parseJsonBounded(text: string): unknown {
+  if (jsonNestingExceeds(text)) throw new JsonTooDeep(MAX_JSON_DEPTH);
+  return JSON.parse(text);
+}
+
+/**
+ * `JSON.parse(text)`, except that integers beyond ±Number.MAX_SAFE_INTEGER become their exact decimal strings, and
+ * that text nested deeper than 64 levels is refused with a SyntaxError before any parsing (see MAX_JSON_DEPTH).
+ */
 export function parseJsonExact(text: string): unknown {
+  if (jsonNestingExceeds(text)) throw new JsonTooDeep(MAX_JSON_DEPTH);
   if (!LONG_NUMBER.test(text) && !LONG_NUMBER_FIRST.test(text)) return JSON.parse(text);
   const unsafe = findUnsafeIntegers(text);
   return JSON.parse(unsafe.length === 0 ? text : quoteTokens(text, unsafe));

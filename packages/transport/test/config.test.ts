@@ -55,3 +55,63 @@ describe('configuration is checked at construction', () => {
     expect(isLoopbackHost('localhost.example.com')).toBe(false);
   });
 });
+
+// Issue 15, findings 8 and 10, and the lifecycle options: unknown options are refused (naming the closest known
+// one), a base URL that already holds the API path is refused with the fix, enumerated options never echo text
+// that may be a secret, and per-call headers cannot frame the request.
+describe('unknown options and the base URL path', () => {
+  it.each([
+    ['timeoutMs', 500, /timeoutMs: is not an option of the client; did you mean timeout\?/],
+    ['agent', {}, /agent: is not an option of the client; did you mean proxy\?/],
+    ['httpsAgent', {}, /did you mean proxy\?/],
+    ['proxyUrl', 'http://proxy:3128', /did you mean proxy\?/],
+    ['maxRetry', 3, /did you mean maxRetries\?/],
+    ['baseURL', 'https://gateway.example.com', /did you mean baseUrl\?/],
+    ['retries', 3, /did you mean maxRetries\?/],
+    ['signal', AbortSignal.abort(), /the options are baseUrl, appId/],
+  ])('%s → ConfigurationError naming it and the closest known option', (name, value, message) => {
+    const error = configError({ [name]: value });
+    expect(error.option).toBe(name);
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([['/api/v2'], ['/api/v2/'], ['/api/v2/pay'], ['/api/v2/token'], ['/prefix/api/v2/pay']])(
+    'a baseUrl ending in %s is refused with the URL to pass instead',
+    (path) => {
+      const error = configError({ baseUrl: `https://gateway.example.com${path}` });
+      expect(error.option).toBe('baseUrl');
+      expect(error.message).toMatch(/which the client adds itself; pass https:\/\/gateway\.example\.com(\/prefix)? instead/);
+    },
+  );
+
+  it('a path prefix that is not the API path is still accepted', () => {
+    expect(() => createEnvelopeClient({ ...base, baseUrl: 'https://gateway.example.com/codepay' })).not.toThrow();
+  });
+
+  it.each([
+    ['language', 'q83vEjRWeJq83vEjRWeJqw=='],
+    ['language', 'sk_live_51HxYzAbCdEf'],
+    ['logLevel', 'pk_live_0123456789abcdef'],
+  ])('a secret pasted into %s is not echoed in the message', (option, secret) => {
+    const error = configError({ [option]: secret });
+    expect(error.option).toBe(option);
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toMatch(new RegExp(`a ${secret.length}-character string that is none of them`));
+  });
+
+  it('a near miss of an enumerated value is named, with the value meant', () => {
+    expect(configError({ language: 'en-us' }).message).toMatch(/received "en-us" \(did you mean "en-US"\?\)/);
+    expect(configError({ logLevel: 'warning' }).message).toMatch(/received "warning" \(did you mean "warn"\?\)/);
+  });
+
+  it.each([
+    ['maxSockets', 0, /integer from 1 to 65535/],
+    ['maxSockets', 1.5, /integer from 1 to 65535/],
+    ['idleSocketTimeout', -1, /positive number of milliseconds/],
+    ['tracerProvider', {}, /OpenTelemetry TracerProvider/],
+  ])('%s: %s → ConfigurationError', (option, value, message) => {
+    const error = configError({ [option]: value });
+    expect(error.option).toBe(option);
+    expect(error.message).toMatch(message);
+  });
+});

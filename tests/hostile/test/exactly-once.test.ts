@@ -73,7 +73,23 @@ afterAll(async () => {
 
 let serial = 0;
 
-/** Params for one call of `service`, with what it needs created first (a payer to update, a paid order to refund). */
+/** The payer's browser's part of a card payment, against the mock's stand-ins (never through the fault front). */
+async function sandbox(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${mock.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function cardSessions(): Promise<{ sessionCard: string; sessionCvc: string }> {
+  const { sessionCard } = await sandbox('/sandbox/sessions/card', { cardNumber: '4444333322221111', expiryMonth: 12, expiryYear: 2035 });
+  const { sessionCvc } = await sandbox('/sandbox/sessions/cvc', { cvc: '123' });
+  return { sessionCard: String(sessionCard), sessionCvc: String(sessionCvc) };
+}
+
+/**
+ * Params for one call of `service`, with what it needs created first (a payer to update, a paid order to refund, an
+ * order to check out, an order checked out with its device data collected to pay).
+ */
 async function paramsFor(service: ServiceName): Promise<{ params: Record<string, unknown>; key: Record<string, unknown> }> {
   const n = ++serial;
   const payer = { ...sampleParams('createPayer'), email: `exactly-once-${process.pid}-${n}@example.com` };
@@ -93,6 +109,19 @@ async function paramsFor(service: ServiceName): Promise<{ params: Record<string,
       const order = await codepay.orders.create(sampleParams('createOrder') as never);
       mock.setOrderStatus(order.order_sn!, 'Paid');
       return { params: { order_sn: order.order_sn, linkID: order.linkID }, key: { order_sn: order.order_sn } };
+    }
+    case 'checkoutOrder': {
+      const order = await codepay.orders.create(sampleParams('createOrder') as never);
+      const params = { order_sn: order.order_sn, linkID: order.linkID, cardHolderName: 'Peter Pan', relationship: 'CUSTOMER', ...(await cardSessions()) };
+      return { params, key: { order_sn: order.order_sn } };
+    }
+    case 'payOrder': {
+      const order = await codepay.orders.create(sampleParams('createOrder') as never);
+      const { order_sn, linkID } = order;
+      const checkout = await codepay.orders.checkout({ order_sn: order_sn!, linkID: linkID!, cardHolderName: 'Peter Pan', relationship: 'CUSTOMER', ...(await cardSessions()) });
+      const sessionId = await sandbox('/sandbox/ddc/session', { jwt: checkout.deviceDataCollection?.jwt });
+      const params = { order_sn, linkID, transactionReference: checkout.transactionReference, sessionId: sessionId.sessionId, userAgent: 'Mozilla/5.0 (hostile)' };
+      return { params, key: { transactionReference: checkout.transactionReference } };
     }
     default:
       throw new Error(`not a state-changing service: ${service}`);
@@ -132,10 +161,14 @@ async function clientFor(fault: Fault, service: ServiceName): Promise<CodePay> {
   }
 }
 
-// The card services join the matrix once the mock walks an order through the card flow (issue 14).
-const matrixServices = unsafeServices.filter((service) => service !== 'checkoutOrder' && service !== 'payOrder');
+/**
+ * Services whose outcome resolveOutcome cannot read back: for them an unknown outcome stays `unknown`. checkoutOrder
+ * leaves nothing any service reads (the order stays New; its transactionReference was only in the lost answer) —
+ * but it moves no money, and a fresh checkoutOrder is the recovery.
+ */
+const noReadBack: ReadonlySet<ServiceName> = new Set(['checkoutOrder']);
 
-describe.each(matrixServices)('%s', (service) => {
+describe.each(unsafeServices)('%s', (service) => {
   it.each(faults)('$name', async (fault) => {
     const { params, key } = await paramsFor(service);
     const client = await clientFor(fault, service);
@@ -156,6 +189,7 @@ describe.each(matrixServices)('%s', (service) => {
     if (fault.outcomeUnknown) expect((error as { sentAt?: unknown }).sentAt).toBeInstanceOf(Date);
 
     const resolution = await codepay.resolveOutcome(error, { settleMs: 0 });
-    expect(resolution.outcome, JSON.stringify(resolution)).toBe(fault.processed === 1 ? 'happened' : 'not-happened');
+    const expected = fault.outcomeUnknown && noReadBack.has(service) ? 'unknown' : fault.processed === 1 ? 'happened' : 'not-happened';
+    expect(resolution.outcome, JSON.stringify(resolution)).toBe(expected);
   });
 });

@@ -17,7 +17,7 @@ checkForLeaksAfterAll({ expectLogLines: false });
 
 const OPTIONS = [
   'baseUrl', 'environment', 'appId', 'merchantPrivateKey', 'merchantPublicKey', 'platformPublicKey', 'aesKey', 'language', 'timeout', 'deadline',
-  'maxRetries', 'fetch', 'ca', 'logger', 'logLevel', 'tokenProvider',
+  'maxRetries', 'fetch', 'ca', 'logger', 'logLevel', 'tokenProvider', 'proxy', 'maxSockets', 'idleSocketTimeout', 'tracerProvider',
 ] as const satisfies ReadonlyArray<keyof CodePayOptions>;
 const CALL_OPTIONS = ['signal', 'timeout', 'deadline', 'headers'] as const satisfies ReadonlyArray<keyof RequestOptions>;
 

@@ -87,7 +87,7 @@ async function withPayAnswersAltered(alter: (body: Record<string, unknown>) => R
 
 describe('every error class, inspected, serialized and printed, holds no secret', () => {
   const cases: Array<[string, () => Promise<unknown>, ErrorClass]> = [
-    ['ValidationError (personal data in the params)', () => codepay.payers.create({ ...WENDY, email: `${WENDY.email}@@` }), ValidationError],
+    ['ValidationError (personal data in the params)', () => codepay.payers.create({ ...WENDY, address: `${WENDY.address}, Flat 2`, phone: `${WENDY.phone}-1` }), ValidationError],
     ['BusinessError', () => codepay.payers.get({ email: WENDY.email }, { headers: { 'x-mock-scenario': 'business-error' } }), BusinessError],
     ['GatewayError', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'gateway-error:E07303' } }), GatewayError],
     ['SignatureVerificationError', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'bad-signature' } }), SignatureVerificationError],

@@ -103,9 +103,21 @@ describe('forged notifications', () => {
     await expectRefused(asBody({ noticeType: 'PaymentOrderStatus', bizContent: payAnswer.bizContent, sign: payAnswer.sign }), ResponseFormatError);
   });
 
-  it('validly sealed content that breaks the notification contract → 400, ResponseFormatError', async () => {
-    const sealed = await seal({ PaymentOrderStatus: { order_sn: 42 } }, gateway.mock.keys);
+  it('validly sealed content that is not a PaymentOrderStatus event at all → 400, ResponseFormatError', async () => {
+    const sealed = await seal({ RefundStatus: { order_sn: 'N-X' } }, gateway.mock.keys);
     await expectRefused(asBody({ noticeType: 'PaymentOrderStatus', bizContent: sealed.bizContent, sign: sealed.sign }), ResponseFormatError);
+  });
+
+  it('a verified event that departs from the contract (mistyped field, unknown status) → {"code":0}, the listener gets it with its drift', async () => {
+    // Refusing it would make the platform retry ten times and then drop the notification for good.
+    const sealed = await seal({ PaymentOrderStatus: { order_sn: 42, status: 'PartiallyRefunded' } }, gateway.mock.keys);
+    const before = endpoint.delivered.length;
+    const answer = await endpoint.post(asBody({ noticeType: 'PaymentOrderStatus', bizContent: sealed.bizContent, sign: sealed.sign }));
+    expect(answer).toMatchObject({ status: 200, body: { code: 0 } });
+    const event = endpoint.delivered.at(-1) as unknown as { order_sn: unknown; drift: Array<{ path: string }> };
+    expect(endpoint.delivered.length).toBe(before + 1);
+    expect(event.order_sn).toBe(42);
+    expect(event.drift.map((d) => d.path)).toEqual(expect.arrayContaining(['/order_sn', '/status']));
   });
 });
 

@@ -9,7 +9,11 @@ export const openapiDocument: Record<string, unknown> = {
     "title": "CodePay API",
     "version": "2.0.0",
     "summary": "Encrypted, signed envelope API for payers, payment orders, refunds and balances.",
-    "description": "The contract the CodePay SDK implements, hand-authored from the vendor documentation.\n\n- The wire has two operations: `POST /api/v2/token` and `POST /api/v2/pay`. Every business call is a\n  `/api/v2/pay` envelope `{service, bizContent, sign}`: `bizContent` is Base64 of AES-128/ECB/PKCS#7 over the\n  plaintext business JSON and `sign` is Base64 SHA256withRSA over the same plaintext, made with the merchant's\n  private key. Responses are encrypted and signed the same way with the platform's private key.\n- Each service also appears as a **virtual operation** at `/services/<service>` (tag per resource). Those paths\n  never go over the wire: their request body is the service's plaintext `bizContent` and their `200` response\n  is the decrypted business payload `{status, errorCode, errorMessage, data}`. They exist so that types,\n  validators and the mock are generated from one contract.\n- `x-codepay-echo` on a virtual operation (decided) lists the top-level result fields that echo the request\n  field of the same name; each must be a field of both schemas.\n- Items marked `x-codepay-assumption: true` (or described as \"Decided\") are not in the vendor documentation;\n  they were decided by the SDK team and are replaceable (for example the token endpoint, through a custom\n  token provider).\n- Text fields accept only characters of 1 to 3 bytes in UTF-8; dates are UTC `yyyy-MM-dd HH:mm:ss`; responses\n  may gain keys, and `null` is treated like an absent field.\n",
+    "description": "The contract the CodePay SDK implements, hand-authored from the vendor documentation.\n\n- The wire has two operations: `POST /api/v2/token` and `POST /api/v2/pay`. Every business call is a\n  `/api/v2/pay` envelope `{service, bizContent, sign}`: `bizContent` is Base64 of AES-128/ECB/PKCS#7 over the\n  plaintext business JSON and `sign` is Base64 SHA256withRSA over the same plaintext, made with the merchant's\n  private key. Responses are encrypted and signed the same way with the platform's private key.\n- Each service also appears as a **virtual operation** at `/services/<service>` (tag per resource). Those paths\n  never go over the wire: their request body is the service's plaintext `bizContent` and their `200` response\n  is the decrypted business payload `{status, errorCode, errorMessage, data}`. They exist so that types,\n  validators and the mock are generated from one contract.\n- `x-codepay-echo` on a virtual operation (decided) lists the top-level result fields that echo the request\n  field of the same name; each must be a field of both schemas.\n- Items marked `x-codepay-assumption: true` (or described as \"Decided\") are not in the vendor documentation;\n  they were decided by the SDK team and are replaceable (for example the token endpoint, through a custom\n  token provider).\n- Text fields accept only characters of 1 to 3 bytes in UTF-8; dates are UTC `yyyy-MM-dd HH:mm:ss` or\n  `yyyy-MM-dd` (documented); responses may gain keys, and `null` is treated like an absent field.\n- Transport rules (documented): HTTPS only, and certificate errors must never be ignored (a client offers no\n  way to turn the check off; a private CA may be added); requests send `Content-Type: application/json` and\n  `Accept: application/json`; response data may carry unchecked input a payer typed, so callers escape it\n  before rendering it and never evaluate it.\n- What we send is strict where the documentation is, and no stricter; what we receive is read tolerantly: a\n  field is required only where the documentation marks it required, every type its samples use is accepted,\n  and a departure from our expectations is reported as drift, never refused (only a signature or decryption\n  failure refuses an answer or a notification).\n",
+    "contact": {
+      "name": "CodePay SDK maintainers",
+      "url": "https://github.com/codepay/codepay-sdk-typescript/issues"
+    },
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -203,11 +207,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -216,11 +218,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -286,11 +290,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -299,11 +301,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -370,11 +374,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -383,11 +385,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -453,11 +457,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -466,11 +468,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -534,11 +538,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -547,11 +549,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -621,11 +625,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -634,11 +636,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -702,11 +706,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -715,11 +717,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -783,11 +787,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -796,11 +798,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -864,11 +868,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -877,11 +879,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -947,11 +951,9 @@ export const openapiDocument: Record<string, unknown> = {
               "application/json": {
                 "schema": {
                   "type": "object",
+                  "description": "`status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional (\"N\") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).",
                   "required": [
-                    "status",
-                    "errorCode",
-                    "errorMessage",
-                    "data"
+                    "status"
                   ],
                   "properties": {
                     "status": {
@@ -960,11 +962,13 @@ export const openapiDocument: Record<string, unknown> = {
                     "errorCode": {
                       "type": [
                         "string",
+                        "integer",
                         "null"
                       ],
                       "examples": [
                         null,
-                        "P0001"
+                        "P0001",
+                        -1
                       ]
                     },
                     "errorMessage": {
@@ -1075,6 +1079,7 @@ export const openapiDocument: Record<string, unknown> = {
         "type": "string",
         "description": "Standard Base64 (RFC 4648 alphabet with `+` and `/`), padded with `=`.",
         "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+        "x-codepay-rule": "standard Base64 (A–Z, a–z, 0–9, + and /), padded with =",
         "examples": [
           "rMkMHvoF9t7XxDyrwAh+aYuVZsLFDDXF3l16Uw723SW5cjsttjo3DtPU0cypc4Dv"
         ]
@@ -1113,6 +1118,19 @@ export const openapiDocument: Record<string, unknown> = {
           -1
         ],
         "description": "`0` success (`data` set, `errorCode` and `errorMessage` null); `-1` failure (`errorCode` and `errorMessage` set, `data` null).",
+        "x-codepay-business-error-codes": {
+          "-1": "Documented: the default code when there is no specific one.",
+          "P0400": "Sandbox (decided): the parameters are invalid; the message says which.",
+          "P0404": "Sandbox (decided): no payer with this email or payerID.",
+          "P0405": "Sandbox (decided): no order with this order_sn and linkID.",
+          "P0409": "Sandbox (decided): an order with this order_sn already exists.",
+          "P0406": "Sandbox (decided): the card session was not made by the sandbox.",
+          "P0407": "Sandbox (decided): the transactionReference names no checkout of this order.",
+          "P0408": "Sandbox (decided): the sessionId does not come from this transaction's device data collection.",
+          "P0422": "Sandbox (decided): only a paid order can be refunded.",
+          "P0423": "Sandbox (decided): the order cannot be paid in its status (not New, or its link expired).",
+          "P0424": "Sandbox (decided): this transaction was already used for a payment."
+        },
         "examples": [
           0
         ]
@@ -1231,20 +1249,25 @@ export const openapiDocument: Record<string, unknown> = {
         "type": "object",
         "description": "A successful transport answer (documented; outer fields decided): the business payload, encrypted and signed by the platform.",
         "required": [
-          "statusCode",
-          "psn",
           "bizContent",
           "sign"
         ],
         "properties": {
           "statusCode": {
-            "type": "integer",
-            "const": 0,
-            "description": "Decided name and value for the outer success marker.",
+            "type": [
+              "integer",
+              "string"
+            ],
+            "enum": [
+              0,
+              "0"
+            ],
+            "description": "The outer success marker (documented in the envelope docs as `statusCode`; its value decided: 0, read tolerantly as the number or the text).",
             "x-codepay-assumption": true
           },
           "psn": {
-            "$ref": "#/components/schemas/Psn"
+            "$ref": "#/components/schemas/Psn",
+            "description": "The request id; it comes from the other documentation set, so it is used when present and never required."
           },
           "bizContent": {
             "$ref": "#/components/schemas/Base64Text",
@@ -1473,6 +1496,23 @@ export const openapiDocument: Record<string, unknown> = {
           }
         ]
       },
+      "AreaCode": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "AreaCode",
+        "description": "International dialling code without `+`, e.g. 852 (documented as an integer; the vendor's updatePayer sample sends text, so a digit string is accepted too and sent as given). Decided: 1 to 9999.",
+        "type": [
+          "integer",
+          "string"
+        ],
+        "minimum": 1,
+        "maximum": 9999,
+        "pattern": "^[1-9][0-9]{0,3}$",
+        "x-codepay-rule": "1 to 4 digits, not starting with 0",
+        "examples": [
+          852,
+          "852"
+        ]
+      },
       "ThreeDsAuthentication": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ThreeDsAuthentication",
@@ -1554,6 +1594,7 @@ export const openapiDocument: Record<string, unknown> = {
         "x-codepay-assumption": true,
         "type": "string",
         "pattern": "^[A-Z]{3}$",
+        "x-codepay-rule": "three capital letters (an ISO 4217 code such as USD)",
         "examples": [
           "USD"
         ]
@@ -1576,12 +1617,14 @@ export const openapiDocument: Record<string, unknown> = {
       "DateTimeText": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "DateTimeText",
-        "description": "A UTC date and time as the gateway writes it: `yyyy-MM-dd HH:mm:ss` (documented; always UTC, +00:00, no zone suffix). The SDK turns a `Date` into this text.",
+        "description": "A UTC date and time as the gateway writes it: `yyyy-MM-dd HH:mm:ss` or the date alone, `yyyy-MM-dd` (documented; always UTC, +00:00, no zone suffix). The SDK turns a `Date` into `yyyy-MM-dd HH:mm:ss`.",
         "type": "string",
-        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])( ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?$",
+        "x-codepay-rule": "a UTC date written yyyy-MM-dd HH:mm:ss or yyyy-MM-dd",
         "examples": [
           "2024-01-01 00:00:00",
-          "2024-12-31 23:59:59"
+          "2024-12-31 23:59:59",
+          "2023-12-01"
         ]
       },
       "DecimalText": {
@@ -1590,6 +1633,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "A decimal number written as text so no precision is lost, e.g. a balance of `\"2024.12\"` (documented). Parse it with a decimal library, not `parseFloat`, before doing arithmetic.",
         "type": "string",
         "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+        "x-codepay-rule": "a decimal number written as text, such as 2024.12",
         "examples": [
           "2024.12",
           "0.00"
@@ -1598,10 +1642,10 @@ export const openapiDocument: Record<string, unknown> = {
       "LinkId": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "LinkId",
-        "description": "The payment link's id, a UUID (documented; upper case in the vendor samples, either case accepted).",
+        "description": "The payment link's id (documented: a String; UUID-shaped and upper case in the vendor's samples, e.g. `FCA35CEB-E03C-4E36-8EA7-009FF613B1B1`). No shape is enforced: a linkID read from any answer can be sent back as it is.",
+        "$ref": "#/components/schemas/BmpText",
         "type": "string",
-        "format": "uuid",
-        "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+        "minLength": 1,
         "examples": [
           "8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C"
         ]
@@ -1618,7 +1662,8 @@ export const openapiDocument: Record<string, unknown> = {
         ],
         "exclusiveMinimum": 0,
         "maximum": 1000000000,
-        "pattern": "^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+        "pattern": "^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$",
+        "x-codepay-rule": "a plain decimal above zero, such as 10 or 10.10 (no sign, no exponent, no leading zeros)",
         "examples": [
           999.22,
           99.99,
@@ -1640,7 +1685,7 @@ export const openapiDocument: Record<string, unknown> = {
       "OrderStatus": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "OrderStatus",
-        "description": "The status of a payment order (documented with the order-status notification, 16 values).",
+        "description": "The status of a payment order (documented with the order-status notification, 16 values; only the names are documented). What each means for a merchant — whether it can still change (`final`), whether the payer's money arrived (`moneyReceived`), whether it belongs to a refund — is in `x-codepay-statuses`: decided from the names and the documented flows, marked as an assumption.",
         "type": "string",
         "enum": [
           "New",
@@ -1660,6 +1705,105 @@ export const openapiDocument: Record<string, unknown> = {
           "RefundOffsetDealFailed",
           "Chargeback"
         ],
+        "x-codepay-assumption": true,
+        "x-codepay-statuses": {
+          "New": {
+            "final": false,
+            "moneyReceived": false,
+            "refund": false,
+            "meaning": "Created; the payer has not paid yet."
+          },
+          "Cancelled": {
+            "final": true,
+            "moneyReceived": false,
+            "refund": false,
+            "meaning": "Cancelled before it was paid: nothing will be paid on it."
+          },
+          "Processing": {
+            "final": false,
+            "moneyReceived": false,
+            "refund": false,
+            "meaning": "A payment is under way (for example a 3-D Secure challenge): wait for the next notification."
+          },
+          "Paid": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": false,
+            "meaning": "The payer's money arrived. It can still move on to a refund or a chargeback."
+          },
+          "Failed": {
+            "final": true,
+            "moneyReceived": false,
+            "refund": false,
+            "meaning": "The payment failed (declined or not authenticated); nothing was taken."
+          },
+          "Expired": {
+            "final": true,
+            "moneyReceived": false,
+            "refund": false,
+            "meaning": "The payment link expired before it was paid."
+          },
+          "RefundRequest": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "A refund was requested."
+          },
+          "RefundFailToSubmit": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "The refund could not be submitted; the money is still with the merchant."
+          },
+          "RefundSubmitted": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "The refund was submitted."
+          },
+          "RefundResubmitted": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "The refund was submitted again after a failure."
+          },
+          "RefundSubmittedError": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "Submitting the refund went wrong; it may be resubmitted."
+          },
+          "RefundInProgress": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "The refund is being processed."
+          },
+          "RefundCompleted": {
+            "final": true,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "The money went back to the payer."
+          },
+          "RefundFailed": {
+            "final": true,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "The refund failed; the money stays with the merchant."
+          },
+          "RefundOffsetDealFailed": {
+            "final": false,
+            "moneyReceived": true,
+            "refund": true,
+            "meaning": "Offsetting the refund against the account failed (for example, not enough balance for the amount and the fee)."
+          },
+          "Chargeback": {
+            "final": true,
+            "moneyReceived": true,
+            "refund": false,
+            "meaning": "The payer's bank took the money back (a chargeback)."
+          }
+        },
         "examples": [
           "Paid",
           "New"
@@ -1692,12 +1836,20 @@ export const openapiDocument: Record<string, unknown> = {
             "description": "Currency code, e.g. `USD`."
           },
           "amount": {
-            "type": "number",
-            "description": "Order amount."
+            "anyOf": [
+              {
+                "type": "number"
+              },
+              {
+                "$ref": "#/components/schemas/DecimalText"
+              }
+            ],
+            "description": "Order amount, a number or decimal text."
           },
           "payerID": {
             "type": [
               "integer",
+              "string",
               "null"
             ],
             "description": "The payer the order belongs to."
@@ -1731,7 +1883,7 @@ export const openapiDocument: Record<string, unknown> = {
               "string",
               "null"
             ],
-            "description": "The payment link's UUID."
+            "description": "The payment link's id."
           },
           "linkExpiry": {
             "anyOf": [
@@ -1776,10 +1928,15 @@ export const openapiDocument: Record<string, unknown> = {
       "PayerId": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "PayerId",
-        "description": "The gateway's id of a payer, an integer. The documented example 9007199254740991 is exactly `Number.MAX_SAFE_INTEGER`, so ids fit a JavaScript number; larger (unsafe) integers are rejected.",
-        "type": "integer",
+        "description": "The gateway's id of a payer: an integer (documented), or its digits as text as the vendor's updatePayer sample sends it (accepted and sent as given, decided). The documented example 9007199254740991 is exactly `Number.MAX_SAFE_INTEGER`, so ids fit a JavaScript number; larger (unsafe) integers are refused when sending; in answers they arrive as exact digit strings.",
+        "type": [
+          "integer",
+          "string"
+        ],
         "minimum": 1,
         "maximum": 9007199254740991,
+        "pattern": "^[1-9][0-9]{0,19}$",
+        "x-codepay-rule": "digits 0–9, not starting with 0",
         "examples": [
           157774,
           9007199254740991
@@ -1788,7 +1945,7 @@ export const openapiDocument: Record<string, unknown> = {
       "Payer": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Payer",
-        "description": "A payer as the gateway returns it (createPayer, getPayer and updatePayer all answer with it). Read tolerantly: unknown keys are allowed, and `phone` may be a digit string or an integer (the documentation uses both).",
+        "description": "A payer as the gateway returns it (createPayer, getPayer and updatePayer all answer with it; documented: the payer fields plus `payerID`). Read tolerantly: unknown keys are allowed; `payerID` and `areaCode` may be integers or text and `phone` any text or an integer (the vendor's samples use both). A missing field is reported as drift, never refused (updatePayer's result table is cut off in the documentation).",
         "type": "object",
         "required": [
           "payerID",
@@ -1805,7 +1962,11 @@ export const openapiDocument: Record<string, unknown> = {
         ],
         "properties": {
           "payerID": {
-            "$ref": "#/components/schemas/PayerId"
+            "type": [
+              "integer",
+              "string"
+            ],
+            "description": "The payer's id (an integer; text in some samples; an integer beyond 2^53 arrives as its exact digits)."
           },
           "firstName": {
             "type": "string",
@@ -1820,22 +1981,18 @@ export const openapiDocument: Record<string, unknown> = {
             "description": "The payer's email address; getPayer looks payers up by it."
           },
           "areaCode": {
-            "type": "integer",
-            "minimum": 1,
+            "type": [
+              "integer",
+              "string"
+            ],
             "description": "International dialling code without `+`, e.g. 852."
           },
           "phone": {
-            "description": "Phone number without the area code. A digit string in createPayer's documentation, an integer in getPayer's and updatePayer's: both are accepted here.",
-            "anyOf": [
-              {
-                "type": "string",
-                "pattern": "^[0-9]+$"
-              },
-              {
-                "type": "integer",
-                "minimum": 0
-              }
-            ]
+            "type": [
+              "string",
+              "integer"
+            ],
+            "description": "Phone number as the gateway keeps it: a digit string in createPayer's documentation, an integer in getPayer's and updatePayer's, sometimes written `+852 9876-5432`."
           },
           "address": {
             "type": "string",
@@ -1950,6 +2107,7 @@ export const openapiDocument: Record<string, unknown> = {
         "description": "Text the gateway accepts: only characters that take 1 to 3 bytes in UTF-8 (the Basic Multilingual Plane). Supplementary-plane characters such as emoji, and lone surrogates, are rejected (documented transport rule).",
         "type": "string",
         "pattern": "^[\\u0000-\\uD7FF\\uE000-\\uFFFF]*$",
+        "x-codepay-rule": "characters of 1 to 3 bytes in UTF-8 (no emoji or other supplementary-plane characters)",
         "examples": [
           "Peter",
           "张三",
@@ -1963,6 +2121,7 @@ export const openapiDocument: Record<string, unknown> = {
         "x-codepay-assumption": true,
         "type": "string",
         "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
+        "x-codepay-rule": "a date yyyy-MM-dd, optionally with the time HH:mm:ss, fractions of a second and a zone",
         "examples": [
           "2024-01-01 12:00:00",
           "2023-11-08 07:30:07.899+0000",
@@ -2014,12 +2173,14 @@ export const openapiDocument: Record<string, unknown> = {
               "False"
             ],
             "default": "False",
-            "description": "Whether to skip 3-D Secure: the text `\"True\"` or `\"False\"` (documented; optional, `\"False\"` when absent)."
+            "description": "Whether to skip 3-D Secure: the text `\"True\"` or `\"False\"` (documented; optional, `\"False\"` when absent).",
+            "x-codepay-rule": "the text \"True\" or \"False\" (capitalised, as documented)"
           },
           "domain": {
+            "$ref": "#/components/schemas/BmpText",
             "type": "string",
-            "format": "hostname",
-            "description": "The merchant site's domain the order comes from, e.g. `www.example.com`."
+            "minLength": 1,
+            "description": "The merchant site's domain the order comes from, e.g. `www.example.com` (documented; no format is enforced)."
           },
           "product": {
             "$ref": "#/components/schemas/BmpText",
@@ -2045,15 +2206,10 @@ export const openapiDocument: Record<string, unknown> = {
       "CreateOrderResult": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "CreateOrderResult",
-        "description": "createOrder's `data`. Not documented by the vendor: decided from the fields that queryOrders and the notification return for an order, plus `paymentUrl`, our name for the payment link the payer opens.",
+        "description": "createOrder's `data`. Not documented by the vendor: decided from the fields that queryOrders and the notification return for an order, plus `paymentUrl`, our name for the payment link the payer opens. Since none of it is documented, none of it is required and no format is checked: the fields shape the types, and an answer without them is returned with its drift reported.",
         "x-codepay-assumption": true,
         "type": "object",
-        "required": [
-          "order_sn",
-          "platform_order_sn",
-          "linkID",
-          "status"
-        ],
+        "required": [],
         "properties": {
           "order_sn": {
             "type": "string",
@@ -2064,7 +2220,8 @@ export const openapiDocument: Record<string, unknown> = {
             "description": "The gateway's order number."
           },
           "linkID": {
-            "$ref": "#/components/schemas/LinkId"
+            "type": "string",
+            "description": "The payment link's id (UUID-shaped in samples; any text accepted)."
           },
           "linkExpiry": {
             "anyOf": [
@@ -2085,8 +2242,7 @@ export const openapiDocument: Record<string, unknown> = {
               "string",
               "null"
             ],
-            "format": "uri",
-            "description": "The payment link to send the payer to (decided name)."
+            "description": "The payment link to send the payer to (decided name; no format checked)."
           }
         },
         "examples": [
@@ -2132,26 +2288,26 @@ export const openapiDocument: Record<string, unknown> = {
             "description": "Family name."
           },
           "email": {
+            "$ref": "#/components/schemas/BmpText",
             "type": "string",
-            "format": "email",
-            "description": "The payer's email address; getPayer finds the payer by it."
+            "minLength": 1,
+            "description": "The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided)."
           },
           "areaCode": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 9999,
-            "description": "International dialling code without `+`, e.g. 852. Decided: 1 to 9999."
+            "$ref": "#/components/schemas/AreaCode"
           },
           "phone": {
             "type": "string",
             "pattern": "^[0-9]{1,20}$",
-            "description": "Phone number without the area code, as a digit string (documented type for createPayer). Decided: 1 to 20 digits."
+            "description": "Phone number without the area code, as a digit string (documented type for createPayer). Decided: 1 to 20 digits.",
+            "x-codepay-rule": "digits 0–9 (1 to 20 of them)"
           },
           "address": {
             "type": "string",
             "maxLength": 255,
-            "pattern": "^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$",
-            "description": "Street address: letters, digits and spaces only, 0 to 255 characters (documented). Decided: letters and digits of any script in the Basic Multilingual Plane."
+            "pattern": "^[A-Za-z0-9 ]*$",
+            "x-codepay-rule": "letters A–Z, digits and spaces",
+            "description": "Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented)."
           },
           "city": {
             "$ref": "#/components/schemas/BmpText",
@@ -2266,9 +2422,10 @@ export const openapiDocument: Record<string, unknown> = {
         ],
         "properties": {
           "email": {
+            "$ref": "#/components/schemas/BmpText",
             "type": "string",
-            "format": "email",
-            "description": "The payer's email address."
+            "minLength": 1,
+            "description": "The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided)."
           }
         },
         "examples": [
@@ -2841,26 +2998,32 @@ export const openapiDocument: Record<string, unknown> = {
             "description": "Family name."
           },
           "email": {
+            "$ref": "#/components/schemas/BmpText",
             "type": "string",
-            "format": "email"
+            "minLength": 1,
+            "description": "The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided)."
           },
           "areaCode": {
-            "type": "integer",
-            "minimum": 1,
-            "maximum": 9999,
-            "description": "International dialling code without `+`, e.g. 852. Decided: 1 to 9999."
+            "$ref": "#/components/schemas/AreaCode"
           },
           "phone": {
-            "type": "integer",
+            "description": "Phone number without the area code. Documented as an integer (\"Example 98765432\"), but the vendor's own updatePayer sample sends a string: both are accepted and sent as given, so a leading zero written as text is kept (decided). As an integer it is 0 to 2^53−1; as text, 1 to 20 digits.",
+            "x-codepay-assumption": true,
+            "type": [
+              "integer",
+              "string"
+            ],
             "minimum": 0,
             "maximum": 9007199254740991,
-            "description": "Phone number without the area code, as an integer (documented type for updatePayer)."
+            "pattern": "^[0-9]{1,20}$",
+            "x-codepay-rule": "digits 0–9 (1 to 20 of them)"
           },
           "address": {
             "type": "string",
             "maxLength": 255,
-            "pattern": "^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$",
-            "description": "Street address: letters, digits and spaces only, 0 to 255 characters (documented). Decided: letters and digits of any script in the Basic Multilingual Plane."
+            "pattern": "^[A-Za-z0-9 ]*$",
+            "x-codepay-rule": "letters A–Z, digits and spaces",
+            "description": "Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented)."
           },
           "city": {
             "$ref": "#/components/schemas/BmpText",

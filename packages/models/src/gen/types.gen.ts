@@ -80,10 +80,13 @@ export type PayRequestBody = {
  */
 export type PaySuccessBody = {
     /**
-     * Decided name and value for the outer success marker.
+     * The outer success marker (documented in the envelope docs as `statusCode`; its value decided: 0, read tolerantly as the number or the text).
      */
-    statusCode: 0;
-    psn: Psn;
+    statusCode?: 0 | '0';
+    /**
+     * The request id; it comes from the other documentation set, so it is used when present and never required.
+     */
+    psn?: Psn;
     /**
      * Base64 of AES-128/ECB/PKCS#7 over the plaintext business payload.
      */
@@ -189,6 +192,13 @@ export type CheckoutOrderResult = {
 };
 
 /**
+ * AreaCode
+ *
+ * International dialling code without `+`, e.g. 852 (documented as an integer; the vendor's updatePayer sample sends text, so a digit string is accepted too and sent as given). Decided: 1 to 9999.
+ */
+export type AreaCode = number | string;
+
+/**
  * ThreeDsAuthentication
  *
  * Authentication Data of payOrder (documented, cut off after two fields): the 3-D Secure result of a frictionless payment. Read tolerantly: open, and the probable Worldpay fields `eci` and `transactionId` are optional.
@@ -253,7 +263,7 @@ export type Currency = 'USD';
 /**
  * DateTimeText
  *
- * A UTC date and time as the gateway writes it: `yyyy-MM-dd HH:mm:ss` (documented; always UTC, +00:00, no zone suffix). The SDK turns a `Date` into this text.
+ * A UTC date and time as the gateway writes it: `yyyy-MM-dd HH:mm:ss` or the date alone, `yyyy-MM-dd` (documented; always UTC, +00:00, no zone suffix). The SDK turns a `Date` into `yyyy-MM-dd HH:mm:ss`.
  */
 export type DateTimeText = string;
 
@@ -267,9 +277,9 @@ export type DecimalText = string;
 /**
  * LinkId
  *
- * The payment link's id, a UUID (documented; upper case in the vendor samples, either case accepted).
+ * The payment link's id (documented: a String; UUID-shaped and upper case in the vendor's samples, e.g. `FCA35CEB-E03C-4E36-8EA7-009FF613B1B1`). No shape is enforced: a linkID read from any answer can be sent back as it is.
  */
-export type LinkId = string;
+export type LinkId = BmpText;
 
 /**
  * Amount
@@ -288,7 +298,7 @@ export type MerchantOrderNumber = BmpText;
 /**
  * OrderStatus
  *
- * The status of a payment order (documented with the order-status notification, 16 values).
+ * The status of a payment order (documented with the order-status notification, 16 values; only the names are documented). What each means for a merchant — whether it can still change (`final`), whether the payer's money arrived (`moneyReceived`), whether it belongs to a refund — is in `x-codepay-statuses`: decided from the names and the documented flows, marked as an assumption.
  */
 export type OrderStatus = 'New' | 'Cancelled' | 'Processing' | 'Paid' | 'Failed' | 'Expired' | 'RefundRequest' | 'RefundFailToSubmit' | 'RefundSubmitted' | 'RefundResubmitted' | 'RefundSubmittedError' | 'RefundInProgress' | 'RefundCompleted' | 'RefundFailed' | 'RefundOffsetDealFailed' | 'Chargeback';
 
@@ -311,13 +321,13 @@ export type Order = {
      */
     currency: string;
     /**
-     * Order amount.
+     * Order amount, a number or decimal text.
      */
-    amount: number;
+    amount: number | DecimalText;
     /**
      * The payer the order belongs to.
      */
-    payerID?: number | null;
+    payerID?: number | string | null;
     /**
      * One of the purposes of transaction (kept open in responses so a new purpose does not break reading).
      */
@@ -329,7 +339,7 @@ export type Order = {
      */
     requestID?: string | number | null;
     /**
-     * The payment link's UUID.
+     * The payment link's id.
      */
     linkID?: string | null;
     /**
@@ -345,17 +355,20 @@ export type Order = {
 /**
  * PayerId
  *
- * The gateway's id of a payer, an integer. The documented example 9007199254740991 is exactly `Number.MAX_SAFE_INTEGER`, so ids fit a JavaScript number; larger (unsafe) integers are rejected.
+ * The gateway's id of a payer: an integer (documented), or its digits as text as the vendor's updatePayer sample sends it (accepted and sent as given, decided). The documented example 9007199254740991 is exactly `Number.MAX_SAFE_INTEGER`, so ids fit a JavaScript number; larger (unsafe) integers are refused when sending; in answers they arrive as exact digit strings.
  */
-export type PayerId = number;
+export type PayerId = number | string;
 
 /**
  * Payer
  *
- * A payer as the gateway returns it (createPayer, getPayer and updatePayer all answer with it). Read tolerantly: unknown keys are allowed, and `phone` may be a digit string or an integer (the documentation uses both).
+ * A payer as the gateway returns it (createPayer, getPayer and updatePayer all answer with it; documented: the payer fields plus `payerID`). Read tolerantly: unknown keys are allowed; `payerID` and `areaCode` may be integers or text and `phone` any text or an integer (the vendor's samples use both). A missing field is reported as drift, never refused (updatePayer's result table is cut off in the documentation).
  */
 export type Payer = {
-    payerID: PayerId;
+    /**
+     * The payer's id (an integer; text in some samples; an integer beyond 2^53 arrives as its exact digits).
+     */
+    payerID: number | string;
     /**
      * Given name.
      */
@@ -371,9 +384,9 @@ export type Payer = {
     /**
      * International dialling code without `+`, e.g. 852.
      */
-    areaCode: number;
+    areaCode: number | string;
     /**
-     * Phone number without the area code. A digit string in createPayer's documentation, an integer in getPayer's and updatePayer's: both are accepted here.
+     * Phone number as the gateway keeps it: a digit string in createPayer's documentation, an integer in getPayer's and updatePayer's, sometimes written `+852 9876-5432`.
      */
     phone: string | number;
     /**
@@ -434,9 +447,9 @@ export type CreateOrderParams = {
      */
     skip3ds?: 'True' | 'False';
     /**
-     * The merchant site's domain the order comes from, e.g. `www.example.com`.
+     * The merchant site's domain the order comes from, e.g. `www.example.com` (documented; no format is enforced).
      */
-    domain: string;
+    domain: BmpText;
     /**
      * Product name; several products are joined by `||` (documented).
      */
@@ -446,25 +459,28 @@ export type CreateOrderParams = {
 /**
  * CreateOrderResult
  *
- * createOrder's `data`. Not documented by the vendor: decided from the fields that queryOrders and the notification return for an order, plus `paymentUrl`, our name for the payment link the payer opens.
+ * createOrder's `data`. Not documented by the vendor: decided from the fields that queryOrders and the notification return for an order, plus `paymentUrl`, our name for the payment link the payer opens. Since none of it is documented, none of it is required and no format is checked: the fields shape the types, and an answer without them is returned with its drift reported.
  */
 export type CreateOrderResult = {
     /**
      * The merchant's order number, echoed.
      */
-    order_sn: string;
+    order_sn?: string;
     /**
      * The gateway's order number.
      */
-    platform_order_sn: string;
-    linkID: LinkId;
+    platform_order_sn?: string;
+    /**
+     * The payment link's id (UUID-shaped in samples; any text accepted).
+     */
+    linkID?: string;
     /**
      * When the payment link expires (UTC).
      */
     linkExpiry?: GatewayTimestamp | null;
-    status: OrderStatus;
+    status?: OrderStatus;
     /**
-     * The payment link to send the payer to (decided name).
+     * The payment link to send the payer to (decided name; no format checked).
      */
     paymentUrl?: string | null;
 };
@@ -484,19 +500,16 @@ export type CreatePayerParams = {
      */
     lastName: BmpText;
     /**
-     * The payer's email address; getPayer finds the payer by it.
+     * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
      */
-    email: string;
-    /**
-     * International dialling code without `+`, e.g. 852. Decided: 1 to 9999.
-     */
-    areaCode: number;
+    email: BmpText;
+    areaCode: AreaCode;
     /**
      * Phone number without the area code, as a digit string (documented type for createPayer). Decided: 1 to 20 digits.
      */
     phone: string;
     /**
-     * Street address: letters, digits and spaces only, 0 to 255 characters (documented). Decided: letters and digits of any script in the Basic Multilingual Plane.
+     * Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented).
      */
     address: string;
     city: BmpText;
@@ -541,9 +554,9 @@ export type GetBalanceResult = {
  */
 export type GetPayerParams = {
     /**
-     * The payer's email address.
+     * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
      */
-    email: string;
+    email: BmpText;
 };
 
 /**
@@ -754,17 +767,17 @@ export type UpdatePayerParams = {
      * Family name.
      */
     lastName: BmpText;
-    email: string;
     /**
-     * International dialling code without `+`, e.g. 852. Decided: 1 to 9999.
+     * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
      */
-    areaCode: number;
+    email: BmpText;
+    areaCode: AreaCode;
     /**
-     * Phone number without the area code, as an integer (documented type for updatePayer).
+     * Phone number without the area code. Documented as an integer ("Example 98765432"), but the vendor's own updatePayer sample sends a string: both are accepted and sent as given, so a leading zero written as text is kept (decided). As an integer it is 0 to 2^53−1; as text, 1 to 20 digits.
      */
-    phone: number;
+    phone: number | string;
     /**
-     * Street address: letters, digits and spaces only, 0 to 255 characters (documented). Decided: letters and digits of any script in the Basic Multilingual Plane.
+     * Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented).
      */
     address: string;
     city: BmpText;
@@ -868,13 +881,13 @@ export type CreatePayerData = {
 
 export type CreatePayerResponses = {
     /**
-     * The decrypted business payload of `createPayer`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: CreatePayerResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: CreatePayerResult | null;
     };
 };
 
@@ -889,13 +902,13 @@ export type GetPayerData = {
 
 export type GetPayerResponses = {
     /**
-     * The decrypted business payload of `getPayer`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: GetPayerResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: GetPayerResult | null;
     };
 };
 
@@ -910,13 +923,13 @@ export type UpdatePayerData = {
 
 export type UpdatePayerResponses = {
     /**
-     * The decrypted business payload of `updatePayer`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: UpdatePayerResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: UpdatePayerResult | null;
     };
 };
 
@@ -931,13 +944,13 @@ export type CreateOrderData = {
 
 export type CreateOrderResponses = {
     /**
-     * The decrypted business payload of `createOrder`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: CreateOrderResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: CreateOrderResult | null;
     };
 };
 
@@ -952,13 +965,13 @@ export type QueryOrderData = {
 
 export type QueryOrderResponses = {
     /**
-     * The decrypted business payload of `queryOrder`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: QueryOrderResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: QueryOrderResult | null;
     };
 };
 
@@ -973,13 +986,13 @@ export type QueryOrdersData = {
 
 export type QueryOrdersResponses = {
     /**
-     * The decrypted business payload of `queryOrders`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: QueryOrdersResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: QueryOrdersResult | null;
     };
 };
 
@@ -994,13 +1007,13 @@ export type RefundOrderData = {
 
 export type RefundOrderResponses = {
     /**
-     * The decrypted business payload of `refundOrder`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: RefundOrderResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: RefundOrderResult | null;
     };
 };
 
@@ -1015,13 +1028,13 @@ export type CheckoutOrderData = {
 
 export type CheckoutOrderResponses = {
     /**
-     * The decrypted business payload of `checkoutOrder`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: CheckoutOrderResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: CheckoutOrderResult | null;
     };
 };
 
@@ -1036,13 +1049,13 @@ export type PayOrderData = {
 
 export type PayOrderResponses = {
     /**
-     * The decrypted business payload of `payOrder`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: PayOrderResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: PayOrderResult | null;
     };
 };
 
@@ -1057,13 +1070,13 @@ export type GetBalanceData = {
 
 export type GetBalanceResponses = {
     /**
-     * The decrypted business payload of `getBalance`; `data` is set when `status` is 0.
+     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
      */
     200: {
         status: BusinessStatus;
-        errorCode: string | null;
-        errorMessage: string | null;
-        data: GetBalanceResult | null;
+        errorCode?: string | number | null;
+        errorMessage?: string | null;
+        data?: GetBalanceResult | null;
     };
 };
 

@@ -2,7 +2,7 @@
 // Change spec/openapi.yaml or spec/bizcontent/ and run `pnpm codegen` instead.
 "use strict";
 exports.validateCreatePayerParams = validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createPayer.request.json","type":"object","additionalProperties":false,"required":["firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"firstName":{"$ref":"common/text.json","type":"string","minLength":1},"lastName":{"$ref":"common/text.json","type":"string","minLength":1},"email":{"type":"string","format":"email"},"areaCode":{"type":"integer","minimum":1,"maximum":9999},"phone":{"type":"string","pattern":"^[0-9]{1,20}$"},"address":{"type":"string","maxLength":255,"pattern":"^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$"},"city":{"$ref":"common/text.json","type":"string","minLength":1},"province":{"$ref":"common/text.json","type":"string","minLength":1},"postcode":{"$ref":"common/text.json","type":"string","minLength":1},"country":{"$ref":"common/text.json","type":"string","minLength":1}}};
+const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createPayer.request.json","type":"object","additionalProperties":false,"required":["firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"firstName":{"$ref":"common/text.json","type":"string","minLength":1},"lastName":{"$ref":"common/text.json","type":"string","minLength":1},"email":{"$ref":"common/text.json","type":"string","minLength":1},"areaCode":{"$ref":"common/area-code.json"},"phone":{"type":"string","pattern":"^[0-9]{1,20}$"},"address":{"type":"string","maxLength":255,"pattern":"^[A-Za-z0-9 ]*$"},"city":{"$ref":"common/text.json","type":"string","minLength":1},"province":{"$ref":"common/text.json","type":"string","minLength":1},"postcode":{"$ref":"common/text.json","type":"string","minLength":1},"country":{"$ref":"common/text.json","type":"string","minLength":1}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/text.json","type":"string","pattern":"^[\\u0000-\\uD7FF\\uE000-\\uFFFF]*$"};
@@ -21,7 +21,7 @@ evaluated0.items = undefined;
 }
 if(typeof data === "string"){
 if(!pattern3.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[\\u0000-\\uD7FF\\uE000-\\uFFFF]*$"},message:"must match pattern \""+"^[\\u0000-\\uD7FF\\uE000-\\uFFFF]*$"+"\""};
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[\\u0000-\\uD7FF\\uE000-\\uFFFF]*$"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -32,7 +32,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -46,9 +46,71 @@ return errors === 0;
 }
 validate53.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-const pattern4 = new RegExp("^[0-9]{1,20}$", "u");
-const pattern5 = new RegExp("^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$", "u");
+const schema21 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/area-code.json","type":["integer","string"],"minimum":1,"maximum":9999,"pattern":"^[1-9][0-9]{0,3}$"};
+const pattern4 = new RegExp("^[1-9][0-9]{0,3}$", "u");
+
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/area-code.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate57.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))) && (typeof data !== "string")){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema21.type}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((typeof data == "number") && (isFinite(data))){
+if(data > 9999 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(typeof data === "string"){
+if(!pattern4.test(data)){
+const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,3}$"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+validate57.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const pattern5 = new RegExp("^[0-9]{1,20}$", "u");
+const pattern6 = new RegExp("^[A-Za-z0-9 ]*$", "u");
 
 function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/createPayer.request.json" */;
@@ -63,7 +125,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.firstName === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstName"},message:"must have required property '"+"firstName"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstName"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -73,7 +135,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.lastName === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastName"},message:"must have required property '"+"lastName"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastName"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -83,7 +145,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.email === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -93,7 +155,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.areaCode === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "areaCode"},message:"must have required property '"+"areaCode"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "areaCode"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -103,7 +165,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.phone === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phone"},message:"must have required property '"+"phone"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phone"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -113,7 +175,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.address === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -123,7 +185,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.city === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -133,7 +195,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.province === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "province"},message:"must have required property '"+"province"+"'"};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "province"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -143,7 +205,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.postcode === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcode"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -153,7 +215,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.country === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "country"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -164,7 +226,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(func1.call(schema19.properties, key0))){
-const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -182,7 +244,7 @@ errors = vErrors.length;
 }
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-const err11 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err11 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -193,7 +255,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -211,7 +273,7 @@ errors = vErrors.length;
 }
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-const err13 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err13 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -222,7 +284,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -234,9 +296,13 @@ errors++;
 }
 if(data.email !== undefined){
 let data2 = data.email;
+if(!(validate53(data2, {instancePath:instancePath+"/email",parentData:data,parentDataProperty:"email",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
 if(typeof data2 === "string"){
-if(!(formats0.test(data2))){
-const err15 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func2(data2) < 1){
+const err15 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -247,7 +313,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -258,9 +324,16 @@ errors++;
 }
 }
 if(data.areaCode !== undefined){
-let data3 = data.areaCode;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err17 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(validate57(data.areaCode, {instancePath:instancePath+"/areaCode",parentData:data,parentDataProperty:"areaCode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.phone !== undefined){
+let data4 = data.phone;
+if(typeof data4 === "string"){
+if(!pattern5.test(data4)){
+const err17 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,20}$"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -269,9 +342,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 9999 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
+}
+else {
+const err18 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -280,8 +353,12 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data3 < 1 || isNaN(data3)){
-const err19 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.address !== undefined){
+let data5 = data.address;
+if(typeof data5 === "string"){
+if(func2(data5) > 255){
+const err19 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/maxLength",keyword:"maxLength",params:{limit: 255}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -290,13 +367,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-}
-}
-if(data.phone !== undefined){
-let data4 = data.phone;
-if(typeof data4 === "string"){
-if(!pattern4.test(data4)){
-const err20 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,20}$"},message:"must match pattern \""+"^[0-9]{1,20}$"+"\""};
+if(!pattern6.test(data5)){
+const err20 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 ]*$"}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -307,47 +379,12 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err21 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data.address !== undefined){
-let data5 = data.address;
-if(typeof data5 === "string"){
-if(func2(data5) > 255){
-const err22 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(!pattern5.test(data5)){
-const err23 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$"},message:"must match pattern \""+"^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$"+"\""};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
 }
 errors++;
 }
@@ -360,23 +397,23 @@ errors = vErrors.length;
 }
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-const err25 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err22 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err22];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err22);
 }
 errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err23 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err23];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -389,23 +426,23 @@ errors = vErrors.length;
 }
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-const err27 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err24 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err24];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err24);
 }
 errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err25 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err25];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err25);
 }
 errors++;
 }
@@ -418,23 +455,23 @@ errors = vErrors.length;
 }
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-const err29 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err26 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err26];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err26);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err27 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err27];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err27);
 }
 errors++;
 }
@@ -447,35 +484,35 @@ errors = vErrors.length;
 }
 if(typeof data9 === "string"){
 if(func2(data9) < 1){
-const err31 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err28 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err28];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err28);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err29 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err29];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err29);
 }
 errors++;
 }
 }
 }
 else {
-const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err30];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -484,66 +521,15 @@ return errors === 0;
 }
 validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateCreatePayerResult = validate60;
-const schema21 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createPayer.response.json","$ref":"common/payer.json"};
-const schema22 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer.json","type":"object","required":["payerID","firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"payerID":{"$ref":"payer-id.json"},"firstName":{"type":"string"},"lastName":{"type":"string"},"email":{"type":"string"},"areaCode":{"type":"integer","minimum":1},"phone":{"anyOf":[{"type":"string","pattern":"^[0-9]+$"},{"type":"integer","minimum":0}]},"address":{"type":"string"},"city":{"type":"string"},"province":{"type":"string"},"postcode":{"type":"string"},"country":{"type":"string"}}};
-const schema23 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer-id.json","type":"integer","minimum":1,"maximum":9007199254740991};
+exports.validateCreatePayerResult = validate63;
+const schema22 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createPayer.response.json","$ref":"common/payer.json"};
+const schema23 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer.json","type":"object","required":["payerID","firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"payerID":{"type":["integer","string"]},"firstName":{"type":"string"},"lastName":{"type":"string"},"email":{"type":"string"},"areaCode":{"type":["integer","string"]},"phone":{"type":["string","integer"]},"address":{"type":"string"},"city":{"type":"string"},"province":{"type":"string"},"postcode":{"type":"string"},"country":{"type":"string"}}};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/payer-id.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate62.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if((typeof data == "number") && (isFinite(data))){
-if(data > 9007199254740991 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data < 1 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-validate62.errors = vErrors;
-return errors === 0;
-}
-validate62.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const pattern6 = new RegExp("^[0-9]+$", "u");
-
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/payer.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -552,7 +538,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.payerID === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payerID"},message:"must have required property '"+"payerID"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payerID"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -562,7 +548,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.firstName === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstName"},message:"must have required property '"+"firstName"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstName"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -572,7 +558,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.lastName === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastName"},message:"must have required property '"+"lastName"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastName"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -582,7 +568,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.email === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -592,7 +578,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.areaCode === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "areaCode"},message:"must have required property '"+"areaCode"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "areaCode"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -602,7 +588,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.phone === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phone"},message:"must have required property '"+"phone"+"'"};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phone"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -612,7 +598,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.address === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -622,7 +608,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.city === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -632,7 +618,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.province === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "province"},message:"must have required property '"+"province"+"'"};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "province"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -642,7 +628,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.postcode === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcode"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -652,7 +638,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.country === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "country"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -662,14 +648,9 @@ vErrors.push(err10);
 errors++;
 }
 if(data.payerID !== undefined){
-if(!(validate62(data.payerID, {instancePath:instancePath+"/payerID",parentData:data,parentDataProperty:"payerID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-}
-if(data.firstName !== undefined){
-if(typeof data.firstName !== "string"){
-const err11 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data0 = data.payerID;
+if((!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))) && (typeof data0 !== "string")){
+const err11 = {instancePath:instancePath+"/payerID",schemaPath:"#/properties/payerID/type",keyword:"type",params:{type: schema23.properties.payerID.type}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -679,9 +660,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.lastName !== undefined){
-if(typeof data.lastName !== "string"){
-const err12 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.firstName !== undefined){
+if(typeof data.firstName !== "string"){
+const err12 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -691,9 +672,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.email !== undefined){
-if(typeof data.email !== "string"){
-const err13 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.lastName !== undefined){
+if(typeof data.lastName !== "string"){
+const err13 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -703,10 +684,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.areaCode !== undefined){
-let data4 = data.areaCode;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.email !== undefined){
+if(typeof data.email !== "string"){
+const err14 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -715,9 +695,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.areaCode !== undefined){
+let data4 = data.areaCode;
+if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")){
+const err15 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/type",keyword:"type",params:{type: schema23.properties.areaCode.type}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -727,15 +709,10 @@ vErrors.push(err15);
 errors++;
 }
 }
-}
 if(data.phone !== undefined){
 let data5 = data.phone;
-const _errs11 = errors;
-let valid1 = false;
-const _errs12 = errors;
-if(typeof data5 === "string"){
-if(!pattern6.test(data5)){
-const err16 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+const err16 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/type",keyword:"type",params:{type: schema23.properties.phone.type}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -745,8 +722,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.address !== undefined){
+if(typeof data.address !== "string"){
+const err17 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -755,11 +733,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-var _valid0 = _errs12 === errors;
-valid1 = valid1 || _valid0;
-const _errs14 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err18 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/1/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data.city !== undefined){
+if(typeof data.city !== "string"){
+const err18 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -768,9 +745,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err19 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf/1/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.province !== undefined){
+if(typeof data.province !== "string"){
+const err19 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -780,10 +758,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-var _valid0 = _errs14 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err20 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data.postcode !== undefined){
+if(typeof data.postcode !== "string"){
+const err20 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -792,21 +769,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-else {
-errors = _errs11;
-if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.address !== undefined){
-if(typeof data.address !== "string"){
-const err21 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.country !== undefined){
+if(typeof data.country !== "string"){
+const err21 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -816,9 +782,9 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.city !== undefined){
-if(typeof data.city !== "string"){
-const err22 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -827,88 +793,40 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data.province !== undefined){
-if(typeof data.province !== "string"){
-const err23 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.postcode !== undefined){
-if(typeof data.postcode !== "string"){
-const err24 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data.country !== undefined){
-if(typeof data.country !== "string"){
-const err25 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-else {
-const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-validate61.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
+validate64.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/createPayer.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-validate60.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateGetPayerParams = validate65;
-const schema24 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getPayer.request.json","type":"object","additionalProperties":false,"required":["email"],"properties":{"email":{"type":"string","format":"email"}}};
+exports.validateGetPayerParams = validate66;
+const schema24 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getPayer.request.json","type":"object","additionalProperties":false,"required":["email"],"properties":{"email":{"$ref":"common/text.json","type":"string","minLength":1}}};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/getPayer.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate65.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -917,7 +835,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.email === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -928,7 +846,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "email")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -940,9 +858,13 @@ errors++;
 }
 if(data.email !== undefined){
 let data0 = data.email;
+if(!(validate53(data0, {instancePath:instancePath+"/email",parentData:data,parentDataProperty:"email",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
 if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err2 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func2(data0) < 1){
+const err2 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -953,7 +875,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -965,7 +887,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -974,39 +896,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate65.errors = vErrors;
-return errors === 0;
-}
-validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports.validateGetPayerResult = validate66;
-const schema25 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getPayer.response.json","$ref":"common/payer.json"};
-
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/getPayer.response.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate66.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
 validate66.errors = vErrors;
 return errors === 0;
 }
-validate66.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateUpdatePayerParams = validate68;
-const schema26 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/updatePayer.request.json","type":"object","additionalProperties":false,"required":["payerID","firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"payerID":{"$ref":"common/payer-id.json"},"firstName":{"$ref":"common/text.json","type":"string","minLength":1},"lastName":{"$ref":"common/text.json","type":"string","minLength":1},"email":{"type":"string","format":"email"},"areaCode":{"type":"integer","minimum":1,"maximum":9999},"phone":{"type":"integer","minimum":0,"maximum":9007199254740991},"address":{"type":"string","maxLength":255,"pattern":"^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$"},"city":{"$ref":"common/text.json","type":"string","minLength":1},"province":{"$ref":"common/text.json","type":"string","minLength":1},"postcode":{"$ref":"common/text.json","type":"string","minLength":1},"country":{"$ref":"common/text.json","type":"string","minLength":1}}};
+exports.validateGetPayerResult = validate68;
+const schema25 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getPayer.response.json","$ref":"common/payer.json"};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/updatePayer.request.json" */;
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/getPayer.response.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate68.evaluated;
@@ -1016,9 +915,95 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+validate68.errors = vErrors;
+return errors === 0;
+}
+validate68.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
+
+exports.validateUpdatePayerParams = validate70;
+const schema26 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/updatePayer.request.json","type":"object","additionalProperties":false,"required":["payerID","firstName","lastName","email","areaCode","phone","address","city","province","postcode","country"],"properties":{"payerID":{"$ref":"common/payer-id.json"},"firstName":{"$ref":"common/text.json","type":"string","minLength":1},"lastName":{"$ref":"common/text.json","type":"string","minLength":1},"email":{"$ref":"common/text.json","type":"string","minLength":1},"areaCode":{"$ref":"common/area-code.json"},"phone":{"type":["integer","string"],"minimum":0,"maximum":9007199254740991,"pattern":"^[0-9]{1,20}$"},"address":{"type":"string","maxLength":255,"pattern":"^[A-Za-z0-9 ]*$"},"city":{"$ref":"common/text.json","type":"string","minLength":1},"province":{"$ref":"common/text.json","type":"string","minLength":1},"postcode":{"$ref":"common/text.json","type":"string","minLength":1},"country":{"$ref":"common/text.json","type":"string","minLength":1}}};
+const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/payer-id.json","type":["integer","string"],"minimum":1,"maximum":9007199254740991,"pattern":"^[1-9][0-9]{0,19}$"};
+const pattern7 = new RegExp("^[1-9][0-9]{0,19}$", "u");
+
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/payer-id.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate71.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))) && (typeof data !== "string")){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema27.type}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((typeof data == "number") && (isFinite(data))){
+if(data > 9007199254740991 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 1 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(typeof data === "string"){
+if(!pattern7.test(data)){
+const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[1-9][0-9]{0,19}$"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+validate71.errors = vErrors;
+return errors === 0;
+}
+validate71.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/updatePayer.request.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate70.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.payerID === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payerID"},message:"must have required property '"+"payerID"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payerID"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1028,7 +1013,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.firstName === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstName"},message:"must have required property '"+"firstName"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstName"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1038,7 +1023,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.lastName === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastName"},message:"must have required property '"+"lastName"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastName"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1048,7 +1033,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.email === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"},message:"must have required property '"+"email"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "email"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1058,7 +1043,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.areaCode === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "areaCode"},message:"must have required property '"+"areaCode"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "areaCode"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1068,7 +1053,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.phone === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phone"},message:"must have required property '"+"phone"+"'"};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "phone"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1078,7 +1063,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.address === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1088,7 +1073,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.city === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1098,7 +1083,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.province === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "province"},message:"must have required property '"+"province"+"'"};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "province"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1108,7 +1093,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.postcode === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcode"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1118,7 +1103,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.country === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "country"},message:"must have required property '"+"country"+"'"};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "country"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1129,7 +1114,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(func1.call(schema26.properties, key0))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1140,8 +1125,8 @@ errors++;
 }
 }
 if(data.payerID !== undefined){
-if(!(validate62(data.payerID, {instancePath:instancePath+"/payerID",parentData:data,parentDataProperty:"payerID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate71(data.payerID, {instancePath:instancePath+"/payerID",parentData:data,parentDataProperty:"payerID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -1153,7 +1138,7 @@ errors = vErrors.length;
 }
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-const err12 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err12 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1164,7 +1149,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err13 = {instancePath:instancePath+"/firstName",schemaPath:"#/properties/firstName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1182,7 +1167,7 @@ errors = vErrors.length;
 }
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err14 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err14 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1193,7 +1178,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/lastName",schemaPath:"#/properties/lastName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1205,9 +1190,13 @@ errors++;
 }
 if(data.email !== undefined){
 let data3 = data.email;
+if(!(validate53(data3, {instancePath:instancePath+"/email",parentData:data,parentDataProperty:"email",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
 if(typeof data3 === "string"){
-if(!(formats0.test(data3))){
-const err16 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(func2(data3) < 1){
+const err16 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1218,7 +1207,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1229,9 +1218,15 @@ errors++;
 }
 }
 if(data.areaCode !== undefined){
-let data4 = data.areaCode;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err18 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(validate57(data.areaCode, {instancePath:instancePath+"/areaCode",parentData:data,parentDataProperty:"areaCode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.phone !== undefined){
+let data5 = data.phone;
+if((!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))) && (typeof data5 !== "string")){
+const err18 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/type",keyword:"type",params:{type: schema26.properties.phone.type}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1240,9 +1235,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 9999 || isNaN(data4)){
-const err19 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999},message:"must be <= 9999"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+const err19 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1251,8 +1246,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data4 < 1 || isNaN(data4)){
-const err20 = {instancePath:instancePath+"/areaCode",schemaPath:"#/properties/areaCode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data5 < 0 || isNaN(data5)){
+const err20 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1262,37 +1257,14 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-if(data.phone !== undefined){
-let data5 = data.phone;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err21 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data5 === "string"){
+if(!pattern5.test(data5)){
+const err21 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^[0-9]{1,20}$"}};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 9007199254740991 || isNaN(data5)){
-const err22 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err23 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
 }
 errors++;
 }
@@ -1302,33 +1274,33 @@ if(data.address !== undefined){
 let data6 = data.address;
 if(typeof data6 === "string"){
 if(func2(data6) > 255){
-const err24 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+const err22 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/maxLength",keyword:"maxLength",params:{limit: 255}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(!pattern6.test(data6)){
+const err23 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9 ]*$"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err24];
 }
 else {
 vErrors.push(err24);
-}
-errors++;
-}
-if(!pattern5.test(data6)){
-const err25 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/pattern",keyword:"pattern",params:{pattern: "^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$"},message:"must match pattern \""+"^(?:(?=[\\u0000-\\uFFFF])[\\p{L}\\p{M}\\p{N} ])*$"+"\""};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/address",schemaPath:"#/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
 }
 errors++;
 }
@@ -1341,23 +1313,23 @@ errors = vErrors.length;
 }
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-const err27 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err25 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err25];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err25);
 }
 errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err26];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err26);
 }
 errors++;
 }
@@ -1370,23 +1342,23 @@ errors = vErrors.length;
 }
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-const err29 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err27 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err27];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err27);
 }
 errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/province",schemaPath:"#/properties/province/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err28];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err28);
 }
 errors++;
 }
@@ -1399,23 +1371,23 @@ errors = vErrors.length;
 }
 if(typeof data9 === "string"){
 if(func2(data9) < 1){
-const err31 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err29 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err29];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err29);
 }
 errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err30 = {instancePath:instancePath+"/postcode",schemaPath:"#/properties/postcode/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err30];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -1428,7 +1400,30 @@ errors = vErrors.length;
 }
 if(typeof data10 === "string"){
 if(func2(data10) < 1){
-const err33 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err31 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1437,66 +1432,43 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/country",schemaPath:"#/properties/country/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-}
-else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-validate68.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
-validate68.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateUpdatePayerResult = validate76;
-const schema27 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/updatePayer.response.json","$ref":"common/payer.json"};
+exports.validateUpdatePayerResult = validate81;
+const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/updatePayer.response.json","$ref":"common/payer.json"};
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/updatePayer.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate76.evaluated;
+const evaluated0 = validate81.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate64(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-validate76.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
-validate76.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
+validate81.evaluated = {"props":{"payerID":true,"firstName":true,"lastName":true,"email":true,"areaCode":true,"phone":true,"address":true,"city":true,"province":true,"postcode":true,"country":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateCreateOrderParams = validate78;
-const schema28 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","currency","amount","payerID","purposeOfTransaction","description","domain","product"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"currency":{"$ref":"common/currency.json"},"amount":{"$ref":"common/money.json"},"payerID":{"$ref":"common/payer-id.json"},"purposeOfTransaction":{"$ref":"common/purpose.json"},"description":{"$ref":"common/text.json","type":"string","minLength":1},"skip3ds":{"type":"string","enum":["True","False"]},"domain":{"type":"string","format":"hostname"},"product":{"$ref":"common/text.json","type":"string","minLength":1}}};
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order-sn.json","$ref":"text.json","type":"string","minLength":1};
+exports.validateCreateOrderParams = validate83;
+const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","currency","amount","payerID","purposeOfTransaction","description","domain","product"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"currency":{"$ref":"common/currency.json"},"amount":{"$ref":"common/money.json"},"payerID":{"$ref":"common/payer-id.json"},"purposeOfTransaction":{"$ref":"common/purpose.json"},"description":{"$ref":"common/text.json","type":"string","minLength":1},"skip3ds":{"type":"string","enum":["True","False"]},"domain":{"$ref":"common/text.json","type":"string","minLength":1},"product":{"$ref":"common/text.json","type":"string","minLength":1}}};
+const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order-sn.json","$ref":"text.json","type":"string","minLength":1};
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/order-sn.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate84.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1509,7 +1481,7 @@ errors = vErrors.length;
 }
 if(typeof data === "string"){
 if(func2(data) < 1){
-const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1520,7 +1492,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1528,117 +1500,16 @@ else {
 vErrors.push(err1);
 }
 errors++;
-}
-validate79.errors = vErrors;
-return errors === 0;
-}
-validate79.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency.json","type":"string","enum":["USD"]};
-
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/currency.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate82.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(data === "USD")){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema30.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate82.errors = vErrors;
-return errors === 0;
-}
-validate82.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/money.json","type":["number","string"],"exclusiveMinimum":0,"maximum":1000000000,"pattern":"^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$"};
-const pattern8 = new RegExp("^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$", "u");
-
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/money.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate84.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if((!((typeof data == "number") && (isFinite(data)))) && (typeof data !== "string")){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema31.type},message:"must be number,string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if((typeof data == "number") && (isFinite(data))){
-if(data > 1000000000 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000},message:"must be <= 1000000000"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data <= 0 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"#/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(typeof data === "string"){
-if(!pattern8.test(data)){
-const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$"},message:"must match pattern \""+"^(?=.*[1-9])(0|[1-9][0-9]*)(\\.[0-9]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
 }
 validate84.errors = vErrors;
 return errors === 0;
 }
 validate84.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/purpose.json","type":"string","enum":["ACCOUNTING_SERVICE","ADVERTISING_SERVICE","ARCHITECTURAL_DECORATION_DESIGN_SERVICE","CLOTHES_BAGS_SHOES","CAPITAL_INJECTION","DAILY_SUPPLIES_AND_COSMETICS","DRAFTING_LEGAL_SERVICE","ELECTRONICS_AND_HOME_APPLIANCES","ESTATE_AGENCY_SERVICE","EXHIBITION_BOOTH_SERVICE","HUMAN_RESOURCE_SERVICE","INTERPRETATION_SERVICE","INSURANCE","LEGAL_RELATED_CERTIFICATION_SERVICE","LIVING_ACCOMMODATION_COSTS","MARKET_RESEARCH_SERVICE","MONEY_LENDING_REPAYMENT","OTHER_SERVICE","OTHERS","PAY_SUPPLIER","PAY_FOR_GOODS","PAYMENT_TO_OVERSEAS_SUPPLIERS","PERSONAL_INVESTMENT","PERSONAL_PURCHASE","PROPERTY_PURCHASE","REPATRIATION_OF_OVERSEAS_EARNINGS","SOFTWARE_DEVELOPMENT_SERVICE","TAX_SERVICE","TOYS_KIDS_BABIES","TRANSLATION_SERVICE","TUITION_FEES","WEB_DESIGN_OR_DEVELOPMENT_SERVICE"]};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency.json","type":"string","enum":["USD"]};
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/purpose.json" */;
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/currency.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate87.evaluated;
@@ -1649,7 +1520,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1658,8 +1529,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((((((data === "ACCOUNTING_SERVICE") || (data === "ADVERTISING_SERVICE")) || (data === "ARCHITECTURAL_DECORATION_DESIGN_SERVICE")) || (data === "CLOTHES_BAGS_SHOES")) || (data === "CAPITAL_INJECTION")) || (data === "DAILY_SUPPLIES_AND_COSMETICS")) || (data === "DRAFTING_LEGAL_SERVICE")) || (data === "ELECTRONICS_AND_HOME_APPLIANCES")) || (data === "ESTATE_AGENCY_SERVICE")) || (data === "EXHIBITION_BOOTH_SERVICE")) || (data === "HUMAN_RESOURCE_SERVICE")) || (data === "INTERPRETATION_SERVICE")) || (data === "INSURANCE")) || (data === "LEGAL_RELATED_CERTIFICATION_SERVICE")) || (data === "LIVING_ACCOMMODATION_COSTS")) || (data === "MARKET_RESEARCH_SERVICE")) || (data === "MONEY_LENDING_REPAYMENT")) || (data === "OTHER_SERVICE")) || (data === "OTHERS")) || (data === "PAY_SUPPLIER")) || (data === "PAY_FOR_GOODS")) || (data === "PAYMENT_TO_OVERSEAS_SUPPLIERS")) || (data === "PERSONAL_INVESTMENT")) || (data === "PERSONAL_PURCHASE")) || (data === "PROPERTY_PURCHASE")) || (data === "REPATRIATION_OF_OVERSEAS_EARNINGS")) || (data === "SOFTWARE_DEVELOPMENT_SERVICE")) || (data === "TAX_SERVICE")) || (data === "TOYS_KIDS_BABIES")) || (data === "TRANSLATION_SERVICE")) || (data === "TUITION_FEES")) || (data === "WEB_DESIGN_OR_DEVELOPMENT_SERVICE"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema32.enum},message:"must be equal to one of the allowed values"};
+if(!(data === "USD")){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema31.enum}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1673,13 +1544,113 @@ return errors === 0;
 }
 validate87.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const formats6 = /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i;
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/money.json","type":["number","string"],"exclusiveMinimum":0,"maximum":1000000000,"pattern":"^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$"};
+const pattern10 = new RegExp("^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/money.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate89.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if((!((typeof data == "number") && (isFinite(data)))) && (typeof data !== "string")){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema32.type}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if((typeof data == "number") && (isFinite(data))){
+if(data > 1000000000 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000000}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data <= 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(typeof data === "string"){
+if(!pattern10.test(data)){
+const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+validate89.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/purpose.json","type":"string","enum":["ACCOUNTING_SERVICE","ADVERTISING_SERVICE","ARCHITECTURAL_DECORATION_DESIGN_SERVICE","CLOTHES_BAGS_SHOES","CAPITAL_INJECTION","DAILY_SUPPLIES_AND_COSMETICS","DRAFTING_LEGAL_SERVICE","ELECTRONICS_AND_HOME_APPLIANCES","ESTATE_AGENCY_SERVICE","EXHIBITION_BOOTH_SERVICE","HUMAN_RESOURCE_SERVICE","INTERPRETATION_SERVICE","INSURANCE","LEGAL_RELATED_CERTIFICATION_SERVICE","LIVING_ACCOMMODATION_COSTS","MARKET_RESEARCH_SERVICE","MONEY_LENDING_REPAYMENT","OTHER_SERVICE","OTHERS","PAY_SUPPLIER","PAY_FOR_GOODS","PAYMENT_TO_OVERSEAS_SUPPLIERS","PERSONAL_INVESTMENT","PERSONAL_PURCHASE","PROPERTY_PURCHASE","REPATRIATION_OF_OVERSEAS_EARNINGS","SOFTWARE_DEVELOPMENT_SERVICE","TAX_SERVICE","TOYS_KIDS_BABIES","TRANSLATION_SERVICE","TUITION_FEES","WEB_DESIGN_OR_DEVELOPMENT_SERVICE"]};
+
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/purpose.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate92.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((((((((((((((((((((((((((data === "ACCOUNTING_SERVICE") || (data === "ADVERTISING_SERVICE")) || (data === "ARCHITECTURAL_DECORATION_DESIGN_SERVICE")) || (data === "CLOTHES_BAGS_SHOES")) || (data === "CAPITAL_INJECTION")) || (data === "DAILY_SUPPLIES_AND_COSMETICS")) || (data === "DRAFTING_LEGAL_SERVICE")) || (data === "ELECTRONICS_AND_HOME_APPLIANCES")) || (data === "ESTATE_AGENCY_SERVICE")) || (data === "EXHIBITION_BOOTH_SERVICE")) || (data === "HUMAN_RESOURCE_SERVICE")) || (data === "INTERPRETATION_SERVICE")) || (data === "INSURANCE")) || (data === "LEGAL_RELATED_CERTIFICATION_SERVICE")) || (data === "LIVING_ACCOMMODATION_COSTS")) || (data === "MARKET_RESEARCH_SERVICE")) || (data === "MONEY_LENDING_REPAYMENT")) || (data === "OTHER_SERVICE")) || (data === "OTHERS")) || (data === "PAY_SUPPLIER")) || (data === "PAY_FOR_GOODS")) || (data === "PAYMENT_TO_OVERSEAS_SUPPLIERS")) || (data === "PERSONAL_INVESTMENT")) || (data === "PERSONAL_PURCHASE")) || (data === "PROPERTY_PURCHASE")) || (data === "REPATRIATION_OF_OVERSEAS_EARNINGS")) || (data === "SOFTWARE_DEVELOPMENT_SERVICE")) || (data === "TAX_SERVICE")) || (data === "TOYS_KIDS_BABIES")) || (data === "TRANSLATION_SERVICE")) || (data === "TUITION_FEES")) || (data === "WEB_DESIGN_OR_DEVELOPMENT_SERVICE"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema33.enum}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/createOrder.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1688,7 +1659,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1698,7 +1669,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.currency === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1708,7 +1679,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.amount === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1718,7 +1689,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.payerID === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payerID"},message:"must have required property '"+"payerID"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payerID"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1728,7 +1699,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.purposeOfTransaction === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "purposeOfTransaction"},message:"must have required property '"+"purposeOfTransaction"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "purposeOfTransaction"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1738,7 +1709,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.description === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1748,7 +1719,7 @@ vErrors.push(err5);
 errors++;
 }
 if(data.domain === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'"};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "domain"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1758,7 +1729,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.product === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product"},message:"must have required property '"+"product"+"'"};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "product"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1768,8 +1739,8 @@ vErrors.push(err7);
 errors++;
 }
 for(const key0 in data){
-if(!(func1.call(schema28.properties, key0))){
-const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(!(func1.call(schema29.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1780,32 +1751,32 @@ errors++;
 }
 }
 if(data.order_sn !== undefined){
-if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
-errors = vErrors.length;
-}
-}
-if(data.currency !== undefined){
-if(!(validate82(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-errors = vErrors.length;
-}
-}
-if(data.amount !== undefined){
-if(!(validate84(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+if(!(validate84(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
+if(data.currency !== undefined){
+if(!(validate87(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+}
+if(data.amount !== undefined){
+if(!(validate89(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+}
 if(data.payerID !== undefined){
-if(!(validate62(data.payerID, {instancePath:instancePath+"/payerID",parentData:data,parentDataProperty:"payerID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate71(data.payerID, {instancePath:instancePath+"/payerID",parentData:data,parentDataProperty:"payerID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
 if(data.purposeOfTransaction !== undefined){
-if(!(validate87(data.purposeOfTransaction, {instancePath:instancePath+"/purposeOfTransaction",parentData:data,parentDataProperty:"purposeOfTransaction",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate92(data.purposeOfTransaction, {instancePath:instancePath+"/purposeOfTransaction",parentData:data,parentDataProperty:"purposeOfTransaction",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 }
@@ -1817,7 +1788,7 @@ errors = vErrors.length;
 }
 if(typeof data5 === "string"){
 if(func2(data5) < 1){
-const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1828,7 +1799,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1841,7 +1812,7 @@ errors++;
 if(data.skip3ds !== undefined){
 let data6 = data.skip3ds;
 if(typeof data6 !== "string"){
-const err11 = {instancePath:instancePath+"/skip3ds",schemaPath:"#/properties/skip3ds/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/skip3ds",schemaPath:"#/properties/skip3ds/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1851,7 +1822,7 @@ vErrors.push(err11);
 errors++;
 }
 if(!((data6 === "True") || (data6 === "False"))){
-const err12 = {instancePath:instancePath+"/skip3ds",schemaPath:"#/properties/skip3ds/enum",keyword:"enum",params:{allowedValues: schema28.properties.skip3ds.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/skip3ds",schemaPath:"#/properties/skip3ds/enum",keyword:"enum",params:{allowedValues: schema29.properties.skip3ds.enum}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1863,9 +1834,13 @@ errors++;
 }
 if(data.domain !== undefined){
 let data7 = data.domain;
+if(!(validate53(data7, {instancePath:instancePath+"/domain",parentData:data,parentDataProperty:"domain",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
 if(typeof data7 === "string"){
-if(!(formats6.test(data7))){
-const err13 = {instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/format",keyword:"format",params:{format: "hostname"},message:"must match format \""+"hostname"+"\""};
+if(func2(data7) < 1){
+const err13 = {instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1876,7 +1851,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err14 = {instancePath:instancePath+"/domain",schemaPath:"#/properties/domain/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1894,7 +1869,7 @@ errors = vErrors.length;
 }
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-const err15 = {instancePath:instancePath+"/product",schemaPath:"#/properties/product/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err15 = {instancePath:instancePath+"/product",schemaPath:"#/properties/product/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1905,7 +1880,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/product",schemaPath:"#/properties/product/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/product",schemaPath:"#/properties/product/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1917,7 +1892,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1926,326 +1901,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateCreateOrderResult = validate91;
-const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createOrder.response.json","type":"object","required":["order_sn","platform_order_sn","linkID","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"linkID":{"$ref":"common/link-id.json"},"linkExpiry":{"anyOf":[{"$ref":"common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"common/order-status.json"},"paymentUrl":{"type":["string","null"],"format":"uri"}}};
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/link-id.json","type":"string","format":"uuid","pattern":"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"};
-const formats8 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const pattern9 = new RegExp("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", "u");
-
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/link-id.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate92.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern9.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"},message:"must match pattern \""+"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(formats8.test(data))){
-const err1 = {instancePath,schemaPath:"#/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate92.errors = vErrors;
-return errors === 0;
-}
-validate92.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
+exports.validateCreateOrderResult = validate97;
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/createOrder.response.json","type":"object","required":[],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"linkID":{"type":"string"},"linkExpiry":{"anyOf":[{"$ref":"common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"common/order-status.json"},"paymentUrl":{"type":["string","null"]}}};
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/timestamp.json","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"};
-const pattern10 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
-
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/timestamp.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate94.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern10.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate94.errors = vErrors;
-return errors === 0;
-}
-validate94.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order-status.json","type":"string","enum":["New","Cancelled","Processing","Paid","Failed","Expired","RefundRequest","RefundFailToSubmit","RefundSubmitted","RefundResubmitted","RefundSubmittedError","RefundInProgress","RefundCompleted","RefundFailed","RefundOffsetDealFailed","Chargeback"]};
-
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/order-status.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate96.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((((((((((((((((data === "New") || (data === "Cancelled")) || (data === "Processing")) || (data === "Paid")) || (data === "Failed")) || (data === "Expired")) || (data === "RefundRequest")) || (data === "RefundFailToSubmit")) || (data === "RefundSubmitted")) || (data === "RefundResubmitted")) || (data === "RefundSubmittedError")) || (data === "RefundInProgress")) || (data === "RefundCompleted")) || (data === "RefundFailed")) || (data === "RefundOffsetDealFailed")) || (data === "Chargeback"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate96.errors = vErrors;
-return errors === 0;
-}
-validate96.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const formats10 = require("ajv-formats/dist/formats").fullFormats.uri;
-
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/createOrder.response.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate91.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.platform_order_sn === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform_order_sn"},message:"must have required property '"+"platform_order_sn"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.linkID === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.status === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.order_sn !== undefined){
-if(typeof data.order_sn !== "string"){
-const err4 = {instancePath:instancePath+"/order_sn",schemaPath:"#/properties/order_sn/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(data.platform_order_sn !== undefined){
-if(typeof data.platform_order_sn !== "string"){
-const err5 = {instancePath:instancePath+"/platform_order_sn",schemaPath:"#/properties/platform_order_sn/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.linkID !== undefined){
-if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-}
-if(data.linkExpiry !== undefined){
-let data3 = data.linkExpiry;
-const _errs7 = errors;
-let valid1 = false;
-const _errs8 = errors;
-if(!(validate94(data3, {instancePath:instancePath+"/linkExpiry",parentData:data,parentDataProperty:"linkExpiry",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-const _errs9 = errors;
-if(data3 !== null){
-const err6 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err7 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-else {
-errors = _errs7;
-if(vErrors !== null){
-if(_errs7){
-vErrors.length = _errs7;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.status !== undefined){
-if(!(validate96(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
-errors = vErrors.length;
-}
-}
-if(data.paymentUrl !== undefined){
-let data5 = data.paymentUrl;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err8 = {instancePath:instancePath+"/paymentUrl",schemaPath:"#/properties/paymentUrl/type",keyword:"type",params:{type: schema33.properties.paymentUrl.type},message:"must be string,null"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(typeof data5 === "string"){
-if(!(formats10(data5))){
-const err9 = {instancePath:instancePath+"/paymentUrl",schemaPath:"#/properties/paymentUrl/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-validate91.errors = vErrors;
-return errors === 0;
-}
-validate91.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"linkID":true,"linkExpiry":true,"status":true,"paymentUrl":true},"dynamicProps":false,"dynamicItems":false};
-
-exports.validateQueryOrderParams = validate98;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"}}};
+const pattern11 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$", "u");
 
 function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/queryOrder.request.json" */;
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/timestamp.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate98.evaluated;
@@ -2255,9 +1922,9 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+if(typeof data === "string"){
+if(!pattern11.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2266,8 +1933,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.linkID === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2276,9 +1944,89 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((key0 === "order_sn") || (key0 === "linkID"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+validate98.errors = vErrors;
+return errors === 0;
+}
+validate98.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order-status.json","type":"string","enum":["New","Cancelled","Processing","Paid","Failed","Expired","RefundRequest","RefundFailToSubmit","RefundSubmitted","RefundResubmitted","RefundSubmittedError","RefundInProgress","RefundCompleted","RefundFailed","RefundOffsetDealFailed","Chargeback"]};
+
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/order-status.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate100.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((((((((((data === "New") || (data === "Cancelled")) || (data === "Processing")) || (data === "Paid")) || (data === "Failed")) || (data === "Expired")) || (data === "RefundRequest")) || (data === "RefundFailToSubmit")) || (data === "RefundSubmitted")) || (data === "RefundResubmitted")) || (data === "RefundSubmittedError")) || (data === "RefundInProgress")) || (data === "RefundCompleted")) || (data === "RefundFailed")) || (data === "RefundOffsetDealFailed")) || (data === "Chargeback"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema36.enum}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+validate100.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/createOrder.response.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate97.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.order_sn !== undefined){
+if(typeof data.order_sn !== "string"){
+const err0 = {instancePath:instancePath+"/order_sn",schemaPath:"#/properties/order_sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.platform_order_sn !== undefined){
+if(typeof data.platform_order_sn !== "string"){
+const err1 = {instancePath:instancePath+"/platform_order_sn",schemaPath:"#/properties/platform_order_sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.linkID !== undefined){
+if(typeof data.linkID !== "string"){
+const err2 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2288,21 +2036,20 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.order_sn !== undefined){
-if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(data.linkExpiry !== undefined){
+let data3 = data.linkExpiry;
+const _errs8 = errors;
+let valid1 = false;
+const _errs9 = errors;
+if(!(validate98(data3, {instancePath:instancePath+"/linkExpiry",parentData:data,parentDataProperty:"linkExpiry",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
-}
-if(data.linkID !== undefined){
-if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+const _errs10 = errors;
+if(data3 !== null){
+const err3 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2311,65 +2058,71 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate98.errors = vErrors;
-return errors === 0;
-}
-validate98.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports.validateQueryOrderResult = validate101;
-const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrder.response.json","type":"object","required":["outcome"],"properties":{"outcome":{"$ref":"common/order-status.json"}}};
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/queryOrder.response.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate101.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.outcome === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+var _valid0 = _errs10 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err4 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
-vErrors = [err0];
+vErrors = [err4];
 }
 else {
-vErrors.push(err0);
+vErrors.push(err4);
 }
 errors++;
 }
-if(data.outcome !== undefined){
-if(!(validate96(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.status !== undefined){
+if(!(validate100(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.paymentUrl !== undefined){
+let data5 = data.paymentUrl;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err5 = {instancePath:instancePath+"/paymentUrl",schemaPath:"#/properties/paymentUrl/type",keyword:"type",params:{type: schema34.properties.paymentUrl.type}};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err5];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err5);
 }
 errors++;
 }
-validate101.errors = vErrors;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":{"outcome":true},"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"linkID":true,"linkExpiry":true,"status":true,"paymentUrl":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateQueryOrdersParams = validate103;
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrders.request.json","type":"object","additionalProperties":false,"required":["startTime","endTime"],"properties":{"startTime":{"$ref":"common/date-time.json"},"endTime":{"$ref":"common/date-time.json"},"pageNo":{"type":"integer","minimum":1},"pageSize":{"type":"integer","minimum":1,"maximum":100},"status":{"$ref":"common/order-status.json"}}};
-const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/date-time.json","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"};
-const pattern11 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", "u");
+exports.validateQueryOrderParams = validate102;
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"}}};
+const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/link-id.json","$ref":"text.json","type":"string","minLength":1};
 
 function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/date-time.json" */;
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/link-id.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate104.evaluated;
@@ -2379,9 +2132,13 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
 if(typeof data === "string"){
-if(!pattern11.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"},message:"must match pattern \""+"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"+"\""};
+if(func2(data) < 1){
+const err0 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2392,7 +2149,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2407,11 +2164,174 @@ return errors === 0;
 validate104.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/queryOrder.request.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate102.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.order_sn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.linkID === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "order_sn") || (key0 === "linkID"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.order_sn !== undefined){
+if(!(validate84(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+}
+if(data.linkID !== undefined){
+if(!(validate104(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+validate102.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateQueryOrderResult = validate107;
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrder.response.json","type":"object","required":["outcome"],"properties":{"outcome":{"$ref":"common/order-status.json"}}};
+
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/queryOrder.response.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate107.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outcome === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.outcome !== undefined){
+if(!(validate100(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate107.errors = vErrors;
+return errors === 0;
+}
+validate107.evaluated = {"props":{"outcome":true},"dynamicProps":false,"dynamicItems":false};
+
+exports.validateQueryOrdersParams = validate109;
+const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrders.request.json","type":"object","additionalProperties":false,"required":["startTime","endTime"],"properties":{"startTime":{"$ref":"common/date-time.json"},"endTime":{"$ref":"common/date-time.json"},"pageNo":{"type":"integer","minimum":1},"pageSize":{"type":"integer","minimum":1,"maximum":100},"status":{"$ref":"common/order-status.json"}}};
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/date-time.json","type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])( ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?$"};
+const pattern12 = new RegExp("^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])( ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?$", "u");
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/date-time.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate110.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern12.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])( ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])?$"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate110.errors = vErrors;
+return errors === 0;
+}
+validate110.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/queryOrders.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate103.evaluated;
+const evaluated0 = validate109.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2420,7 +2340,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.startTime === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startTime"},message:"must have required property '"+"startTime"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "startTime"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2430,7 +2350,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.endTime === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endTime"},message:"must have required property '"+"endTime"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endTime"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2441,7 +2361,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "startTime") || (key0 === "endTime")) || (key0 === "pageNo")) || (key0 === "pageSize")) || (key0 === "status"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2452,21 +2372,21 @@ errors++;
 }
 }
 if(data.startTime !== undefined){
-if(!(validate104(data.startTime, {instancePath:instancePath+"/startTime",parentData:data,parentDataProperty:"startTime",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate110(data.startTime, {instancePath:instancePath+"/startTime",parentData:data,parentDataProperty:"startTime",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 if(data.endTime !== undefined){
-if(!(validate104(data.endTime, {instancePath:instancePath+"/endTime",parentData:data,parentDataProperty:"endTime",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate110(data.endTime, {instancePath:instancePath+"/endTime",parentData:data,parentDataProperty:"endTime",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 }
 if(data.pageNo !== undefined){
 let data2 = data.pageNo;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err3 = {instancePath:instancePath+"/pageNo",schemaPath:"#/properties/pageNo/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err3 = {instancePath:instancePath+"/pageNo",schemaPath:"#/properties/pageNo/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2477,7 +2397,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
-const err4 = {instancePath:instancePath+"/pageNo",schemaPath:"#/properties/pageNo/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err4 = {instancePath:instancePath+"/pageNo",schemaPath:"#/properties/pageNo/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2491,7 +2411,7 @@ errors++;
 if(data.pageSize !== undefined){
 let data3 = data.pageSize;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err5 = {instancePath:instancePath+"/pageSize",schemaPath:"#/properties/pageSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err5 = {instancePath:instancePath+"/pageSize",schemaPath:"#/properties/pageSize/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2502,7 +2422,7 @@ errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err6 = {instancePath:instancePath+"/pageSize",schemaPath:"#/properties/pageSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+const err6 = {instancePath:instancePath+"/pageSize",schemaPath:"#/properties/pageSize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2512,7 +2432,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data3 < 1 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/pageSize",schemaPath:"#/properties/pageSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err7 = {instancePath:instancePath+"/pageSize",schemaPath:"#/properties/pageSize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2524,14 +2444,14 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate96(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate100(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2540,20 +2460,61 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate109.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateQueryOrdersResult = validate108;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrders.response.json","type":"object","required":["total","current_page","per_page","last_page","orders"],"properties":{"total":{"type":"integer","minimum":0},"current_page":{"type":"integer","minimum":1},"per_page":{"type":"integer","minimum":1},"from":{"type":["integer","null"]},"to":{"type":["integer","null"]},"last_page":{"type":"integer","minimum":0},"orders":{"type":"array","items":{"$ref":"common/order.json"}}}};
-const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order.json","type":"object","required":["order_sn","platform_order_sn","currency","amount","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"currency":{"type":"string"},"amount":{"type":"number"},"payerID":{"type":["integer","null"]},"purposeOfTransaction":{"type":["string","null"]},"description":{"type":["string","null"]},"status":{"$ref":"order-status.json"},"requestID":{"type":["string","number","null"]},"linkID":{"type":["string","null"]},"linkExpiry":{"anyOf":[{"$ref":"timestamp.json"},{"type":"null"}]},"creationTime":{"anyOf":[{"$ref":"timestamp.json"},{"type":"null"}]}}};
+exports.validateQueryOrdersResult = validate114;
+const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/queryOrders.response.json","type":"object","required":["total","current_page","per_page","last_page","orders"],"properties":{"total":{"type":"integer","minimum":0},"current_page":{"type":"integer","minimum":1},"per_page":{"type":"integer","minimum":1},"from":{"type":["integer","null"]},"to":{"type":["integer","null"]},"last_page":{"type":"integer","minimum":0},"orders":{"type":"array","items":{"$ref":"common/order.json"}}}};
+const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/order.json","type":"object","required":["order_sn","platform_order_sn","currency","amount","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"currency":{"type":"string"},"amount":{"anyOf":[{"type":"number"},{"$ref":"decimal-text.json"}]},"payerID":{"type":["integer","string","null"]},"purposeOfTransaction":{"type":["string","null"]},"description":{"type":["string","null"]},"status":{"$ref":"order-status.json"},"requestID":{"type":["string","number","null"]},"linkID":{"type":["string","null"]},"linkExpiry":{"anyOf":[{"$ref":"timestamp.json"},{"type":"null"}]},"creationTime":{"anyOf":[{"$ref":"timestamp.json"},{"type":"null"}]}}};
+const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/decimal-text.json","type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"};
+const pattern13 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/decimal-text.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate116.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern13.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?$"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate116.errors = vErrors;
+return errors === 0;
+}
+validate116.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/order.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate109.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2562,7 +2523,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2572,7 +2533,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.platform_order_sn === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform_order_sn"},message:"must have required property '"+"platform_order_sn"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform_order_sn"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2582,7 +2543,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.currency === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2592,7 +2553,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.amount === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2602,7 +2563,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.status === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2613,7 +2574,7 @@ errors++;
 }
 if(data.order_sn !== undefined){
 if(typeof data.order_sn !== "string"){
-const err5 = {instancePath:instancePath+"/order_sn",schemaPath:"#/properties/order_sn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/order_sn",schemaPath:"#/properties/order_sn/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2625,7 +2586,7 @@ errors++;
 }
 if(data.platform_order_sn !== undefined){
 if(typeof data.platform_order_sn !== "string"){
-const err6 = {instancePath:instancePath+"/platform_order_sn",schemaPath:"#/properties/platform_order_sn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/platform_order_sn",schemaPath:"#/properties/platform_order_sn/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2637,7 +2598,7 @@ errors++;
 }
 if(data.currency !== undefined){
 if(typeof data.currency !== "string"){
-const err7 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2649,8 +2610,11 @@ errors++;
 }
 if(data.amount !== undefined){
 let data3 = data.amount;
+const _errs8 = errors;
+let valid1 = false;
+const _errs9 = errors;
 if(!((typeof data3 == "number") && (isFinite(data3)))){
-const err8 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err8 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf/0/type",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2659,11 +2623,17 @@ vErrors.push(err8);
 }
 errors++;
 }
+var _valid0 = _errs9 === errors;
+valid1 = valid1 || _valid0;
+const _errs11 = errors;
+if(!(validate116(data3, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+errors = vErrors.length;
 }
-if(data.payerID !== undefined){
-let data4 = data.payerID;
-if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (data4 !== null)){
-const err9 = {instancePath:instancePath+"/payerID",schemaPath:"#/properties/payerID/type",keyword:"type",params:{type: schema42.properties.payerID.type},message:"must be integer,null"};
+var _valid0 = _errs11 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err9 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2672,11 +2642,22 @@ vErrors.push(err9);
 }
 errors++;
 }
+else {
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
 }
-if(data.purposeOfTransaction !== undefined){
-let data5 = data.purposeOfTransaction;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err10 = {instancePath:instancePath+"/purposeOfTransaction",schemaPath:"#/properties/purposeOfTransaction/type",keyword:"type",params:{type: schema42.properties.purposeOfTransaction.type},message:"must be string,null"};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.payerID !== undefined){
+let data4 = data.payerID;
+if(((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (typeof data4 !== "string")) && (data4 !== null)){
+const err10 = {instancePath:instancePath+"/payerID",schemaPath:"#/properties/payerID/type",keyword:"type",params:{type: schema43.properties.payerID.type}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2686,10 +2667,10 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data6 = data.description;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema42.properties.description.type},message:"must be string,null"};
+if(data.purposeOfTransaction !== undefined){
+let data5 = data.purposeOfTransaction;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err11 = {instancePath:instancePath+"/purposeOfTransaction",schemaPath:"#/properties/purposeOfTransaction/type",keyword:"type",params:{type: schema43.properties.purposeOfTransaction.type}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2699,16 +2680,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.status !== undefined){
-if(!(validate96(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
-errors = vErrors.length;
-}
-}
-if(data.requestID !== undefined){
-let data8 = data.requestID;
-if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (data8 !== null)){
-const err12 = {instancePath:instancePath+"/requestID",schemaPath:"#/properties/requestID/type",keyword:"type",params:{type: schema42.properties.requestID.type},message:"must be string,number,null"};
+if(data.description !== undefined){
+let data6 = data.description;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err12 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema43.properties.description.type}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2718,10 +2693,16 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.linkID !== undefined){
-let data9 = data.linkID;
-if((typeof data9 !== "string") && (data9 !== null)){
-const err13 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: schema42.properties.linkID.type},message:"must be string,null"};
+if(data.status !== undefined){
+if(!(validate100(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
+errors = vErrors.length;
+}
+}
+if(data.requestID !== undefined){
+let data8 = data.requestID;
+if(((typeof data8 !== "string") && (!((typeof data8 == "number") && (isFinite(data8))))) && (data8 !== null)){
+const err13 = {instancePath:instancePath+"/requestID",schemaPath:"#/properties/requestID/type",keyword:"type",params:{type: schema43.properties.requestID.type}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2731,20 +2712,10 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.linkExpiry !== undefined){
-let data10 = data.linkExpiry;
-const _errs21 = errors;
-let valid1 = false;
-const _errs22 = errors;
-if(!(validate94(data10, {instancePath:instancePath+"/linkExpiry",parentData:data,parentDataProperty:"linkExpiry",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs22 === errors;
-valid1 = valid1 || _valid0;
-const _errs23 = errors;
-if(data10 !== null){
-const err14 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(data.linkID !== undefined){
+let data9 = data.linkID;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err14 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: schema43.properties.linkID.type}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2753,10 +2724,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-var _valid0 = _errs23 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err15 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data.linkExpiry !== undefined){
+let data10 = data.linkExpiry;
+const _errs24 = errors;
+let valid2 = false;
+const _errs25 = errors;
+if(!(validate98(data10, {instancePath:instancePath+"/linkExpiry",parentData:data,parentDataProperty:"linkExpiry",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+var _valid1 = _errs25 === errors;
+valid2 = valid2 || _valid1;
+const _errs26 = errors;
+if(data10 !== null){
+const err15 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2765,11 +2747,23 @@ vErrors.push(err15);
 }
 errors++;
 }
+var _valid1 = _errs26 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err16 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err16];
+}
 else {
-errors = _errs21;
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs24;
 if(vErrors !== null){
-if(_errs21){
-vErrors.length = _errs21;
+if(_errs24){
+vErrors.length = _errs24;
 }
 else {
 vErrors = null;
@@ -2779,30 +2773,18 @@ vErrors = null;
 }
 if(data.creationTime !== undefined){
 let data11 = data.creationTime;
-const _errs26 = errors;
-let valid2 = false;
-const _errs27 = errors;
-if(!(validate94(data11, {instancePath:instancePath+"/creationTime",parentData:data,parentDataProperty:"creationTime",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+const _errs29 = errors;
+let valid3 = false;
+const _errs30 = errors;
+if(!(validate98(data11, {instancePath:instancePath+"/creationTime",parentData:data,parentDataProperty:"creationTime",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
-var _valid1 = _errs27 === errors;
-valid2 = valid2 || _valid1;
-const _errs28 = errors;
+var _valid2 = _errs30 === errors;
+valid3 = valid3 || _valid2;
+const _errs31 = errors;
 if(data11 !== null){
-const err16 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-var _valid1 = _errs28 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err17 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err17 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2811,11 +2793,23 @@ vErrors.push(err17);
 }
 errors++;
 }
+var _valid2 = _errs31 === errors;
+valid3 = valid3 || _valid2;
+if(!valid3){
+const err18 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf",keyword:"anyOf",params:{}};
+if(vErrors === null){
+vErrors = [err18];
+}
 else {
-errors = _errs26;
+vErrors.push(err18);
+}
+errors++;
+}
+else {
+errors = _errs29;
 if(vErrors !== null){
-if(_errs26){
-vErrors.length = _errs26;
+if(_errs29){
+vErrors.length = _errs29;
 }
 else {
 vErrors = null;
@@ -2825,26 +2819,26 @@ vErrors = null;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err19];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err19);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate109.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"currency":true,"amount":true,"payerID":true,"purposeOfTransaction":true,"description":true,"status":true,"requestID":true,"linkID":true,"linkExpiry":true,"creationTime":true},"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"currency":true,"amount":true,"payerID":true,"purposeOfTransaction":true,"description":true,"status":true,"requestID":true,"linkID":true,"linkExpiry":true,"creationTime":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/queryOrders.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate108.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2853,7 +2847,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.total === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2863,7 +2857,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.current_page === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "current_page"},message:"must have required property '"+"current_page"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "current_page"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2873,7 +2867,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.per_page === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "per_page"},message:"must have required property '"+"per_page"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "per_page"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2883,7 +2877,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.last_page === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_page"},message:"must have required property '"+"last_page"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_page"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2893,7 +2887,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.orders === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orders"},message:"must have required property '"+"orders"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orders"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2905,7 +2899,7 @@ errors++;
 if(data.total !== undefined){
 let data0 = data.total;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err5 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err5 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2916,7 +2910,7 @@ errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
 if(data0 < 0 || isNaN(data0)){
-const err6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err6 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2930,7 +2924,7 @@ errors++;
 if(data.current_page !== undefined){
 let data1 = data.current_page;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err7 = {instancePath:instancePath+"/current_page",schemaPath:"#/properties/current_page/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err7 = {instancePath:instancePath+"/current_page",schemaPath:"#/properties/current_page/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2941,7 +2935,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 1 || isNaN(data1)){
-const err8 = {instancePath:instancePath+"/current_page",schemaPath:"#/properties/current_page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err8 = {instancePath:instancePath+"/current_page",schemaPath:"#/properties/current_page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2955,7 +2949,7 @@ errors++;
 if(data.per_page !== undefined){
 let data2 = data.per_page;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err9 = {instancePath:instancePath+"/per_page",schemaPath:"#/properties/per_page/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err9 = {instancePath:instancePath+"/per_page",schemaPath:"#/properties/per_page/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2966,7 +2960,7 @@ errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/per_page",schemaPath:"#/properties/per_page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err10 = {instancePath:instancePath+"/per_page",schemaPath:"#/properties/per_page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2980,7 +2974,7 @@ errors++;
 if(data.from !== undefined){
 let data3 = data.from;
 if((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (data3 !== null)){
-const err11 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: schema41.properties.from.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/from",schemaPath:"#/properties/from/type",keyword:"type",params:{type: schema42.properties.from.type}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2993,7 +2987,7 @@ errors++;
 if(data.to !== undefined){
 let data4 = data.to;
 if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (data4 !== null)){
-const err12 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: schema41.properties.to.type},message:"must be integer,null"};
+const err12 = {instancePath:instancePath+"/to",schemaPath:"#/properties/to/type",keyword:"type",params:{type: schema42.properties.to.type}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3006,7 +3000,7 @@ errors++;
 if(data.last_page !== undefined){
 let data5 = data.last_page;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err13 = {instancePath:instancePath+"/last_page",schemaPath:"#/properties/last_page/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err13 = {instancePath:instancePath+"/last_page",schemaPath:"#/properties/last_page/type",keyword:"type",params:{type: "integer"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3017,7 +3011,7 @@ errors++;
 }
 if((typeof data5 == "number") && (isFinite(data5))){
 if(data5 < 0 || isNaN(data5)){
-const err14 = {instancePath:instancePath+"/last_page",schemaPath:"#/properties/last_page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err14 = {instancePath:instancePath+"/last_page",schemaPath:"#/properties/last_page/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3033,14 +3027,14 @@ let data6 = data.orders;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate109(data6[i0], {instancePath:instancePath+"/orders/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate115(data6[i0], {instancePath:instancePath+"/orders/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/orders",schemaPath:"#/properties/orders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err15 = {instancePath:instancePath+"/orders",schemaPath:"#/properties/orders/type",keyword:"type",params:{type: "array"}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3052,7 +3046,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3061,19 +3055,19 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate108.evaluated = {"props":{"total":true,"current_page":true,"per_page":true,"from":true,"to":true,"last_page":true,"orders":true},"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":{"total":true,"current_page":true,"per_page":true,"from":true,"to":true,"last_page":true,"orders":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateRefundOrderParams = validate114;
-const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/refundOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"}}};
+exports.validateRefundOrderParams = validate122;
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/refundOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"}}};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/refundOrder.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate114.evaluated;
+const evaluated0 = validate122.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3082,7 +3076,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3092,7 +3086,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.linkID === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3103,7 +3097,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((key0 === "order_sn") || (key0 === "linkID"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3114,20 +3108,20 @@ errors++;
 }
 }
 if(data.order_sn !== undefined){
-if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate84(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.linkID !== undefined){
-if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate104(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3136,19 +3130,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
-validate114.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate122.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateRefundOrderResult = validate117;
-const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/refundOrder.response.json","type":"object","required":["message"],"properties":{"message":{"type":"string"}}};
+exports.validateRefundOrderResult = validate125;
+const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/refundOrder.response.json","type":"object","required":["message"],"properties":{"message":{"type":"string"}}};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/refundOrder.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3157,7 +3151,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.message === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3168,7 +3162,7 @@ errors++;
 }
 if(data.message !== undefined){
 if(typeof data.message !== "string"){
-const err1 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3180,7 +3174,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3189,20 +3183,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":{"message":true},"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"props":{"message":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateCheckoutOrderParams = validate118;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/checkoutOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID","cardHolderName","sessionCard","sessionCvc","relationship"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"},"cardHolderName":{"$ref":"common/text.json","type":"string","minLength":1},"sessionCard":{"$ref":"common/text.json","type":"string","minLength":1},"sessionCvc":{"$ref":"common/text.json","type":"string","minLength":1},"relationship":{"$ref":"common/relationship.json"}}};
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/relationship.json","type":"string","enum":["BUSINESS_OWNER_SHAREHOLDER","DIRECTOR_SENIOR_MANAGEMENT","EMPLOYEE","RELATIVE","CUSTOMER","FRIEND"]};
+exports.validateCheckoutOrderParams = validate126;
+const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/checkoutOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID","cardHolderName","sessionCard","sessionCvc","relationship"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"},"cardHolderName":{"$ref":"common/text.json","type":"string","minLength":1},"sessionCard":{"$ref":"common/text.json","type":"string","minLength":1},"sessionCvc":{"$ref":"common/text.json","type":"string","minLength":1},"relationship":{"$ref":"common/relationship.json"}}};
+const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/relationship.json","type":"string","enum":["BUSINESS_OWNER_SHAREHOLDER","DIRECTOR_SENIOR_MANAGEMENT","EMPLOYEE","RELATIVE","CUSTOMER","FRIEND"]};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/relationship.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3210,7 +3204,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3220,7 +3214,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((data === "BUSINESS_OWNER_SHAREHOLDER") || (data === "DIRECTOR_SENIOR_MANAGEMENT")) || (data === "EMPLOYEE")) || (data === "RELATIVE")) || (data === "CUSTOMER")) || (data === "FRIEND"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema46.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema48.enum}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3229,17 +3223,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/checkoutOrder.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate126.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3248,7 +3242,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3258,7 +3252,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.linkID === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3268,7 +3262,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.cardHolderName === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cardHolderName"},message:"must have required property '"+"cardHolderName"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cardHolderName"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3278,7 +3272,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.sessionCard === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionCard"},message:"must have required property '"+"sessionCard"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionCard"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3288,7 +3282,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.sessionCvc === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionCvc"},message:"must have required property '"+"sessionCvc"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionCvc"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3298,7 +3292,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.relationship === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "relationship"},message:"must have required property '"+"relationship"+"'"};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "relationship"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3309,7 +3303,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "order_sn") || (key0 === "linkID")) || (key0 === "cardHolderName")) || (key0 === "sessionCard")) || (key0 === "sessionCvc")) || (key0 === "relationship"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3320,14 +3314,14 @@ errors++;
 }
 }
 if(data.order_sn !== undefined){
-if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate84(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.linkID !== undefined){
-if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate104(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -3339,7 +3333,7 @@ errors = vErrors.length;
 }
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err7 = {instancePath:instancePath+"/cardHolderName",schemaPath:"#/properties/cardHolderName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err7 = {instancePath:instancePath+"/cardHolderName",schemaPath:"#/properties/cardHolderName/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3350,7 +3344,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/cardHolderName",schemaPath:"#/properties/cardHolderName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err8 = {instancePath:instancePath+"/cardHolderName",schemaPath:"#/properties/cardHolderName/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3368,7 +3362,7 @@ errors = vErrors.length;
 }
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-const err9 = {instancePath:instancePath+"/sessionCard",schemaPath:"#/properties/sessionCard/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err9 = {instancePath:instancePath+"/sessionCard",schemaPath:"#/properties/sessionCard/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3379,7 +3373,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/sessionCard",schemaPath:"#/properties/sessionCard/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/sessionCard",schemaPath:"#/properties/sessionCard/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3397,7 +3391,7 @@ errors = vErrors.length;
 }
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/sessionCvc",schemaPath:"#/properties/sessionCvc/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err11 = {instancePath:instancePath+"/sessionCvc",schemaPath:"#/properties/sessionCvc/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3408,7 +3402,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/sessionCvc",schemaPath:"#/properties/sessionCvc/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err12 = {instancePath:instancePath+"/sessionCvc",schemaPath:"#/properties/sessionCvc/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3419,14 +3413,14 @@ errors++;
 }
 }
 if(data.relationship !== undefined){
-if(!(validate124(data.relationship, {instancePath:instancePath+"/relationship",parentData:data,parentDataProperty:"relationship",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate132(data.relationship, {instancePath:instancePath+"/relationship",parentData:data,parentDataProperty:"relationship",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3435,19 +3429,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateCheckoutOrderResult = validate126;
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/checkoutOrder.response.json","type":"object","required":["outcome","transactionReference"],"properties":{"outcome":{"type":"string"},"transactionReference":{"type":"string"},"deviceDataCollection":{"type":["object","null"],"properties":{"jwt":{"type":"string"},"url":{"type":"string"},"bin":{"type":"string"}}}}};
+exports.validateCheckoutOrderResult = validate134;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/checkoutOrder.response.json","type":"object","required":["outcome","transactionReference"],"properties":{"outcome":{"type":"string"},"transactionReference":{"type":"string"},"deviceDataCollection":{"type":["object","null"],"properties":{"jwt":{"type":"string"},"url":{"type":"string"},"bin":{"type":"string"}}}}};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/checkoutOrder.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3456,7 +3450,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.outcome === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3466,7 +3460,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.transactionReference === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"},message:"must have required property '"+"transactionReference"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3477,7 +3471,7 @@ errors++;
 }
 if(data.outcome !== undefined){
 if(typeof data.outcome !== "string"){
-const err2 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3489,7 +3483,7 @@ errors++;
 }
 if(data.transactionReference !== undefined){
 if(typeof data.transactionReference !== "string"){
-const err3 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3502,7 +3496,7 @@ errors++;
 if(data.deviceDataCollection !== undefined){
 let data2 = data.deviceDataCollection;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/deviceDataCollection",schemaPath:"#/properties/deviceDataCollection/type",keyword:"type",params:{type: schema47.properties.deviceDataCollection.type},message:"must be object,null"};
+const err4 = {instancePath:instancePath+"/deviceDataCollection",schemaPath:"#/properties/deviceDataCollection/type",keyword:"type",params:{type: schema49.properties.deviceDataCollection.type}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3514,7 +3508,7 @@ errors++;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.jwt !== undefined){
 if(typeof data2.jwt !== "string"){
-const err5 = {instancePath:instancePath+"/deviceDataCollection/jwt",schemaPath:"#/properties/deviceDataCollection/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/deviceDataCollection/jwt",schemaPath:"#/properties/deviceDataCollection/properties/jwt/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3526,7 +3520,7 @@ errors++;
 }
 if(data2.url !== undefined){
 if(typeof data2.url !== "string"){
-const err6 = {instancePath:instancePath+"/deviceDataCollection/url",schemaPath:"#/properties/deviceDataCollection/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/deviceDataCollection/url",schemaPath:"#/properties/deviceDataCollection/properties/url/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3538,7 +3532,7 @@ errors++;
 }
 if(data2.bin !== undefined){
 if(typeof data2.bin !== "string"){
-const err7 = {instancePath:instancePath+"/deviceDataCollection/bin",schemaPath:"#/properties/deviceDataCollection/properties/bin/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/deviceDataCollection/bin",schemaPath:"#/properties/deviceDataCollection/properties/bin/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3552,7 +3546,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3561,19 +3555,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":{"outcome":true,"transactionReference":true,"deviceDataCollection":true},"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":{"outcome":true,"transactionReference":true,"deviceDataCollection":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePayOrderParams = validate127;
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/payOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID","transactionReference","sessionId","userAgent"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"},"transactionReference":{"$ref":"common/text.json","type":"string","minLength":1},"sessionId":{"$ref":"common/text.json","type":"string","minLength":1},"userAgent":{"$ref":"common/text.json","type":"string","minLength":1}}};
+exports.validatePayOrderParams = validate135;
+const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/payOrder.request.json","type":"object","additionalProperties":false,"required":["order_sn","linkID","transactionReference","sessionId","userAgent"],"properties":{"order_sn":{"$ref":"common/order-sn.json"},"linkID":{"$ref":"common/link-id.json"},"transactionReference":{"$ref":"common/text.json","type":"string","minLength":1},"sessionId":{"$ref":"common/text.json","type":"string","minLength":1},"userAgent":{"$ref":"common/text.json","type":"string","minLength":1}}};
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/payOrder.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3582,7 +3576,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3592,7 +3586,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.linkID === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"},message:"must have required property '"+"linkID"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "linkID"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3602,7 +3596,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.transactionReference === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"},message:"must have required property '"+"transactionReference"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3612,7 +3606,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.sessionId === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionId"},message:"must have required property '"+"sessionId"+"'"};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionId"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3622,7 +3616,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.userAgent === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userAgent"},message:"must have required property '"+"userAgent"+"'"};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userAgent"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3633,7 +3627,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "order_sn") || (key0 === "linkID")) || (key0 === "transactionReference")) || (key0 === "sessionId")) || (key0 === "userAgent"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3644,14 +3638,14 @@ errors++;
 }
 }
 if(data.order_sn !== undefined){
-if(!(validate79(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate84(data.order_sn, {instancePath:instancePath+"/order_sn",parentData:data,parentDataProperty:"order_sn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data.linkID !== undefined){
-if(!(validate92(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate104(data.linkID, {instancePath:instancePath+"/linkID",parentData:data,parentDataProperty:"linkID",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -3663,7 +3657,7 @@ errors = vErrors.length;
 }
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-const err6 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err6 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3674,7 +3668,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3692,7 +3686,7 @@ errors = vErrors.length;
 }
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-const err8 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3703,7 +3697,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3721,7 +3715,7 @@ errors = vErrors.length;
 }
 if(typeof data4 === "string"){
 if(func2(data4) < 1){
-const err10 = {instancePath:instancePath+"/userAgent",schemaPath:"#/properties/userAgent/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err10 = {instancePath:instancePath+"/userAgent",schemaPath:"#/properties/userAgent/minLength",keyword:"minLength",params:{limit: 1}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3732,7 +3726,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/userAgent",schemaPath:"#/properties/userAgent/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/userAgent",schemaPath:"#/properties/userAgent/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3744,7 +3738,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3753,20 +3747,20 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePayOrderResult = validate133;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/payOrder.response.json","type":"object","required":["outcome","transactionReference"],"properties":{"outcome":{"type":"string"},"transactionReference":{"type":"string"},"authentication":{"anyOf":[{"$ref":"common/authentication.json"},{"type":"null"}]},"challenge":{"anyOf":[{"$ref":"common/challenge.json"},{"type":"null"}]}}};
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/authentication.json","type":"object","required":["version","authenticationValue"],"properties":{"version":{"type":"string"},"authenticationValue":{"type":"string"},"eci":{"type":["string","null"]},"transactionId":{"type":["string","null"]}}};
+exports.validatePayOrderResult = validate141;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/payOrder.response.json","type":"object","required":["outcome","transactionReference"],"properties":{"outcome":{"type":"string"},"transactionReference":{"type":"string"},"authentication":{"anyOf":[{"$ref":"common/authentication.json"},{"type":"null"}]},"challenge":{"anyOf":[{"$ref":"common/challenge.json"},{"type":"null"}]}}};
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/authentication.json","type":"object","required":["version","authenticationValue"],"properties":{"version":{"type":"string"},"authenticationValue":{"type":"string"},"eci":{"type":["string","null"]},"transactionId":{"type":["string","null"]}}};
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/authentication.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3775,7 +3769,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.version === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "version"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3785,7 +3779,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.authenticationValue === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authenticationValue"},message:"must have required property '"+"authenticationValue"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "authenticationValue"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3796,7 +3790,7 @@ errors++;
 }
 if(data.version !== undefined){
 if(typeof data.version !== "string"){
-const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3808,7 +3802,7 @@ errors++;
 }
 if(data.authenticationValue !== undefined){
 if(typeof data.authenticationValue !== "string"){
-const err3 = {instancePath:instancePath+"/authenticationValue",schemaPath:"#/properties/authenticationValue/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/authenticationValue",schemaPath:"#/properties/authenticationValue/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3821,7 +3815,7 @@ errors++;
 if(data.eci !== undefined){
 let data2 = data.eci;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err4 = {instancePath:instancePath+"/eci",schemaPath:"#/properties/eci/type",keyword:"type",params:{type: schema50.properties.eci.type},message:"must be string,null"};
+const err4 = {instancePath:instancePath+"/eci",schemaPath:"#/properties/eci/type",keyword:"type",params:{type: schema52.properties.eci.type}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3834,7 +3828,7 @@ errors++;
 if(data.transactionId !== undefined){
 let data3 = data.transactionId;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err5 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/type",keyword:"type",params:{type: schema50.properties.transactionId.type},message:"must be string,null"};
+const err5 = {instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/type",keyword:"type",params:{type: schema52.properties.transactionId.type}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3846,7 +3840,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3855,18 +3849,18 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate134.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":{"version":true,"authenticationValue":true,"eci":true,"transactionId":true},"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":{"version":true,"authenticationValue":true,"eci":true,"transactionId":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/challenge.json","type":"object","properties":{"reference":{"type":"string"},"url":{"type":"string"},"jwt":{"type":"string"},"payload":{"type":"string"}}};
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/challenge.json","type":"object","properties":{"reference":{"type":"string"},"url":{"type":"string"},"jwt":{"type":"string"},"payload":{"type":"string"}}};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/challenge.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate144.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3876,7 +3870,7 @@ evaluated0.items = undefined;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.reference !== undefined){
 if(typeof data.reference !== "string"){
-const err0 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err0 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3888,7 +3882,7 @@ errors++;
 }
 if(data.url !== undefined){
 if(typeof data.url !== "string"){
-const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3900,7 +3894,7 @@ errors++;
 }
 if(data.jwt !== undefined){
 if(typeof data.jwt !== "string"){
-const err2 = {instancePath:instancePath+"/jwt",schemaPath:"#/properties/jwt/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/jwt",schemaPath:"#/properties/jwt/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3912,7 +3906,7 @@ errors++;
 }
 if(data.payload !== undefined){
 if(typeof data.payload !== "string"){
-const err3 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3924,7 +3918,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3933,17 +3927,17 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":{"reference":true,"url":true,"jwt":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
+validate144.evaluated = {"props":{"reference":true,"url":true,"jwt":true,"payload":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/payOrder.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate141.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3952,7 +3946,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.outcome === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3962,7 +3956,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.transactionReference === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"},message:"must have required property '"+"transactionReference"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "transactionReference"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3973,7 +3967,7 @@ errors++;
 }
 if(data.outcome !== undefined){
 if(typeof data.outcome !== "string"){
-const err2 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3985,7 +3979,7 @@ errors++;
 }
 if(data.transactionReference !== undefined){
 if(typeof data.transactionReference !== "string"){
-const err3 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/transactionReference",schemaPath:"#/properties/transactionReference/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4000,8 +3994,8 @@ let data2 = data.authentication;
 const _errs6 = errors;
 let valid1 = false;
 const _errs7 = errors;
-if(!(validate134(data2, {instancePath:instancePath+"/authentication",parentData:data,parentDataProperty:"authentication",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+if(!(validate142(data2, {instancePath:instancePath+"/authentication",parentData:data,parentDataProperty:"authentication",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs7 === errors;
@@ -4015,7 +4009,7 @@ props0.transactionId = true;
 }
 const _errs8 = errors;
 if(data2 !== null){
-const err4 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err4 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4027,7 +4021,7 @@ errors++;
 var _valid0 = _errs8 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err5 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err5 = {instancePath:instancePath+"/authentication",schemaPath:"#/properties/authentication/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4053,8 +4047,8 @@ let data3 = data.challenge;
 const _errs11 = errors;
 let valid2 = false;
 const _errs12 = errors;
-if(!(validate136(data3, {instancePath:instancePath+"/challenge",parentData:data,parentDataProperty:"challenge",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate144(data3, {instancePath:instancePath+"/challenge",parentData:data,parentDataProperty:"challenge",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs12 === errors;
@@ -4068,7 +4062,7 @@ props1.payload = true;
 }
 const _errs13 = errors;
 if(data3 !== null){
-const err6 = {instancePath:instancePath+"/challenge",schemaPath:"#/properties/challenge/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err6 = {instancePath:instancePath+"/challenge",schemaPath:"#/properties/challenge/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4080,7 +4074,7 @@ errors++;
 var _valid1 = _errs13 === errors;
 valid2 = valid2 || _valid1;
 if(!valid2){
-const err7 = {instancePath:instancePath+"/challenge",schemaPath:"#/properties/challenge/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err7 = {instancePath:instancePath+"/challenge",schemaPath:"#/properties/challenge/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4103,7 +4097,7 @@ vErrors = null;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4112,21 +4106,21 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":{"outcome":true,"transactionReference":true,"authentication":true,"challenge":true},"dynamicProps":false,"dynamicItems":false};
+validate141.evaluated = {"props":{"outcome":true,"transactionReference":true,"authentication":true,"challenge":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validateGetBalanceParams = validate138;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.request.json","type":"object","additionalProperties":false,"required":["currency"],"properties":{"currency":{"$ref":"common/currency-code.json"}}};
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency-code.json","type":"string","pattern":"^[A-Z]{3}$"};
-const pattern12 = new RegExp("^[A-Z]{3}$", "u");
+exports.validateGetBalanceParams = validate146;
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.request.json","type":"object","additionalProperties":false,"required":["currency"],"properties":{"currency":{"$ref":"common/currency-code.json"}}};
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/currency-code.json","type":"string","pattern":"^[A-Z]{3}$"};
+const pattern14 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/common/currency-code.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate139.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4134,8 +4128,8 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern12.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(!pattern14.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4146,7 +4140,7 @@ errors++;
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4155,17 +4149,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate139.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/getBalance.request.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate138.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4174,7 +4168,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.currency === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4185,7 +4179,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(key0 === "currency")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4196,14 +4190,14 @@ errors++;
 }
 }
 if(data.currency !== undefined){
-if(!(validate139(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate147(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4212,60 +4206,19 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate138.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateGetBalanceResult = validate141;
-const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.response.json","type":"object","required":["currency","balance"],"properties":{"currency":{"type":"string"},"balance":{"$ref":"common/decimal-text.json"}}};
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/common/decimal-text.json","type":"string","pattern":"^-?[0-9]+(\\.[0-9]+)?$"};
-const pattern13 = new RegExp("^-?[0-9]+(\\.[0-9]+)?$", "u");
+exports.validateGetBalanceResult = validate149;
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/getBalance.response.json","type":"object","required":["currency","balance"],"properties":{"currency":{"type":"string"},"balance":{"$ref":"common/decimal-text.json"}}};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://schemas.codepay.dev/bizcontent/common/decimal-text.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate142.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern13.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^-?[0-9]+(\\.[0-9]+)?$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate142.errors = vErrors;
-return errors === 0;
-}
-validate142.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/getBalance.response.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4274,7 +4227,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.currency === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4284,7 +4237,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.balance === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "balance"},message:"must have required property '"+"balance"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "balance"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4295,7 +4248,7 @@ errors++;
 }
 if(data.currency !== undefined){
 if(typeof data.currency !== "string"){
-const err2 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err2 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4306,14 +4259,14 @@ errors++;
 }
 }
 if(data.balance !== undefined){
-if(!(validate142(data.balance, {instancePath:instancePath+"/balance",parentData:data,parentDataProperty:"balance",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate116(data.balance, {instancePath:instancePath+"/balance",parentData:data,parentDataProperty:"balance",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4322,20 +4275,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":{"currency":true,"balance":true},"dynamicProps":false,"dynamicItems":false};
+validate149.evaluated = {"props":{"currency":true,"balance":true},"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePaymentOrderStatusNotification = validate144;
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status.json","type":"object","required":["PaymentOrderStatus"],"properties":{"PaymentOrderStatus":{"$ref":"payment-order-status-event.json"}}};
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status-event.json","type":"object","required":["order_sn","platform_order_sn","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"requestID":{"type":["string","number","null"]},"region":{"type":["string","null"]},"payerEmail":{"type":["string","null"]},"description":{"type":["string","null"]},"comment":{"type":["string","null"]},"requestTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"currency":{"type":["string","null"]},"amount":{"anyOf":[{"type":"number"},{"$ref":"../common/decimal-text.json"},{"type":"null"}]},"linkID":{"type":["string","null"]},"linkExpiry":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"../common/order-status.json"},"failTimes":{"type":["integer","null"],"minimum":0},"creationTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]}}};
+exports.validatePaymentOrderStatusNotification = validate151;
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status.json","type":"object","required":["PaymentOrderStatus"],"properties":{"PaymentOrderStatus":{"$ref":"payment-order-status-event.json"}}};
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://schemas.codepay.dev/bizcontent/notification/payment-order-status-event.json","type":"object","required":["order_sn","platform_order_sn","status"],"properties":{"order_sn":{"type":"string"},"platform_order_sn":{"type":"string"},"requestID":{"type":["string","number","null"]},"region":{"type":["string","null"]},"payerEmail":{"type":["string","null"]},"description":{"type":["string","null"]},"comment":{"type":["string","null"]},"requestTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"currency":{"type":["string","null"]},"amount":{"anyOf":[{"type":"number"},{"$ref":"../common/decimal-text.json"},{"type":"null"}]},"linkID":{"type":["string","null"]},"linkExpiry":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]},"status":{"$ref":"../common/order-status.json"},"failTimes":{"type":["integer","null"],"minimum":0},"creationTime":{"anyOf":[{"$ref":"../common/timestamp.json"},{"type":"null"}]}}};
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/notification/payment-order-status-event.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4344,7 +4297,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.order_sn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"},message:"must have required property '"+"order_sn"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "order_sn"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4354,7 +4307,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.platform_order_sn === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform_order_sn"},message:"must have required property '"+"platform_order_sn"+"'"};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform_order_sn"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4364,7 +4317,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4375,7 +4328,7 @@ errors++;
 }
 if(data.order_sn !== undefined){
 if(typeof data.order_sn !== "string"){
-const err3 = {instancePath:instancePath+"/order_sn",schemaPath:"#/properties/order_sn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/order_sn",schemaPath:"#/properties/order_sn/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4387,7 +4340,7 @@ errors++;
 }
 if(data.platform_order_sn !== undefined){
 if(typeof data.platform_order_sn !== "string"){
-const err4 = {instancePath:instancePath+"/platform_order_sn",schemaPath:"#/properties/platform_order_sn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err4 = {instancePath:instancePath+"/platform_order_sn",schemaPath:"#/properties/platform_order_sn/type",keyword:"type",params:{type: "string"}};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4400,7 +4353,7 @@ errors++;
 if(data.requestID !== undefined){
 let data2 = data.requestID;
 if(((typeof data2 !== "string") && (!((typeof data2 == "number") && (isFinite(data2))))) && (data2 !== null)){
-const err5 = {instancePath:instancePath+"/requestID",schemaPath:"#/properties/requestID/type",keyword:"type",params:{type: schema57.properties.requestID.type},message:"must be string,number,null"};
+const err5 = {instancePath:instancePath+"/requestID",schemaPath:"#/properties/requestID/type",keyword:"type",params:{type: schema58.properties.requestID.type}};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4413,7 +4366,7 @@ errors++;
 if(data.region !== undefined){
 let data3 = data.region;
 if((typeof data3 !== "string") && (data3 !== null)){
-const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema57.properties.region.type},message:"must be string,null"};
+const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: schema58.properties.region.type}};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4426,7 +4379,7 @@ errors++;
 if(data.payerEmail !== undefined){
 let data4 = data.payerEmail;
 if((typeof data4 !== "string") && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/payerEmail",schemaPath:"#/properties/payerEmail/type",keyword:"type",params:{type: schema57.properties.payerEmail.type},message:"must be string,null"};
+const err7 = {instancePath:instancePath+"/payerEmail",schemaPath:"#/properties/payerEmail/type",keyword:"type",params:{type: schema58.properties.payerEmail.type}};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4439,7 +4392,7 @@ errors++;
 if(data.description !== undefined){
 let data5 = data.description;
 if((typeof data5 !== "string") && (data5 !== null)){
-const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema57.properties.description.type},message:"must be string,null"};
+const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: schema58.properties.description.type}};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4452,7 +4405,7 @@ errors++;
 if(data.comment !== undefined){
 let data6 = data.comment;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err9 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: schema57.properties.comment.type},message:"must be string,null"};
+const err9 = {instancePath:instancePath+"/comment",schemaPath:"#/properties/comment/type",keyword:"type",params:{type: schema58.properties.comment.type}};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4467,15 +4420,15 @@ let data7 = data.requestTime;
 const _errs16 = errors;
 let valid1 = false;
 const _errs17 = errors;
-if(!(validate94(data7, {instancePath:instancePath+"/requestTime",parentData:data,parentDataProperty:"requestTime",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data7, {instancePath:instancePath+"/requestTime",parentData:data,parentDataProperty:"requestTime",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs17 === errors;
 valid1 = valid1 || _valid0;
 const _errs18 = errors;
 if(data7 !== null){
-const err10 = {instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err10 = {instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4487,7 +4440,7 @@ errors++;
 var _valid0 = _errs18 === errors;
 valid1 = valid1 || _valid0;
 if(!valid1){
-const err11 = {instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err11 = {instancePath:instancePath+"/requestTime",schemaPath:"#/properties/requestTime/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4511,7 +4464,7 @@ vErrors = null;
 if(data.currency !== undefined){
 let data8 = data.currency;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err12 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: schema57.properties.currency.type},message:"must be string,null"};
+const err12 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: schema58.properties.currency.type}};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4527,7 +4480,7 @@ const _errs23 = errors;
 let valid2 = false;
 const _errs24 = errors;
 if(!((typeof data9 == "number") && (isFinite(data9)))){
-const err13 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+const err13 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf/0/type",keyword:"type",params:{type: "number"}};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4539,15 +4492,15 @@ errors++;
 var _valid1 = _errs24 === errors;
 valid2 = valid2 || _valid1;
 const _errs26 = errors;
-if(!(validate142(data9, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate116(data9, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 var _valid1 = _errs26 === errors;
 valid2 = valid2 || _valid1;
 const _errs27 = errors;
 if(data9 !== null){
-const err14 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf/2/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err14 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf/2/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4559,7 +4512,7 @@ errors++;
 var _valid1 = _errs27 === errors;
 valid2 = valid2 || _valid1;
 if(!valid2){
-const err15 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err15 = {instancePath:instancePath+"/amount",schemaPath:"#/properties/amount/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4583,7 +4536,7 @@ vErrors = null;
 if(data.linkID !== undefined){
 let data10 = data.linkID;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err16 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: schema57.properties.linkID.type},message:"must be string,null"};
+const err16 = {instancePath:instancePath+"/linkID",schemaPath:"#/properties/linkID/type",keyword:"type",params:{type: schema58.properties.linkID.type}};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4598,15 +4551,15 @@ let data11 = data.linkExpiry;
 const _errs32 = errors;
 let valid3 = false;
 const _errs33 = errors;
-if(!(validate94(data11, {instancePath:instancePath+"/linkExpiry",parentData:data,parentDataProperty:"linkExpiry",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data11, {instancePath:instancePath+"/linkExpiry",parentData:data,parentDataProperty:"linkExpiry",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 var _valid2 = _errs33 === errors;
 valid3 = valid3 || _valid2;
 const _errs34 = errors;
 if(data11 !== null){
-const err17 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err17 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4618,7 +4571,7 @@ errors++;
 var _valid2 = _errs34 === errors;
 valid3 = valid3 || _valid2;
 if(!valid3){
-const err18 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err18 = {instancePath:instancePath+"/linkExpiry",schemaPath:"#/properties/linkExpiry/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4640,15 +4593,15 @@ vErrors = null;
 }
 }
 if(data.status !== undefined){
-if(!(validate96(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+if(!(validate100(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate100.errors : vErrors.concat(validate100.errors);
 errors = vErrors.length;
 }
 }
 if(data.failTimes !== undefined){
 let data13 = data.failTimes;
 if((!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))) && (data13 !== null)){
-const err19 = {instancePath:instancePath+"/failTimes",schemaPath:"#/properties/failTimes/type",keyword:"type",params:{type: schema57.properties.failTimes.type},message:"must be integer,null"};
+const err19 = {instancePath:instancePath+"/failTimes",schemaPath:"#/properties/failTimes/type",keyword:"type",params:{type: schema58.properties.failTimes.type}};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4659,7 +4612,7 @@ errors++;
 }
 if((typeof data13 == "number") && (isFinite(data13))){
 if(data13 < 0 || isNaN(data13)){
-const err20 = {instancePath:instancePath+"/failTimes",schemaPath:"#/properties/failTimes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err20 = {instancePath:instancePath+"/failTimes",schemaPath:"#/properties/failTimes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4675,15 +4628,15 @@ let data14 = data.creationTime;
 const _errs40 = errors;
 let valid4 = false;
 const _errs41 = errors;
-if(!(validate94(data14, {instancePath:instancePath+"/creationTime",parentData:data,parentDataProperty:"creationTime",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data14, {instancePath:instancePath+"/creationTime",parentData:data,parentDataProperty:"creationTime",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 var _valid3 = _errs41 === errors;
 valid4 = valid4 || _valid3;
 const _errs42 = errors;
 if(data14 !== null){
-const err21 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+const err21 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf/1/type",keyword:"type",params:{type: "null"}};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4695,7 +4648,7 @@ errors++;
 var _valid3 = _errs42 === errors;
 valid4 = valid4 || _valid3;
 if(!valid4){
-const err22 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err22 = {instancePath:instancePath+"/creationTime",schemaPath:"#/properties/creationTime/anyOf",keyword:"anyOf",params:{}};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4718,7 +4671,7 @@ vErrors = null;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4727,17 +4680,17 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"requestID":true,"region":true,"payerEmail":true,"description":true,"comment":true,"requestTime":true,"currency":true,"amount":true,"linkID":true,"linkExpiry":true,"status":true,"failTimes":true,"creationTime":true},"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"props":{"order_sn":true,"platform_order_sn":true,"requestID":true,"region":true,"payerEmail":true,"description":true,"comment":true,"requestTime":true,"currency":true,"amount":true,"linkID":true,"linkExpiry":true,"status":true,"failTimes":true,"creationTime":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://schemas.codepay.dev/bizcontent/notification/payment-order-status.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4746,7 +4699,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.PaymentOrderStatus === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PaymentOrderStatus"},message:"must have required property '"+"PaymentOrderStatus"+"'"};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "PaymentOrderStatus"}};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4756,14 +4709,14 @@ vErrors.push(err0);
 errors++;
 }
 if(data.PaymentOrderStatus !== undefined){
-if(!(validate145(data.PaymentOrderStatus, {instancePath:instancePath+"/PaymentOrderStatus",parentData:data,parentDataProperty:"PaymentOrderStatus",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate152(data.PaymentOrderStatus, {instancePath:instancePath+"/PaymentOrderStatus",parentData:data,parentDataProperty:"PaymentOrderStatus",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4772,8 +4725,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":{"PaymentOrderStatus":true},"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":{"PaymentOrderStatus":true},"dynamicProps":false,"dynamicItems":false};
 

@@ -2,6 +2,7 @@
 // sorted, empty values left out, `sign` itself excluded (the vendor's rule for flat messages).
 import type { KeyObject } from 'node:crypto';
 import { verifyRsaSha256 } from '../crypto/rsa.js';
+import { parseJsonBounded } from '../json-exact.js';
 
 export interface GatewayErrorBody {
   code: string;
@@ -28,12 +29,21 @@ export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
 export async function isSignedTokenRefusal(bodyText: string, codes: readonly string[], platformPublicKey: KeyObject): Promise<boolean> {
   let body: unknown;
   try {
-    body = JSON.parse(bodyText);
+    body = parseJsonBounded(bodyText);
   } catch {
     return false;
   }
   if (!isGatewayErrorBody(body) || !isSigned(body) || !codes.includes(body.code)) return false;
   return verifyRsaSha256(gatewayErrorSigningText(body), body.sign, platformPublicKey);
+}
+
+// `"psn":"…"` at the top level of an answer, for log lines about an answer not yet verified (a retried 503): the
+// envelope's other strings are Base64 or signed fields, none of which can hold that text.
+const PSN_FIELD = /"psn"\s*:\s*"([A-Za-z0-9._:-]{1,128})"/;
+
+/** The psn an answer body names, when it names one, read without parsing the body (and never trusted for anything else). */
+export function peekPsn(bodyText: string): string | undefined {
+  return bodyText.length > 65_536 ? undefined : PSN_FIELD.exec(bodyText)?.[1];
 }
 
 /** The exact text the platform signs for an error body. */

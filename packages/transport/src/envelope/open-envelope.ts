@@ -15,9 +15,13 @@ export interface OpenContext {
   what: string;
   service?: string;
   psn?: string;
+  /** When given, the milliseconds spent decrypting and verifying are added to it (a traced call). */
+  timings?: { decryptMs: number; verifyMs: number } | undefined;
 }
 
 export async function openSignedEnvelope(bizContent: string, sign: string, keys: OpeningKeys, context: OpenContext): Promise<string> {
+  const timings = context.timings;
+  const started = timings ? performance.now() : 0;
   let plaintext: string;
   try {
     plaintext = aesDecrypt(bizContent, keys.aesKey);
@@ -25,8 +29,13 @@ export async function openSignedEnvelope(bizContent: string, sign: string, keys:
     if (isCodePayError(error) && context.psn !== undefined) error.psn = context.psn;
     if (isCodePayError(error, 'DecryptionError') && context.service !== undefined) Object.assign(error, { service: context.service });
     throw error;
+  } finally {
+    if (timings) timings.decryptMs += performance.now() - started;
   }
-  if (!(await verifyRsaSha256(plaintext, sign, keys.platformPublicKey))) {
+  const verifying = timings ? performance.now() : 0;
+  const verified = await verifyRsaSha256(plaintext, sign, keys.platformPublicKey);
+  if (timings) timings.verifyMs += performance.now() - verifying;
+  if (!verified) {
     const known = { ...(context.service === undefined ? {} : { service: context.service }), ...(context.psn === undefined ? {} : { psn: context.psn }) };
     throw new SignatureVerificationError(
       `The ${context.service === undefined ? '' : `${context.service} `}${context.what} signature does not verify with the platform public key; its content was discarded. ` +

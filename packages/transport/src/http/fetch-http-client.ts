@@ -1,25 +1,42 @@
-// An HTTP client over a `fetch` the user passes (a proxy-aware fetch, a test double, another runtime's fetch).
+// An HTTP client over a `fetch` the user passes (a test double, another runtime's fetch, one with its own proxy).
 // A fetch does not say how far an exchange got, so its failures are reported as "cannot tell" (`undefined`): only
 // error codes that can only happen while connecting then count as "never sent" (see http-errors.ts).
+//
+// The fetch is trusted with nothing the SDK promises: the time limit and the caller's abort are enforced around it
+// (a fetch that ignores its signal still gives up on time, and its answer, should it come later, is dropped), the
+// body is read under the same cap, and redirects are refused — asked for with `redirect: 'manual'`, and a fetch that
+// follows one anyway (`response.redirected`) has its answer refused: a signed request is never re-sent elsewhere, and
+// another origin's answer is never taken for the gateway's.
 import type { FetchFunction } from '../config.js';
 import { AnswerTooLarge, ExchangeAborted, ExchangeFailed, ExchangeTimedOut, type HttpClient, type RawAnswer } from './http-client.js';
 
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+/** The fetch followed a redirect although it was asked not to: the answer came from wherever it was sent. */
+export class RedirectFollowed extends Error {
+  constructor(
+    readonly status: number,
+    readonly location: string,
+  ) {
+    super('the fetch followed a redirect');
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number, onReader: (reader: ReadableStreamDefaultReader<Uint8Array>) => void): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
-    await response.body?.cancel();
+    void response.body?.cancel().catch(() => {});
     throw new AnswerTooLarge(response.status);
   }
   if (!response.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = response.body.getReader();
+  onReader(reader);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
+      void reader.cancel().catch(() => {});
       throw new AnswerTooLarge(response.status);
     }
     chunks.push(value);
@@ -28,23 +45,50 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
 }
 
 export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient {
+  let closed = false;
   return {
-    async exchange(request): Promise<RawAnswer> {
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), request.timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
-      try {
-        request.onWritten?.();
-        const response = await fetchFunction(request.url, { method: 'POST', headers: request.headers, body: request.body, signal });
-        return { status: response.status, headers: response.headers, body: await readCapped(response, request.maxBytes) };
-      } catch (error) {
-        if (error instanceof AnswerTooLarge) throw error;
-        if (request.signal?.aborted) throw new ExchangeAborted(undefined);
-        if (timer.signal.aborted) throw new ExchangeTimedOut(undefined);
-        throw new ExchangeFailed(undefined, error);
-      } finally {
-        clearTimeout(timeout);
-      }
+    exchange(request): Promise<RawAnswer> {
+      if (closed) return Promise.reject(new ExchangeFailed(false, Object.assign(new Error('the client was closed (close())'), { code: 'ERR_CLIENT_CLOSED' })));
+      return new Promise<RawAnswer>((resolve, reject) => {
+        const controller = new AbortController();
+        const signal = request.signal;
+        let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+        let settled = false;
+        const settle = (finish: () => void) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          finish();
+        };
+        // Given up: tell the fetch (a well-behaved one stops), stop reading, and answer now whatever it does.
+        const giveUp = (error: Error) => {
+          settle(() => reject(error));
+          controller.abort();
+          void reader?.cancel().catch(() => {});
+        };
+        const timer = setTimeout(() => giveUp(new ExchangeTimedOut(undefined)), request.timeoutMs);
+        const onAbort = () => giveUp(new ExchangeAborted(undefined));
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+
+        const run = async (): Promise<RawAnswer> => {
+          request.onWritten?.();
+          const response = await fetchFunction(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: controller.signal, redirect: 'manual' });
+          if (response.redirected) {
+            void response.body?.cancel().catch(() => {});
+            throw new RedirectFollowed(response.status, response.url);
+          }
+          return { status: response.status, headers: response.headers, body: await readCapped(response, request.maxBytes, (r) => (reader = r)) };
+        };
+        run().then(
+          (answer) => settle(() => resolve(answer)),
+          (error: unknown) => settle(() => reject(error instanceof AnswerTooLarge || error instanceof RedirectFollowed ? error : new ExchangeFailed(undefined, error))),
+        );
+      });
+    },
+    close() {
+      closed = true;
     },
   };
 }

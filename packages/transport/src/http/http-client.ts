@@ -35,6 +35,8 @@ export interface RawAnswer {
 
 export interface HttpClient {
   exchange(request: HttpExchange): Promise<RawAnswer>;
+  /** Ends the connection pool: open connections are closed, later exchanges fail without sending anything. */
+  close?(): void;
 }
 
 /** Thrown by a client when the answer is larger than `maxBytes`; sendHttp turns it into a ResponseFormatError. */

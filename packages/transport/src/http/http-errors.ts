@@ -28,11 +28,21 @@ export interface FailureContext {
   /** Merchant order number, named in an "outcome unknown" message so the merchant knows which order to check. */
   orderSn?: string;
   url: string;
+  /** The proxy the request goes through, without credentials (for the message). */
+  via?: string | undefined;
 }
+
+// Proxy refusals no retry can fix: the proxy wants other credentials, or forbids this destination.
+const FINAL_PROXY_STATUS = new Set([403, 407]);
 
 // Failures that no retry can fix (a certificate the client does not trust).
 const notRetriable = new WeakSet<object>();
 export const isNotRetriable = (error: unknown): boolean => typeof error === 'object' && error !== null && notRetriable.has(error);
+/** Marks `error` as one no retry can fix (for an error that wraps one that was). */
+export const markNotRetriable = <E extends object>(error: E): E => {
+  notRetriable.add(error);
+  return error;
+};
 
 // A connection closed under a request that was never written: a stale keep-alive socket, not a struggling server,
 // so the next attempt (on a fresh connection) need not wait.
@@ -58,6 +68,25 @@ export function connectionFailure(error: unknown, context: FailureContext, mayHa
     notRetriable.add(failure);
     return failure;
   }
+  if (codes.includes('ERR_CLIENT_CLOSED')) {
+    const failure = new ConnectionError(`The ${context.what} was not sent: the client was closed (close()). Create a new client to make calls.`, {
+      ...service,
+      outcomeUnknown: false,
+      cause: error,
+    });
+    notRetriable.add(failure);
+    return failure;
+  }
+  const proxyStatus = (error as { proxyStatus?: unknown } | null)?.proxyStatus;
+  if (codes.includes('ERR_PROXY_REFUSED') && typeof proxyStatus === 'number') {
+    const failure = new ConnectionError(
+      `The ${context.what} could not be sent: the proxy${context.via === undefined ? '' : ` ${context.via}`} refused to open a tunnel to ${host} (HTTP ${proxyStatus}${proxyStatus === 407 ? ', proxy authentication required' : ''}); nothing was sent. ` +
+        'Check the proxy option (or HTTPS_PROXY/NO_PROXY) and the proxy credentials.',
+      { ...service, outcomeUnknown: false, cause: error },
+    );
+    if (FINAL_PROXY_STATUS.has(proxyStatus)) notRetriable.add(failure);
+    return failure;
+  }
   const unwritable = codes.find((c) => UNWRITABLE.has(c));
   if (unwritable) {
     const failure = new ConnectionError(
@@ -69,8 +98,10 @@ export function connectionFailure(error: unknown, context: FailureContext, mayHa
   }
   const detail = codes[0] ?? (error instanceof Error ? error.message : 'unknown error');
   if (mayHaveReached === false || (mayHaveReached === undefined && codes.some((c) => CONNECT_ONLY.has(c)))) {
+    const route = context.via === undefined ? `to ${host}` : `to ${host} through the proxy ${context.via}`;
+    const check = context.via === undefined ? 'Check the base URL and the network.' : 'Check the proxy (the proxy option or HTTPS_PROXY), the base URL and the network.';
     const failure = new ConnectionError(
-      `The ${context.what} could not be sent to ${host} (${detail}); nothing was sent. Check the base URL and the network.`,
+      `The ${context.what} could not be sent ${route} (${detail}); nothing was sent. ${check}`,
       { ...service, outcomeUnknown: false, cause: error },
     );
     if (mayHaveReached === false && codes.some((c) => RESET.has(c))) atOnce.add(failure);

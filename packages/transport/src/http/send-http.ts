@@ -3,6 +3,7 @@
 // (node:http by default, or the user's fetch); time limits, aborts and error mapping live here, once.
 import { AbortError, ResponseFormatError, TimeoutError } from '../errors.js';
 import { connectionFailure, type FailureContext } from './http-errors.js';
+import { RedirectFollowed } from './fetch-http-client.js';
 import { AnswerTooLarge, ExchangeAborted, ExchangeFailed, ExchangeTimedOut, type AnswerHeaders, type HttpClient } from './http-client.js';
 
 /** Larger answers are refused: no CodePay response comes close, and a runaway body must not exhaust memory. */
@@ -34,6 +35,27 @@ function serviceOf(attempt: HttpAttempt) {
   return attempt.service === undefined ? {} : { service: attempt.service };
 }
 
+/** Where a redirect pointed, for the message: the origin only (a path or query could carry anything). */
+function redirectTarget(location: string | null, base: string): string {
+  if (!location) return '';
+  try {
+    return ` to ${new URL(location, base).origin}`;
+  } catch {
+    return '';
+  }
+}
+
+/** Redirects are never followed: a signed request is not re-sent elsewhere, and an answer must come from the gateway. */
+function redirectRefused(attempt: HttpAttempt, status: number, location: string | null, followed: boolean): ResponseFormatError {
+  const what = followed
+    ? `The fetch passed as an option followed a redirect${redirectTarget(location, attempt.url)} for the ${attempt.what}, although the SDK asked it not to (redirect: 'manual')`
+    : `The ${attempt.what} was answered with a redirect (HTTP ${status}${redirectTarget(location, attempt.url)})`;
+  return new ResponseFormatError(
+    `${what}; redirects are refused, the answer was not used. Check that the base URL is the gateway's own address (https:, the right host and path).`,
+    { httpStatus: status, ...serviceOf(attempt) },
+  );
+}
+
 function decodeUtf8(bytes: Uint8Array, status: number, attempt: HttpAttempt): string {
   try {
     return utf8.decode(bytes);
@@ -58,9 +80,11 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
       onWritten: attempt.onWritten,
       unsafe: attempt.unsafe,
     });
+    if (answer.status >= 300 && answer.status < 400) throw redirectRefused(attempt, answer.status, answer.headers.get('location'), false);
     return { status: answer.status, headers: answer.headers, bodyText: decodeUtf8(answer.body, answer.status, attempt) };
   } catch (error) {
     if (error instanceof ResponseFormatError) throw error;
+    if (error instanceof RedirectFollowed) throw redirectRefused(attempt, error.status, error.location, true);
     if (error instanceof AnswerTooLarge) {
       throw new ResponseFormatError(
         `The answer to the ${attempt.what} is larger than ${MAX_RESPONSE_BYTES} bytes (HTTP ${error.status}); refused. ` +

@@ -7,13 +7,13 @@ import type { KeyObject } from 'node:crypto';
 import { tokenRefusalCodes } from '@codepay/models';
 import { isSignedTokenRefusal } from '../envelope/gateway-error-body.js';
 import type { TokenSource } from '../token/token-provider.js';
-import type { Policy } from './policy.js';
+import type { EnvelopeRequest, Policy } from './policy.js';
 
 export function bearerTokenPolicy(tokens: TokenSource, platformPublicKey: KeyObject): Policy {
   return {
     name: 'bearerToken',
     async sendRequest(request, next) {
-      const token = tokens.current?.() ?? (await tokens.getToken(request));
+      const token = tokens.current?.() ?? (await waitForToken(tokens, request, 'missing'));
       request.headers.authorization = `Bearer ${token}`;
       const response = await next(request);
       if (response.http.status !== 401 || request.tokenReplayed) return response;
@@ -22,8 +22,21 @@ export function bearerTokenPolicy(tokens: TokenSource, platformPublicKey: KeyObj
       // That attempt was refused before processing: as far as the outcome goes, it was never sent.
       request.sentAt = undefined;
       tokens.invalidate(token);
-      request.headers.authorization = `Bearer ${await tokens.getToken(request)}`;
+      request.headers.authorization = `Bearer ${await waitForToken(tokens, request, 'refused')}`;
       return next(request);
     },
   };
+}
+
+/** A token the call has to wait for (none cached, or the gateway refused the one it had): an event on the call's span. */
+async function waitForToken(tokens: TokenSource, request: EnvelopeRequest, reason: 'missing' | 'refused'): Promise<string> {
+  const trace = request.trace;
+  if (!trace) return tokens.getToken(request);
+  const started = performance.now();
+  trace.event('codepay.token.refresh', { 'codepay.token.reason': reason });
+  try {
+    return await tokens.getToken(request);
+  } finally {
+    trace.tokenWaitMs += performance.now() - started;
+  }
 }

@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { AuthenticationError, GatewayError, ResponseFormatError, SignatureVerificationError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody, isSigned } from '../envelope/gateway-error-body.js';
 import { openSignedEnvelope } from '../envelope/open-envelope.js';
+import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
 import { answerContext, type Policy } from './policy.js';
 
 function describeBody(text: string): string {
@@ -27,15 +28,17 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
       const service = request.service;
       let wire: unknown;
       try {
-        wire = JSON.parse(bodyText);
-      } catch {
-        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with ${describeBody(bodyText)}.`, { service, httpStatus: status });
+        wire = parseJsonBounded(bodyText);
+      } catch (error) {
+        const what = error instanceof JsonTooDeep ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)` : describeBody(bodyText);
+        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with ${what}.`, { service, httpStatus: status });
       }
       if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
         throw new ResponseFormatError(`The ${service} call got HTTP ${status} with JSON that is not an object.`, { service, httpStatus: status });
       }
       const body = wire as Record<string, unknown>;
       const psn = stringField(body, 'psn');
+      if (psn !== undefined) request.psn = psn;
       if (isGatewayErrorBody(body)) {
         if (!(await gatewayErrorSignatureHolds(body, keys.platformPublicKey))) {
           throw new SignatureVerificationError(`The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`, answerContext(service, status, psn));
@@ -50,8 +53,11 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
       }
       const bizContent = stringField(body, 'bizContent');
       const sign = stringField(body, 'sign');
-      if (status !== 200 || body.statusCode !== 0 || bizContent === undefined || psn === undefined) {
-        const missing = ['statusCode', 'psn', 'bizContent'].filter((key) => body[key] === undefined);
+      // `psn` comes from the other documentation set and `statusCode`'s value is decided: used when present, never
+      // required (a 0 written as text is read as 0). `bizContent` and `sign` are the documented envelope.
+      const success = body.statusCode === undefined || body.statusCode === 0 || body.statusCode === '0';
+      if (status !== 200 || !success || bizContent === undefined) {
+        const missing = ['bizContent'].filter((key) => body[key] === undefined);
         throw new ResponseFormatError(
           `The ${service} call got HTTP ${status} with JSON that is neither a success envelope nor an error body` +
             `${missing.length > 0 ? ` (missing ${missing.join(', ')})` : ''}.`,
@@ -62,7 +68,7 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
         throw new SignatureVerificationError(`The ${service} response carries no signature; its content was discarded.`, answerContext(service, status, psn));
       }
       response.psn = psn;
-      response.plaintext = await openSignedEnvelope(bizContent, sign, keys, { what: 'response', service, psn });
+      response.plaintext = await openSignedEnvelope(bizContent, sign, keys, { what: 'response', service, psn, timings: request.trace });
       return response;
     },
   };

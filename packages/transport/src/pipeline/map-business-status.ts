@@ -37,11 +37,13 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
       }
       const validate = request.definition.validateResult;
       if (!validate(payload.data)) {
-        const drift = toValidationIssues(validate.errors);
+        const drift = toValidationIssues(validate.errors, payload.data);
         response.drift = drift;
         logger.warn('response drift: the answer departs from the spec', {
           service: request.service,
           psn: response.psn,
+          attempt: request.attempt,
+          outcome: 'ok',
           paths: drift.map((i) => `${i.path || '(root)'} ${i.keyword ?? ''}`.trim()).join(', '),
         });
       }

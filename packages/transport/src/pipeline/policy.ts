@@ -4,6 +4,7 @@
 import type { ServiceDefinition, ServiceName } from '@codepay/models';
 import type { ValidationIssue } from '../errors.js';
 import type { HttpAnswer } from '../http/send-http.js';
+import type { CallTrace } from '../tracing.js';
 
 export interface EnvelopeRequest {
   readonly service: ServiceName;
@@ -26,8 +27,18 @@ export interface EnvelopeRequest {
    */
   sentAt?: number | undefined;
   readonly signal: AbortSignal | undefined;
-  /** Epoch milliseconds after which the call gives up, across retries and the token request. */
+  /** Milliseconds one attempt may take (the token request included): the client's `timeout` or the call's. */
+  readonly timeoutMs: number;
+  /**
+   * When the call started, and when it gives up across retries and the token request: `performance.now()`
+   * milliseconds, a monotonic clock, so that a step of the wall clock can neither stretch nor cut a deadline.
+   */
+  readonly startedAt: number;
   readonly deadlineAt: number;
+  /** The gateway's request id of the latest answer that carried one (for log lines and the span). */
+  psn?: string | undefined;
+  /** Set while the call is traced by a recording OpenTelemetry span; undefined otherwise (the usual case). */
+  trace: CallTrace | undefined;
 }
 
 export interface BusinessPayload {

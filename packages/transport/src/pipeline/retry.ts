@@ -4,6 +4,7 @@
 // (`safe`) one whenever the failure is transient.
 import { AbortError, isCodePayError } from '../errors.js';
 import { isNotRetriable, retriesAtOnce } from '../http/http-errors.js';
+import { peekPsn } from '../envelope/gateway-error-body.js';
 import type { Logger } from '../logger.js';
 import type { EnvelopeRequest, EnvelopeResponse, Policy } from './policy.js';
 
@@ -88,11 +89,15 @@ export function retryPolicy(options: RetryOptions): Policy {
           reason === undefined || retriesAtOnce(outcome.failure)
             ? 0
             : ((outcome.response ? parseRetryAfter(outcome.response.http.headers.get('retry-after')) : undefined) ?? backoffDelay(attempt, random));
-        if (reason === undefined || Date.now() + delay >= request.deadlineAt) {
+        if (reason === undefined || performance.now() + delay >= request.deadlineAt) {
           if (outcome.response) return outcome.response;
           throw outcome.failure;
         }
-        options.logger.warn('retrying', { service: request.service, attempt: attempt + 1, reason, delayMs: Math.round(delay) });
+        // The psn of a retried answer (a 503 error body carries one), read without parsing it: it is not verified yet.
+        const psn = outcome.response ? peekPsn(outcome.response.http.bodyText) : (outcome.failure as { psn?: string } | null)?.psn;
+        if (psn !== undefined) request.psn = psn;
+        options.logger.warn('retrying', { service: request.service, psn, attempt, outcome: 'retry', reason, nextAttempt: attempt + 1, delayMs: Math.round(delay) });
+        request.trace?.event('codepay.retry', { 'codepay.attempt': attempt, 'codepay.retry.reason': reason, 'codepay.retry.delay_ms': Math.round(delay) });
         if (delay > 0) await sleep(delay, request.signal);
       }
     },

@@ -7,6 +7,8 @@ import { formatUtcDateTime } from '../date-time.js';
 import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
 import type { HttpClient } from '../http/http-client.js';
+import { isNotRetriable, markNotRetriable } from '../http/http-errors.js';
+import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
 import { isBearerToken, type TokenSource } from './token-provider.js';
@@ -21,8 +23,12 @@ export interface TokenManagerOptions {
   platformPublicKey: KeyObject;
   http: HttpClient;
   headers: () => Record<string, string>;
+  /** The client's per-attempt timeout: the shared token request's own limit (each caller also waits only as long as its call allows). */
   timeoutMs: number;
   logger: Logger;
+  /** The proxy requests go through, without credentials (for messages). */
+  via?: string | undefined;
+  /** A monotonic clock in milliseconds (token freshness); `performance.now` by default. */
   now?: () => number;
 }
 
@@ -47,7 +53,9 @@ export class TokenManager implements TokenSource {
 
   constructor(options: TokenManagerOptions) {
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    // Monotonic: a token's lifetime is a duration, and a wall-clock step must neither keep an expired token nor drop a
+    // fresh one. (The signed `timestamp` is wall-clock time, as the gateway wants.)
+    this.#now = options.now ?? (() => performance.now());
   }
 
   current(): string | undefined {
@@ -55,7 +63,7 @@ export class TokenManager implements TokenSource {
     return cached && this.#now() < cached.freshUntil ? cached.token : undefined;
   }
 
-  async getToken(call: { signal: AbortSignal | undefined; deadlineAt: number }): Promise<string> {
+  async getToken(call: TokenWaiter): Promise<string> {
     const fresh = this.current();
     if (fresh !== undefined) return fresh;
     this.#inflight ??= this.#request()
@@ -63,7 +71,7 @@ export class TokenManager implements TokenSource {
       .finally(() => {
         this.#inflight = undefined;
       });
-    return (await waitForCaller(this.#inflight, call, this.#now)).token;
+    return (await waitForCaller(this.#inflight, call)).token;
   }
 
   invalidate(token: string): void {
@@ -72,7 +80,7 @@ export class TokenManager implements TokenSource {
 
   async #request(): Promise<CachedToken> {
     const { appId, merchantPrivateKey, tokenUrl, logger } = this.#options;
-    const timestamp = formatUtcDateTime(new Date(this.#now()));
+    const timestamp = formatUtcDateTime(new Date());
     const sign = await signRsaSha256(`appId=${appId}&timestamp=${timestamp}`, merchantPrivateKey);
     this.requests++;
     const started = this.#now();
@@ -81,6 +89,7 @@ export class TokenManager implements TokenSource {
       answer = await sendHttp(this.#options.http, {
         what: 'token request',
         url: tokenUrl,
+        via: this.#options.via,
         headers: this.#options.headers(),
         body: JSON.stringify({ appId, timestamp, sign }),
         timeoutMs: this.#options.timeoutMs,
@@ -93,7 +102,7 @@ export class TokenManager implements TokenSource {
       throw notSentBecauseOfToken(error);
     }
     const token = await this.#readAnswer(answer.status, answer.bodyText, started);
-    logger.debug('token obtained', { httpStatus: answer.status, ms: this.#now() - started });
+    logger.debug('token obtained', { httpStatus: answer.status, ms: Math.round(this.#now() - started) });
     return token;
   }
 
@@ -107,10 +116,11 @@ export class TokenManager implements TokenSource {
     }
     let body: unknown;
     try {
-      body = JSON.parse(bodyText);
-    } catch {
+      body = parseJsonBounded(bodyText);
+    } catch (error) {
+      const what = error instanceof JsonTooDeep ? 'JSON nested too deep to be a token answer' : bodyText.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
       throw new ResponseFormatError(
-        `The token endpoint answered HTTP ${status} with ${bodyText.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON'}; ` +
+        `The token endpoint answered HTTP ${status} with ${what}; ` +
           'check that the base URL points at the CodePay gateway.',
         { httpStatus: status },
       );
@@ -153,19 +163,48 @@ function notSentBecauseOfToken(error: unknown): unknown {
   if (!isCodePayError(error)) return error;
   const detail = `${error.message} The call itself was not sent.`;
   if (isCodePayError(error, 'TimeoutError')) return new TimeoutError(detail, { timeoutMs: error.timeoutMs, outcomeUnknown: false, cause: error });
-  if (isCodePayError(error, 'ConnectionError')) return new ConnectionError(detail, { outcomeUnknown: false, cause: error });
+  if (isCodePayError(error, 'ConnectionError')) {
+    const wrapped = new ConnectionError(detail, { outcomeUnknown: false, cause: error });
+    // A certificate the client does not trust, a proxy refusing these credentials: no retry can fix it.
+    return isNotRetriable(error) ? markNotRetriable(wrapped) : wrapped;
+  }
   return error;
 }
 
-/** The shared token request, as seen by one caller who may give up earlier (abort or deadline). */
-export function waitForCaller<T>(shared: Promise<T>, call: { signal: AbortSignal | undefined; deadlineAt: number }, now: () => number): Promise<T> {
-  const { signal, deadlineAt } = call;
+/** What a caller waiting for a token brings: its abort signal, and when it must stop waiting. */
+export interface TokenWaiter {
+  signal: AbortSignal | undefined;
+  /** `performance.now()` milliseconds when the call's deadline passes. */
+  deadlineAt: number;
+  /** The call's per-attempt timeout, which waiting for the token counts against; none when undefined. */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * The shared token request, as seen by one caller who may give up earlier: on its abort signal, its deadline, or its
+ * per-attempt timeout (the token request is part of the attempt). The shared request itself goes on for the others.
+ */
+export function waitForCaller<T>(shared: Promise<T>, call: TokenWaiter): Promise<T> {
+  const { signal, deadlineAt, timeoutMs } = call;
   return new Promise<T>((resolve, reject) => {
-    const remaining = deadlineAt - now();
+    const now = performance.now();
+    const untilDeadline = deadlineAt - now;
+    const byTimeout = timeoutMs !== undefined && timeoutMs < untilDeadline;
+    const limit = Math.max(0, byTimeout ? timeoutMs : untilDeadline);
     const onAbort = () => finish(() => reject(new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', { outcomeUnknown: false, cause: signal?.reason })));
     const timer = setTimeout(
-      () => finish(() => reject(new TimeoutError('The call deadline passed while waiting for a token; nothing was sent.', { timeoutMs: Math.max(0, remaining), outcomeUnknown: false }))),
-      Math.max(0, remaining),
+      () =>
+        finish(() =>
+          reject(
+            new TimeoutError(
+              byTimeout
+                ? `The token request got no answer within the per-attempt timeout (${timeoutMs} ms). The call itself was not sent.`
+                : 'The call deadline passed while waiting for a token; nothing was sent.',
+              { timeoutMs: Math.round(limit), outcomeUnknown: false },
+            ),
+          ),
+        ),
+      limit,
     );
     const finish = (settle: () => void) => {
       clearTimeout(timer);

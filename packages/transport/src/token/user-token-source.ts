@@ -1,5 +1,5 @@
 // Adapts the user's `tokenProvider` option to the pipeline: the provider gets the caller's abort signal, and the
-// call still stops waiting at its deadline even if the provider ignores the signal.
+// call still stops waiting at its deadline (and per-attempt timeout) even if the provider ignores the signal.
 import { AuthenticationError, ConfigurationError, isCodePayError } from '../errors.js';
 import { waitForCaller } from './token-manager.js';
 import { isBearerToken, type TokenProvider, type TokenSource } from './token-provider.js';
@@ -22,7 +22,7 @@ export function userTokenSource(provider: TokenProvider): TokenSource {
         // A provider that already holds its token (the usual case: it caches) answers at once; only one still
         // working is raced against the caller's abort signal and deadline, which costs a timer.
         const first = await Promise.race([answer, NOT_YET]);
-        token = first === PENDING ? await waitForCaller(Promise.resolve(answer), call, Date.now) : first;
+        token = first === PENDING ? await waitForCaller(Promise.resolve(answer), call) : first;
       } catch (error) {
         if (isCodePayError(error)) throw error;
         throw new AuthenticationError('The tokenProvider failed; nothing was sent. See `cause`.', { cause: error });

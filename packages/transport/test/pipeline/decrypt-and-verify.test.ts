@@ -71,9 +71,18 @@ describe('decryptAndVerify policy: tampering', () => {
     await expectRejected(await tampered((e) => void delete e.sign), SignatureVerificationError);
   });
 
-  it('a missing bizContent or psn → ResponseFormatError naming the field', async () => {
+  it('a missing bizContent → ResponseFormatError naming the field', async () => {
     expect((await expectRejected(await tampered((e) => void delete e.bizContent), ResponseFormatError)).message).toMatch(/missing bizContent/);
-    expect((await expectRejected(await tampered((e) => void delete e.psn), ResponseFormatError)).message).toMatch(/missing psn/);
+  });
+
+  it('psn and statusCode are used when present, never required: a verified answer without them is data', async () => {
+    for (const alter of [(e: Record<string, unknown>) => void delete e.psn, (e: Record<string, unknown>) => void delete e.statusCode, (e: Record<string, unknown>) => void (e.statusCode = '0')]) {
+      gateway.handle(async () => tampered(alter));
+      await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({ data: balancePayload.data });
+    }
+    gateway.handle(async () => tampered((e) => void delete e.psn));
+    expect((await testClient(gateway).call('getBalance', balanceParams)).psn).toBeUndefined();
+    await expectRejected(await tampered((e) => void (e.statusCode = 1)), ResponseFormatError);
   });
 
   it('an extra envelope field is tolerated (responses may gain keys)', async () => {

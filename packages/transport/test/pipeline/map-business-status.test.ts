@@ -50,9 +50,13 @@ describe('mapBusinessStatus policy', () => {
     expect(capturedLines.some((l) => l.level === 'warn' && l.message.startsWith('response drift') && l.fields?.paths === '/outcome enum')).toBe(true);
     // A mistyped and a missing field: for a state-changing call the change has happened, so the data is never
     // thrown away; the departures are listed instead.
-    gateway.handle(() => ok({ order_sn: 'A1', platform_order_sn: 12345, status: 'New' }));
-    const created = await testClient(gateway).call('createOrder', { ...orderParams, order_sn: 'A1' });
-    expect(created.data).toEqual({ order_sn: 'A1', platform_order_sn: 12345, status: 'New' });
-    expect(created.drift?.map((issue) => `${issue.path} ${issue.keyword}`).sort()).toEqual(['/linkID required', '/platform_order_sn type']);
+    gateway.handle(() => ok({ currency: 'USD', balance: 5 }));
+    const balance = await testClient(gateway).call('getBalance', balanceParams);
+    expect(balance.data).toEqual({ currency: 'USD', balance: 5 });
+    expect(balance.drift).toEqual([{ path: '/balance', keyword: 'type', message: 'must be text (a string); received a number' }]);
+    gateway.handle(() => ok({ firstName: 'Peter', email: 'p@example.com' }));
+    const payer = await testClient(gateway).call('getPayer', { email: 'p@example.com' });
+    expect(payer.data).toEqual({ firstName: 'Peter', email: 'p@example.com' });
+    expect(payer.drift?.map((issue) => `${issue.path} ${issue.keyword}`)).toContain('/payerID required');
   });
 });

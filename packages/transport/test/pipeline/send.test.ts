@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AbortError, ResponseFormatError } from '../../src/errors.js';
+import { AbortError, ConfigurationError, ResponseFormatError } from '../../src/errors.js';
 import { MAX_RESPONSE_BYTES } from '../../src/http/send-http.js';
 import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, testClient } from '../support/test-client.js';
@@ -22,6 +22,25 @@ describe('send (HTTP)', () => {
 
   it('refuses per-call headers that would replace the envelope headers', async () => {
     await expect(testClient(gateway).call('getBalance', balanceParams, { headers: { Authorization: 'x' } })).rejects.toThrow(/cannot set "Authorization"/);
+  });
+
+  // Issue 15, finding 10: a Transfer-Encoding beside the Content-Length the client writes is a request-smuggling shape.
+  it.each([['Transfer-Encoding', 'chunked'], ['content-length', '5'], ['Connection', 'close'], ['TE', 'trailers'], ['Accept-Encoding', 'gzip'], ['Proxy-Authorization', 'Basic eDp5']])(
+    'refuses a per-call %s header: ConfigurationError naming headers, nothing sent',
+    async (name, value) => {
+      const before = gateway.calls.length;
+      const error = await testClient(gateway).call('getBalance', balanceParams, { headers: { [name]: value } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ option: 'headers' });
+      expect((error as Error).message).toMatch(new RegExp(`cannot set "${name}"`));
+      expect(gateway.calls.length).toBe(before);
+    },
+  );
+
+  it('refuses an unknown per-call option, naming the closest one; nothing sent', async () => {
+    const error = await testClient(gateway).call('getBalance', balanceParams, { timeoutMs: 500 } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/timeoutMs: is not an option of a call's options; did you mean timeout\?; nothing was sent/);
   });
 
   it('an abort from the caller is an AbortError', async () => {

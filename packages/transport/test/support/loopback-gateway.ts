@@ -33,6 +33,9 @@ export interface LoopbackGateway {
   secretsSeen: string[];
   tokenRequests: number;
   tokenTtlSeconds: number;
+  /** TCP connections open right now, and the most that were open at once. */
+  readonly openConnections: number;
+  readonly maxOpenConnections: number;
   /** Tokens the gateway refuses from now on (as if expired). */
   revoke(token: string): void;
   handle(handler: Handler): void;
@@ -68,6 +71,7 @@ const readBody = (req: IncomingMessage) =>
 export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; tls?: { key: string; cert: string } } = {}): Promise<LoopbackGateway> {
   const tokens = new Map<string, number>();
   const revoked = new Set<string>();
+  const connections = { open: 0, max: 0 };
   let handler: Handler = () => ok({ currency: 'USD', balance: '2024.12' });
   const gateway: LoopbackGateway = {
     url: '',
@@ -75,6 +79,12 @@ export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; 
     secretsSeen: [],
     tokenRequests: 0,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+    get openConnections() {
+      return connections.open;
+    },
+    get maxOpenConnections() {
+      return connections.max;
+    },
     revoke: (token) => revoked.add(token),
     handle: (next) => {
       handler = next;
@@ -138,6 +148,10 @@ export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; 
       .catch((error: unknown) => res.writeHead(500).end(String(error)));
   };
   const server: Server = options.tls ? createHttpsServer(options.tls, listener) : createHttpServer(listener);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: import('node:net').Socket) => {
+    connections.max = Math.max(connections.max, ++connections.open);
+    socket.once('close', () => connections.open--);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   gateway.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return gateway;

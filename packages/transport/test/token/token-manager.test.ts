@@ -97,6 +97,38 @@ describe('TokenManager', () => {
     });
   });
 
+  describe('against a stalled token endpoint (issue 15, finding 4)', () => {
+    let stalled: ReturnType<typeof createServer>;
+    let url: string;
+    beforeAll(async () => {
+      stalled = createServer((req) => req.resume());
+      await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', r));
+      url = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}`;
+    });
+    afterAll(() => {
+      stalled.closeAllConnections();
+      stalled.close();
+    });
+
+    it("the call's own timeout limits the wait for the token (300 ms asked, the client's 2 s not waited)", async () => {
+      const started = performance.now();
+      const error = await testClient({ url }, { timeout: 2_000, maxRetries: 0 }).call('createOrder', orderParams, { timeout: 300 }).catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ outcomeUnknown: false, timeoutMs: 300 });
+      expect((error as Error).message).toMatch(/token request got no answer within the per-attempt timeout \(300 ms\)\. The call itself was not sent/);
+      expect(elapsed).toBeLessThan(1_000);
+    });
+
+    it("and the call's deadline, when it comes first", async () => {
+      const started = performance.now();
+      const error = await testClient({ url }, { timeout: 2_000 }).call('getBalance', balanceParams, { timeout: 1_500, deadline: 250 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect((error as Error).message).toMatch(/deadline passed while waiting for a token/);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    });
+  });
+
   it('a token endpoint answering an HTML error page is a ResponseFormatError', async () => {
     const html = createServer((req, res) => {
       req.resume();

@@ -7,7 +7,7 @@ import type { ServiceName } from '@codepay/sdk';
 
 export interface JsonSchema {
   $ref?: string;
-  type?: string;
+  type?: string | readonly string[];
   enum?: readonly unknown[];
   pattern?: string;
   format?: string;
@@ -26,7 +26,7 @@ export interface JsonSchema {
 const BIZCONTENT_DIR = new URL('../../../../spec/bizcontent/', import.meta.url);
 
 /** Keywords that only annotate; everything else must be understood below. */
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', 'default', 'x-codepay-assumption', 'x-codepay-minor-units']);
+const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', 'default', 'x-codepay-assumption', 'x-codepay-minor-units', 'x-codepay-rule', 'x-codepay-statuses']);
 const UNDERSTOOD = new Set(['$ref', 'type', 'enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'properties', 'required', 'additionalProperties', 'x-codepay-money']);
 
 const fileCache = new Map<string, Record<string, unknown>>();
@@ -154,6 +154,8 @@ function moneyArbitrary(schema: JsonSchema): fc.Arbitrary<number | string> {
 function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema['x-codepay-money']) return moneyArbitrary(schema);
+  // A union of types (an id as an integer or its digits as text): each type with the constraints that apply to it.
+  if (Array.isArray(schema.type)) return fc.oneof(...schema.type.map((type) => arbitraryFor({ ...schema, type }, where)));
   switch (schema.type) {
     case 'string':
       return stringArbitrary(schema, where);
