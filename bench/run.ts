@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { coldStartTable, runColdStart } from './cold-start.js';
+import { COLD_START_CAPTION, coldStartTable, runColdStart } from './cold-start.js';
 import { EVENT_LOOP_RESOLUTION_MS, eventLoopTable, eventLoopTargets, runEventLoop } from './event-loop.js';
 import { describeMachine, formatLoad } from './lib/machine.js';
 import { benchSettings } from './lib/settings.js';
@@ -114,9 +114,7 @@ const sections = [
   '',
   '## 3. Cold start',
   '',
-  'Each run is a fresh `node --import tsx bench/lib/cold-start-child.ts` process; medians after one unmeasured run (which fills the tsx transform cache and the OS file cache). ' +
-    '*import* is `await import(...)` of the library; *first call* includes the SDK\'s token request. ' +
-    'In this monorepo @codepay/sdk, /transport and /models are TypeScript sources loaded through tsx, while alipay-sdk is published JavaScript; a built @codepay/sdk would import faster than shown.',
+  COLD_START_CAPTION,
   '',
   coldStartTable(coldStart),
   '',
