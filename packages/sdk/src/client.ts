@@ -142,6 +142,8 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
       const merged = { ...options, ...overrides };
       if ('baseUrl' in overrides && !('environment' in overrides)) delete merged.environment;
       if ('environment' in overrides && !('baseUrl' in overrides)) delete merged.baseUrl;
+      if ('signer' in overrides && !('merchantPrivateKey' in overrides)) delete merged.merchantPrivateKey;
+      if ('merchantPrivateKey' in overrides && !('signer' in overrides)) delete merged.signer;
       return buildCodePay(merged, envelope.withOptions(toTransportOptions(merged)));
     },
   };

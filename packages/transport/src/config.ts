@@ -3,6 +3,8 @@
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey, type AesKeyInput, type RsaKeyInput } from './crypto/keys.js';
+import { platformKeyRing, type PlatformKeys } from './crypto/platform-keys.js';
+import type { Signer } from './crypto/signer.js';
 import { describeChoice, describeReceived } from './describe-value.js';
 import { ConfigurationError } from './errors.js';
 import { resolveProxy, type ProxySettings } from './http/proxy-settings.js';
@@ -21,12 +23,27 @@ export interface TransportOptions {
   baseUrl: string;
   /** The application id from the CodePay dashboard. */
   appId: string;
-  /** The merchant's RSA private key: Base64 DER (as the dashboard gives it), PEM, DER bytes or a KeyObject. */
-  merchantPrivateKey: RsaKeyInput;
-  /** Optional: the merchant's public key; when given, it is checked to pair with the private key. */
+  /**
+   * The merchant's RSA private key: Base64 DER (as the dashboard gives it), PEM, DER bytes or a KeyObject. Either
+   * this or `signer`.
+   */
+  merchantPrivateKey?: RsaKeyInput;
+  /**
+   * Instead of `merchantPrivateKey`: a function that signs with the merchant private key held elsewhere (a KMS or
+   * HSM). It receives the exact UTF-8 bytes to sign and resolves to the raw SHA256withRSA (PKCS#1 v1.5) signature
+   * (256 bytes for RSA-2048). Used for every request and for the token request.
+   */
+  signer?: Signer;
+  /**
+   * Optional: the merchant's public key; when given, it is checked to pair with the private key (or, with `signer`,
+   * every signature the signer returns is checked against it before it is sent).
+   */
   merchantPublicKey?: RsaKeyInput;
-  /** The platform's RSA public key, used to verify every response and notification. */
-  platformPublicKey: RsaKeyInput;
+  /**
+   * The platform's RSA public key, used to verify every response and notification. During a platform key rotation,
+   * an array of keys: a signature is accepted when any of them verifies it.
+   */
+  platformPublicKey: RsaKeyInput | readonly RsaKeyInput[];
   /** The AES key registered with CodePay: Base64 text or bytes (16 bytes for AES-128). */
   aesKey: AesKeyInput;
   /** Language of gateway messages (`Accept-Language`). Default `en-US`. */
@@ -78,6 +95,7 @@ export const TRANSPORT_OPTION_NAMES: readonly (keyof TransportOptions)[] = [
   'baseUrl',
   'appId',
   'merchantPrivateKey',
+  'signer',
   'merchantPublicKey',
   'platformPublicKey',
   'aesKey',
@@ -102,8 +120,13 @@ export interface TransportConfig {
   payUrl: string;
   tokenUrl: string;
   appId: string;
-  merchantPrivateKey: KeyObject;
-  platformPublicKey: KeyObject;
+  /** The local private key; undefined when a `signer` signs instead. */
+  merchantPrivateKey: KeyObject | undefined;
+  signer: Signer | undefined;
+  /** With `signer`: the merchant public key its signatures are checked against, when given. */
+  merchantPublicKey: KeyObject | undefined;
+  /** One key (a KeyObject), or a ring of keys during a rotation. */
+  platformPublicKey: PlatformKeys;
   aesKey: KeyObject;
   language: Language;
   timeoutMs: number;
@@ -224,6 +247,48 @@ function checkCa(value: unknown): ReadonlyArray<string | Buffer> | undefined {
   return list as ReadonlyArray<string | Buffer>;
 }
 
+/** Exactly one of `merchantPrivateKey` and `signer`; `merchantPublicKey`, when given, checked against the private key. */
+function loadMerchantSigning(options: TransportOptions): { merchantPrivateKey: KeyObject | undefined; signer: Signer | undefined; merchantPublicKey: KeyObject | undefined } {
+  const hasKey = options.merchantPrivateKey !== undefined;
+  const hasSigner = options.signer !== undefined;
+  if (hasKey && hasSigner) {
+    fail('signer', 'and merchantPrivateKey were both given; pass exactly one: merchantPrivateKey to sign locally, or signer to sign with a key held elsewhere (KMS/HSM).');
+  }
+  if (!hasKey && !hasSigner) {
+    fail('merchantPrivateKey', 'is missing; pass exactly one of merchantPrivateKey (the merchant RSA private key) or signer (a function that signs with it, e.g. in a KMS/HSM).');
+  }
+  if (hasSigner) {
+    if (typeof options.signer !== 'function') {
+      fail('signer', `must be a function (plaintext: Uint8Array) => Promise<Uint8Array> returning the SHA256withRSA signature; received ${describeReceived(options.signer)}.`);
+    }
+    const merchantPublicKey = options.merchantPublicKey === undefined ? undefined : loadPublicKey(options.merchantPublicKey, 'merchantPublicKey');
+    return { merchantPrivateKey: undefined, signer: options.signer, merchantPublicKey };
+  }
+  const merchantPrivateKey = loadPrivateKey(options.merchantPrivateKey!, 'merchantPrivateKey');
+  if (options.merchantPublicKey !== undefined) {
+    assertKeyPair(merchantPrivateKey, loadPublicKey(options.merchantPublicKey, 'merchantPublicKey'), 'merchantPublicKey');
+  }
+  return { merchantPrivateKey, signer: undefined, merchantPublicKey: undefined };
+}
+
+/** One platform key, or an array of them (a rotation); each in any form loadPublicKey accepts. */
+function loadPlatformKeys(input: TransportOptions['platformPublicKey'], logger: Logger): PlatformKeys {
+  if (!Array.isArray(input)) return loadPublicKey(input as RsaKeyInput, 'platformPublicKey');
+  if (input.length === 0) {
+    fail('platformPublicKey', 'is an empty array; pass the platform public key, or during a rotation an array of the keys to accept (e.g. [oldKey, newKey]).');
+  }
+  const keys = input.map((key: RsaKeyInput, index: number) => {
+    try {
+      return loadPublicKey(key, `platformPublicKey[${index}]`);
+    } catch (error) {
+      // The error names the option (what a caller branches on); the message names the entry.
+      if (!(error instanceof ConfigurationError)) throw error;
+      throw new ConfigurationError(`entry ${index}: ${error.message.slice(`platformPublicKey[${index}]: `.length)}`, { option: 'platformPublicKey', cause: error.cause });
+    }
+  });
+  return platformKeyRing(keys, logger);
+}
+
 export function resolveTransportConfig(options: TransportOptions): TransportConfig {
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object with baseUrl, appId and the keys.');
   const baseUrl = checkBaseUrl(options.baseUrl);
@@ -244,15 +309,12 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
   if (options.tracerProvider !== undefined && options.tracerProvider !== false && typeof (options.tracerProvider as { getTracer?: unknown } | null)?.getTracer !== 'function') {
     fail('tracerProvider', 'must be an OpenTelemetry TracerProvider (an object with getTracer()), or false to turn tracing off.');
   }
-  const merchantPrivateKey = loadPrivateKey(options.merchantPrivateKey, 'merchantPrivateKey');
-  if (options.merchantPublicKey !== undefined) {
-    assertKeyPair(merchantPrivateKey, loadPublicKey(options.merchantPublicKey, 'merchantPublicKey'), 'merchantPublicKey');
-  }
-  const platformPublicKey = loadPublicKey(options.platformPublicKey, 'platformPublicKey');
+  const { merchantPrivateKey, signer, merchantPublicKey } = loadMerchantSigning(options);
   const aesKey = loadAesKey(options.aesKey, 'aesKey');
   checkLogger(options.logger, options.logLevel);
   const logLevel = options.logLevel ?? 'warn';
   const logger = options.logger ? filterLogger(options.logger, logLevel) : consoleLogger(logLevel);
+  const platformPublicKey = loadPlatformKeys(options.platformPublicKey, logger);
   // With a fetch, the fetch owns the connection: neither the proxy environment variables nor ca apply.
   const proxy = options.fetch === undefined ? resolveProxy(options.proxy, new URL(baseUrl)) : undefined;
   warnAboutTlsEnvironment(logger, options.fetch !== undefined);
@@ -262,6 +324,8 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
     tokenUrl: `${baseUrl}/api/v2/token`,
     appId: options.appId,
     merchantPrivateKey,
+    signer,
+    merchantPublicKey,
     platformPublicKey,
     aesKey,
     language: options.language ?? 'en-US',

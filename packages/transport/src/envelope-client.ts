@@ -199,7 +199,13 @@ function baseHeaders(config: TransportConfig): Record<string, string> {
 
 function buildClient(options: TransportOptions, config: TransportConfig, shared: Shared): EnvelopeClient {
   const headers = baseHeaders(config);
-  const keys = { merchantPrivateKey: config.merchantPrivateKey, aesKey: config.aesKey, platformPublicKey: config.platformPublicKey };
+  const keys = {
+    merchantPrivateKey: config.merchantPrivateKey,
+    signer: config.signer,
+    merchantPublicKey: config.merchantPublicKey,
+    aesKey: config.aesKey,
+    platformPublicKey: config.platformPublicKey,
+  };
   const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, checkMoneyPolicy, serializePolicy];
   const encryptAndSign = encryptAndSignPolicy(keys);
   const debug = LOG_RANK[config.logLevel] <= LOG_RANK.debug;
@@ -297,11 +303,15 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     },
     withOptions(overrides) {
       const merged = { ...options, ...overrides };
+      // merchantPrivateKey and signer exclude each other: overriding one drops the other.
+      if ('signer' in overrides && !('merchantPrivateKey' in overrides)) delete merged.merchantPrivateKey;
+      if ('merchantPrivateKey' in overrides && !('signer' in overrides)) delete merged.signer;
       const nextConfig = resolveTransportConfig(merged);
       const sameCredentials =
         nextConfig.tokenUrl === config.tokenUrl &&
         merged.appId === options.appId &&
         merged.merchantPrivateKey === options.merchantPrivateKey &&
+        merged.signer === options.signer &&
         merged.tokenProvider === options.tokenProvider;
       const sameConnections =
         merged.ca === options.ca &&
@@ -335,6 +345,8 @@ function createTokenSource(config: TransportConfig, http: HttpClient): TokenSour
     tokenUrl: config.tokenUrl,
     appId: config.appId,
     merchantPrivateKey: config.merchantPrivateKey,
+    signer: config.signer,
+    merchantPublicKey: config.merchantPublicKey,
     platformPublicKey: config.platformPublicKey,
     http,
     headers: () => baseHeaders(config),

@@ -39,6 +39,11 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** Names that look like an option but do a different job: never suggested for each other (`signal` is a call option). */
+const FALSE_FRIENDS: Readonly<Record<string, string>> = {
+  signal: 'signer',
+};
+
 /** The known name `name` most likely meant, or undefined when none is close. */
 export function closestOptionName(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
@@ -47,6 +52,7 @@ export function closestOptionName(name: string, known: readonly string[]): strin
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
+    if (FALSE_FRIENDS[lower] === candidate) continue;
     const other = candidate.toLowerCase();
     // `timeoutMs`, `requestTimeout`, `deadlineMillis`: a known name inside the unknown one (or the reverse).
     const distance = other.length >= 4 && (lower.includes(other) || other.includes(lower)) && lower.length >= 4 ? 1 : editDistance(lower, other);

@@ -3,3 +3,5 @@ export { loadPrivateKey, loadPublicKey, loadAesKey, assertKeyPair } from './keys
 export type { RsaKeyInput, AesKeyInput } from './keys.js';
 export { aesEncrypt, aesDecrypt } from './aes.js';
 export { signRsaSha256, verifyRsaSha256 } from './rsa.js';
+export { publicKeyFingerprint } from './platform-keys.js';
+export type { Signer } from './signer.js';

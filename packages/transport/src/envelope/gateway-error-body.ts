@@ -1,7 +1,6 @@
 // The gateway's error body `{code, msg, psn, sign}`. Its `sign` covers `code=<code>&msg=<msg>&psn=<psn>`: keys
 // sorted, empty values left out, `sign` itself excluded (the vendor's rule for flat messages).
-import type { KeyObject } from 'node:crypto';
-import { verifyRsaSha256 } from '../crypto/rsa.js';
+import { verifyPlatformSignature, type PlatformKeys } from '../crypto/platform-keys.js';
 import { parseJsonBounded } from '../json-exact.js';
 
 export interface GatewayErrorBody {
@@ -26,7 +25,7 @@ export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
  * A signed refusal of the bearer token (one of `codes`, the spec's token-refusal codes) whose signature verifies:
  * the gateway refused the request before any processing, so it may be sent again with a fresh token.
  */
-export async function isSignedTokenRefusal(bodyText: string, codes: readonly string[], platformPublicKey: KeyObject): Promise<boolean> {
+export async function isSignedTokenRefusal(bodyText: string, codes: readonly string[], platformPublicKey: PlatformKeys): Promise<boolean> {
   let body: unknown;
   try {
     body = parseJsonBounded(bodyText);
@@ -34,7 +33,7 @@ export async function isSignedTokenRefusal(bodyText: string, codes: readonly str
     return false;
   }
   if (!isGatewayErrorBody(body) || !isSigned(body) || !codes.includes(body.code)) return false;
-  return verifyRsaSha256(gatewayErrorSigningText(body), body.sign, platformPublicKey);
+  return verifyPlatformSignature(gatewayErrorSigningText(body), body.sign, platformPublicKey);
 }
 
 // `"psn":"…"` at the top level of an answer, for log lines about an answer not yet verified (a retried 503): the
@@ -61,7 +60,7 @@ export function isSigned(body: GatewayErrorBody): body is GatewayErrorBody & { s
 }
 
 /** `true` when unsigned (nothing to check) or the signature verifies; `false` for a forged or damaged body. */
-export async function gatewayErrorSignatureHolds(body: GatewayErrorBody, platformPublicKey: KeyObject): Promise<boolean> {
+export async function gatewayErrorSignatureHolds(body: GatewayErrorBody, platformPublicKey: PlatformKeys): Promise<boolean> {
   if (!isSigned(body)) return true;
-  return verifyRsaSha256(gatewayErrorSigningText(body), body.sign, platformPublicKey);
+  return verifyPlatformSignature(gatewayErrorSigningText(body), body.sign, platformPublicKey);
 }

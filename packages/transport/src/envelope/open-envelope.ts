@@ -2,12 +2,12 @@
 // notifications: nothing is parsed, returned or dispatched before the signature holds.
 import type { KeyObject } from 'node:crypto';
 import { aesDecrypt } from '../crypto/aes.js';
-import { verifyRsaSha256 } from '../crypto/rsa.js';
+import { verifyPlatformSignature, type PlatformKeys } from '../crypto/platform-keys.js';
 import { SignatureVerificationError, isCodePayError } from '../errors.js';
 
 export interface OpeningKeys {
   aesKey: KeyObject;
-  platformPublicKey: KeyObject;
+  platformPublicKey: PlatformKeys;
 }
 
 export interface OpenContext {
@@ -33,7 +33,7 @@ export async function openSignedEnvelope(bizContent: string, sign: string, keys:
     if (timings) timings.decryptMs += performance.now() - started;
   }
   const verifying = timings ? performance.now() : 0;
-  const verified = await verifyRsaSha256(plaintext, sign, keys.platformPublicKey);
+  const verified = await verifyPlatformSignature(plaintext, sign, keys.platformPublicKey);
   if (timings) timings.verifyMs += performance.now() - verifying;
   if (!verified) {
     const known = { ...(context.service === undefined ? {} : { service: context.service }), ...(context.psn === undefined ? {} : { psn: context.psn }) };

@@ -3,13 +3,13 @@
 // before any business processing, so that token is dropped and the call replayed once with a fresh one, even a
 // state-changing call. Any other 401 (an HTML page, an unsigned body, another code) proves nothing about what the
 // gateway did: it is not replayed, and the call fails with its outcome unknown.
-import type { KeyObject } from 'node:crypto';
+import type { PlatformKeys } from '../crypto/platform-keys.js';
 import { tokenRefusalCodes } from '@codepay/models';
 import { isSignedTokenRefusal } from '../envelope/gateway-error-body.js';
 import type { TokenSource } from '../token/token-provider.js';
 import type { EnvelopeRequest, Policy } from './policy.js';
 
-export function bearerTokenPolicy(tokens: TokenSource, platformPublicKey: KeyObject): Policy {
+export function bearerTokenPolicy(tokens: TokenSource, platformPublicKey: PlatformKeys): Policy {
   return {
     name: 'bearerToken',
     async sendRequest(request, next) {

@@ -3,6 +3,7 @@
 // present, holds; anything else — HTML, empty, truncated, non-JSON — is a ResponseFormatError carrying the HTTP
 // status. Never a bare SyntaxError, never unverified data.
 import type { KeyObject } from 'node:crypto';
+import type { PlatformKeys } from '../crypto/platform-keys.js';
 import { AuthenticationError, GatewayError, ResponseFormatError, SignatureVerificationError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody, isSigned } from '../envelope/gateway-error-body.js';
 import { openSignedEnvelope } from '../envelope/open-envelope.js';
@@ -19,7 +20,7 @@ function describeBody(text: string): string {
 
 const stringField = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
 
-export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: KeyObject }): Policy {
+export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: PlatformKeys }): Policy {
   return {
     name: 'decryptAndVerify',
     async sendRequest(request, next) {

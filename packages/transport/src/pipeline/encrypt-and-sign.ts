@@ -2,12 +2,11 @@
 // the libuv threadpool, so the AES encryption proceeds on this thread while the RSA signature is computed.
 import type { KeyObject } from 'node:crypto';
 import { aesEncrypt } from '../crypto/aes.js';
-import { signRsaSha256 } from '../crypto/rsa.js';
+import { signPlaintext, type SigningKeys } from '../crypto/signer.js';
 import type { CallTrace } from '../tracing.js';
 import type { EnvelopeRequest, EnvelopeResponse, Policy, SendNext } from './policy.js';
 
-export interface EnvelopeKeys {
-  merchantPrivateKey: KeyObject;
+export interface EnvelopeKeys extends SigningKeys {
   aesKey: KeyObject;
 }
 
@@ -17,7 +16,7 @@ export function encryptAndSignPolicy(keys: EnvelopeKeys): Policy {
     async sendRequest(request, next) {
       const trace = request.trace;
       if (trace) return traced(request, next, keys, trace);
-      const signing = signRsaSha256(request.plaintext, keys.merchantPrivateKey);
+      const signing = signPlaintext(request.plaintext, keys);
       const bizContent = aesEncrypt(request.plaintext, keys.aesKey);
       request.body = JSON.stringify({ service: request.service, bizContent, sign: await signing });
       return next(request);
@@ -28,7 +27,7 @@ export function encryptAndSignPolicy(keys: EnvelopeKeys): Policy {
 /** The same steps, timed for the call's span: the signature (on the threadpool, alongside) and the encryption. */
 async function traced(request: EnvelopeRequest, next: SendNext, keys: EnvelopeKeys, trace: CallTrace): Promise<EnvelopeResponse> {
   const started = performance.now();
-  const signing = signRsaSha256(request.plaintext, keys.merchantPrivateKey).finally(() => {
+  const signing = signPlaintext(request.plaintext, keys).finally(() => {
     trace.signMs += performance.now() - started;
   });
   const bizContent = aesEncrypt(request.plaintext, keys.aesKey);

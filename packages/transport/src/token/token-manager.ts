@@ -2,7 +2,8 @@
 // over `appId=<appId>&timestamp=<timestamp>`), caches each until shortly before it expires, and makes concurrent
 // callers share one request (single flight): 200 calls with an empty cache make one token request.
 import type { KeyObject } from 'node:crypto';
-import { signRsaSha256 } from '../crypto/rsa.js';
+import type { PlatformKeys } from '../crypto/platform-keys.js';
+import { signPlaintext, type Signer } from '../crypto/signer.js';
 import { formatUtcDateTime } from '../date-time.js';
 import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
@@ -19,8 +20,12 @@ const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 export interface TokenManagerOptions {
   tokenUrl: string;
   appId: string;
-  merchantPrivateKey: KeyObject;
-  platformPublicKey: KeyObject;
+  /** The local private key; when undefined, `signer` signs the token request. */
+  merchantPrivateKey: KeyObject | undefined;
+  signer?: Signer | undefined;
+  /** With `signer`: its signatures are checked against this key before the request is sent. */
+  merchantPublicKey?: KeyObject | undefined;
+  platformPublicKey: PlatformKeys;
   http: HttpClient;
   headers: () => Record<string, string>;
   /** The client's per-attempt timeout: the shared token request's own limit (each caller also waits only as long as its call allows). */
@@ -79,9 +84,10 @@ export class TokenManager implements TokenSource {
   }
 
   async #request(): Promise<CachedToken> {
-    const { appId, merchantPrivateKey, tokenUrl, logger } = this.#options;
+    const { appId, tokenUrl, logger } = this.#options;
     const timestamp = formatUtcDateTime(new Date());
-    const sign = await signRsaSha256(`appId=${appId}&timestamp=${timestamp}`, merchantPrivateKey);
+    // A signer that fails rejects here, with an AuthenticationError (outcomeUnknown: false): nothing was sent.
+    const sign = await signPlaintext(`appId=${appId}&timestamp=${timestamp}`, this.#options);
     this.requests++;
     const started = this.#now();
     let answer;
