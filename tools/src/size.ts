@@ -14,7 +14,7 @@ import { repoRoot } from './paths.js';
 import { buildPackages, packPackages, publishablePackages, tarballEntries, withTempDir, type PackedPackage } from './release-packages.js';
 
 /** The budget for the SDK with its runtime dependencies, minified (1 KB = 1000 bytes). */
-export const BUNDLE_BUDGET_BYTES = 175_000;
+export const BUNDLE_BUDGET_BYTES = 180_000;
 
 export const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
