@@ -1,26 +1,15 @@
 // The sandbox over plain HTTP, as a Python or Java merchant would script it with curl: the payment link's pages,
 // the dashboard, and the control API. (The browser walks through the same pages in examples/test.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockGateway, type MockGateway } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { parseCliArguments } from '../src/cli-arguments.js';
 import { sampleParams } from './support/sample-params.js';
-import { TestClient } from './support/test-client.js';
+import { TestClient, useGatewayAndClient } from './support/test-client.js';
 
-let mock: MockGateway;
-let client: TestClient;
+const gateway = useGatewayAndClient();
 let serial = 0;
 
-beforeAll(async () => {
-  mock = await startMockGateway();
-  client = new TestClient(mock);
-});
-afterAll(async () => {
-  client.close();
-  await mock.close();
-});
-
 async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${mock.url}${path}`, {
+  const response = await fetch(`${gateway.mock.url}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -29,19 +18,19 @@ async function api(method: string, path: string, body?: unknown, headers: Record
 }
 
 async function page(path: string): Promise<{ status: number; type: string | null; html: string }> {
-  const response = await fetch(`${mock.url}${path}`);
+  const response = await fetch(`${gateway.mock.url}${path}`);
   return { status: response.status, type: response.headers.get('content-type'), html: await response.text() };
 }
 
 async function createOrder(extra: Record<string, unknown> = {}): Promise<{ order_sn: string; linkID: string; paymentUrl: string }> {
   const order_sn = `SANDBOX-${++serial}`;
-  const data = (await client.pay('createOrder', { ...sampleParams.createOrder, order_sn, ...extra })).payload?.data as { linkID: string; paymentUrl: string };
+  const data = (await gateway.client.pay('createOrder', { ...sampleParams.createOrder, order_sn, ...extra })).payload?.data as { linkID: string; paymentUrl: string };
   return { order_sn, linkID: data.linkID, paymentUrl: data.paymentUrl };
 }
 
 describe('the payment link', () => {
   it('shows the order and a test-card form with the buttons Pay and Decline, filled with a card that pays', async () => {
-    const payer = (await client.pay('createPayer', { ...sampleParams.createPayer, email: 'tinker.bell@example.com', firstName: 'Tinker', lastName: 'Bell' })).payload?.data as { payerID: number };
+    const payer = (await gateway.client.pay('createPayer', { ...sampleParams.createPayer, email: 'tinker.bell@example.com', firstName: 'Tinker', lastName: 'Bell' })).payload?.data as { payerID: number };
     const order = await createOrder({ payerID: payer.payerID, description: 'Fairy dust <b>bold</b>', product: 'Wand||Dust & glitter' });
     const { status, type, html } = await page(new URL(order.paymentUrl).pathname);
     expect(status).toBe(200);
@@ -88,13 +77,13 @@ describe('the control API', () => {
     const order = await createOrder();
     expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/pay`)).toMatchObject({ status: 200, body: { order: { order_sn: order.order_sn, status: 'Paid' } } });
     expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/decline`)).toMatchObject({ status: 409, body: { error: `Order ${order.order_sn} is Paid: only an order that is New or Processing can be declined.` } });
-    await client.pay('refundOrder', { order_sn: order.order_sn, linkID: order.linkID });
+    await gateway.client.pay('refundOrder', { order_sn: order.order_sn, linkID: order.linkID });
     expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/settle-refund`)).toMatchObject({ status: 200, body: { order: { status: 'RefundCompleted' } } });
     expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/status`, { status: 'Chargeback' })).toMatchObject({ status: 200, body: { order: { status: 'Chargeback' } } });
     expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/status`, { status: 'Lost' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/documented order status: New, Cancelled/) } });
     expect(await api('POST', '/sandbox/api/orders/NOPE/pay')).toMatchObject({ status: 404, body: { error: 'No order NOPE was created through this gateway.' } });
-    expect((await client.pay('queryOrder', { order_sn: order.order_sn, linkID: order.linkID })).payload?.data).toEqual({ outcome: 'Chargeback' });
-    const statuses = mock.notifications.filter((n) => n.event.order_sn === order.order_sn).map((n) => n.event.status);
+    expect((await gateway.client.pay('queryOrder', { order_sn: order.order_sn, linkID: order.linkID })).payload?.data).toEqual({ outcome: 'Chargeback' });
+    const statuses = gateway.mock.notifications.filter((n) => n.event.order_sn === order.order_sn).map((n) => n.event.status);
     expect(statuses).toEqual(['Paid', 'RefundSubmitted', 'RefundCompleted', 'Chargeback']);
     expect((await api('GET', `/sandbox/api/orders/${order.order_sn}`)).body.order).toMatchObject({ status: 'Chargeback', payments: [] });
   });
@@ -104,8 +93,8 @@ describe('the control API', () => {
       status: 201,
       body: { queued: [{ scenario: 'business-error:P0042', remaining: 1, service: 'getPayer' }] },
     });
-    expect((await client.pay('getBalance', { currency: 'USD' })).payload?.status).toBe(0); // another service passes
-    expect((await client.pay('getPayer', { email: 'x@example.com' })).payload).toMatchObject({ status: -1, errorCode: 'P0042' });
+    expect((await gateway.client.pay('getBalance', { currency: 'USD' })).payload?.status).toBe(0); // another service passes
+    expect((await gateway.client.pay('getPayer', { email: 'x@example.com' })).payload).toMatchObject({ status: -1, errorCode: 'P0042' });
     expect(await api('POST', '/sandbox/api/scenarios', { scenario: 'no-such-thing' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/is not a scenario/) } });
     expect(await api('POST', '/sandbox/api/scenarios', { scenario: 'drop', service: 'getbalance' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/service must be one of/) } });
 
@@ -114,9 +103,9 @@ describe('the control API', () => {
 
     const tokens = await api('POST', '/sandbox/api/tokens/expire');
     expect(tokens.body.tokens).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'expired', token: expect.stringMatching(/^mock_.{8}…$/) })]));
-    expect((await client.pay('getBalance', { currency: 'USD' })).json).toMatchObject({ code: 'E01003' });
-    client.close();
-    client = new TestClient(mock); // a client that fetches a fresh token
+    expect((await gateway.client.pay('getBalance', { currency: 'USD' })).json).toMatchObject({ code: 'E01003' });
+    gateway.client.close();
+    gateway.client = new TestClient(gateway.mock); // a client that fetches a fresh token
   });
 
   it('sends a notification and resends it; sets the notification URL', async () => {
@@ -135,9 +124,9 @@ describe('the control API', () => {
     const order = await createOrder();
     expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/pay`, undefined, { origin: 'http://evil.example' })).toMatchObject({ status: 403, body: { error: expect.stringMatching(/another site/) } });
     expect(await api('POST', `/pay/${order.linkID}/checkout`, {}, { origin: 'http://evil.example' })).toMatchObject({ status: 403 });
-    expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/pay`, undefined, { origin: mock.url })).toMatchObject({ status: 200 });
+    expect(await api('POST', `/sandbox/api/orders/${order.order_sn}/pay`, undefined, { origin: gateway.mock.url })).toMatchObject({ status: 200 });
     // A browser sends the Host it resolved (DNS rebinding); fetch does not let a page set it, so raw HTTP does.
-    const rebound = await client.post('/sandbox/api/orders', '', { host: 'evil.example:80' }, 'GET');
+    const rebound = await gateway.client.post('/sandbox/api/orders', '', { host: 'evil.example:80' }, 'GET');
     expect(rebound.status).toBe(403);
   });
 });
@@ -145,20 +134,20 @@ describe('the control API', () => {
 describe('the dashboard', () => {
   it('shows requests, orders, notifications, payers and tokens — never a key', async () => {
     const order = await createOrder({ description: '<img src=x onerror=alert(1)>' });
-    mock.setOrderStatus(order.order_sn, 'Paid');
+    gateway.mock.setOrderStatus(order.order_sn, 'Paid');
     const { status, html } = await page('/');
     expect(status).toBe(200);
     for (const section of ['Requests', 'Orders', 'Notifications', 'Payers', 'Issued tokens', 'Queued scenarios']) expect(html).toContain(`<h2>${section}`);
     expect(html).toContain(order.order_sn);
     expect(html).toContain('createOrder');
-    expect(html).toContain(mock.keys.appId);
+    expect(html).toContain(gateway.mock.keys.appId);
     expect(html).not.toContain('<img src=x');
-    for (const secret of [mock.keys.merchantPrivateKey, mock.keys.platformPrivateKey, mock.keys.aesKey]) {
+    for (const secret of [gateway.mock.keys.merchantPrivateKey, gateway.mock.keys.platformPrivateKey, gateway.mock.keys.aesKey]) {
       expect(html).not.toContain(secret);
       expect(html).not.toContain(secret.slice(0, 40));
     }
     const everything = JSON.stringify(await Promise.all(['requests', 'orders', 'payers', 'notifications', 'tokens', 'scenarios'].map((r) => api('GET', `/sandbox/api/${r}`))));
-    for (const secret of [mock.keys.merchantPrivateKey, mock.keys.platformPrivateKey, mock.keys.aesKey]) expect(everything).not.toContain(secret.slice(0, 40));
+    for (const secret of [gateway.mock.keys.merchantPrivateKey, gateway.mock.keys.platformPrivateKey, gateway.mock.keys.aesKey]) expect(everything).not.toContain(secret.slice(0, 40));
   });
 });
 

@@ -177,7 +177,7 @@ export class TestClient {
 }
 
 /** A mock gateway and a TestClient for it, started before a file's (or a describe block's) tests and closed after. */
-export function useGatewayAndClient(options: MockGatewayOptions = {}): { readonly mock: MockGateway; readonly client: TestClient } {
+export function useGatewayAndClient(options: MockGatewayOptions = {}): { readonly mock: MockGateway; client: TestClient } {
   const holder = {} as { mock: MockGateway; client: TestClient };
   beforeAll(async () => {
     holder.mock = await startMockGateway(options);
