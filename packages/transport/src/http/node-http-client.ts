@@ -172,14 +172,25 @@ const MAX_SOCKET_SWAPS = 8;
  * written on a dying socket has an unknown outcome. So: when the server is seen closing an idle socket, its idle
  * timeout is learned, and state-changing requests only go out on sockets idle for less than half of it.
  */
+const BUSY = -1;
+const HANDED_OVER = -2;
+
 class PoolWatch {
   readonly #idleSince = new WeakMap<Socket, number>();
   readonly #discarded = new WeakSet<Socket>();
+  readonly #watched = new WeakSet<Socket>();
   #serverIdleMs = Number.POSITIVE_INFINITY;
 
   constructor(agent: HttpAgent) {
+    // Registered after the agent's own 'free' listener, which has already either pooled the socket or handed it to
+    // a request that was waiting for one: a socket handed over never sat idle, so no idle timeout can close it.
     agent.on('free', (socket: Socket) => {
-      if (!this.#idleSince.has(socket)) {
+      if (!Object.values(agent.freeSockets).some((pooled) => pooled?.includes(socket))) {
+        this.#idleSince.set(socket, HANDED_OVER);
+        return;
+      }
+      if (!this.#watched.has(socket)) {
+        this.#watched.add(socket);
         // The server ended or reset the connection while it sat idle in the pool: that is its idle timeout.
         const closedByServer = () => {
           const since = this.#idleSince.get(socket);
@@ -194,11 +205,12 @@ class PoolWatch {
     });
   }
 
-  /** Milliseconds `socket` sat idle before this request took it; marks it busy. */
-  take(socket: Socket): number {
-    const since = this.#idleSince.get(socket) ?? -1;
-    this.#idleSince.set(socket, -1);
-    return since < 0 ? 0 : performance.now() - since;
+  /** Milliseconds `socket` sat idle in the pool before this request took it (`undefined`: it never did); marks it busy. */
+  take(socket: Socket): number | undefined {
+    const since = this.#idleSince.get(socket);
+    this.#idleSince.set(socket, BUSY);
+    if (since === HANDED_OVER) return undefined;
+    return since === undefined || since === BUSY ? 0 : performance.now() - since;
   }
 
   /** Longest idle time after which a state-changing request still goes out on a pooled socket. */
@@ -364,7 +376,8 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
             return;
           }
           const idleMs = watch.take(socket);
-          if (!request.unsafe) {
+          // A socket handed straight from one request to the next (a busy client) never sat idle: nothing to check.
+          if (!request.unsafe || idleMs === undefined) {
             send(current);
           } else if (idleMs > watch.unsafeIdleLimitMs) {
             swap(current, socket, swaps);
