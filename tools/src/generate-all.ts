@@ -1,9 +1,10 @@
 // Everything `pnpm codegen` produces, as a list of files. The directories below are owned by the generators:
 // a file in them that the generators no longer produce is stale and gets removed.
-import { bundleSpec, loadBizContentFiles, serializeBundle, type JsonSchema } from './bundle.js';
+import { bundleSpec, loadBizContentFiles, serializeBundle } from './bundle.js';
+import { generateMerchantModel, generateMockDocument } from './generate-mock.js';
 import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
 import { generateSdkResources } from './generate-sdk.js';
-import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
+import type { GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { listServices } from './service-list.js';
 
@@ -19,17 +20,7 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
     ...generateValidators(files, services),
     generateRegistry(services, bundle),
     generateMockDocument(bundle),
+    generateMerchantModel(services, bundle),
     generateSdkResources(services, bundle),
   ];
-}
-
-/** The mock runs Prism from its own copy of the bundle: no runtime package reads spec/ at run time. */
-function generateMockDocument(bundle: JsonSchema): GeneratedFile {
-  const content = [
-    ...doNotEditHeader('tools/src/generate-all.ts'),
-    '/** The bundled OpenAPI document (spec/dist/openapi.bundled.json) the mock gateway serves with Prism. */',
-    `export const openapiDocument: Record<string, unknown> = ${JSON.stringify(bundle, null, 2)};`,
-    '',
-  ].join('\n');
-  return { path: 'packages/mock/src/gen/openapi-document.gen.ts', content };
 }

@@ -2,6 +2,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { BizContentFile, JsonSchema } from './bundle.js';
+import { checkSandboxModel, serviceNameProblems } from './sandbox-model.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import { listServices, type ServiceDescription } from './service-list.js';
 import { readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes } from './spec-extensions.js';
@@ -131,10 +132,26 @@ export function checkSpecExtensions({ bundle }: SpecInput): string[] {
   return problems;
 }
 
+/**
+ * What is per service outside the operations agrees with them: the ServiceName enum lists exactly the services,
+ * and the sandbox model (`x-codepay-entities`, each service's `x-codepay-state`, `x-codepay-sandbox-messages`) is
+ * complete and names only entities, fields, statuses and codes the spec has.
+ */
+export function checkServiceFacts({ bundle }: SpecInput): string[] {
+  let services: ServiceDescription[];
+  try {
+    services = listServices(bundle);
+  } catch {
+    return []; // checkServices reports it
+  }
+  return [...serviceNameProblems(bundle, services), ...checkSandboxModel(bundle, services).problems];
+}
+
 export function checkSpecRules(input: SpecInput): string[] {
   return [
     ...checkSchemaFiles(input),
     ...checkServices(input),
+    ...checkServiceFacts(input),
     ...checkSpecExtensions(input),
     ...checkBizContentExamples(input),
     ...checkBundleExamples(input),

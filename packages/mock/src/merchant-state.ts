@@ -9,8 +9,17 @@
 // Every change of an order's status — a refund, a card payment, an action of a test or of the dashboard — is
 // reported to `onStatusChange`, which turns it into a PaymentOrderStatus notification.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { OrderStatus, PaymentOrderStatusEvent } from '@codepay/models';
+import { services, type OrderStatus, type PaymentOrderStatusEvent, type ServiceName } from '@codepay/models';
 import { formatUtcDateTime } from '@codepay/transport';
+import {
+  entities,
+  sandboxMessages,
+  serviceStates,
+  type ChangeKinds,
+  type EntityName,
+  type SandboxMessageCode,
+  type ServiceState,
+} from './gen/merchant-model.gen.js';
 import type { Language } from './messages.js';
 import type { SandboxSessions } from './sandbox-sessions.js';
 import { paymentBehaviour } from './test-cards.js';
@@ -18,76 +27,25 @@ import { paymentBehaviour } from './test-cards.js';
 type Params = Record<string, unknown>;
 type Fields = Record<string, unknown>;
 
-/** Business failures the account's rules produce (codes the mock decides, like P0400 for invalid params). */
-export const STATE_FAILURES = {
-  P0409: {
-    'en-US': 'An order with this order_sn already exists',
-    'zh-CN': '该 order_sn 的订单已存在',
-    'ja-JP': 'この order_sn の注文は既に存在します',
-    'fr-FR': 'Une commande avec ce order_sn existe déjà',
-  },
-  P0422: {
-    'en-US': 'Only a paid order can be refunded',
-    'zh-CN': '只有已支付的订单可以退款',
-    'ja-JP': '返金できるのは支払済みの注文のみです',
-    'fr-FR': 'Seule une commande payée peut être remboursée',
-  },
-  P0404: {
-    'en-US': 'Payer not found',
-    'zh-CN': '付款人不存在',
-    'ja-JP': '支払者が見つかりません',
-    'fr-FR': 'Payeur introuvable',
-  },
-  P0405: {
-    'en-US': 'Order not found',
-    'zh-CN': '订单不存在',
-    'ja-JP': '注文が見つかりません',
-    'fr-FR': 'Commande introuvable',
-  },
-  P0406: {
-    'en-US': 'Card session not found: sessionCard and sessionCvc must be sessions made by this gateway',
-    'zh-CN': '未找到卡会话：sessionCard 和 sessionCvc 必须是本网关生成的会话',
-    'ja-JP': 'カードセッションが見つかりません: sessionCard と sessionCvc はこのゲートウェイが発行したセッションである必要があります',
-    'fr-FR': 'Session de carte introuvable : sessionCard et sessionCvc doivent être des sessions émises par cette passerelle',
-  },
-  P0407: {
-    'en-US': 'Transaction not found: transactionReference does not name a checkout of this order',
-    'zh-CN': '未找到交易：transactionReference 不是该订单的结账记录',
-    'ja-JP': '取引が見つかりません: transactionReference はこの注文のチェックアウトを指していません',
-    'fr-FR': 'Transaction introuvable : transactionReference ne désigne aucun paiement initié pour cette commande',
-  },
-  P0408: {
-    'en-US': 'Device data session not found: sessionId must come from the device data collection of this transaction',
-    'zh-CN': '未找到设备数据会话：sessionId 必须来自该交易的设备数据采集',
-    'ja-JP': 'デバイスデータセッションが見つかりません: sessionId はこの取引のデバイスデータ収集で得たものである必要があります',
-    'fr-FR': "Session de collecte des données de l'appareil introuvable : sessionId doit provenir de la collecte de cette transaction",
-  },
-  P0423: {
-    'en-US': 'The order cannot be paid in its current status',
-    'zh-CN': '订单当前状态不可支付',
-    'ja-JP': '現在の状態ではこの注文を支払えません',
-    'fr-FR': 'La commande ne peut pas être payée dans son état actuel',
-  },
-  P0424: {
-    'en-US': 'This transaction has already been used for a payment',
-    'zh-CN': '该交易已用于一次支付',
-    'ja-JP': 'この取引はすでに支払いに使用されています',
-    'fr-FR': 'Cette transaction a déjà servi à un paiement',
-  },
-} as const satisfies Record<string, Readonly<Record<Language, string>>>;
+/**
+ * The errorMessage of each business failure the account's records produce, in each language (spec:
+ * `x-codepay-sandbox-messages`; codes the mock decides, like P0400 for invalid params).
+ */
+export const STATE_FAILURES: { readonly [C in SandboxMessageCode]: Readonly<Record<Language, string>> } = sandboxMessages;
 
-export type StateFailureCode = keyof typeof STATE_FAILURES;
+export type StateFailureCode = SandboxMessageCode;
 
 /** How a payer or order the mock never created is answered: not found (P0404, P0405), or from the spec's examples. */
 export type UnknownRecords = 'not-found' | 'examples';
 export const UNKNOWN_RECORDS_MODES: readonly UnknownRecords[] = ['not-found', 'examples'];
 
 /** What a request changed in the merchant account: the payer, order or card payment as stored afterwards (a copy). */
+/** `kind` is the `change` its service declares in the spec (`x-codepay-state`), e.g. `order-created`. */
 export type StoredChange =
-  | { kind: 'payer-created' | 'payer-updated'; payer: Record<string, unknown> }
+  | { kind: ChangeKinds['payer']; payer: Record<string, unknown> }
   | {
       /** `card-checkout`: checkoutOrder started the card payment `payment`; `card-payment`: payOrder paid, declined or challenged it. */
-      kind: 'order-created' | 'order-refunded' | 'card-checkout' | 'card-payment';
+      kind: ChangeKinds['order'];
       order: Record<string, unknown>;
       /** The card payment, for `card-checkout` and `card-payment`. */
       payment?: Record<string, unknown>;
@@ -129,7 +87,7 @@ export interface MerchantStateOptions {
   onStatusChange?: (change: StatusChange) => void;
 }
 
-interface StoredOrder {
+type StoredOrder = {
   order_sn: string;
   platform_order_sn: string;
   currency: string;
@@ -142,7 +100,7 @@ interface StoredOrder {
   linkID: string;
   linkExpiry: string;
   creationTime: string;
-}
+};
 
 /** What the mock keeps beside the listed fields: the checkout page shows them, notifications carry failTimes. */
 interface OrderExtras {
@@ -181,59 +139,167 @@ function gatewayTime(text: string): number {
   return Date.parse(`${text.replace(' ', 'T')}Z`);
 }
 
+/** What an entity step is given: the record found, the params, and the refusal of the service's `from`. */
+interface StepCall<R> {
+  record: R;
+  params: Params;
+  /** The service's refusal when the record is not in one of its `from` statuses; the step decides when to ask. */
+  refused: () => StateFailureCode | undefined;
+}
+
+/** What a step did: a failure, or the answer fields it made and the card payment it touched. */
+type StepResult = { failure: StateFailureCode } | { data: Fields; payment: CardPayment };
+
+/**
+ * What differs per entity: how a record is made, compared, brought up to date, moved, shown and listed, and the
+ * steps the spec cannot say in data. Everything else — which service does what — is the spec's `x-codepay-state`.
+ */
+interface EntityRecords<R extends Fields = Fields> {
+  /** Every record, oldest first. */
+  all(): Iterable<R>;
+  /** Whether the stored value of a key field is the one asked for. */
+  same(field: string, stored: unknown, asked: unknown): boolean;
+  /** The record as it is now (an order whose link expired while New becomes Expired when looked at). */
+  current(record: R): R;
+  create(params: Params, base: Fields, status: string | undefined): R;
+  setStatus(record: R, status: string, cause: string): void;
+  /** The fields an answer may take from the record. */
+  shown(record: R): Fields;
+  list?(params: Params, base: Fields): Fields;
+  steps: { readonly [step: string]: (call: StepCall<R>) => StepResult };
+}
+
+const asFields = (value: unknown): Fields => (typeof value === 'object' && value !== null ? (value as Fields) : {});
+
 export class MerchantState {
-  readonly #payers = new Map<number, Fields>();
-  readonly #payerIdByEmail = new Map<string, number>();
+  readonly #payers = new Map<string, Fields>();
   readonly #orders = new Map<string, StoredOrder>();
   readonly #extras = new Map<string, OrderExtras>();
   readonly #payments = new Map<string, CardPayment>();
   readonly #paymentByChallenge = new Map<string, string>();
   /** transactionReference → what its test card does (kept apart so the payment records show no card behaviour). */
   readonly #cardBehaviours = new Map<string, { authorization: 'approved' | 'declined'; alwaysChallenge?: true }>();
+  readonly #entities: { readonly [E in EntityName]: EntityRecords };
   #nextPayerId = 200_001;
   #nextOrder = 1;
 
   constructor(
     private readonly baseUrl: () => string,
     private readonly options: MerchantStateOptions,
-  ) {}
+  ) {
+    this.#entities = { payer: this.#payerRecords(), order: this.#orderRecords() as unknown as EntityRecords };
+    for (const [service, state] of Object.entries(serviceStates) as [string, ServiceState | null][]) {
+      const records = state && this.#entities[state.entity];
+      if (state && state.action === 'list' && !records?.list) throw new Error(`${service}: the mock cannot list a ${state.entity}`);
+      if (state?.step && !records?.steps[state.step]) throw new Error(`${service}: the mock has no step ${state.step} for a ${state.entity}`);
+    }
+  }
 
   get enabled(): boolean {
     return this.options.enabled;
   }
 
-  /** The answer for a request Prism accepted, given Prism's mocked `data`. */
+  /**
+   * The answer for a request Prism accepted, given Prism's mocked `data`: what the service's `x-codepay-state`
+   * declares — create, read, update, move or list a record — done on the records.
+   */
   answer(service: string, params: Params, mocked: unknown): StateAnswer {
     if (!this.options.enabled) return { data: mocked };
-    const base = (typeof mocked === 'object' && mocked !== null ? mocked : {}) as Fields;
-    switch (service) {
-      case 'createPayer':
-        return this.#createPayer(base, params);
-      case 'getPayer': {
-        const id = this.#payerIdByEmail.get(String(params.email));
-        return id === undefined ? this.#unknown(base, 'P0404') : { data: this.#payers.get(id) };
-      }
-      case 'updatePayer':
-        return this.#updatePayer(base, params);
-      case 'createOrder':
-        return this.#createOrder(params);
-      case 'queryOrder': {
-        const order = this.#known(params);
-        return order ? { data: { ...base, outcome: order.status } } : this.#unknown(base, 'P0405');
-      }
-      case 'queryOrders': {
-        const examples = this.#orders.size === 0 && this.options.unknownRecords === 'examples';
-        return { data: examples ? base : this.#listOrders(params) };
-      }
-      case 'refundOrder':
-        return this.#refundOrder(base, params);
-      case 'checkoutOrder':
-        return this.#checkout(base, params);
-      case 'payOrder':
-        return this.#pay(base, params);
-      default:
-        return { data: base };
+    const base = asFields(mocked);
+    const state = Object.hasOwn(serviceStates, service) ? serviceStates[service as ServiceName] : null;
+    if (!state) return { data: base };
+    const records = this.#entities[state.entity];
+    const resultFields = services[service as ServiceName].resultFields;
+    if (state.action === 'list') return { data: records.list!(params, base) };
+    if (state.action === 'create') {
+      if (state.key.length > 0 && this.#find(records, state.key, params)) return { failure: state.refusal as StateFailureCode };
+      return this.#answered(state, resultFields, base, records.create(params, base, state.to[0]));
     }
+    const record = this.#find(records, state.key, params);
+    if (!record) {
+      // Unknown: not found, or (unknownRecords: 'examples') the example answer with the params fields it has.
+      if (this.options.unknownRecords !== 'examples') return { failure: entities[state.entity].notFound as StateFailureCode };
+      const asked = Object.fromEntries(Object.entries(params).filter(([field]) => resultFields.includes(field)));
+      return { data: { ...base, ...asked } };
+    }
+    const refused = () =>
+      state.from.length === 0 || state.from.includes(String(record.status)) ? undefined : (state.refusal as StateFailureCode);
+    if (state.step) {
+      const done = records.steps[state.step]!({ record, params, refused });
+      if ('failure' in done) return done;
+      if (state.action === 'move' && !state.to.includes(String(record.status))) {
+        throw new Error(`${service}: step ${state.step} left the ${state.entity} ${String(record.status)}, not one of ${state.to.join(', ')}`);
+      }
+      return this.#answered(state, resultFields, base, record, done);
+    }
+    const failure = refused();
+    if (failure) return { failure };
+    if (state.action === 'update') {
+      for (const field of entities[state.entity].fields) if (Object.hasOwn(params, field)) record[field] = params[field];
+    }
+    if (state.action === 'move') records.setStatus(record, state.to[0]!, service);
+    return this.#answered(state, resultFields, base, record);
+  }
+
+  /** The newest record whose key fields are all the ones asked for, as it is now. */
+  #find(records: EntityRecords, key: readonly string[], params: Params): Fields | undefined {
+    const all = [...records.all()];
+    for (let i = all.length - 1; i >= 0; i -= 1) {
+      const record = all[i]!;
+      if (key.every((field) => records.same(field, record[field], params[field]))) return records.current(record);
+    }
+    return undefined;
+  }
+
+  /**
+   * The answer's data: the result fields the record has, those `answer` maps from another record field, and a
+   * step's own fields (a step answers for itself; otherwise Prism's example fills what the record lacks), with the
+   * change the service declares, as a copy.
+   */
+  #answered(state: ServiceState, resultFields: readonly string[], base: Fields, record: Fields, step?: { data: Fields; payment: CardPayment }): StateAnswer {
+    const shown = this.#entities[state.entity].shown(record);
+    const data: Fields = step ? {} : { ...base };
+    for (const field of resultFields) if (shown[field] !== undefined) data[field] = shown[field];
+    for (const [resultField, recordField] of Object.entries(state.answer)) data[resultField] = shown[recordField];
+    Object.assign(data, step?.data);
+    if (!state.change) return { data };
+    const change = { kind: state.change, [state.entity]: { ...record }, ...(step ? { payment: { ...step.payment } } : {}) } as StoredChange;
+    return { data, change };
+  }
+
+  #payerRecords(): EntityRecords {
+    return {
+      all: () => this.#payers.values(),
+      same: (_field, stored, asked) => String(stored) === String(asked),
+      current: (payer) => payer,
+      create: (params, base) => {
+        const payer = { ...base, ...params, payerID: this.#nextPayerId++ };
+        this.#payers.set(String(payer.payerID), payer);
+        return payer;
+      },
+      setStatus: () => {
+        throw new Error('a payer has no status');
+      },
+      shown: (payer) => payer,
+      steps: {},
+    };
+  }
+
+  #orderRecords(): EntityRecords<StoredOrder> {
+    return {
+      all: () => this.#orders.values(),
+      // linkID is upper case when stored and compared case-insensitively.
+      same: (field, stored, asked) => (field === 'linkID' ? String(asked).toUpperCase() === stored : String(stored) === String(asked)),
+      current: (order) => this.#expireIfDue(order),
+      create: (params, _base, status) => this.#createOrder(params, status as OrderStatus),
+      setStatus: (order, status, cause) => this.#move(order, status as OrderStatus, cause),
+      shown: (order) => ({ ...order, paymentUrl: `${this.baseUrl()}/pay/${order.linkID}` }),
+      list: (params, base) => (this.#orders.size === 0 && this.options.unknownRecords === 'examples' ? base : this.#listOrders(params)),
+      steps: {
+        'card-checkout': (call) => this.#checkout(call),
+        'card-payment': (call) => this.#pay(call),
+      },
+    };
   }
 
   /** Moves a known order to `status` (e.g. `Paid`, as if the payer paid); returns it as a notification event. */
@@ -263,7 +329,7 @@ export class MerchantState {
     const order = orderSn === undefined ? undefined : this.#orders.get(orderSn);
     if (!order) return undefined;
     const { order_sn, platform_order_sn, currency, amount, description, status, linkID, linkExpiry, creationTime } = order;
-    const payerEmail = this.#payers.get(order.payerID)?.email;
+    const payerEmail = this.#payers.get(String(order.payerID))?.email;
     return {
       order_sn,
       platform_order_sn,
@@ -338,11 +404,6 @@ export class MerchantState {
     return { ok: true, value: { status: order.status, payment: { ...payment } } };
   }
 
-  /** A payer or order the mock never created: not found, or (`unknownRecords: 'examples'`) Prism's example data. */
-  #unknown(example: Fields, failure: 'P0404' | 'P0405'): StateAnswer {
-    return this.options.unknownRecords === 'examples' ? { data: example } : { failure };
-  }
-
   #extra(order: StoredOrder): OrderExtras {
     let extra = this.#extras.get(order.order_sn);
     if (!extra) this.#extras.set(order.order_sn, (extra = { product: '', domain: '', failTimes: 0, payments: [] }));
@@ -371,26 +432,8 @@ export class MerchantState {
     return order;
   }
 
-  #createPayer(base: Fields, params: Params): StateAnswer {
-    const payer = { ...base, ...params, payerID: this.#nextPayerId++ };
-    this.#payers.set(payer.payerID, payer);
-    this.#payerIdByEmail.set(String(params.email), payer.payerID);
-    return { data: payer, change: { kind: 'payer-created', payer: { ...payer } } };
-  }
-
-  #updatePayer(base: Fields, params: Params): StateAnswer {
-    const id = Number(params.payerID);
-    const stored = this.#payers.get(id);
-    if (!stored) return this.#unknown({ ...base, ...params }, 'P0404');
-    const payer = { ...stored, ...params };
-    this.#payers.set(id, payer);
-    this.#payerIdByEmail.set(String(params.email), id);
-    return { data: payer, change: { kind: 'payer-updated', payer: { ...payer } } };
-  }
-
-  #createOrder(params: Params): StateAnswer {
+  #createOrder(params: Params, status: OrderStatus): StoredOrder {
     const orderSn = String(params.order_sn);
-    if (this.#orders.has(orderSn)) return { failure: 'P0409' };
     const now = Date.now();
     const creationTime = formatUtcDateTime(new Date(now));
     const number = this.#nextOrder++;
@@ -402,7 +445,7 @@ export class MerchantState {
       payerID: Number(params.payerID),
       purposeOfTransaction: String(params.purposeOfTransaction),
       description: String(params.description),
-      status: 'New',
+      status,
       requestID: `REQ${pad(number, 9)}`,
       linkID: randomUUID().toUpperCase(),
       linkExpiry: formatUtcDateTime(new Date(now + DAY_MS)),
@@ -410,11 +453,7 @@ export class MerchantState {
     };
     this.#orders.set(orderSn, order);
     this.#extras.set(orderSn, { product: String(params.product ?? ''), domain: String(params.domain ?? ''), failTimes: 0, payments: [] });
-    const { platform_order_sn, linkID, linkExpiry, status } = order;
-    return {
-      data: { order_sn: orderSn, platform_order_sn, linkID, linkExpiry, status, paymentUrl: `${this.baseUrl()}/pay/${linkID}` },
-      change: { kind: 'order-created', order: { ...order } },
-    };
+    return order;
   }
 
   #listOrders(params: Params): Fields {
@@ -437,26 +476,12 @@ export class MerchantState {
     };
   }
 
-  /** The order named by `order_sn` and `linkID` together; any other pair is an unknown order. */
-  #known(params: Params): StoredOrder | undefined {
-    const order = this.#orders.get(String(params.order_sn));
-    return order && String(params.linkID).toUpperCase() === order.linkID ? this.#expireIfDue(order) : undefined;
-  }
-
-  #refundOrder(base: Fields, params: Params): StateAnswer {
-    const order = this.#known(params);
-    if (!order) return this.#unknown(base, 'P0405');
-    if (order.status !== 'Paid') return { failure: 'P0422' };
-    this.#move(order, 'RefundSubmitted', 'refundOrder');
-    return { data: { ...base, message: 'Refund submitted' }, change: { kind: 'order-refunded', order: { ...order } } };
-  }
-
   // --- card payments (contract §9): checkoutOrder → device data collection → payOrder → optional challenge ---
 
-  #checkout(base: Fields, params: Params): StateAnswer {
-    const order = this.#known(params);
-    if (!order) return this.#unknown(base, 'P0405');
-    if (!MerchantState.payable(order)) return { failure: 'P0423' };
+  /** Step card-checkout: the order must still be payable (the service's `from`), the sessions the sandbox's. */
+  #checkout({ record: order, params, refused }: StepCall<StoredOrder>): StepResult {
+    const failure = refused();
+    if (failure) return { failure };
     const card = this.options.sessions.cardSession(params.sessionCard);
     if (!card || !this.options.sessions.isCvcSession(params.sessionCvc)) return { failure: 'P0406' };
     const transactionReference = randomUUID();
@@ -474,19 +499,16 @@ export class MerchantState {
     this.#extra(order).payments.push(transactionReference);
     // Worldpay's DDC JWT names the attempt in ReferenceId; the DDC page reads it to bind the sessionId it yields.
     const jwt = this.options.sessions.signJwt({ OrgUnitId: 'codepay-mock', ReferenceId: transactionReference, ObjectifyPayload: true });
-    return {
-      data: { outcome: order.status, transactionReference, deviceDataCollection: { jwt, url: `${this.baseUrl()}/sandbox/ddc`, bin: card.bin } },
-      change: { kind: 'card-checkout', order: { ...order }, payment: { ...payment } },
-    };
+    return { data: { transactionReference, deviceDataCollection: { jwt, url: `${this.baseUrl()}/sandbox/ddc`, bin: card.bin } }, payment };
   }
 
-  #pay(base: Fields, params: Params): StateAnswer {
-    const order = this.#known(params);
-    if (!order) return this.#unknown(base, 'P0405');
+  /** Step card-payment: the payment's own checks come first, then the order's status (the service's `from`). */
+  #pay({ record: order, params, refused }: StepCall<StoredOrder>): StepResult {
     const payment = this.#payments.get(String(params.transactionReference));
     if (!payment || payment.order_sn !== order.order_sn) return { failure: 'P0407' };
     if (payment.stage !== 'checked-out') return { failure: 'P0424' };
-    if (!MerchantState.payable(order)) return { failure: 'P0423' };
+    const failure = refused();
+    if (failure) return { failure };
     if (this.options.sessions.deviceDataFor(params.sessionId) !== payment.transactionReference) return { failure: 'P0408' };
     payment.sessionId = String(params.sessionId);
     payment.userAgent = String(params.userAgent);
@@ -506,10 +528,10 @@ export class MerchantState {
       payment.authentication = this.#authentication(payment);
       this.#authorize(order, payment, 'payOrder (frictionless)');
     }
-    const data: Fields = { outcome: order.status, transactionReference: payment.transactionReference };
+    const data: Fields = { transactionReference: payment.transactionReference };
     if (payment.authentication) data.authentication = payment.authentication;
     if (payment.challenge) data.challenge = payment.challenge;
-    return { data, change: { kind: 'card-payment', order: { ...order }, payment: { ...payment } } };
+    return { data, payment };
   }
 
   /** What the payment's test card does, as its card session said at checkout. */

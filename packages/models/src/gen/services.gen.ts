@@ -5,7 +5,7 @@ import type { CheckoutOrderParams, CheckoutOrderResult, CreateOrderParams, Creat
 import validators from './validators.gen.cjs';
 
 /** Hash of the bundled spec these models were generated from (sent in the User-Agent). */
-export const specHash: string = '9d28e95ca089';
+export const specHash: string = 'aeb3d889cf0c';
 
 /** Params and result types of every service, by service name. */
 export interface ServiceTypes {
