@@ -3,8 +3,7 @@
 // generated folder rather than in @codepay/models, which every SDK bundle carries.
 import type { JsonSchema } from './bundle.js';
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
-import { readSandboxModel } from './sandbox-model.js';
-import type { ServiceDescription } from './service-list.js';
+import type { SandboxModel } from './sandbox-model.js';
 
 const GEN_DIR = 'packages/mock/src/gen';
 
@@ -21,8 +20,7 @@ export function generateMockDocument(bundle: JsonSchema): GeneratedFile {
 
 const union = (values: readonly string[]) => (values.length > 0 ? values.map((v) => `'${v}'`).join(' | ') : 'never');
 
-export function generateMerchantModel(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
-  const { entities, states, messages } = readSandboxModel(bundle, services);
+export function generateMerchantModel({ entities, states, messages }: SandboxModel): GeneratedFile {
   const entityNames = Object.keys(entities);
   const changeKinds = entityNames.map((entity) => {
     const kinds = [...new Set(Object.values(states).flatMap((s) => (s?.entity === entity && s.change ? [s.change] : [])))];
@@ -38,7 +36,7 @@ export function generateMerchantModel(services: readonly ServiceDescription[], b
     'export interface EntityModel {',
     '  /** The component whose properties a record has. */',
     '  readonly schema: string;',
-    '  /** The field the gateway assigns when it creates the record. */',
+    '  /** The field that identifies a record. */',
     '  readonly id: string;',
     '  /** The top-level fields of its schema: an update stores these of its params. */',
     '  readonly fields: readonly string[];',

@@ -15,7 +15,7 @@ const CHANGING: readonly StateAction[] = ['create', 'update', 'move'];
 export interface EntityModel {
   /** The component whose properties a record has. */
   schema: string;
-  /** The field the gateway assigns when it creates the record. */
+  /** The field that identifies a record. */
   id: string;
   /** The top-level fields of `schema`: an update stores these of its params. */
   fields: string[];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCodegenDrift } from '../src/codegen-check.js';
 import { GENERATED_DIRS } from '../src/generate-all.js';
+import { README_FILES } from '../src/generate-readmes.js';
 import { repoRoot } from '../src/paths.js';
 
 // Works on a temporary copy of spec/ and the generated folder, so the real tree is never touched.
@@ -15,6 +16,7 @@ describe('codegen:check', () => {
     for (const dir of GENERATED_DIRS.filter((d) => d !== 'spec/dist')) {
       cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
     }
+    for (const file of README_FILES) cpSync(path.join(repoRoot, file), path.join(root, file));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -51,4 +53,20 @@ describe('codegen:check', () => {
       rmSync(stale);
     }
   });
+
+  it('reports a README table edited by hand, and a README that lost its markers', async () => {
+    const file = path.join(root, 'packages/sdk/README.md');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('| `Paid` | — | yes |', '| `Paid` | yes | yes |'));
+    try {
+      expect(await findCodegenDrift(root)).toEqual(['packages/sdk/README.md: differs from what spec/ generates']);
+      writeFileSync(file, original.replace('<!-- /generated:methods -->', ''));
+      await expect(findCodegenDrift(root)).rejects.toThrow(
+        'packages/sdk/README.md: the markers <!-- generated:methods --> … <!-- /generated:methods --> are missing; put them where the table goes',
+      );
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
 });
+

@@ -8,7 +8,7 @@ export type EntityName = 'payer' | 'order';
 export interface EntityModel {
   /** The component whose properties a record has. */
   readonly schema: string;
-  /** The field the gateway assigns when it creates the record. */
+  /** The field that identifies a record. */
   readonly id: string;
   /** The top-level fields of its schema: an update stores these of its params. */
   readonly fields: readonly string[];
