@@ -1,6 +1,9 @@
+import type { ValidateFunction } from 'ajv';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { CreateOrderParams, CreatePayerParams, CreatePayerResult, ServiceParams, ServiceResult, ServiceName, QueryOrdersResult, OrderStatus } from '../src/index.js';
-import { services } from '../src/index.js';
+import { serviceNames, services } from '../src/index.js';
+
+type Validated<F> = F extends ValidateFunction<infer T> ? T : never;
 
 describe('generated types', () => {
   it('CreatePayerParams type-checks with every required field and fails without one', () => {
@@ -25,9 +28,11 @@ describe('generated types', () => {
   it('maps service names to their params and results', () => {
     expectTypeOf<ServiceParams<'createPayer'>>().toEqualTypeOf<CreatePayerParams>();
     expectTypeOf<ServiceResult<'createPayer'>>().toEqualTypeOf<CreatePayerResult>();
-    expectTypeOf<ServiceName>().toEqualTypeOf<
-      'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'checkoutOrder' | 'payOrder' | 'getBalance'
-    >();
+    // Every service, whatever the spec has: the names are the registry's keys, and each validator narrows to its types.
+    expectTypeOf<ServiceName>().toEqualTypeOf<keyof typeof services>();
+    expectTypeOf(serviceNames).toEqualTypeOf<readonly ServiceName[]>();
+    expectTypeOf<{ [S in ServiceName]: Validated<(typeof services)[S]['validateParams']> }>().toEqualTypeOf<{ [S in ServiceName]: ServiceParams<S> }>();
+    expectTypeOf<{ [S in ServiceName]: Validated<(typeof services)[S]['validateResult']> }>().toEqualTypeOf<{ [S in ServiceName]: ServiceResult<S> }>();
     expectTypeOf<QueryOrdersResult['orders'][number]['status']>().toEqualTypeOf<OrderStatus>();
   });
 

@@ -20,14 +20,23 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: readonly string[];
   'x-codepay-money'?: boolean;
-  additionalProperties?: boolean;
+  /** `false` (closed), absent or `true` (any extra key), or the schema of every extra key's value. */
+  additionalProperties?: boolean | JsonSchema;
+  minProperties?: number;
+  maxProperties?: number;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
 }
 
 const BIZCONTENT_DIR = new URL('../../../../spec/bizcontent/', import.meta.url);
 
 /** Keywords that only annotate; everything else must be understood below. */
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', 'default', 'x-codepay-assumption', 'x-codepay-minor-units', 'x-codepay-rule', 'x-codepay-statuses']);
-const UNDERSTOOD = new Set(['$ref', 'type', 'enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'properties', 'required', 'additionalProperties', 'x-codepay-money']);
+const UNDERSTOOD = new Set([
+  '$ref', 'type', 'enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties', 'items', 'minItems', 'maxItems', 'x-codepay-money',
+]);
 
 const fileCache = new Map<string, Record<string, unknown>>();
 
@@ -65,6 +74,10 @@ function resolveSchema(raw: Record<string, unknown>, url: URL): JsonSchema {
     own.properties = Object.fromEntries(
       Object.entries(own.properties as Record<string, Record<string, unknown>>).map(([name, sub]) => [name, resolveSchema(sub, url)]),
     );
+  }
+  // Nested schemas are resolved like properties: a nested object or array is generated as deeply as it is declared.
+  for (const key of ['additionalProperties', 'items'] as const) {
+    if (typeof own[key] === 'object' && own[key] !== null) own[key] = resolveSchema(own[key] as Record<string, unknown>, url);
   }
   if (typeof raw.$ref !== 'string') return own as JsonSchema;
   const targetUrl = new URL(raw.$ref, url);
@@ -151,7 +164,8 @@ function moneyArbitrary(schema: JsonSchema): fc.Arbitrary<number | string> {
   return fc.tuple(fc.integer({ min: 1, max: maxCents }), fc.boolean()).map(([cents, asText]) => (asText ? (cents / 100).toFixed(2) : cents / 100));
 }
 
-function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
+/** An arbitrary of the values `schema` (resolved: no `$ref`) accepts. */
+export function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema['x-codepay-money']) return moneyArbitrary(schema);
   // A union of types (an id as an integer or its digits as text): each type with the constraints that apply to it.
@@ -163,14 +177,41 @@ function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknow
       return integerArbitrary(schema);
     case 'number':
       return numberArbitrary(schema);
-    case 'object': {
-      const properties = schema.properties ?? {};
-      const model = Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, arbitraryFor(sub, `${where}/${name}`)]));
-      return fc.record(model, { requiredKeys: [...(schema.required ?? [])] });
+    case 'object':
+      return objectArbitrary(schema, where);
+    case 'array': {
+      if (!schema.items) throw new Error(`${where}: an array needs "items" for the generator to fill it`);
+      return fc.array(arbitraryFor(schema.items, `${where}/items`), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) });
     }
     default:
       throw new Error(`${where}: no arbitrary for type ${JSON.stringify(schema.type)}`);
   }
+}
+
+/** Keys for the extra entries of an open object: short names, never one of its declared properties. */
+const extraKey = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz_'), minLength: 1, maxLength: 12 });
+
+/**
+ * An object: its declared properties (optional ones sometimes left out) and, when it is open, extra entries — a
+ * free-form object such as `metadata` gets keys with values of its `additionalProperties` schema (text when it says
+ * only that anything goes), so it is not always empty. `minProperties`/`maxProperties` are kept.
+ */
+function objectArbitrary(schema: JsonSchema, where: string): fc.Arbitrary<Record<string, unknown>> {
+  const properties = schema.properties ?? {};
+  const model = Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, arbitraryFor(sub, `${where}/${name}`)]));
+  const declared = fc.record(model, { requiredKeys: [...(schema.required ?? [])] }) as fc.Arbitrary<Record<string, unknown>>;
+  const open = schema.additionalProperties !== false;
+  const minimum = schema.minProperties ?? 0;
+  const maximum = schema.maxProperties ?? Infinity;
+  if (!open && minimum === 0 && maximum === Infinity) return declared;
+  const extraValue = typeof schema.additionalProperties === 'object' ? arbitraryFor(schema.additionalProperties, `${where}/*`) : textOf(bmpCharacter, {});
+  const extras = open
+    ? fc.dictionary(extraKey.filter((key) => !Object.hasOwn(properties, key)), extraValue, { maxKeys: 4 })
+    : fc.constant({});
+  return fc
+    .tuple(declared, extras)
+    .map(([own, extra]) => ({ ...extra, ...own }))
+    .filter((value) => Object.keys(value).length >= minimum && Object.keys(value).length <= maximum);
 }
 
 /** Valid params of `service`, as its request schema defines them (optional fields sometimes left out). */
