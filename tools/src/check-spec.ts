@@ -27,22 +27,36 @@ function lintWithRedocly(bundleText: string): boolean {
   }
 }
 
-const bundle = bundleSpec();
-const bundleText = serializeBundle(bundle);
-const lintOk = lintWithRedocly(bundleText);
-const spectral = await spectralResults(bundleText);
-for (const warning of spectral.warnings) console.warn(`spectral warning: ${warning}`);
-const problems = [
-  ...(await openApiParserProblems(bundle)).map((problem) => `@readme/openapi-parser: ${problem}`),
-  ...spectral.errors.map((error) => `spectral: ${error}`),
-  ...nonPortablePatterns(bundle).map((problem) => `portable patterns: ${problem}`),
-  ...checkSpecRules({ bundle, files: loadBizContentFiles() }),
-];
-for (const problem of problems) console.error(`spec rule: ${problem}`);
-if (!lintOk || problems.length > 0) {
-  console.error(`spec:check failed (${lintOk ? 'lint passed' : 'lint failed'}, ${problems.length} rule problem(s))`);
-  process.exit(1);
+export interface SpecCheckResult {
+  lintOk: boolean;
+  problems: string[];
+  warnings: string[];
 }
-console.log(
-  `spec:check: Redocly lint, @readme/openapi-parser, Spectral spectral:oas (${spectral.warnings.length} warning(s)), portable patterns and our rules pass; every example validates`,
-);
+
+/** Every check of spec:check on the spec under `root` (a test passes a temporary copy). */
+export async function checkSpec(root: string = repoRoot): Promise<SpecCheckResult> {
+  const bundle = bundleSpec(root);
+  const bundleText = serializeBundle(bundle);
+  const lintOk = lintWithRedocly(bundleText);
+  const spectral = await spectralResults(bundleText);
+  const problems = [
+    ...(await openApiParserProblems(bundle)).map((problem) => `@readme/openapi-parser: ${problem}`),
+    ...spectral.errors.map((error) => `spectral: ${error}`),
+    ...nonPortablePatterns(bundle).map((problem) => `portable patterns: ${problem}`),
+    ...checkSpecRules({ bundle, files: loadBizContentFiles(root) }),
+  ];
+  return { lintOk, problems, warnings: spectral.warnings };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { lintOk, problems, warnings } = await checkSpec();
+  for (const warning of warnings) console.warn(`spectral warning: ${warning}`);
+  for (const problem of problems) console.error(`spec rule: ${problem}`);
+  if (!lintOk || problems.length > 0) {
+    console.error(`spec:check failed (${lintOk ? 'lint passed' : 'lint failed'}, ${problems.length} rule problem(s))`);
+    process.exit(1);
+  }
+  console.log(
+    `spec:check: Redocly lint, @readme/openapi-parser, Spectral spectral:oas (${warnings.length} warning(s)), portable patterns and our rules pass; every example validates`,
+  );
+}

@@ -13,23 +13,26 @@ export function listFiles(relativeDir: string, root: string = repoRoot): string[
     .sort();
 }
 
-async function main(): Promise<void> {
-  const files = await generateAll();
+/** Regenerates every generated file under `root` (a test passes a temporary copy); returns what it did, line by line. */
+export async function writeGenerated(root: string = repoRoot): Promise<string[]> {
+  const files = await generateAll(root);
   const produced = new Set(files.map((f) => f.path));
+  const done: string[] = [];
   for (const dir of GENERATED_DIRS) {
-    for (const stale of listFiles(dir).filter((p) => !produced.has(p))) {
-      rmSync(path.join(repoRoot, stale));
-      console.log(`removed ${stale}`);
+    for (const stale of listFiles(dir, root).filter((p) => !produced.has(p))) {
+      rmSync(path.join(root, stale));
+      done.push(`removed ${stale}`);
     }
   }
   for (const file of files) {
-    const target = path.join(repoRoot, file.path);
+    const target = path.join(root, file.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, file.content);
-    console.log(`wrote ${file.path}`);
+    done.push(`wrote ${file.path}`);
   }
+  return done;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await main();
+  for (const line of await writeGenerated()) console.log(line);
 }

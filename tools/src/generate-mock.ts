@@ -23,7 +23,9 @@ const union = (values: readonly string[]) => (values.length > 0 ? values.map((v)
 export function generateMerchantModel({ entities, states, messages }: SandboxModel): GeneratedFile {
   const entityNames = Object.keys(entities);
   const changeKinds = entityNames.map((entity) => {
-    const kinds = [...new Set(Object.values(states).flatMap((s) => (s?.entity === entity && s.change ? [s.change] : [])))];
+    const kinds = [
+      ...new Set(Object.values(states).flatMap((s) => (s?.entity === entity && s.change ? [s.change] : []))),
+    ];
     return `  ${entity}: ${union(kinds)};`;
   });
   const content = [
@@ -70,7 +72,11 @@ export function generateMerchantModel({ entities, states, messages }: SandboxMod
     `export const entities: { readonly [E in EntityName]: EntityModel } = ${JSON.stringify(entities, null, 2)};`,
     '',
     '/** What each service does to the records (spec: `x-codepay-state`); `null`: nothing, Prism answers alone. */',
-    `export const serviceStates: { readonly [S in ServiceName]: ServiceState | null } = ${JSON.stringify(states, null, 2)};`,
+    `export const serviceStates: { readonly [S in ServiceName]: ServiceState | null } = ${JSON.stringify(
+      states,
+      null,
+      2,
+    )};`,
     '',
     '/** The change kinds each entity logs (the `change` of its services). */',
     'export interface ChangeKinds {',

@@ -18,13 +18,17 @@ const code = (value: string) => `\`${value}\``;
 const codes = (values: readonly string[]) => (values.length > 0 ? values.map(code).join(', ') : '—');
 const yes = (flag: boolean) => (flag ? 'yes' : '—');
 const table = (header: string[], rows: string[][]) =>
-  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 
 const an = (name: string) => `${/^`?[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 
 /** What a service does to the sandbox's records, in words. */
 function stateInWords(state: ServiceState | null, model: SandboxModel): string {
-  if (!state) return 'nothing is stored: the spec\'s example';
+  if (!state) return "nothing is stored: the spec's example";
   const entity = model.entities[state.entity]!;
   const named = `the ${state.entity} named by ${state.key.map(code).join(' and ')}`;
   const from = state.from.length > 0 ? ` from ${state.from.map(code).join(' or ')}` : '';
@@ -33,8 +37,10 @@ function stateInWords(state: ServiceState | null, model: SandboxModel): string {
   const step = state.step ? `; ${state.step}: ${entity.steps[state.step]}` : '';
   switch (state.action) {
     case 'create':
-      return `creates ${an(state.entity)}${state.to.length > 0 ? ` in ${code(state.to[0]!)}` : ''}` +
-        (state.key.length > 0 ? `; ${an(state.key.map(code).join(' and '))} used before: ${code(state.refusal!)}` : '');
+      return (
+        `creates ${an(state.entity)}${state.to.length > 0 ? ` in ${code(state.to[0]!)}` : ''}` +
+        (state.key.length > 0 ? `; ${an(state.key.map(code).join(' and '))} used before: ${code(state.refusal!)}` : '')
+      );
     case 'read':
       return `reads ${named} ${unknown}`;
     case 'update':
@@ -46,7 +52,11 @@ function stateInWords(state: ServiceState | null, model: SandboxModel): string {
   }
 }
 
-function tablesFor(services: readonly ServiceDescription[], bundle: JsonSchema, model: SandboxModel): Record<string, Tables> {
+function tablesFor(
+  services: readonly ServiceDescription[],
+  bundle: JsonSchema,
+  model: SandboxModel,
+): Record<string, Tables> {
   const { gateway, business } = readErrorCodes(bundle);
   const method = (s: ServiceDescription) => `\`${s.resource}.${s.method}()\``;
   return {
@@ -61,32 +71,53 @@ function tablesFor(services: readonly ServiceDescription[], bundle: JsonSchema, 
       methods: () =>
         table(
           ['method', 'service', 'retried', 'what it does'],
-          services.map((s) => [method(s), code(s.service), s.retry === 'safe' ? 'yes (read-only)' : 'only if never sent', s.summary]),
+          services.map((s) => [
+            method(s),
+            code(s.service),
+            s.retry === 'safe' ? 'yes (read-only)' : 'only if never sent',
+            s.summary,
+          ]),
         ),
       'order-statuses': () =>
         table(
           ['status', 'final', 'money received', 'refund', 'what it means'],
-          Object.entries(readOrderStatuses(bundle)).map(([status, i]) => [code(status), yes(i.final), yes(i.moneyReceived), yes(i.refund), i.meaning]),
+          Object.entries(readOrderStatuses(bundle)).map(([status, i]) => [
+            code(status),
+            yes(i.final),
+            yes(i.moneyReceived),
+            yes(i.refund),
+            i.meaning,
+          ]),
         ),
       'error-codes': () =>
-        table(['code', 'raised as', 'meaning'], [
-          ...Object.entries(gateway).map(([c, meaning]) => [code(c), '`GatewayError` (`code`)', meaning]),
-          ...Object.entries(business).map(([c, meaning]) => [code(c), '`BusinessError` (`errorCode`)', meaning]),
-        ]),
+        table(
+          ['code', 'raised as', 'meaning'],
+          [
+            ...Object.entries(gateway).map(([c, meaning]) => [code(c), '`GatewayError` (`code`)', meaning]),
+            ...Object.entries(business).map(([c, meaning]) => [code(c), '`BusinessError` (`errorCode`)', meaning]),
+          ],
+        ),
     },
     'packages/mock/README.md': {
       'sandbox-state': () =>
-        table(['service', 'what the sandbox does (spec: `x-codepay-state`)'], services.map((s) => [code(s.service), stateInWords(model.states[s.service] ?? null, model)])),
+        table(
+          ['service', 'what the sandbox does (spec: `x-codepay-state`)'],
+          services.map((s) => [code(s.service), stateInWords(model.states[s.service] ?? null, model)]),
+        ),
       'sandbox-refusals': () =>
         table(
           ['code', 'when', '`errorMessage` (en-US)'],
-          Object.entries(model.messages).map(([c, messages]) => [c, (business[c] ?? '').replace(/^Sandbox \(decided\): /, ''), messages['en-US'] ?? '']),
+          Object.entries(model.messages).map(([c, messages]) => [
+            c,
+            (business[c] ?? '').replace(/^Sandbox \(decided\): /, ''),
+            messages['en-US'] ?? '',
+          ]),
         ),
     },
   };
 }
 
-/** `content` with the text between each pair of markers replaced by its table; a marker without its pair is an error. */
+/** `content` with the text between each pair of markers replaced by its table; a lone marker is an error. */
 export function fillTables(file: string, content: string, tables: Tables): string {
   let filled = content;
   for (const [name, make] of Object.entries(tables)) {
@@ -94,13 +125,19 @@ export function fillTables(file: string, content: string, tables: Tables): strin
     const close = `<!-- /generated:${name} -->`;
     const start = filled.indexOf(open);
     const end = filled.indexOf(close);
-    if (start < 0 || end < start) throw new Error(`${file}: the markers ${open} … ${close} are missing; put them where the table goes`);
+    if (start < 0 || end < start)
+      throw new Error(`${file}: the markers ${open} … ${close} are missing; put them where the table goes`);
     filled = `${filled.slice(0, start + open.length)}\n${make()}\n${filled.slice(end)}`;
   }
   return filled;
 }
 
-export function generateReadmeTables(root: string, services: readonly ServiceDescription[], bundle: JsonSchema, model: SandboxModel): GeneratedFile[] {
+export function generateReadmeTables(
+  root: string,
+  services: readonly ServiceDescription[],
+  bundle: JsonSchema,
+  model: SandboxModel,
+): GeneratedFile[] {
   return Object.entries(tablesFor(services, bundle, model)).map(([file, tables]) => {
     const absolute = path.join(root, file);
     if (!existsSync(absolute)) throw new Error(`${file} is missing: its tables are generated into it`);

@@ -58,8 +58,10 @@ const ENTITY_KEYS = ['schema', 'id', 'statuses', 'notFound', 'steps'];
 const STATE_KEYS = ['entity', 'action', 'key', 'from', 'to', 'refusal', 'step', 'answer', 'change'];
 const NAME = /^[a-z]+(?:-[a-z]+)*$/;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isTextList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTextList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
 const listOf = (value: unknown): unknown => (typeof value === 'string' ? [value] : value);
 const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
 /** `a payer`, `an order`. */
@@ -90,7 +92,8 @@ function readMessages(bundle: JsonSchema, problems: string[]): Record<string, Re
     const missing = languages.filter((language) => typeof texts[language] !== 'string' || texts[language] === '');
     const extra = Object.keys(texts).filter((language) => !languages.includes(language));
     if (missing.length > 0) problems.push(`${where}: ${code} has no message in ${missing.join(', ')}`);
-    if (extra.length > 0) problems.push(`${where}: ${code} has a message in ${extra.join(', ')}, which Accept-Language does not offer`);
+    if (extra.length > 0)
+      problems.push(`${where}: ${code} has a message in ${extra.join(', ')}, which Accept-Language does not offer`);
     messages[code] = Object.fromEntries(languages.map((language) => [language, String(texts[language] ?? '')]));
   }
   return messages;
@@ -101,7 +104,11 @@ function enumOf(bundle: JsonSchema, component: string): string[] | undefined {
   return isTextList(values) ? values : undefined;
 }
 
-function readEntities(bundle: JsonSchema, codeProblem: (code: unknown, where: string) => void, problems: string[]): Record<string, EntityModel> {
+function readEntities(
+  bundle: JsonSchema,
+  codeProblem: (code: unknown, where: string) => void,
+  problems: string[],
+): Record<string, EntityModel> {
   const declared = (bundle.components as JsonSchema)['x-codepay-entities'];
   if (!isObject(declared)) {
     problems.push('components.x-codepay-entities: must declare the records the sandbox keeps (payer, order, …)');
@@ -116,16 +123,21 @@ function readEntities(bundle: JsonSchema, codeProblem: (code: unknown, where: st
       problems.push(`${where}: must be an object with schema, id and notFound`);
       continue;
     }
-    for (const key of Object.keys(raw).filter((k) => !ENTITY_KEYS.includes(k))) problems.push(`${where}: "${key}" is not understood (known: ${ENTITY_KEYS.join(', ')})`);
+    for (const key of Object.keys(raw).filter((k) => !ENTITY_KEYS.includes(k)))
+      problems.push(`${where}: "${key}" is not understood (known: ${ENTITY_KEYS.join(', ')})`);
     const { schema, id, statuses, notFound, steps = {} } = raw;
     if (typeof schema !== 'string' || !schemas[schema]) {
-      problems.push(`${where}: schema must name a component whose properties a record has; ${JSON.stringify(schema)} is none`);
+      problems.push(
+        `${where}: schema must name a component whose properties a record has; ${JSON.stringify(schema)} is none`,
+      );
     } else if (typeof id !== 'string' || !topLevelProperties(bundle, schema).has(id)) {
       problems.push(`${where}: id must name a field of ${schema}; ${JSON.stringify(id)} is not one`);
     }
     const fields = typeof schema === 'string' && schemas[schema] ? [...topLevelProperties(bundle, schema)] : [];
     if (statuses !== undefined && (typeof statuses !== 'string' || !enumOf(bundle, statuses))) {
-      problems.push(`${where}: statuses must name a component with an enum of statuses; ${JSON.stringify(statuses)} is none`);
+      problems.push(
+        `${where}: statuses must name a component with an enum of statuses; ${JSON.stringify(statuses)} is none`,
+      );
     } else if (statuses !== undefined && !fields.includes('status')) {
       problems.push(`${where}: a record with statuses keeps them in its "status" field, which ${String(schema)} lacks`);
     }
@@ -163,20 +175,28 @@ function readState(
   if (!isObject(raw)) {
     problem(
       raw === undefined
-        ? 'is missing: say which record the service creates, reads, updates, moves or lists, or "none" (see spec/README.md)'
+        ? 'is missing: say which record the service creates, reads, updates, moves or lists, or "none" ' +
+            '(see spec/README.md)'
         : 'must be "none" or an object with entity and action',
     );
     return null;
   }
-  for (const key of Object.keys(raw).filter((k) => !STATE_KEYS.includes(k))) problem(`"${key}" is not understood (known: ${STATE_KEYS.join(', ')})`);
+  for (const key of Object.keys(raw).filter((k) => !STATE_KEYS.includes(k)))
+    problem(`"${key}" is not understood (known: ${STATE_KEYS.join(', ')})`);
   const entityName = String(raw.entity);
   const entity = entities[entityName];
-  if (!entity) problem(`names the entity "${entityName}", which components.x-codepay-entities does not declare (it declares ${Object.keys(entities).join(', ')})`);
+  if (!entity) {
+    const declared = Object.keys(entities).join(', ');
+    problem(`names the entity "${entityName}", which components.x-codepay-entities does not declare (it declares ${declared})`);
+  }
   const action = raw.action as StateAction;
-  if (!STATE_ACTIONS.includes(action)) problem(`action must be one of ${STATE_ACTIONS.join(', ')}; found ${JSON.stringify(raw.action)}`);
+  if (!STATE_ACTIONS.includes(action))
+    problem(`action must be one of ${STATE_ACTIONS.join(', ')}; found ${JSON.stringify(raw.action)}`);
   const changing = CHANGING.includes(action);
-  if (changing && service.retry !== 'unsafe') problem(`${action} changes a record, so x-retry must be "unsafe" (never retried automatically)`);
-  if (!changing && STATE_ACTIONS.includes(action) && service.retry !== 'safe') problem(`${action} changes no record, so x-retry must be "safe"`);
+  if (changing && service.retry !== 'unsafe')
+    problem(`${action} changes a record, so x-retry must be "unsafe" (never retried automatically)`);
+  if (!changing && STATE_ACTIONS.includes(action) && service.retry !== 'safe')
+    problem(`${action} changes no record, so x-retry must be "safe"`);
 
   const fieldList = (name: 'key' | 'from' | 'to'): string[] => {
     const value = listOf(raw[name] ?? []);
@@ -193,44 +213,64 @@ function readState(
   const recordFields = entity ? topLevelProperties(bundle, entity.schema) : new Set<string>();
   for (const field of key) {
     if (!params.has(field)) problem(`key names "${field}", which is not a field of ${service.paramsType}`);
-    if (entity && !recordFields.has(field)) problem(`key names "${field}", which is not a field of ${a(entityName)} (${entity.schema})`);
+    if (entity && !recordFields.has(field))
+      problem(`key names "${field}", which is not a field of ${a(entityName)} (${entity.schema})`);
   }
-  if (['read', 'update', 'move'].includes(action) && key.length === 0) problem(`${action} needs key: the params fields that name the ${entityName}`);
+  if (['read', 'update', 'move'].includes(action) && key.length === 0)
+    problem(`${action} needs key: the params fields that name the ${entityName}`);
   if (action === 'list' && key.length > 0) problem('list takes no key');
 
-  const statuses = entity?.statuses ? (enumOf(bundle, entity.statuses) ?? []) : undefined;
-  if ((from.length > 0 || to.length > 0) && entity && !statuses) problem(`${a(entityName)} has no statuses (components.x-codepay-entities.${entityName}.statuses), so from and to do not apply`);
+  const statuses = entity?.statuses ? enumOf(bundle, entity.statuses) ?? [] : undefined;
+  if ((from.length > 0 || to.length > 0) && entity && !statuses)
+    problem(
+      `${a(
+        entityName,
+      )} has no statuses (components.x-codepay-entities.${entityName}.statuses), so from and to do not apply`,
+    );
   for (const status of [...from, ...to]) {
-    if (statuses && !statuses.includes(status)) problem(`"${status}" is not a status of ${a(entityName)} (${entity!.statuses}: ${statuses.join(', ')})`);
+    if (statuses && !statuses.includes(status))
+      problem(`"${status}" is not a status of ${a(entityName)} (${entity!.statuses}: ${statuses.join(', ')})`);
   }
   if (from.length > 0 && !['update', 'move'].includes(action)) problem('from applies to update and move only');
   if (action === 'move' && to.length === 0) problem('move needs to: the status the record moves to');
-  if (action === 'create' && statuses && to.length !== 1) problem(`create needs to: the one status a new ${entityName} starts in`);
+  if (action === 'create' && statuses && to.length !== 1)
+    problem(`create needs to: the one status a new ${entityName} starts in`);
   if (!['create', 'move'].includes(action) && to.length > 0) problem('to applies to create and move only');
-  if (action === 'move' && to.length > 1 && raw.step === undefined) problem('a move to one of several statuses needs a step that decides which');
+  if (action === 'move' && to.length > 1 && raw.step === undefined)
+    problem('a move to one of several statuses needs a step that decides which');
 
   const refusal = raw.refusal;
   const refusable = from.length > 0 || (action === 'create' && key.length > 0);
   if (refusable) codeProblem(refusal, `${where}: refusal`);
-  else if (refusal !== undefined) problem('refusal applies only with from (a move not allowed) or a create key (a key already taken)');
-  if (action === 'move' && from.length === 0) problem('move needs from: the statuses the record may move from (and a refusal for the others)');
+  else if (refusal !== undefined)
+    problem('refusal applies only with from (a move not allowed) or a create key (a key already taken)');
+  if (action === 'move' && from.length === 0)
+    problem('move needs from: the statuses the record may move from (and a refusal for the others)');
 
   const step = raw.step;
   if (step !== undefined && (typeof step !== 'string' || (entity && !Object.hasOwn(entity.steps, step)))) {
-    problem(`step ${JSON.stringify(step)} is not a step of ${a(entityName)} (components.x-codepay-entities.${entityName}.steps: ${Object.keys(entity?.steps ?? {}).join(', ') || 'none'})`);
+    problem(
+      `step ${JSON.stringify(step)} is not a step of ${a(
+        entityName,
+      )} (components.x-codepay-entities.${entityName}.steps: ${Object.keys(entity?.steps ?? {}).join(', ') || 'none'})`,
+    );
   }
 
   const answer = raw.answer ?? {};
-  if (!isObject(answer) || !Object.values(answer).every((v) => typeof v === 'string')) problem('answer must map result fields to record fields');
+  if (!isObject(answer) || !Object.values(answer).every((v) => typeof v === 'string'))
+    problem('answer must map result fields to record fields');
   else {
     for (const [resultField, recordField] of Object.entries(answer as Record<string, string>)) {
-      if (!service.resultFields.includes(resultField)) problem(`answer names "${resultField}", which is not a field of ${service.resultType}`);
-      if (entity && !recordFields.has(recordField)) problem(`answer takes "${resultField}" from "${recordField}", which is not a field of ${a(entityName)}`);
+      if (!service.resultFields.includes(resultField))
+        problem(`answer names "${resultField}", which is not a field of ${service.resultType}`);
+      if (entity && !recordFields.has(recordField))
+        problem(`answer takes "${resultField}" from "${recordField}", which is not a field of ${a(entityName)}`);
     }
   }
 
   const change = raw.change;
-  if (changing && (typeof change !== 'string' || !NAME.test(change))) problem(`${action} needs change: the name the request log gives the change, lower-case words joined by "-"`);
+  if (changing && (typeof change !== 'string' || !NAME.test(change)))
+    problem(`${action} needs change: the name the request log gives the change, lower-case words joined by "-"`);
   if (!changing && change !== undefined) problem(`${action} changes nothing, so it takes no change`);
 
   return {
@@ -247,19 +287,27 @@ function readState(
 }
 
 /** The sandbox model and every problem with it; a spec with problems must not be generated from. */
-export function checkSandboxModel(bundle: JsonSchema, services: readonly ServiceDescription[]): { model: SandboxModel; problems: string[] } {
+export function checkSandboxModel(
+  bundle: JsonSchema,
+  services: readonly ServiceDescription[],
+): { model: SandboxModel; problems: string[] } {
   const problems: string[] = [];
   const messages = readMessages(bundle, problems);
   const codeProblem = (code: unknown, where: string) => {
     if (typeof code !== 'string') problems.push(`${where} must be a business error code`);
     else if (!Object.hasOwn(messages, code)) {
-      problems.push(`${where} is ${code}, which has no message in components.schemas.BusinessStatus x-codepay-sandbox-messages`);
+      problems.push(
+        `${where} is ${code}, which has no message in components.schemas.BusinessStatus x-codepay-sandbox-messages`,
+      );
     }
   };
   const entities = readEntities(bundle, codeProblem, problems);
   const paths = bundle.paths as Record<string, { post: JsonSchema }>;
   const states = Object.fromEntries(
-    services.map((s) => [s.service, readState(bundle, s, paths[s.path]?.post['x-codepay-state'], entities, codeProblem, problems)]),
+    services.map((s) => [
+      s.service,
+      readState(bundle, s, paths[s.path]?.post['x-codepay-state'], entities, codeProblem, problems),
+    ]),
   );
   return { model: { entities, states, messages }, problems };
 }
@@ -279,7 +327,9 @@ export function serviceNameProblems(bundle: JsonSchema, services: readonly Servi
   const missing = names.filter((name) => !listed.includes(name));
   const extra = listed.filter((name) => !names.includes(name));
   return [
-    ...(missing.length > 0 ? [`${where}: the enum lacks ${quoted(missing)}, which the spec has as a service (/services/<name>); add it`] : []),
+    ...(missing.length > 0
+      ? [`${where}: the enum lacks ${quoted(missing)}, which the spec has as a service (/services/<name>); add it`]
+      : []),
     ...(extra.length > 0 ? [`${where}: the enum lists ${quoted(extra)}, which is no service of the spec`] : []),
   ];
 }

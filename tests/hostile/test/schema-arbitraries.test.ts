@@ -10,7 +10,12 @@ const schema: JsonSchema = {
   required: ['address'],
   properties: {
     metadata: { type: 'object', additionalProperties: { type: 'string', maxLength: 8 }, maxProperties: 3 },
-    address: { type: 'object', additionalProperties: false, required: ['city'], properties: { city: { type: 'string', minLength: 1 }, zip: { type: 'string' } } },
+    address: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['city'],
+      properties: { city: { type: 'string', minLength: 1 }, zip: { type: 'string' } },
+    },
     tags: { type: 'array', items: { type: 'string', enum: ['a', 'b'] }, minItems: 1, maxItems: 2 },
   },
 };
@@ -32,12 +37,15 @@ describe('schema arbitraries', () => {
       expect(typeof address.city === 'string' && address.city.length > 0).toBe(true);
       expect(Object.keys(address).every((key) => key === 'city' || key === 'zip')).toBe(true);
     }
-    expect(samples.every((s) => Object.keys(s).every((key) => ['metadata', 'address', 'tags'].includes(key)))).toBe(true);
+    expect(samples.every((s) => Object.keys(s).every((key) => ['metadata', 'address', 'tags'].includes(key)))).toBe(
+      true,
+    );
   });
 
   it('generates arrays of their items within minItems and maxItems', () => {
     const tags = samples.map((s) => s.tags).filter((t) => t !== undefined);
     expect(tags.length).toBeGreaterThan(0);
-    for (const t of tags) expect(t.length >= 1 && t.length <= 2 && t.every((v: string) => v === 'a' || v === 'b')).toBe(true);
+    for (const t of tags)
+      expect(t.length >= 1 && t.length <= 2 && t.every((v: string) => v === 'a' || v === 'b')).toBe(true);
   });
 });
