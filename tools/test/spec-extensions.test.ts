@@ -12,7 +12,8 @@ const operation = (bundle: JsonSchema, service: string) => (bundle.paths as Reco
 describe('x-codepay-* extensions read from the real spec', () => {
   it('x-codepay-echo: the result fields that echo a request field, per service', () => {
     const echo = Object.fromEntries(listServices(realBundle()).map((s) => [s.service, s.echo]));
-    expect(echo).toEqual({
+    // These services' decisions; a service added later brings its own (spec:check holds every one to both schemas).
+    expect(echo).toMatchObject({
       createPayer: ['email'],
       getPayer: ['email'],
       updatePayer: ['payerID', 'email'],
