@@ -11,7 +11,12 @@ import { repoRoot } from './paths.js';
 import { readSandboxModel } from './sandbox-model.js';
 import { listServices } from './service-list.js';
 
-export const GENERATED_DIRS = ['spec/dist', 'packages/models/src/gen', 'packages/mock/src/gen', 'packages/sdk/src/gen'] as const;
+export const GENERATED_DIRS = [
+  'spec/dist',
+  'packages/models/src/gen',
+  'packages/mock/src/gen',
+  'packages/sdk/src/gen',
+] as const;
 
 export async function generateAll(root: string = repoRoot): Promise<GeneratedFile[]> {
   const bundle = bundleSpec(root);

@@ -187,7 +187,9 @@ function readState(
   const entity = entities[entityName];
   if (!entity) {
     const declared = Object.keys(entities).join(', ');
-    problem(`names the entity "${entityName}", which components.x-codepay-entities does not declare (it declares ${declared})`);
+    problem(
+      `names the entity "${entityName}", which components.x-codepay-entities does not declare (it declares ${declared})`,
+    );
   }
   const action = raw.action as StateAction;
   if (!STATE_ACTIONS.includes(action))
@@ -220,7 +222,7 @@ function readState(
     problem(`${action} needs key: the params fields that name the ${entityName}`);
   if (action === 'list' && key.length > 0) problem('list takes no key');
 
-  const statuses = entity?.statuses ? enumOf(bundle, entity.statuses) ?? [] : undefined;
+  const statuses = entity?.statuses ? (enumOf(bundle, entity.statuses) ?? []) : undefined;
   if ((from.length > 0 || to.length > 0) && entity && !statuses)
     problem(
       `${a(

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { bundleSpec, loadBizContentFiles, type BizContentFile, type JsonSchema } from '../src/bundle.js';
-import { checkBizContentExamples, checkBundleExamples, checkSchemaFiles, checkServiceFacts, checkServices, checkSpecRules } from '../src/spec-rules.js';
+import {
+  checkBizContentExamples,
+  checkBundleExamples,
+  checkSchemaFiles,
+  checkServiceFacts,
+  checkServices,
+  checkSpecRules,
+} from '../src/spec-rules.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const realInput = () => ({ bundle: bundleSpec(), files: loadBizContentFiles() });
 
-function withFile(files: readonly BizContentFile[], relativePath: string, edit: (schema: JsonSchema) => void): BizContentFile[] {
+function withFile(
+  files: readonly BizContentFile[],
+  relativePath: string,
+  edit: (schema: JsonSchema) => void,
+): BizContentFile[] {
   return files.map((f) => {
     if (f.relativePath !== relativePath) return f;
     const schema = clone(f.schema);
@@ -22,7 +33,9 @@ describe('spec rules on the real spec', () => {
   it('covers every service of the spec with both bizContent schemas', () => {
     const { bundle, files } = realInput();
     const names = files.map((f) => f.relativePath);
-    const services = Object.keys(bundle.paths as object).filter((p) => p.startsWith('/services/')).map((p) => p.slice('/services/'.length));
+    const services = Object.keys(bundle.paths as object)
+      .filter((p) => p.startsWith('/services/'))
+      .map((p) => p.slice('/services/'.length));
     expect(services.length).toBeGreaterThan(0);
     for (const service of services) {
       expect(names).toContain(`${service}.request.json`);
@@ -37,7 +50,9 @@ describe('spec rules catch mistakes', () => {
     const files = withFile(input.files, 'getBalance.response.json', (s) => {
       (s.examples as unknown[]).push({ currency: 'USD', balance: 12.5 });
     });
-    expect(checkBizContentExamples({ ...input, files }).join('\n')).toMatch(/getBalance\.response\.json: examples\[1\] is invalid/);
+    expect(checkBizContentExamples({ ...input, files }).join('\n')).toMatch(
+      /getBalance\.response\.json: examples\[1\] is invalid/,
+    );
   });
 
   it('a request schema that accepts unknown keys, and a response schema that rejects them', () => {
@@ -75,7 +90,11 @@ describe('spec rules catch mistakes', () => {
     const input = realInput();
     const bundle = clone(input.bundle);
     const schemas = (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
-    (schemas.TokenSuccessBody!.examples as unknown[]).push({ statusCode: 0, psn: 'P1', data: { accessToken: 'x', expiresIn: 0 } });
+    (schemas.TokenSuccessBody!.examples as unknown[]).push({
+      statusCode: 0,
+      psn: 'P1',
+      data: { accessToken: 'x', expiresIn: 0 },
+    });
     expect(checkBundleExamples({ ...input, bundle }).join('\n')).toMatch(/TokenSuccessBody: examples\[1\] is invalid/);
   });
 
@@ -98,7 +117,15 @@ describe('the sandbox model (x-codepay-entities, x-codepay-state, x-codepay-sand
     (bundle.paths as Record<string, { post: JsonSchema }>)[`/services/${service}`]!.post['x-codepay-state'] = state;
     return checkServiceFacts({ ...input, bundle });
   };
-  const refund = { entity: 'order', action: 'move', key: ['order_sn', 'linkID'], from: ['Paid'], to: 'RefundSubmitted', refusal: 'P0422', change: 'order-refunded' };
+  const refund = {
+    entity: 'order',
+    action: 'move',
+    key: ['order_sn', 'linkID'],
+    from: ['Paid'],
+    to: 'RefundSubmitted',
+    refusal: 'P0422',
+    change: 'order-refunded',
+  };
 
   it('the real spec has a complete model', () => {
     expect(checkServiceFacts(realInput())).toEqual([]);
@@ -114,7 +141,11 @@ describe('the sandbox model (x-codepay-entities, x-codepay-state, x-codepay-sand
     expect(withState('refundOrder', { ...refund, entity: 'invoice' })).toContainEqual(
       'refundOrder: x-codepay-state: names the entity "invoice", which components.x-codepay-entities does not declare (it declares payer, order)',
     );
-    expect(withState('refundOrder', { ...refund, to: 'Refunded' })).toContainEqual(expect.stringMatching(/^refundOrder: x-codepay-state: "Refunded" is not a status of an order \(OrderStatus: New, Cancelled/));
+    expect(withState('refundOrder', { ...refund, to: 'Refunded' })).toContainEqual(
+      expect.stringMatching(
+        /^refundOrder: x-codepay-state: "Refunded" is not a status of an order \(OrderStatus: New, Cancelled/,
+      ),
+    );
     expect(withState('refundOrder', { ...refund, refusal: 'P9999' })).toEqual([
       'refundOrder: x-codepay-state: refusal is P9999, which has no message in components.schemas.BusinessStatus x-codepay-sandbox-messages',
     ]);
@@ -131,7 +162,15 @@ describe('the sandbox model (x-codepay-entities, x-codepay-state, x-codepay-sand
   });
 
   it('a state change on a service that may be retried, and a step the entity does not have', () => {
-    expect(withState('getPayer', { entity: 'payer', action: 'update', key: ['email'], change: 'payer-updated', step: 'card-payment' })).toEqual([
+    expect(
+      withState('getPayer', {
+        entity: 'payer',
+        action: 'update',
+        key: ['email'],
+        change: 'payer-updated',
+        step: 'card-payment',
+      }),
+    ).toEqual([
       'getPayer: x-codepay-state: update changes a record, so x-retry must be "unsafe" (never retried automatically)',
       'getPayer: x-codepay-state: step "card-payment" is not a step of a payer (components.x-codepay-entities.payer.steps: none)',
     ]);
@@ -142,6 +181,8 @@ describe('the sandbox model (x-codepay-entities, x-codepay-state, x-codepay-sand
     const bundle = clone(input.bundle);
     const status = (bundle.components as { schemas: Record<string, JsonSchema> }).schemas.BusinessStatus!;
     delete (status['x-codepay-sandbox-messages'] as Record<string, Record<string, string>>).P0422!['ja-JP'];
-    expect(checkServiceFacts({ ...input, bundle })).toEqual(['components.schemas.BusinessStatus x-codepay-sandbox-messages: P0422 has no message in ja-JP']);
+    expect(checkServiceFacts({ ...input, bundle })).toEqual([
+      'components.schemas.BusinessStatus x-codepay-sandbox-messages: P0422 has no message in ja-JP',
+    ]);
   });
 });

@@ -31,7 +31,8 @@ type Fields = Record<string, unknown>;
  * The errorMessage of each business failure the account's records produce, in each language (spec:
  * `x-codepay-sandbox-messages`; codes the mock decides, like P0400 for invalid params).
  */
-export const STATE_FAILURES: { readonly [C in SandboxMessageCode]: Readonly<Record<Language, string>> } = sandboxMessages;
+export const STATE_FAILURES: { readonly [C in SandboxMessageCode]: Readonly<Record<Language, string>> } =
+  sandboxMessages;
 
 export type StateFailureCode = SandboxMessageCode;
 
@@ -123,7 +124,11 @@ const ACTION_RULES: Record<OrderAction, { from: readonly OrderStatus[]; to: Orde
   pay: { from: ['New', 'Processing'], to: 'Paid', words: 'paid' },
   decline: { from: ['New', 'Processing'], to: 'Failed', words: 'declined' },
   expire: { from: ['New', 'Processing'], to: 'Expired', words: 'expired' },
-  'settle-refund': { from: ['RefundRequest', 'RefundSubmitted', 'RefundResubmitted', 'RefundInProgress'], to: 'RefundCompleted', words: 'refund settled' },
+  'settle-refund': {
+    from: ['RefundRequest', 'RefundSubmitted', 'RefundResubmitted', 'RefundInProgress'],
+    to: 'RefundCompleted',
+    words: 'refund settled',
+  },
 };
 
 const DAY_MS = 86_400_000;
@@ -190,8 +195,10 @@ export class MerchantState {
     this.#entities = { payer: this.#payerRecords(), order: this.#orderRecords() as unknown as EntityRecords };
     for (const [service, state] of Object.entries(serviceStates) as [string, ServiceState | null][]) {
       const records = state && this.#entities[state.entity];
-      if (state && state.action === 'list' && !records?.list) throw new Error(`${service}: the mock cannot list a ${state.entity}`);
-      if (state?.step && !records?.steps[state.step]) throw new Error(`${service}: the mock has no step ${state.step} for a ${state.entity}`);
+      if (state && state.action === 'list' && !records?.list)
+        throw new Error(`${service}: the mock cannot list a ${state.entity}`);
+      if (state?.step && !records?.steps[state.step])
+        throw new Error(`${service}: the mock has no step ${state.step} for a ${state.entity}`);
     }
   }
 
@@ -212,30 +219,37 @@ export class MerchantState {
     const resultFields = services[service as ServiceName].resultFields;
     if (state.action === 'list') return { data: records.list!(params, base) };
     if (state.action === 'create') {
-      if (state.key.length > 0 && this.#find(records, state.key, params)) return { failure: state.refusal as StateFailureCode };
+      if (state.key.length > 0 && this.#find(records, state.key, params))
+        return { failure: state.refusal as StateFailureCode };
       return this.#answered(state, resultFields, base, records.create(params, base, state.to[0]));
     }
     const record = this.#find(records, state.key, params);
     if (!record) {
       // Unknown: not found, or (unknownRecords: 'examples') the example answer with the params fields it has.
-      if (this.options.unknownRecords !== 'examples') return { failure: entities[state.entity].notFound as StateFailureCode };
+      if (this.options.unknownRecords !== 'examples')
+        return { failure: entities[state.entity].notFound as StateFailureCode };
       const asked = Object.fromEntries(Object.entries(params).filter(([field]) => resultFields.includes(field)));
       return { data: { ...base, ...asked } };
     }
     const refused = () =>
-      state.from.length === 0 || state.from.includes(String(record.status)) ? undefined : (state.refusal as StateFailureCode);
+      state.from.length === 0 || state.from.includes(String(record.status))
+        ? undefined
+        : (state.refusal as StateFailureCode);
     if (state.step) {
       const done = records.steps[state.step]!({ record, params, refused });
       if ('failure' in done) return done;
       if (state.action === 'move' && !state.to.includes(String(record.status))) {
-        throw new Error(`${service}: step ${state.step} left the ${state.entity} ${String(record.status)}, not one of ${state.to.join(', ')}`);
+        throw new Error(
+          `${service}: step ${state.step} left the ${state.entity} ${String(record.status)}, not one of ${state.to.join(', ')}`,
+        );
       }
       return this.#answered(state, resultFields, base, record, done);
     }
     const failure = refused();
     if (failure) return { failure };
     if (state.action === 'update') {
-      for (const field of entities[state.entity].fields) if (Object.hasOwn(params, field)) record[field] = params[field];
+      for (const field of entities[state.entity].fields)
+        if (Object.hasOwn(params, field)) record[field] = params[field];
     }
     if (state.action === 'move') records.setStatus(record, state.to[0]!, service);
     return this.#answered(state, resultFields, base, record);
@@ -256,14 +270,24 @@ export class MerchantState {
    * step's own fields (a step answers for itself; otherwise Prism's example fills what the record lacks), with the
    * change the service declares, as a copy.
    */
-  #answered(state: ServiceState, resultFields: readonly string[], base: Fields, record: Fields, step?: { data: Fields; payment: CardPayment }): StateAnswer {
+  #answered(
+    state: ServiceState,
+    resultFields: readonly string[],
+    base: Fields,
+    record: Fields,
+    step?: { data: Fields; payment: CardPayment },
+  ): StateAnswer {
     const shown = this.#entities[state.entity].shown(record);
     const data: Fields = step ? {} : { ...base };
     for (const field of resultFields) if (shown[field] !== undefined) data[field] = shown[field];
     for (const [resultField, recordField] of Object.entries(state.answer)) data[resultField] = shown[recordField];
     Object.assign(data, step?.data);
     if (!state.change) return { data };
-    const change = { kind: state.change, [state.entity]: { ...record }, ...(step ? { payment: { ...step.payment } } : {}) } as StoredChange;
+    const change = {
+      kind: state.change,
+      [state.entity]: { ...record },
+      ...(step ? { payment: { ...step.payment } } : {}),
+    } as StoredChange;
     return { data, change };
   }
 
@@ -289,12 +313,14 @@ export class MerchantState {
     return {
       all: () => this.#orders.values(),
       // linkID is upper case when stored and compared case-insensitively.
-      same: (field, stored, asked) => (field === 'linkID' ? String(asked).toUpperCase() === stored : String(stored) === String(asked)),
+      same: (field, stored, asked) =>
+        field === 'linkID' ? String(asked).toUpperCase() === stored : String(stored) === String(asked),
       current: (order) => this.#expireIfDue(order),
       create: (params, _base, status) => this.#createOrder(params, status as OrderStatus),
       setStatus: (order, status, cause) => this.#move(order, status as OrderStatus, cause),
       shown: (order) => ({ ...order, paymentUrl: `${this.baseUrl()}/pay/${order.linkID}` }),
-      list: (params, base) => (this.#orders.size === 0 && this.options.unknownRecords === 'examples' ? base : this.#listOrders(params)),
+      list: (params, base) =>
+        this.#orders.size === 0 && this.options.unknownRecords === 'examples' ? base : this.#listOrders(params),
       steps: {
         'card-checkout': (call) => this.#checkout(call),
         'card-payment': (call) => this.#pay(call),
@@ -303,7 +329,11 @@ export class MerchantState {
   }
 
   /** Moves a known order to `status` (e.g. `Paid`, as if the payer paid); returns it as a notification event. */
-  setOrderStatus(orderSn: string, status: OrderStatus, cause = 'set by a test (setOrderStatus)'): PaymentOrderStatusEvent | undefined {
+  setOrderStatus(
+    orderSn: string,
+    status: OrderStatus,
+    cause = 'set by a test (setOrderStatus)',
+  ): PaymentOrderStatusEvent | undefined {
     const order = this.#orders.get(orderSn);
     if (!order) return undefined;
     this.#move(order, status, cause);
@@ -316,7 +346,11 @@ export class MerchantState {
     if (!order) return { ok: false, httpStatus: 404, message: `No order ${orderSn} was created through this gateway.` };
     const rule = ACTION_RULES[action];
     if (!rule.from.includes(order.status)) {
-      return { ok: false, httpStatus: 409, message: `Order ${orderSn} is ${order.status}: only an order that is ${rule.from.join(' or ')} can be ${rule.words}.` };
+      return {
+        ok: false,
+        httpStatus: 409,
+        message: `Order ${orderSn} is ${order.status}: only an order that is ${rule.from.join(' or ')} can be ${rule.words}.`,
+      };
     }
     if (action === 'decline') this.#extra(order).failTimes += 1;
     if (action === 'expire') order.linkExpiry = formatUtcDateTime(new Date());
@@ -328,7 +362,8 @@ export class MerchantState {
   notificationEvent(orderSn: string | undefined): PaymentOrderStatusEvent | undefined {
     const order = orderSn === undefined ? undefined : this.#orders.get(orderSn);
     if (!order) return undefined;
-    const { order_sn, platform_order_sn, currency, amount, description, status, linkID, linkExpiry, creationTime } = order;
+    const { order_sn, platform_order_sn, currency, amount, description, status, linkID, linkExpiry, creationTime } =
+      order;
     const payerEmail = this.#payers.get(String(order.payerID))?.email;
     return {
       order_sn,
@@ -385,15 +420,27 @@ export class MerchantState {
    * The payer's answer to a 3-D Secure challenge (on the challenge page, or by a control call): `pass` authenticates
    * the payment, which is then authorized (Paid, or Failed for a declined card); `fail` fails it (Failed).
    */
-  answerChallenge(reference: string, result: 'pass' | 'fail'): ActionResult<{ status: OrderStatus; payment: CardPayment }> {
+  answerChallenge(
+    reference: string,
+    result: 'pass' | 'fail',
+  ): ActionResult<{ status: OrderStatus; payment: CardPayment }> {
     const payment = this.#payments.get(this.#paymentByChallenge.get(reference) ?? '');
     const order = payment && this.#orders.get(payment.order_sn);
-    if (!payment || !order) return { ok: false, httpStatus: 404, message: `No 3-D Secure challenge ${reference} is known to this gateway.` };
+    if (!payment || !order)
+      return { ok: false, httpStatus: 404, message: `No 3-D Secure challenge ${reference} is known to this gateway.` };
     if (payment.stage !== 'challenged') {
-      return { ok: false, httpStatus: 409, message: `The challenge ${reference} was already answered: the payment is ${payment.stage}.` };
+      return {
+        ok: false,
+        httpStatus: 409,
+        message: `The challenge ${reference} was already answered: the payment is ${payment.stage}.`,
+      };
     }
     if (order.status !== 'Processing') {
-      return { ok: false, httpStatus: 409, message: `Order ${order.order_sn} is no longer waiting for this challenge: it is ${order.status}.` };
+      return {
+        ok: false,
+        httpStatus: 409,
+        message: `Order ${order.order_sn} is no longer waiting for this challenge: it is ${order.status}.`,
+      };
     }
     if (result === 'fail') {
       this.#fail(order, payment, 'the payer failed the 3-D Secure challenge');
@@ -412,10 +459,16 @@ export class MerchantState {
 
   #view(order: StoredOrder): OrderView {
     const { product, domain, failTimes, payments } = this.#extra(order);
-    return { ...order, product, domain, failTimes, payments: payments.flatMap((reference) => {
-      const payment = this.#payments.get(reference);
-      return payment ? [{ ...payment }] : [];
-    }) };
+    return {
+      ...order,
+      product,
+      domain,
+      failTimes,
+      payments: payments.flatMap((reference) => {
+        const payment = this.#payments.get(reference);
+        return payment ? [{ ...payment }] : [];
+      }),
+    };
   }
 
   #move(order: StoredOrder, status: OrderStatus, cause: string): void {
@@ -428,7 +481,8 @@ export class MerchantState {
 
   /** A New order whose link has expired becomes Expired when it is next looked at (with its notification). */
   #expireIfDue(order: StoredOrder): StoredOrder {
-    if (order.status === 'New' && gatewayTime(order.linkExpiry) < Date.now()) this.#move(order, 'Expired', 'the payment link expired');
+    if (order.status === 'New' && gatewayTime(order.linkExpiry) < Date.now())
+      this.#move(order, 'Expired', 'the payment link expired');
     return order;
   }
 
@@ -452,7 +506,12 @@ export class MerchantState {
       creationTime,
     };
     this.#orders.set(orderSn, order);
-    this.#extras.set(orderSn, { product: String(params.product ?? ''), domain: String(params.domain ?? ''), failTimes: 0, payments: [] });
+    this.#extras.set(orderSn, {
+      product: String(params.product ?? ''),
+      domain: String(params.domain ?? ''),
+      failTimes: 0,
+      payments: [],
+    });
     return order;
   }
 
@@ -462,7 +521,12 @@ export class MerchantState {
     // Gateway date-times are fixed-width UTC text, so they compare correctly as strings.
     const matching = [...this.#orders.values()]
       .map((order) => this.#expireIfDue(order))
-      .filter((o) => o.creationTime >= String(params.startTime) && o.creationTime <= String(params.endTime) && (params.status === undefined || o.status === params.status));
+      .filter(
+        (o) =>
+          o.creationTime >= String(params.startTime) &&
+          o.creationTime <= String(params.endTime) &&
+          (params.status === undefined || o.status === params.status),
+      );
     const first = (pageNo - 1) * pageSize;
     const orders = matching.slice(first, first + pageSize).map((o) => ({ ...o }));
     return {
@@ -495,11 +559,24 @@ export class MerchantState {
       stage: 'checked-out',
     };
     this.#payments.set(transactionReference, payment);
-    this.#cardBehaviours.set(transactionReference, { authorization: card.authorization, ...(card.alwaysChallenge ? { alwaysChallenge: true as const } : {}) });
+    this.#cardBehaviours.set(transactionReference, {
+      authorization: card.authorization,
+      ...(card.alwaysChallenge ? { alwaysChallenge: true as const } : {}),
+    });
     this.#extra(order).payments.push(transactionReference);
     // Worldpay's DDC JWT names the attempt in ReferenceId; the DDC page reads it to bind the sessionId it yields.
-    const jwt = this.options.sessions.signJwt({ OrgUnitId: 'codepay-mock', ReferenceId: transactionReference, ObjectifyPayload: true });
-    return { data: { transactionReference, deviceDataCollection: { jwt, url: `${this.baseUrl()}/sandbox/ddc`, bin: card.bin } }, payment };
+    const jwt = this.options.sessions.signJwt({
+      OrgUnitId: 'codepay-mock',
+      ReferenceId: transactionReference,
+      ObjectifyPayload: true,
+    });
+    return {
+      data: {
+        transactionReference,
+        deviceDataCollection: { jwt, url: `${this.baseUrl()}/sandbox/ddc`, bin: card.bin },
+      },
+      payment,
+    };
   }
 
   /** Step card-payment: the payment's own checks come first, then the order's status (the service's `from`). */
@@ -509,15 +586,29 @@ export class MerchantState {
     if (payment.stage !== 'checked-out') return { failure: 'P0424' };
     const failure = refused();
     if (failure) return { failure };
-    if (this.options.sessions.deviceDataFor(params.sessionId) !== payment.transactionReference) return { failure: 'P0408' };
+    if (this.options.sessions.deviceDataFor(params.sessionId) !== payment.transactionReference)
+      return { failure: 'P0408' };
     payment.sessionId = String(params.sessionId);
     payment.userAgent = String(params.userAgent);
 
     const behaviour = paymentBehaviour(this.#cardOf(payment), payment.cardHolderName);
     if (behaviour.threeDs === 'challenge') {
       const reference = randomUUID();
-      const payload = Buffer.from(JSON.stringify({ messageType: 'CReq', messageVersion: '2.2.0', threeDSServerTransID: randomUUID(), acsTransID: randomUUID(), challengeWindowSize: '05' })).toString('base64url');
-      const jwt = this.options.sessions.signJwt({ OrgUnitId: 'codepay-mock', ReferenceId: payment.transactionReference, ChallengeReference: reference, ObjectifyPayload: true });
+      const payload = Buffer.from(
+        JSON.stringify({
+          messageType: 'CReq',
+          messageVersion: '2.2.0',
+          threeDSServerTransID: randomUUID(),
+          acsTransID: randomUUID(),
+          challengeWindowSize: '05',
+        }),
+      ).toString('base64url');
+      const jwt = this.options.sessions.signJwt({
+        OrgUnitId: 'codepay-mock',
+        ReferenceId: payment.transactionReference,
+        ChallengeReference: reference,
+        ObjectifyPayload: true,
+      });
       payment.stage = 'challenged';
       payment.challenge = { reference, url: `${this.baseUrl()}/sandbox/challenge/${reference}`, jwt, payload };
       this.#paymentByChallenge.set(reference, payment.transactionReference);

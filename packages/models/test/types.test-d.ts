@@ -1,6 +1,15 @@
 import type { ValidateFunction } from 'ajv';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CreateOrderParams, CreatePayerParams, CreatePayerResult, ServiceParams, ServiceResult, ServiceName, QueryOrdersResult, OrderStatus } from '../src/index.js';
+import type {
+  CreateOrderParams,
+  CreatePayerParams,
+  CreatePayerResult,
+  ServiceParams,
+  ServiceResult,
+  ServiceName,
+  QueryOrdersResult,
+  OrderStatus,
+} from '../src/index.js';
 import { serviceNames, services } from '../src/index.js';
 
 type Validated<F> = F extends ValidateFunction<infer T> ? T : never;
@@ -21,7 +30,17 @@ describe('generated types', () => {
     };
     expectTypeOf(params).toEqualTypeOf<CreatePayerParams>();
     // @ts-expect-error: `email` is required
-    const missingEmail: CreatePayerParams = { firstName: 'P', lastName: 'P', areaCode: 852, phone: '1', address: '', city: 'c', province: 'p', postcode: '1', country: 'c' };
+    const missingEmail: CreatePayerParams = {
+      firstName: 'P',
+      lastName: 'P',
+      areaCode: 852,
+      phone: '1',
+      address: '',
+      city: 'c',
+      province: 'p',
+      postcode: '1',
+      country: 'c',
+    };
     void missingEmail;
   });
 
@@ -31,8 +50,12 @@ describe('generated types', () => {
     // Every service, whatever the spec has: the names are the registry's keys, and each validator narrows to its types.
     expectTypeOf<ServiceName>().toEqualTypeOf<keyof typeof services>();
     expectTypeOf(serviceNames).toEqualTypeOf<readonly ServiceName[]>();
-    expectTypeOf<{ [S in ServiceName]: Validated<(typeof services)[S]['validateParams']> }>().toEqualTypeOf<{ [S in ServiceName]: ServiceParams<S> }>();
-    expectTypeOf<{ [S in ServiceName]: Validated<(typeof services)[S]['validateResult']> }>().toEqualTypeOf<{ [S in ServiceName]: ServiceResult<S> }>();
+    expectTypeOf<{ [S in ServiceName]: Validated<(typeof services)[S]['validateParams']> }>().toEqualTypeOf<{
+      [S in ServiceName]: ServiceParams<S>;
+    }>();
+    expectTypeOf<{ [S in ServiceName]: Validated<(typeof services)[S]['validateResult']> }>().toEqualTypeOf<{
+      [S in ServiceName]: ServiceResult<S>;
+    }>();
     expectTypeOf<QueryOrdersResult['orders'][number]['status']>().toEqualTypeOf<OrderStatus>();
   });
 

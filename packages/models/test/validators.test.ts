@@ -16,17 +16,25 @@ const specDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const examplesOf = (file: string): unknown[] => JSON.parse(readFileSync(path.join(specDir, file), 'utf8')).examples;
 
 // A valid typical payload per service: the first example of its request schema.
-const valid = (service: ServiceName) => structuredClone(examplesOf(`${service}.request.json`)[0]) as Record<string, unknown>;
+const valid = (service: ServiceName) =>
+  structuredClone(examplesOf(`${service}.request.json`)[0]) as Record<string, unknown>;
 
 type Case = [label: string, edit: (p: Record<string, unknown>) => void, instancePath: string, keyword: string];
 
 const missing = (field: string): Case => [`missing ${field}`, (p) => delete p[field], '', 'required'];
 const unknownKey: Case = ['an unknown key', (p) => (p.unexpected = 1), '', 'additionalProperties'];
-const emoji = (field: string): Case => [`an emoji in ${field}`, (p) => (p[field] = `Pe\u{1F600}ter`), `/${field}`, 'pattern'];
+const emoji = (field: string): Case => [
+  `an emoji in ${field}`,
+  (p) => (p[field] = `Pe\u{1F600}ter`),
+  `/${field}`,
+  'pattern',
+];
 
 /** What every service's params must refuse, from its request schema: each required field missing, an unknown key. */
 function schemaCases(service: ServiceName): Case[] {
-  const schema = JSON.parse(readFileSync(path.join(specDir, `${service}.request.json`), 'utf8')) as { required?: string[] };
+  const schema = JSON.parse(readFileSync(path.join(specDir, `${service}.request.json`), 'utf8')) as {
+    required?: string[];
+  };
   return [...(schema.required ?? []).map(missing), unknownKey];
 }
 
@@ -70,15 +78,17 @@ const invalid: Partial<Record<ServiceName, Case[]>> = {
     ['an empty domain', (p) => (p.domain = ''), '/domain', 'minLength'],
     ['an empty order_sn', (p) => (p.order_sn = ''), '/order_sn', 'minLength'],
   ],
-  queryOrder: [
-    ['an empty linkID', (p) => (p.linkID = ''), '/linkID', 'minLength'],
-    emoji('order_sn'),
-  ],
+  queryOrder: [['an empty linkID', (p) => (p.linkID = ''), '/linkID', 'minLength'], emoji('order_sn')],
   queryOrders: [
     ['page size 0', (p) => (p.pageSize = 0), '/pageSize', 'minimum'],
     ['page size 101', (p) => (p.pageSize = 101), '/pageSize', 'maximum'],
     ['page number 0', (p) => (p.pageNo = 0), '/pageNo', 'minimum'],
-    ['an ISO date-time instead of yyyy-MM-dd HH:mm:ss', (p) => (p.startTime = '2024-01-01T00:00:00Z'), '/startTime', 'pattern'],
+    [
+      'an ISO date-time instead of yyyy-MM-dd HH:mm:ss',
+      (p) => (p.startTime = '2024-01-01T00:00:00Z'),
+      '/startTime',
+      'pattern',
+    ],
     ['month 13', (p) => (p.endTime = '2024-13-01 00:00:00'), '/endTime', 'pattern'],
     ['an unknown status', (p) => (p.status = 'Done'), '/status', 'enum'],
   ],
@@ -96,7 +106,9 @@ const invalid: Partial<Record<ServiceName, Case[]>> = {
 const bundle = JSON.parse(readFileSync(path.join(specDir, '../dist/openapi.bundled.json'), 'utf8')) as {
   paths: Record<string, { post?: Record<string, unknown> }>;
 };
-const operations = Object.entries(bundle.paths).filter(([p]) => p.startsWith('/services/')).map(([p, item]) => [p, item.post!] as const);
+const operations = Object.entries(bundle.paths)
+  .filter(([p]) => p.startsWith('/services/'))
+  .map(([p, item]) => [p, item.post!] as const);
 
 describe('service registry', () => {
   it('lists every service of the spec in spec order, with its virtual path and the retry policy the spec gives it', () => {
@@ -111,7 +123,8 @@ describe('service registry', () => {
   });
 
   it('carries the echo fields (x-codepay-echo) of each service, and the money fields (x-codepay-money)', () => {
-    for (const [, op] of operations) expect(services[op['x-service'] as ServiceName].echo).toEqual(op['x-codepay-echo']);
+    for (const [, op] of operations)
+      expect(services[op['x-service'] as ServiceName].echo).toEqual(op['x-codepay-echo']);
     expect(services.createOrder).toMatchObject({ echo: ['order_sn'], moneyFields: ['amount'] });
     expect(services.updatePayer).toMatchObject({ echo: ['payerID', 'email'], moneyFields: [] });
   });
@@ -126,10 +139,14 @@ describe('service registry', () => {
 describe.each(serviceNames)('%s validators', (service) => {
   it('accept every example of the request and response schemas', () => {
     for (const example of examplesOf(`${service}.request.json`)) {
-      expect(services[service].validateParams(example), JSON.stringify(services[service].validateParams.errors)).toBe(true);
+      expect(services[service].validateParams(example), JSON.stringify(services[service].validateParams.errors)).toBe(
+        true,
+      );
     }
     for (const example of examplesOf(`${service}.response.json`)) {
-      expect(services[service].validateResult(example), JSON.stringify(services[service].validateResult.errors)).toBe(true);
+      expect(services[service].validateResult(example), JSON.stringify(services[service].validateResult.errors)).toBe(
+        true,
+      );
     }
   });
 

@@ -6,7 +6,8 @@ import { BusinessError } from '../src/index.js';
 
 /** The first request example of a service in the spec: valid params, for a service added tomorrow too. */
 const example = (service: ServiceName): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../spec/bizcontent/${service}.request.json`, import.meta.url), 'utf8')).examples[0];
+  JSON.parse(readFileSync(new URL(`../../../spec/bizcontent/${service}.request.json`, import.meta.url), 'utf8'))
+    .examples[0];
 
 describe('every service through the SDK against @codepay/mock over loopback', () => {
   // The calls send the spec's examples (payer 157774, an order this gateway never created): answer them from the
@@ -31,14 +32,17 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
     expect(recorded?.psn).toBe(result.psn);
   });
 
-  it.each(serviceNames)('%s business failure raises BusinessError with code, message, service and psn', async (service) => {
-    env.mock.queueScenario('business-error:P0042', { times: 1 });
-    const error = await call(service).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BusinessError);
-    expect(error).toMatchObject({ errorCode: 'P0042', service });
-    expect((error as BusinessError).psn).toMatch(/\S/);
-    expect((error as BusinessError).errorMessage).not.toBe('');
-  });
+  it.each(serviceNames)(
+    '%s business failure raises BusinessError with code, message, service and psn',
+    async (service) => {
+      env.mock.queueScenario('business-error:P0042', { times: 1 });
+      const error = await call(service).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BusinessError);
+      expect(error).toMatchObject({ errorCode: 'P0042', service });
+      expect((error as BusinessError).psn).toMatch(/\S/);
+      expect((error as BusinessError).errorMessage).not.toBe('');
+    },
+  );
 
   it('client.call is typed by service name and behaves like the resource method', async () => {
     const balance = await env.codepay.call('getBalance', { currency: 'USD' });

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '@codepay/mock';
 import { isCodePayError, type CodePay, type CodePayOptions, type ServiceName } from '@codepay/sdk';
 import { unsafeServices } from './support/call-observation.js';
-import { startBlackHole, startFaultFront, startHandshakeReset, type BlackHole, type FaultFront, type FrontMode } from './support/fault-front.js';
+import {
+  startBlackHole,
+  startFaultFront,
+  startHandshakeReset,
+  type BlackHole,
+  type FaultFront,
+  type FrontMode,
+} from './support/fault-front.js';
 import { createHostileClient, generateRegisteredKeys } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { closedPortUrl } from './support/loopback-server.js';
@@ -16,7 +23,12 @@ import { sampleParams } from './support/sample-params.js';
 
 checkForLeaksAfterAll();
 
-type Setup = { kind: 'elsewhere'; url: () => string; timeout?: number } | { kind: 'front'; mode: FrontMode } | { kind: 'scenario'; scenario: Parameters<MockGateway['queueScenario']>[0] } | { kind: 'expire-tokens' } | { kind: 'reset-pooled-socket' };
+type Setup =
+  | { kind: 'elsewhere'; url: () => string; timeout?: number }
+  | { kind: 'front'; mode: FrontMode }
+  | { kind: 'scenario'; scenario: Parameters<MockGateway['queueScenario']>[0] }
+  | { kind: 'expire-tokens' }
+  | { kind: 'reset-pooled-socket' };
 
 interface Fault {
   name: string;
@@ -40,17 +52,83 @@ let codepay: CodePay;
 let options: CodePayOptions;
 
 const faults: Fault[] = [
-  { name: 'refused connection', setup: { kind: 'elsewhere', url: () => refusedUrl }, processed: 0, outcomeUnknown: false, error: 'ConnectionError' },
-  { name: 'connect timeout', setup: { kind: 'elsewhere', url: () => blackHole.url, timeout: 300 }, processed: 0, outcomeUnknown: false, error: 'TimeoutError' },
-  { name: 'reset before write (TLS handshake reset)', setup: { kind: 'elsewhere', url: () => handshakeReset.url }, processed: 0, outcomeUnknown: false, error: 'ConnectionError' },
-  { name: 'reset after write', setup: { kind: 'front', mode: 'reset-after-write' }, processed: 0, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'EHOSTUNREACH on read after delivery', setup: { kind: 'front', mode: 'unreachable-after-delivery' }, processed: 1, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'commit then drop', setup: { kind: 'scenario', scenario: 'commit-drop' }, processed: 1, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'commit then 504 HTML', setup: { kind: 'scenario', scenario: 'commit-html-504' }, processed: 1, outcomeUnknown: true, error: 'ResponseFormatError' },
-  { name: 'commit then unsigned 503', setup: { kind: 'scenario', scenario: 'commit-unsigned-503' }, processed: 1, outcomeUnknown: true, error: 'GatewayError' },
-  { name: 'commit then bad signature', setup: { kind: 'scenario', scenario: 'bad-signature' }, processed: 1, outcomeUnknown: true, error: 'SignatureVerificationError' },
-  { name: 'commit then truncated body', setup: { kind: 'scenario', scenario: 'commit-truncated' }, processed: 1, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'commit then HTML 401', setup: { kind: 'scenario', scenario: 'commit-html-401' }, processed: 1, outcomeUnknown: true, error: 'ResponseFormatError' },
+  {
+    name: 'refused connection',
+    setup: { kind: 'elsewhere', url: () => refusedUrl },
+    processed: 0,
+    outcomeUnknown: false,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'connect timeout',
+    setup: { kind: 'elsewhere', url: () => blackHole.url, timeout: 300 },
+    processed: 0,
+    outcomeUnknown: false,
+    error: 'TimeoutError',
+  },
+  {
+    name: 'reset before write (TLS handshake reset)',
+    setup: { kind: 'elsewhere', url: () => handshakeReset.url },
+    processed: 0,
+    outcomeUnknown: false,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'reset after write',
+    setup: { kind: 'front', mode: 'reset-after-write' },
+    processed: 0,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'EHOSTUNREACH on read after delivery',
+    setup: { kind: 'front', mode: 'unreachable-after-delivery' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'commit then drop',
+    setup: { kind: 'scenario', scenario: 'commit-drop' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'commit then 504 HTML',
+    setup: { kind: 'scenario', scenario: 'commit-html-504' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ResponseFormatError',
+  },
+  {
+    name: 'commit then unsigned 503',
+    setup: { kind: 'scenario', scenario: 'commit-unsigned-503' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'GatewayError',
+  },
+  {
+    name: 'commit then bad signature',
+    setup: { kind: 'scenario', scenario: 'bad-signature' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'SignatureVerificationError',
+  },
+  {
+    name: 'commit then truncated body',
+    setup: { kind: 'scenario', scenario: 'commit-truncated' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'commit then HTML 401',
+    setup: { kind: 'scenario', scenario: 'commit-html-401' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ResponseFormatError',
+  },
   { name: 'signed token refusal', setup: { kind: 'expire-tokens' }, processed: 1, succeeds: true },
   { name: 'reused-socket reset', setup: { kind: 'reset-pooled-socket' }, processed: 1, succeeds: true },
 ];
@@ -76,13 +154,21 @@ let serial = 0;
 
 /** The payer's browser's part of a card payment, against the mock's stand-ins (never through the fault front). */
 async function sandbox(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${mock.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${mock.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return (await response.json()) as Record<string, unknown>;
 }
 
 async function cardSessions(): Promise<{ sessionCard: string; sessionCvc: string }> {
-  const { sessionCard } = await sandbox('/sandbox/sessions/card', { cardNumber: '4444333322221111', expiryMonth: 12, expiryYear: 2035 });
+  const { sessionCard } = await sandbox('/sandbox/sessions/card', {
+    cardNumber: '4444333322221111',
+    expiryMonth: 12,
+    expiryYear: 2035,
+  });
   const { sessionCvc } = await sandbox('/sandbox/sessions/cvc', { cvc: '123' });
   return { sessionCard: String(sessionCard), sessionCvc: String(sessionCvc) };
 }
@@ -96,7 +182,9 @@ interface SandboxState {
 }
 
 /** What each service does to the sandbox's records (`x-codepay-state` in the bundled spec). */
-const bundled = JSON.parse(readFileSync(new URL('../../../spec/dist/openapi.bundled.json', import.meta.url), 'utf8')) as {
+const bundled = JSON.parse(
+  readFileSync(new URL('../../../spec/dist/openapi.bundled.json', import.meta.url), 'utf8'),
+) as {
   paths: Record<string, { post: { 'x-codepay-state': SandboxState | 'none' } }>;
 };
 const stateOf = (service: ServiceName): SandboxState => {
@@ -108,7 +196,10 @@ const stateOf = (service: ServiceName): SandboxState => {
 /** A fresh record of `entity`, made through the service that creates it. */
 async function createRecord(entity: string, n: number): Promise<Record<string, unknown>> {
   if (entity === 'payer') {
-    return (await codepay.payers.create({ ...sampleParams('createPayer'), email: `exactly-once-${process.pid}-${n}@example.com` } as never)) as never;
+    return (await codepay.payers.create({
+      ...sampleParams('createPayer'),
+      email: `exactly-once-${process.pid}-${n}@example.com`,
+    } as never)) as never;
   }
   return (await codepay.orders.create(sampleParams('createOrder') as never)) as never;
 }
@@ -118,7 +209,9 @@ async function createRecord(entity: string, n: number): Promise<Record<string, u
  * gets fresh values for its unique key; an update or move gets a record made for it, put in the first status it may
  * move from; a card step also needs the payer's browser's part (sessions, device data collection).
  */
-async function paramsFor(service: ServiceName): Promise<{ params: Record<string, unknown>; key: Record<string, unknown> }> {
+async function paramsFor(
+  service: ServiceName,
+): Promise<{ params: Record<string, unknown>; key: Record<string, unknown> }> {
   const n = ++serial;
   const state = stateOf(service);
   if (state.action === 'create') {
@@ -130,24 +223,49 @@ async function paramsFor(service: ServiceName): Promise<{ params: Record<string,
   }
   const record = await createRecord(state.entity, n);
   const from = state.from?.[0];
-  if (state.entity === 'order' && from && from !== record.status) mock.setOrderStatus(String(record.order_sn), from as never);
+  if (state.entity === 'order' && from && from !== record.status)
+    mock.setOrderStatus(String(record.order_sn), from as never);
   const named = Object.fromEntries((state.key ?? []).map((field) => [field, record[field]]));
   if (state.step === 'card-checkout') {
     const params = { ...named, cardHolderName: 'Peter Pan', relationship: 'CUSTOMER', ...(await cardSessions()) };
     return { params, key: { order_sn: record.order_sn } };
   }
   if (state.step === 'card-payment') {
-    const checkout = await codepay.orders.checkout({ ...(named as { order_sn: string; linkID: string }), cardHolderName: 'Peter Pan', relationship: 'CUSTOMER', ...(await cardSessions()) });
+    const checkout = await codepay.orders.checkout({
+      ...(named as { order_sn: string; linkID: string }),
+      cardHolderName: 'Peter Pan',
+      relationship: 'CUSTOMER',
+      ...(await cardSessions()),
+    });
     const sessionId = await sandbox('/sandbox/ddc/session', { jwt: checkout.deviceDataCollection?.jwt });
-    const params = { ...named, transactionReference: checkout.transactionReference, sessionId: sessionId.sessionId, userAgent: 'Mozilla/5.0 (hostile)' };
+    const params = {
+      ...named,
+      transactionReference: checkout.transactionReference,
+      sessionId: sessionId.sessionId,
+      userAgent: 'Mozilla/5.0 (hostile)',
+    };
     return { params, key: { transactionReference: checkout.transactionReference } };
   }
   // The example, with the record's values where it has them (the payer's email), and for an update a changed field.
   const example = sampleParams(service);
-  const own = Object.fromEntries(Object.keys(example).filter((field) => record[field] !== undefined).map((field) => [field, record[field]]));
+  const own = Object.fromEntries(
+    Object.keys(example)
+      .filter((field) => record[field] !== undefined)
+      .map((field) => [field, record[field]]),
+  );
   const changed = state.action === 'update' ? { city: `Kowloon ${n}` } : {};
   const params = { ...example, ...own, ...named, ...changed };
-  return { params, key: { ...Object.fromEntries(Object.keys(named).slice(0, 1).map((field) => [field, named[field]])), ...changed } };
+  return {
+    params,
+    key: {
+      ...Object.fromEntries(
+        Object.keys(named)
+          .slice(0, 1)
+          .map((field) => [field, named[field]]),
+      ),
+      ...changed,
+    },
+  };
 }
 
 /** Requests for `service` with `key`'s values that the mock processed (stored a change), from its own log. */
@@ -157,7 +275,9 @@ function processed(service: ServiceName, key: Record<string, unknown>): number {
       entry.endpoint === 'pay' &&
       entry.service === service &&
       entry.change !== undefined &&
-      Object.entries(key).every(([field, value]) => (entry.params as Record<string, unknown> | undefined)?.[field] === value),
+      Object.entries(key).every(
+        ([field, value]) => (entry.params as Record<string, unknown> | undefined)?.[field] === value,
+      ),
   ).length;
 }
 
@@ -166,7 +286,12 @@ async function clientFor(fault: Fault, service: ServiceName): Promise<CodePay> {
   front.mode = 'forward';
   switch (setup.kind) {
     case 'elsewhere':
-      return createHostileClient({ ...options, baseUrl: setup.url(), tokenProvider: async () => 'unused', ...(setup.timeout ? { timeout: setup.timeout } : {}) });
+      return createHostileClient({
+        ...options,
+        baseUrl: setup.url(),
+        tokenProvider: async () => 'unused',
+        ...(setup.timeout ? { timeout: setup.timeout } : {}),
+      });
     case 'front':
       front.mode = setup.mode;
       return codepay;
@@ -212,8 +337,11 @@ describe.each(unsafeServices)('%s', (service) => {
 
     const resolution = await codepay.resolveOutcome(error, { settleMs: 0 });
     // A service the SDK has no read-back for (a new one) can only stay unknown, and must say so.
-    const readsBack = !noReadBack.has(service) && !('reason' in resolution && resolution.reason === `There is no read-back for ${service}.`);
-    const expected = fault.outcomeUnknown && !readsBack ? 'unknown' : fault.processed === 1 ? 'happened' : 'not-happened';
+    const readsBack =
+      !noReadBack.has(service) &&
+      !('reason' in resolution && resolution.reason === `There is no read-back for ${service}.`);
+    const expected =
+      fault.outcomeUnknown && !readsBack ? 'unknown' : fault.processed === 1 ? 'happened' : 'not-happened';
     expect(resolution.outcome, JSON.stringify(resolution)).toBe(expected);
   });
 });

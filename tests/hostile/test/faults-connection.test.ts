@@ -44,7 +44,9 @@ describe('the connection dies before an answer', () => {
       const since = capturedLog.length;
       const error = await expectTypedFailure(call(service, {}, client), ConnectionError);
       expect(error.outcomeUnknown).toBe(false);
-      const attempts = capturedLog.slice(since).filter((line) => line.message === 'sending' && line.fields?.service === service);
+      const attempts = capturedLog
+        .slice(since)
+        .filter((line) => line.message === 'sending' && line.fields?.service === service);
       expect(attempts, service).toHaveLength(MAX_ATTEMPTS);
     }
   });
@@ -52,7 +54,11 @@ describe('the connection dies before an answer', () => {
   it('hung up on connect (the request may have been written) → ConnectionError; getBalance retried, unsafe sent once', async () => {
     const server = await startHangUpServer();
     try {
-      const client = createHostileClient({ ...faults.gateway.mock.clientKeys, baseUrl: server.url, tokenProvider: async () => 'x' });
+      const client = createHostileClient({
+        ...faults.gateway.mock.clientKeys,
+        baseUrl: server.url,
+        tokenProvider: async () => 'x',
+      });
       for (const service of ['getBalance', ...unsafeServices] as const) {
         const before = server.connections;
         const error = await expectTypedFailure(call(service, {}, client), ConnectionError);
@@ -77,12 +83,15 @@ describe('the connection dies before an answer', () => {
     expect(observed.attempts).toBe(2);
   });
 
-  it.each(unsafeServices)('%s (unsafe), dropped after the request was read → ConnectionError, outcome unknown, sent once', async (service) => {
-    faults.gateway.mock.queueScenario('drop', { times: MAX_ATTEMPTS });
-    const observed = await observe(() => call(service));
-    expect(failureOf(observed)).toMatchObject({ name: 'ConnectionError', outcomeUnknown: true });
-    expect(observed.attempts).toBe(1);
-  });
+  it.each(unsafeServices)(
+    '%s (unsafe), dropped after the request was read → ConnectionError, outcome unknown, sent once',
+    async (service) => {
+      faults.gateway.mock.queueScenario('drop', { times: MAX_ATTEMPTS });
+      const observed = await observe(() => call(service));
+      expect(failureOf(observed)).toMatchObject({ name: 'ConnectionError', outcomeUnknown: true });
+      expect(observed.attempts).toBe(1);
+    },
+  );
 });
 
 describe('5xx answers', () => {

@@ -40,176 +40,146 @@ export interface ServiceState {
 }
 
 export const entities: { readonly [E in EntityName]: EntityModel } = {
-  "payer": {
-    "schema": "Payer",
-    "id": "payerID",
-    "fields": [
-      "payerID",
-      "firstName",
-      "lastName",
-      "email",
-      "areaCode",
-      "phone",
-      "address",
-      "city",
-      "province",
-      "postcode",
-      "country"
+  payer: {
+    schema: 'Payer',
+    id: 'payerID',
+    fields: [
+      'payerID',
+      'firstName',
+      'lastName',
+      'email',
+      'areaCode',
+      'phone',
+      'address',
+      'city',
+      'province',
+      'postcode',
+      'country',
     ],
-    "notFound": "P0404",
-    "steps": {}
+    notFound: 'P0404',
+    steps: {},
   },
-  "order": {
-    "schema": "Order",
-    "id": "order_sn",
-    "fields": [
-      "order_sn",
-      "platform_order_sn",
-      "currency",
-      "amount",
-      "payerID",
-      "purposeOfTransaction",
-      "description",
-      "status",
-      "requestID",
-      "linkID",
-      "linkExpiry",
-      "creationTime"
+  order: {
+    schema: 'Order',
+    id: 'order_sn',
+    fields: [
+      'order_sn',
+      'platform_order_sn',
+      'currency',
+      'amount',
+      'payerID',
+      'purposeOfTransaction',
+      'description',
+      'status',
+      'requestID',
+      'linkID',
+      'linkExpiry',
+      'creationTime',
     ],
-    "statuses": "OrderStatus",
-    "notFound": "P0405",
-    "steps": {
-      "card-checkout": "Checks the card and CVC sessions (P0406) and records a card payment for the order, answering its transactionReference and the device data collection details.",
-      "card-payment": "Pays the card payment named by transactionReference (P0407 if it is not this order's, P0424 if it was used, P0408 for a sessionId not from its device data collection): the test card decides Paid, Failed or Processing with a 3-D Secure challenge."
-    }
-  }
+    statuses: 'OrderStatus',
+    notFound: 'P0405',
+    steps: {
+      'card-checkout':
+        'Checks the card and CVC sessions (P0406) and records a card payment for the order, answering its transactionReference and the device data collection details.',
+      'card-payment':
+        "Pays the card payment named by transactionReference (P0407 if it is not this order's, P0424 if it was used, P0408 for a sessionId not from its device data collection): the test card decides Paid, Failed or Processing with a 3-D Secure challenge.",
+    },
+  },
 };
 
 /** What each service does to the records (spec: `x-codepay-state`); `null`: nothing, Prism answers alone. */
 export const serviceStates: { readonly [S in ServiceName]: ServiceState | null } = {
-  "createPayer": {
-    "entity": "payer",
-    "action": "create",
-    "key": [],
-    "from": [],
-    "to": [],
-    "answer": {},
-    "change": "payer-created"
+  createPayer: {
+    entity: 'payer',
+    action: 'create',
+    key: [],
+    from: [],
+    to: [],
+    answer: {},
+    change: 'payer-created',
   },
-  "getPayer": {
-    "entity": "payer",
-    "action": "read",
-    "key": [
-      "email"
-    ],
-    "from": [],
-    "to": [],
-    "answer": {}
+  getPayer: {
+    entity: 'payer',
+    action: 'read',
+    key: ['email'],
+    from: [],
+    to: [],
+    answer: {},
   },
-  "updatePayer": {
-    "entity": "payer",
-    "action": "update",
-    "key": [
-      "payerID"
-    ],
-    "from": [],
-    "to": [],
-    "answer": {},
-    "change": "payer-updated"
+  updatePayer: {
+    entity: 'payer',
+    action: 'update',
+    key: ['payerID'],
+    from: [],
+    to: [],
+    answer: {},
+    change: 'payer-updated',
   },
-  "createOrder": {
-    "entity": "order",
-    "action": "create",
-    "key": [
-      "order_sn"
-    ],
-    "from": [],
-    "to": [
-      "New"
-    ],
-    "refusal": "P0409",
-    "answer": {},
-    "change": "order-created"
+  createOrder: {
+    entity: 'order',
+    action: 'create',
+    key: ['order_sn'],
+    from: [],
+    to: ['New'],
+    refusal: 'P0409',
+    answer: {},
+    change: 'order-created',
   },
-  "queryOrder": {
-    "entity": "order",
-    "action": "read",
-    "key": [
-      "order_sn",
-      "linkID"
-    ],
-    "from": [],
-    "to": [],
-    "answer": {
-      "outcome": "status"
-    }
-  },
-  "queryOrders": {
-    "entity": "order",
-    "action": "list",
-    "key": [],
-    "from": [],
-    "to": [],
-    "answer": {}
-  },
-  "refundOrder": {
-    "entity": "order",
-    "action": "move",
-    "key": [
-      "order_sn",
-      "linkID"
-    ],
-    "from": [
-      "Paid"
-    ],
-    "to": [
-      "RefundSubmitted"
-    ],
-    "refusal": "P0422",
-    "answer": {},
-    "change": "order-refunded"
-  },
-  "checkoutOrder": {
-    "entity": "order",
-    "action": "update",
-    "key": [
-      "order_sn",
-      "linkID"
-    ],
-    "from": [
-      "New"
-    ],
-    "to": [],
-    "refusal": "P0423",
-    "step": "card-checkout",
-    "answer": {
-      "outcome": "status"
+  queryOrder: {
+    entity: 'order',
+    action: 'read',
+    key: ['order_sn', 'linkID'],
+    from: [],
+    to: [],
+    answer: {
+      outcome: 'status',
     },
-    "change": "card-checkout"
   },
-  "payOrder": {
-    "entity": "order",
-    "action": "move",
-    "key": [
-      "order_sn",
-      "linkID"
-    ],
-    "from": [
-      "New"
-    ],
-    "to": [
-      "Processing",
-      "Paid",
-      "Failed"
-    ],
-    "refusal": "P0423",
-    "step": "card-payment",
-    "answer": {
-      "outcome": "status"
+  queryOrders: {
+    entity: 'order',
+    action: 'list',
+    key: [],
+    from: [],
+    to: [],
+    answer: {},
+  },
+  refundOrder: {
+    entity: 'order',
+    action: 'move',
+    key: ['order_sn', 'linkID'],
+    from: ['Paid'],
+    to: ['RefundSubmitted'],
+    refusal: 'P0422',
+    answer: {},
+    change: 'order-refunded',
+  },
+  checkoutOrder: {
+    entity: 'order',
+    action: 'update',
+    key: ['order_sn', 'linkID'],
+    from: ['New'],
+    to: [],
+    refusal: 'P0423',
+    step: 'card-checkout',
+    answer: {
+      outcome: 'status',
     },
-    "change": "card-payment"
+    change: 'card-checkout',
   },
-  "getBalance": null
+  payOrder: {
+    entity: 'order',
+    action: 'move',
+    key: ['order_sn', 'linkID'],
+    from: ['New'],
+    to: ['Processing', 'Paid', 'Failed'],
+    refusal: 'P0423',
+    step: 'card-payment',
+    answer: {
+      outcome: 'status',
+    },
+    change: 'card-payment',
+  },
+  getBalance: null,
 };
 
 /** The change kinds each entity logs (the `change` of its services). */
@@ -220,59 +190,63 @@ export interface ChangeKinds {
 
 /** errorMessage of each code the sandbox answers from its records (spec: `x-codepay-sandbox-messages`). */
 export const sandboxMessages = {
-  "P0404": {
-    "en-US": "Payer not found",
-    "zh-CN": "付款人不存在",
-    "ja-JP": "支払者が見つかりません",
-    "fr-FR": "Payeur introuvable"
+  P0404: {
+    'en-US': 'Payer not found',
+    'zh-CN': '付款人不存在',
+    'ja-JP': '支払者が見つかりません',
+    'fr-FR': 'Payeur introuvable',
   },
-  "P0405": {
-    "en-US": "Order not found",
-    "zh-CN": "订单不存在",
-    "ja-JP": "注文が見つかりません",
-    "fr-FR": "Commande introuvable"
+  P0405: {
+    'en-US': 'Order not found',
+    'zh-CN': '订单不存在',
+    'ja-JP': '注文が見つかりません',
+    'fr-FR': 'Commande introuvable',
   },
-  "P0406": {
-    "en-US": "Card session not found: sessionCard and sessionCvc must be sessions made by this gateway",
-    "zh-CN": "未找到卡会话：sessionCard 和 sessionCvc 必须是本网关生成的会话",
-    "ja-JP": "カードセッションが見つかりません: sessionCard と sessionCvc はこのゲートウェイが発行したセッションである必要があります",
-    "fr-FR": "Session de carte introuvable : sessionCard et sessionCvc doivent être des sessions émises par cette passerelle"
+  P0406: {
+    'en-US': 'Card session not found: sessionCard and sessionCvc must be sessions made by this gateway',
+    'zh-CN': '未找到卡会话：sessionCard 和 sessionCvc 必须是本网关生成的会话',
+    'ja-JP':
+      'カードセッションが見つかりません: sessionCard と sessionCvc はこのゲートウェイが発行したセッションである必要があります',
+    'fr-FR':
+      'Session de carte introuvable : sessionCard et sessionCvc doivent être des sessions émises par cette passerelle',
   },
-  "P0407": {
-    "en-US": "Transaction not found: transactionReference does not name a checkout of this order",
-    "zh-CN": "未找到交易：transactionReference 不是该订单的结账记录",
-    "ja-JP": "取引が見つかりません: transactionReference はこの注文のチェックアウトを指していません",
-    "fr-FR": "Transaction introuvable : transactionReference ne désigne aucun paiement initié pour cette commande"
+  P0407: {
+    'en-US': 'Transaction not found: transactionReference does not name a checkout of this order',
+    'zh-CN': '未找到交易：transactionReference 不是该订单的结账记录',
+    'ja-JP': '取引が見つかりません: transactionReference はこの注文のチェックアウトを指していません',
+    'fr-FR': 'Transaction introuvable : transactionReference ne désigne aucun paiement initié pour cette commande',
   },
-  "P0408": {
-    "en-US": "Device data session not found: sessionId must come from the device data collection of this transaction",
-    "zh-CN": "未找到设备数据会话：sessionId 必须来自该交易的设备数据采集",
-    "ja-JP": "デバイスデータセッションが見つかりません: sessionId はこの取引のデバイスデータ収集で得たものである必要があります",
-    "fr-FR": "Session de collecte des données de l'appareil introuvable : sessionId doit provenir de la collecte de cette transaction"
+  P0408: {
+    'en-US': 'Device data session not found: sessionId must come from the device data collection of this transaction',
+    'zh-CN': '未找到设备数据会话：sessionId 必须来自该交易的设备数据采集',
+    'ja-JP':
+      'デバイスデータセッションが見つかりません: sessionId はこの取引のデバイスデータ収集で得たものである必要があります',
+    'fr-FR':
+      "Session de collecte des données de l'appareil introuvable : sessionId doit provenir de la collecte de cette transaction",
   },
-  "P0409": {
-    "en-US": "An order with this order_sn already exists",
-    "zh-CN": "该 order_sn 的订单已存在",
-    "ja-JP": "この order_sn の注文は既に存在します",
-    "fr-FR": "Une commande avec ce order_sn existe déjà"
+  P0409: {
+    'en-US': 'An order with this order_sn already exists',
+    'zh-CN': '该 order_sn 的订单已存在',
+    'ja-JP': 'この order_sn の注文は既に存在します',
+    'fr-FR': 'Une commande avec ce order_sn existe déjà',
   },
-  "P0422": {
-    "en-US": "Only a paid order can be refunded",
-    "zh-CN": "只有已支付的订单可以退款",
-    "ja-JP": "返金できるのは支払済みの注文のみです",
-    "fr-FR": "Seule une commande payée peut être remboursée"
+  P0422: {
+    'en-US': 'Only a paid order can be refunded',
+    'zh-CN': '只有已支付的订单可以退款',
+    'ja-JP': '返金できるのは支払済みの注文のみです',
+    'fr-FR': 'Seule une commande payée peut être remboursée',
   },
-  "P0423": {
-    "en-US": "The order cannot be paid in its current status",
-    "zh-CN": "订单当前状态不可支付",
-    "ja-JP": "現在の状態ではこの注文を支払えません",
-    "fr-FR": "La commande ne peut pas être payée dans son état actuel"
+  P0423: {
+    'en-US': 'The order cannot be paid in its current status',
+    'zh-CN': '订单当前状态不可支付',
+    'ja-JP': '現在の状態ではこの注文を支払えません',
+    'fr-FR': 'La commande ne peut pas être payée dans son état actuel',
   },
-  "P0424": {
-    "en-US": "This transaction has already been used for a payment",
-    "zh-CN": "该交易已用于一次支付",
-    "ja-JP": "この取引はすでに支払いに使用されています",
-    "fr-FR": "Cette transaction a déjà servi à un paiement"
-  }
+  P0424: {
+    'en-US': 'This transaction has already been used for a payment',
+    'zh-CN': '该交易已用于一次支付',
+    'ja-JP': 'この取引はすでに支払いに使用されています',
+    'fr-FR': 'Cette transaction a déjà servi à un paiement',
+  },
 } as const;
 export type SandboxMessageCode = keyof typeof sandboxMessages;
