@@ -6,7 +6,7 @@ import { generateMerchantModel, generateMockDocument } from './generate-mock.js'
 import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
 import { generateReadmeTables } from './generate-readmes.js';
 import { generateSdkResources } from './generate-sdk.js';
-import type { GeneratedFile } from './generated-file.js';
+import { formatGenerated, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { readSandboxModel } from './sandbox-model.js';
 import { listServices } from './service-list.js';
@@ -23,7 +23,7 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
   const files = loadBizContentFiles(root);
   const services = listServices(bundle);
   const model = readSandboxModel(bundle, services);
-  return [
+  return formatGenerated([
     { path: 'spec/dist/openapi.bundled.json', content: serializeBundle(bundle) },
     await generateTypes(bundle),
     ...generateValidators(files, services),
@@ -32,5 +32,5 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
     generateMerchantModel(model),
     generateSdkResources(services, bundle),
     ...generateReadmeTables(root, services, bundle, model),
-  ];
+  ]);
 }

@@ -157,7 +157,7 @@ function addCloseOrder(root: string): void {
     operation = replaceOnce(operation, /x-codepay-echo: \[\]/, 'x-codepay-echo: [order_sn, linkID]');
     operation = replaceOnce(
       operation,
-      /      # Decided \(sandbox\)[^\n]*\n      x-codepay-state:\n(        [^\n]*\n)+/,
+      / {6}# Decided \(sandbox\)[^\n]*\n {6}x-codepay-state:\n( {8}[^\n]*\n)+/,
       [
         '      x-codepay-state:',
         '        entity: order',
@@ -175,12 +175,12 @@ function addCloseOrder(root: string): void {
     spec = replaceOnce(spec, /(ServiceName:\n(?:.*\n)*?\s+enum: \[[^\]]*)\]/, '$1, closeOrder]');
     spec = replaceOnce(
       spec,
-      /(        P0424: 'Sandbox[^\n]*\n)/,
+      /( {8}P0424: 'Sandbox[^\n]*\n)/,
       "$1        P0425: 'Sandbox (decided): only a New order can be closed.'\n",
     );
     return replaceOnce(
       spec,
-      /(      x-codepay-sandbox-messages:\n)/,
+      /( {6}x-codepay-sandbox-messages:\n)/,
       [
         '$1        P0425:',
         '          en-US: Only a New order can be closed',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockGatewayKeys } from '@codepay/mock';
 import { services } from '@codepay/models';
 import {
-  ConfigurationError,
+  type ConfigurationError,
   isCodePayError,
   type CodePay,
   type CodePayOptions,
@@ -174,7 +174,7 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(methods)), anyValue, async (method, value) => {
         const connectionsBefore = gateway.server.connections;
-        let outcome;
+        let outcome: Awaited<ReturnType<typeof settle>>;
         try {
           outcome = await settle(methods[method]!(value as never));
         } catch (thrown) {

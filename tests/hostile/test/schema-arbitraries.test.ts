@@ -21,6 +21,7 @@ const schema: JsonSchema = {
 };
 
 describe('schema arbitraries', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: generated samples of a test schema, read field by field below
   const samples = fc.sample(arbitraryFor(schema), { numRuns: 200, seed: 17 }) as Array<Record<string, any>>;
 
   it('fills a free-form nested object with entries of its value schema, within maxProperties', () => {
