@@ -10,6 +10,9 @@ export {
   patternRules,
   orderStatuses,
   gatewayErrorCodes,
+  gatewayErrorHttpStatus,
+  languages,
+  defaultLanguage,
   businessErrorCodes,
   type GatewayErrorCode,
   type BusinessErrorCode,
@@ -17,6 +20,7 @@ export {
   type ServiceDefinition,
   type ServiceName,
   type ServiceParams,
+  type ServicePayload,
   type ServiceResult,
   type ServiceTypes,
 } from './gen/services.gen.js';

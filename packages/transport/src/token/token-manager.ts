@@ -7,6 +7,7 @@ import { signPlaintext, type Signer } from '../crypto/signer.js';
 import { formatUtcDateTime } from '../date-time.js';
 import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
+import { tokenSigningText } from '../envelope/signing-texts.js';
 import type { HttpClient } from '../http/http-client.js';
 import { isNotRetriable, markNotRetriable } from '../http/http-errors.js';
 import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
@@ -87,7 +88,7 @@ export class TokenManager implements TokenSource {
     const { appId, tokenUrl, logger } = this.#options;
     const timestamp = formatUtcDateTime(new Date());
     // A signer that fails rejects here, with an AuthenticationError (outcomeUnknown: false): nothing was sent.
-    const sign = await signPlaintext(`appId=${appId}&timestamp=${timestamp}`, this.#options);
+    const sign = await signPlaintext(tokenSigningText(appId, timestamp), this.#options);
     this.requests++;
     const started = this.#now();
     let answer;
