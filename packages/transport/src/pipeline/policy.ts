@@ -57,10 +57,8 @@ export interface EnvelopeResponse {
   drift?: ValidationIssue[];
 }
 
-/** What an error about an answer carries: the service, the HTTP status, and the psn when the answer had one. */
-export function answerContext(service: string, httpStatus: number, psn: string | undefined): { service: string; httpStatus: number; psn?: string } {
-  return psn === undefined ? { service, httpStatus } : { service, httpStatus, psn };
-}
+// What an error about an answer carries (defined beside the one reader of gateway answers).
+export { answerContext } from '../envelope/read-gateway-answer.js';
 
 export type SendNext = (request: EnvelopeRequest) => Promise<EnvelopeResponse>;
 

@@ -5,18 +5,14 @@ import type { KeyObject } from 'node:crypto';
 import type { PlatformKeys } from '../crypto/platform-keys.js';
 import { signPlaintext, type Signer } from '../crypto/signer.js';
 import { formatUtcDateTime } from '../date-time.js';
-import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
-import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
+import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, TimeoutError, isCodePayError } from '../errors.js';
+import { readGatewayAnswer, type AnswerReader } from '../envelope/read-gateway-answer.js';
 import { tokenSigningText } from '../envelope/signing-texts.js';
 import type { HttpClient } from '../http/http-client.js';
-import { isNotRetriable, markNotRetriable } from '../http/http-errors.js';
-import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
+import { isNotRetriable, isRetriableStatus, markNotRetriable } from '../http/http-errors.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
 import { isBearerToken, type TokenSource } from './token-provider.js';
-
-/** Answers of a busy gateway: worth another try, unlike a refusal. */
-const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 export interface TokenManagerOptions {
   tokenUrl: string;
@@ -114,28 +110,15 @@ export class TokenManager implements TokenSource {
   }
 
   async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
-    if (TRANSIENT_STATUS.has(status)) {
+    if (isRetriableStatus(status)) {
       // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
       throw new ConnectionError(`The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`, {
         outcomeUnknown: false,
         httpStatus: status,
       });
     }
-    let body: unknown;
-    try {
-      body = parseJsonBounded(bodyText);
-    } catch (error) {
-      const what = error instanceof JsonTooDeep ? 'JSON nested too deep to be a token answer' : bodyText.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
-      throw new ResponseFormatError(
-        `The token endpoint answered HTTP ${status} with ${what}; ` +
-          'check that the base URL points at the CodePay gateway.',
-        { httpStatus: status },
-      );
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is not an object.`, { httpStatus: status });
-    }
-    const { statusCode, data } = body as { statusCode?: unknown; data?: unknown };
+    const reader = { what: 'token request', platformPublicKey: this.#options.platformPublicKey, refusal: tokenRefusal };
+    const { statusCode, data } = (await readGatewayAnswer(status, bodyText, reader)).body;
     if (status === 200 && statusCode === 0 && typeof data === 'object' && data !== null) {
       const { accessToken, expiresIn } = data as { accessToken?: unknown; expiresIn?: unknown };
       if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
@@ -145,25 +128,20 @@ export class TokenManager implements TokenSource {
       // Counted from when the token was requested: the gateway started its clock no later than that.
       return { token: accessToken, freshUntil: requestedAt + lifetimeMs - refreshMargin(lifetimeMs) };
     }
-
-    if (isGatewayErrorBody(body)) {
-      const psn = typeof body.psn === 'string' ? { psn: body.psn } : {};
-      if (!(await gatewayErrorSignatureHolds(body, this.#options.platformPublicKey))) {
-        throw new SignatureVerificationError(
-          `The token endpoint's error body (code ${body.code}) has a signature that does not verify with the platform public key.`,
-          { ...psn, httpStatus: status },
-        );
-      }
-      throw new AuthenticationError(
-        `The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`,
-        { ...psn, httpStatus: status, code: body.code },
-      );
-    }
-    throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is neither a token nor an error body.`, {
-      httpStatus: status,
-    });
+    throw new ResponseFormatError(
+      `The token request got HTTP ${status} with JSON that is neither a token nor an error body; ` +
+        'check that the base URL points at the CodePay gateway.',
+      { httpStatus: status },
+    );
   }
 }
+
+/** Any refusal of the token request: whatever the code, the call cannot be made without a token. */
+const tokenRefusal: AnswerReader['refusal'] = (body, context) =>
+  new AuthenticationError(`The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`, {
+    ...context,
+    code: body.code,
+  });
 
 /** A failed token request means the call itself was never sent: safe to retry whatever the service. */
 function notSentBecauseOfToken(error: unknown): unknown {
