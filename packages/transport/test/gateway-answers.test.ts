@@ -72,8 +72,16 @@ describe('one reader of gateway answers, for the token request and the call', ()
     answer = { status: 400, body: await signedErrorBody('E02003', 'Bad body') };
     const { token, pay } = await fromBothEndpoints();
     expect(token).toBeInstanceOf(AuthenticationError);
-    expect(token).toMatchObject({ code: 'E02003', psn: 'PSN-READER-1', httpStatus: 400 });
+    // The token request knows no service; the call it was for names its own on the way out.
+    expect(token).toMatchObject({ code: 'E02003', psn: 'PSN-READER-1', httpStatus: 400, service: 'getBalance' });
     expect(pay).toBeInstanceOf(GatewayError);
     expect(pay).toMatchObject({ code: 'E02003', msg: 'Bad body', psn: 'PSN-READER-1', service: 'getBalance', outcomeUnknown: false });
+  });
+
+  it('a signed 401 refusal of a call → AuthenticationError naming the service, the code and the psn', async () => {
+    answer = { status: 401, body: await signedErrorBody('E01010', 'Unknown appId') };
+    const { pay } = await fromBothEndpoints();
+    expect(pay).toBeInstanceOf(AuthenticationError);
+    expect(pay).toMatchObject({ service: 'getBalance', code: 'E01010', psn: 'PSN-READER-1', httpStatus: 401, outcomeUnknown: false });
   });
 });
