@@ -9,6 +9,7 @@ import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, 
 import { readGatewayAnswer, type AnswerReader } from '../envelope/read-gateway-answer.js';
 import { tokenSigningText } from '../envelope/signing-texts.js';
 import type { HttpClient } from '../http/http-client.js';
+import { settleOnce, type SettleLimits } from '../http/settle-once.js';
 import { isNotRetriable, isRetriableStatus, markNotRetriable } from '../http/http-errors.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
@@ -171,36 +172,21 @@ export interface TokenWaiter {
  */
 export function waitForCaller<T>(shared: Promise<T>, call: TokenWaiter): Promise<T> {
   const { signal, deadlineAt, timeoutMs } = call;
-  return new Promise<T>((resolve, reject) => {
-    const now = performance.now();
-    const untilDeadline = deadlineAt - now;
-    const byTimeout = timeoutMs !== undefined && timeoutMs < untilDeadline;
-    const limit = Math.max(0, byTimeout ? timeoutMs : untilDeadline);
-    const onAbort = () => finish(() => reject(new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', { outcomeUnknown: false, cause: signal?.reason })));
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(
-            new TimeoutError(
-              byTimeout
-                ? `The token request got no answer within the per-attempt timeout (${timeoutMs} ms). The call itself was not sent.`
-                : 'The call deadline passed while waiting for a token; nothing was sent.',
-              { timeoutMs: Math.round(limit), outcomeUnknown: false },
-            ),
-          ),
-        ),
-      limit,
-    );
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    shared.then(
-      (value) => finish(() => resolve(value)),
-      (error: unknown) => finish(() => reject(error)),
-    );
-  });
+  const untilDeadline = deadlineAt - performance.now();
+  const byTimeout = timeoutMs !== undefined && timeoutMs < untilDeadline;
+  const limit = Math.max(0, byTimeout ? timeoutMs : untilDeadline);
+  const limits: SettleLimits = {
+    timeoutMs: limit,
+    signal,
+    timedOut: () =>
+      new TimeoutError(
+        byTimeout
+          ? `The token request got no answer within the per-attempt timeout (${timeoutMs} ms). The call itself was not sent.`
+          : 'The call deadline passed while waiting for a token; nothing was sent.',
+        { timeoutMs: Math.round(limit), outcomeUnknown: false },
+      ),
+    aborted: () =>
+      new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', { outcomeUnknown: false, cause: signal?.reason }),
+  };
+  return settleOnce<T>(limits, (guard) => void shared.then(guard.resolve, guard.reject));
 }
