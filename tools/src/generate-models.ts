@@ -19,6 +19,7 @@ import {
   readOrderStatuses,
   readPatternRules,
   readTokenRefusalCodes,
+  readWirePaths,
 } from './spec-extensions.js';
 
 const GEN_DIR = 'packages/models/src/gen';
@@ -92,13 +93,14 @@ const stringList = (values: readonly string[]) => `[${values.map(quoted).join(',
 
 /**
  * The spec's facts that are not per service: minor units per currency, the money range, the gateway's error codes (with
- * their HTTP status) and token refusal codes, order statuses, business error codes, languages and pattern rules.
+ * their HTTP status) and token refusal codes, order statuses, business error codes, the wire paths, languages and pattern rules.
  */
 function specFacts(bundle: JsonSchema): string[] {
   const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(([currency, places]) => `${currency}: ${places}`);
   const limits = readMoneyLimits(bundle);
   const httpStatuses = Object.fromEntries(Object.entries(readGatewayErrorCodes(bundle)).map(([code, info]) => [code, info.httpStatus]));
   const { languages, defaultLanguage } = readLanguages(bundle);
+  const wirePaths = readWirePaths(bundle);
   return [
     '/**',
     ' * Decimal places (ISO 4217 minor units) of each currency an amount may be in: an amount may have no more',
@@ -143,6 +145,9 @@ function specFacts(bundle: JsonSchema): string[] {
     '/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox\'s. */',
     `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,
     'export type BusinessErrorCode = keyof typeof businessErrorCodes;',
+    '',
+    '/** The path of each operation that goes over the wire, after the base URL (spec: `requestToken` and `pay`). */',
+    `export const wirePaths = { token: ${quoted(wirePaths.token)}, pay: ${quoted(wirePaths.pay)} } as const;`,
     '',
     '/** The languages gateway messages come in (spec: the enum of the `Accept-Language` parameter). */',
     `export const languages = ${stringList(languages)} as const satisfies readonly AcceptLanguage[];`,

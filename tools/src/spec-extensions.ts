@@ -263,3 +263,19 @@ export function readLanguages(bundle: JsonSchema): Languages {
   }
   return { languages, defaultLanguage: schema.default };
 }
+
+/** The operations that go over the wire, by operationId: `requestToken` and `pay`. */
+export const WIRE_OPERATIONS = { token: 'requestToken', pay: 'pay' } as const;
+
+/** The path of each wire operation (a POST); the virtual `/services/…` operations never go over the wire. */
+export function readWirePaths(bundle: JsonSchema): { [K in keyof typeof WIRE_OPERATIONS]: string } {
+  const paths = Object.entries((bundle.paths ?? {}) as Record<string, { post?: JsonSchema }>);
+  const pathOf = (operationId: string): string => {
+    const found = paths.filter(([, item]) => item.post?.operationId === operationId).map(([path]) => path);
+    if (found.length !== 1 || found[0]!.startsWith('/services/')) {
+      throw new Error(`paths: exactly one POST operation outside /services/ must have operationId "${operationId}" (found ${found.length})`);
+    }
+    return found[0]!;
+  };
+  return { token: pathOf(WIRE_OPERATIONS.token), pay: pathOf(WIRE_OPERATIONS.pay) };
+}

@@ -8,6 +8,7 @@ import {
   readLanguages,
   readMoneyLimits,
   readTokenRefusalCodes,
+  readWirePaths,
   topLevelProperties,
 } from '../src/spec-extensions.js';
 import { checkServices, checkSpecExtensions } from '../src/spec-rules.js';
@@ -55,6 +56,14 @@ describe('x-codepay-* extensions read from the real spec', () => {
     expect(content).toContain('export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number } = {\n  "E07303": 200,');
     expect(content).toContain("export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];");
     expect(content).toContain("export const defaultLanguage: AcceptLanguage = 'en-US';");
+  });
+
+  it('the wire paths: requestToken and pay', () => {
+    const bundle = realBundle();
+    expect(readWirePaths(bundle)).toEqual({ token: '/api/v2/token', pay: '/api/v2/pay' });
+    expect(generateRegistry(listServices(bundle), bundle).content).toContain(
+      "export const wirePaths = { token: '/api/v2/token', pay: '/api/v2/pay' } as const;",
+    );
   });
 
   it('follows $ref to find a result schema\'s fields (GetPayerResult is only a $ref to Payer)', () => {
@@ -134,6 +143,11 @@ describe('extensions that contradict the spec fail generation and spec:check', (
     ['a default language outside the enum', (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).default = 'de-DE'), /AcceptLanguage: its default must be one of its enum/],
     ['a language listed twice', (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).enum = ['en-US', 'en-US']), /AcceptLanguage: its enum lists a language twice/],
     ['no language enum', (b: JsonSchema) => delete (acceptLanguageOf(b).schema as JsonSchema).enum, /AcceptLanguage: its schema needs an enum/],
+    [
+      'no pay operation (its operationId renamed)',
+      (b: JsonSchema) => ((b.paths as Record<string, { post: JsonSchema }>)['/api/v2/pay']!.post.operationId = 'callService'),
+      /exactly one POST operation outside \/services\/ must have operationId "pay" \(found 0\)/,
+    ],
   ])('%s', (_label, edit, message) => {
     const bundle = realBundle();
     edit(bundle);

@@ -13,6 +13,7 @@ export {
   gatewayErrorHttpStatus,
   languages,
   defaultLanguage,
+  wirePaths,
   businessErrorCodes,
   type GatewayErrorCode,
   type BusinessErrorCode,

@@ -2,7 +2,7 @@
 // a ConfigurationError naming the option and the fix: better at start-up than on the first payment.
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { defaultLanguage, languages, type AcceptLanguage } from '@codepay/models';
+import { defaultLanguage, languages, wirePaths, type AcceptLanguage } from '@codepay/models';
 import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey, type AesKeyInput, type RsaKeyInput } from './crypto/keys.js';
 import { platformKeyRing, type PlatformKeys } from './crypto/platform-keys.js';
 import type { Signer } from './crypto/signer.js';
@@ -323,8 +323,8 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
   warnAboutTlsEnvironment(logger, options.fetch !== undefined);
   return {
     baseUrl,
-    payUrl: `${baseUrl}/api/v2/pay`,
-    tokenUrl: `${baseUrl}/api/v2/token`,
+    payUrl: `${baseUrl}${wirePaths.pay}`,
+    tokenUrl: `${baseUrl}${wirePaths.token}`,
     appId: options.appId,
     merchantPrivateKey,
     signer,

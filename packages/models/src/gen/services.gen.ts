@@ -371,6 +371,9 @@ export const businessErrorCodes = {
 } as const;
 export type BusinessErrorCode = keyof typeof businessErrorCodes;
 
+/** The path of each operation that goes over the wire, after the base URL (spec: `requestToken` and `pay`). */
+export const wirePaths = { token: '/api/v2/token', pay: '/api/v2/pay' } as const;
+
 /** The languages gateway messages come in (spec: the enum of the `Accept-Language` parameter). */
 export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];
 /** The language of gateway messages when the request asks for none of `languages` (spec: its `default`). */
