@@ -41,7 +41,11 @@ export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> 
     const output = path.join(workDir, 'out');
     await createClient({
       input,
-      output: { path: output, entryFile: false, header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)') },
+      output: {
+        path: output,
+        entryFile: false,
+        header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)'),
+      },
       plugins: ['@hey-api/typescript'],
       logs: { level: 'silent' },
     });
@@ -51,7 +55,10 @@ export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> 
   }
 }
 
-function validatorTargets(files: readonly BizContentFile[], services: readonly ServiceDescription[]): Map<string, string> {
+function validatorTargets(
+  files: readonly BizContentFile[],
+  services: readonly ServiceDescription[],
+): Map<string, string> {
   const byName = new Map(files.map((f) => [f.name, f]));
   const typeNames = [...services.flatMap((s) => [s.paramsType, s.resultType]), ...NOTIFICATION_SCHEMAS];
   const targets = new Map<string, string>();
@@ -63,7 +70,10 @@ function validatorTargets(files: readonly BizContentFile[], services: readonly S
   return targets;
 }
 
-export function generateValidators(files: readonly BizContentFile[], services: readonly ServiceDescription[]): GeneratedFile[] {
+export function generateValidators(
+  files: readonly BizContentFile[],
+  services: readonly ServiceDescription[],
+): GeneratedFile[] {
   const targets = validatorTargets(files, services);
   const ajv = createSchemaCompiler(files, true);
   const exportsMap = Object.fromEntries([...targets].map(([typeName, id]) => [validatorName(typeName), id]));
@@ -74,7 +84,9 @@ export function generateValidators(files: readonly BizContentFile[], services: r
     "import type { ValidateFunction } from 'ajv';",
     `import type { ${[...targets.keys()].sort().join(', ')} } from './types.gen.js';`,
     '',
-    ...[...targets.keys()].map((typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`),
+    ...[...targets.keys()].map(
+      (typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`,
+    ),
     '',
   ].join('\n');
   return [
@@ -96,9 +108,13 @@ const stringList = (values: readonly string[]) => `[${values.map(quoted).join(',
  * their HTTP status) and token refusal codes, order statuses, business error codes, the wire paths, languages and pattern rules.
  */
 function specFacts(bundle: JsonSchema): string[] {
-  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(([currency, places]) => `${currency}: ${places}`);
+  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(
+    ([currency, places]) => `${currency}: ${places}`,
+  );
   const limits = readMoneyLimits(bundle);
-  const httpStatuses = Object.fromEntries(Object.entries(readGatewayErrorCodes(bundle)).map(([code, info]) => [code, info.httpStatus]));
+  const httpStatuses = Object.fromEntries(
+    Object.entries(readGatewayErrorCodes(bundle)).map(([code, info]) => [code, info.httpStatus]),
+  );
   const { languages, defaultLanguage } = readLanguages(bundle);
   const wirePaths = readWirePaths(bundle);
   return [
@@ -142,7 +158,7 @@ function specFacts(bundle: JsonSchema): string[] {
     '/** The HTTP status the gateway sends each known error code with (spec: `httpStatus` in `x-codepay-error-codes`). */',
     `export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number } = ${JSON.stringify(httpStatuses, null, 2)};`,
     '',
-    '/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox\'s. */',
+    "/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */",
     `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,
     'export type BusinessErrorCode = keyof typeof businessErrorCodes;',
     '',
@@ -163,7 +179,13 @@ function specFacts(bundle: JsonSchema): string[] {
 export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
   // hey-api names the type of an operation's answer `<OperationId>Response`; a service's operationId is its name.
   const payloadType = (s: ServiceDescription) => `${s.service[0]!.toUpperCase()}${s.service.slice(1)}Response`;
-  const types = [...new Set([...services.flatMap((s) => [s.paramsType, s.resultType, payloadType(s)]), 'AcceptLanguage', 'OrderStatus'])].sort();
+  const types = [
+    ...new Set([
+      ...services.flatMap((s) => [s.paramsType, s.resultType, payloadType(s)]),
+      'AcceptLanguage',
+      'OrderStatus',
+    ]),
+  ].sort();
   const entry = (s: ServiceDescription) =>
     [
       `  ${s.service}: {`,
@@ -180,7 +202,9 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
       `    validateResult: validators.${validatorName(s.resultType)},`,
       '  },',
     ].join('\n');
-  const typeMap = services.map((s) => `  ${s.service}: { params: ${s.paramsType}; result: ${s.resultType}; payload: ${payloadType(s)} };`);
+  const typeMap = services.map(
+    (s) => `  ${s.service}: { params: ${s.paramsType}; result: ${s.resultType}; payload: ${payloadType(s)} };`,
+  );
   const content = [
     ...doNotEditHeader('tools/src/generate-models.ts'),
     "import type { ValidateFunction } from 'ajv';",
@@ -196,13 +220,13 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '}',
     '',
     'export type ServiceName = keyof ServiceTypes;',
-    'export type ServiceParams<S extends ServiceName> = ServiceTypes[S][\'params\'];',
-    'export type ServiceResult<S extends ServiceName> = ServiceTypes[S][\'result\'];',
+    "export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];",
+    "export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];",
     '/**',
     ' * The decrypted answer of `/api/v2/pay` for a service, `{ status, errorCode, errorMessage, data }` (spec: the 200',
     ' * response of its virtual operation); without `S`, that of any service.',
     ' */',
-    'export type ServicePayload<S extends ServiceName = ServiceName> = ServiceTypes[S][\'payload\'];',
+    "export type ServicePayload<S extends ServiceName = ServiceName> = ServiceTypes[S]['payload'];",
     '',
     '/** How a service may be retried: `safe` services are read-only; `unsafe` ones change state. */',
     "export type RetryPolicy = 'safe' | 'unsafe';",
@@ -210,6 +234,7 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     'export interface ServiceDefinition<S extends ServiceName = ServiceName> {',
     '  readonly service: S;',
     '  /** The virtual path in the spec (`/services/<service>`); it never goes over the wire. */',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this is generated TypeScript, a template literal type
     '  readonly path: `/services/${S}`;',
     '  readonly retry: RetryPolicy;',
     '  /** SDK grouping: `client[resource][method]`. */',

@@ -28,8 +28,10 @@ export function checkSchemaFiles({ files }: SpecInput): string[] {
   for (const file of files) {
     const { schema, relativePath } = file;
     if (schema.$schema !== DIALECT) problems.push(`${relativePath}: "$schema" must be "${DIALECT}"`);
-    if (schema.$id !== ID_BASE + relativePath) problems.push(`${relativePath}: "$id" must be "${ID_BASE}${relativePath}"`);
-    if (!Array.isArray(schema.examples) || schema.examples.length === 0) problems.push(`${relativePath}: needs "examples"`);
+    if (schema.$id !== ID_BASE + relativePath)
+      problems.push(`${relativePath}: "$id" must be "${ID_BASE}${relativePath}"`);
+    if (!Array.isArray(schema.examples) || schema.examples.length === 0)
+      problems.push(`${relativePath}: needs "examples"`);
   }
   return problems;
 }
@@ -46,14 +48,17 @@ export function checkServices({ bundle, files }: SpecInput): string[] {
   if (services.length === 0) problems.push('no virtual /services/<service> operations found');
   const byPath = new Map(files.map((f) => [f.relativePath, f]));
   for (const s of services) {
-    if (s.path !== `/services/${s.service}`) problems.push(`${s.path}: path must be /services/${s.service} (its x-service)`);
+    if (s.path !== `/services/${s.service}`)
+      problems.push(`${s.path}: path must be /services/${s.service} (its x-service)`);
     if (s.operationId !== s.service) problems.push(`${s.path}: operationId must equal x-service "${s.service}"`);
     const request = byPath.get(`${s.service}.request.json`);
     const response = byPath.get(`${s.service}.response.json`);
     if (!request) problems.push(`${s.service}: spec/bizcontent/${s.service}.request.json is missing`);
-    else if (request.name !== s.paramsType) problems.push(`${s.service}: request body must reference ${s.service}.request.json`);
+    else if (request.name !== s.paramsType)
+      problems.push(`${s.service}: request body must reference ${s.service}.request.json`);
     if (!response) problems.push(`${s.service}: spec/bizcontent/${s.service}.response.json is missing`);
-    else if (response.name !== s.resultType) problems.push(`${s.service}: 200 data must reference ${s.service}.response.json`);
+    else if (response.name !== s.resultType)
+      problems.push(`${s.service}: 200 data must reference ${s.service}.response.json`);
     // Requests are closed (a typo must not be silently dropped); responses are open (the gateway may add keys).
     if (request && request.schema.additionalProperties !== false) {
       problems.push(`${s.service}.request.json: must set "additionalProperties": false`);
@@ -76,7 +81,8 @@ export function checkBizContentExamples({ files }: SpecInput): string[] {
       continue;
     }
     ((file.schema.examples as unknown[] | undefined) ?? []).forEach((example, index) => {
-      if (!validate(example)) problems.push(`${file.relativePath}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
+      if (!validate(example))
+        problems.push(`${file.relativePath}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
     });
   }
   return problems;
@@ -88,7 +94,9 @@ export function checkBizContentExamples({ files }: SpecInput): string[] {
  */
 export function checkBundleExamples({ bundle }: SpecInput): string[] {
   const components = (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
-  const asDefs = JSON.parse(JSON.stringify({ $id: 'urn:codepay:bundle', $defs: components }).replaceAll('#/components/schemas/', '#/$defs/'));
+  const asDefs = JSON.parse(
+    JSON.stringify({ $id: 'urn:codepay:bundle', $defs: components }).replaceAll('#/components/schemas/', '#/$defs/'),
+  );
   const ajv = new Ajv2020({ strict: false, allowUnionTypes: true, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(asDefs);
@@ -96,22 +104,25 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
   for (const [name, schema] of Object.entries(components)) {
     const validate = ajv.getSchema(`urn:codepay:bundle#/$defs/${name}`);
     ((schema.examples as unknown[] | undefined) ?? []).forEach((example, index) => {
-      if (validate && !validate(example)) problems.push(`components.schemas.${name}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
+      if (validate && !validate(example))
+        problems.push(`components.schemas.${name}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
     });
   }
   const paths = bundle.paths as Record<string, { post: JsonSchema }>;
   for (const s of listServices(bundle)) {
     const payloadSchema = JSON.parse(
-      JSON.stringify((paths[s.path]!.post.responses as any)['200'].content['application/json'].schema).replaceAll(
-        '#/components/schemas/',
-        'urn:codepay:bundle#/$defs/',
-      ),
+      JSON.stringify(
+        (paths[s.path]!.post.responses as Record<string, { content: Record<string, { schema: unknown }> }>)['200']!
+          .content['application/json']!.schema,
+      ).replaceAll('#/components/schemas/', 'urn:codepay:bundle#/$defs/'),
     );
     const validate = ajv.compile(payloadSchema);
     const resultExamples = (components[s.resultType]?.examples as unknown[] | undefined) ?? [];
     resultExamples.forEach((data, index) => {
       if (!validate({ status: 0, errorCode: null, errorMessage: null, data })) {
-        problems.push(`${s.path}: 200 payload rejects a success built from ${s.resultType}.examples[${index}]: ${ajv.errorsText(validate.errors)}`);
+        problems.push(
+          `${s.path}: 200 payload rejects a success built from ${s.resultType}.examples[${index}]: ${ajv.errorsText(validate.errors)}`,
+        );
       }
     });
     if (!validate({ status: -1, errorCode: 'P0001', errorMessage: 'Payer not found', data: null })) {
@@ -128,7 +139,14 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
  */
 export function checkSpecExtensions({ bundle }: SpecInput): string[] {
   const problems: string[] = [];
-  const readers = [readCurrencyMinorUnits, readMoneyLimits, readGatewayErrorCodes, readTokenRefusalCodes, readLanguages, readWirePaths];
+  const readers = [
+    readCurrencyMinorUnits,
+    readMoneyLimits,
+    readGatewayErrorCodes,
+    readTokenRefusalCodes,
+    readLanguages,
+    readWirePaths,
+  ];
   for (const read of readers) {
     try {
       read(bundle);

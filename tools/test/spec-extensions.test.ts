@@ -15,7 +15,8 @@ import { checkServices, checkSpecExtensions } from '../src/spec-rules.js';
 
 const realBundle = () => bundleSpec();
 const schemasOf = (bundle: JsonSchema) => (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
-const operation = (bundle: JsonSchema, service: string) => (bundle.paths as Record<string, { post: JsonSchema }>)[`/services/${service}`]!.post;
+const operation = (bundle: JsonSchema, service: string) =>
+  (bundle.paths as Record<string, { post: JsonSchema }>)[`/services/${service}`]!.post;
 
 describe('x-codepay-* extensions read from the real spec', () => {
   it('x-codepay-echo: the result fields that echo a request field, per service', () => {
@@ -50,11 +51,22 @@ describe('x-codepay-* extensions read from the real spec', () => {
 
   it('x-codepay-error-codes: each gateway code with its HTTP status; the languages of Accept-Language', () => {
     const bundle = realBundle();
-    expect(readGatewayErrorCodes(bundle)).toMatchObject({ E07303: { httpStatus: 200 }, E01002: { httpStatus: 401 }, E05030: { httpStatus: 503 } });
-    expect(readLanguages(bundle)).toEqual({ languages: ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'], defaultLanguage: 'en-US' });
+    expect(readGatewayErrorCodes(bundle)).toMatchObject({
+      E07303: { httpStatus: 200 },
+      E01002: { httpStatus: 401 },
+      E05030: { httpStatus: 503 },
+    });
+    expect(readLanguages(bundle)).toEqual({
+      languages: ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'],
+      defaultLanguage: 'en-US',
+    });
     const { content } = generateRegistry(listServices(bundle), bundle);
-    expect(content).toContain('export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number } = {\n  "E07303": 200,');
-    expect(content).toContain("export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];");
+    expect(content).toContain(
+      'export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number } = {\n  "E07303": 200,',
+    );
+    expect(content).toContain(
+      "export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];",
+    );
     expect(content).toContain("export const defaultLanguage: AcceptLanguage = 'en-US';");
   });
 
@@ -66,7 +78,7 @@ describe('x-codepay-* extensions read from the real spec', () => {
     );
   });
 
-  it('follows $ref to find a result schema\'s fields (GetPayerResult is only a $ref to Payer)', () => {
+  it("follows $ref to find a result schema's fields (GetPayerResult is only a $ref to Payer)", () => {
     expect(topLevelProperties(realBundle(), 'GetPayerResult')).toContain('email');
   });
 
@@ -90,7 +102,10 @@ describe('extensions that contradict the spec fail generation and spec:check', (
   it('an echo field missing from the result', () => {
     const bundle = realBundle();
     operation(bundle, 'refundOrder')['x-codepay-echo'] = ['order_sn'];
-    expectRefused(bundle, /refundOrder: x-codepay-echo names "order_sn", which must be a top-level field of both RefundOrderParams and RefundOrderResult/);
+    expectRefused(
+      bundle,
+      /refundOrder: x-codepay-echo names "order_sn", which must be a top-level field of both RefundOrderParams and RefundOrderResult/,
+    );
   });
 
   it('an echo field missing from the request', () => {
@@ -109,13 +124,28 @@ describe('extensions that contradict the spec fail generation and spec:check', (
     const bundle = realBundle();
     const params = schemasOf(bundle).GetBalanceParams!;
     (params.properties as Record<string, JsonSchema>).fee = { $ref: '#/components/schemas/Amount' };
-    expectRefused(bundle, /getBalance: has money fields \(fee\) but no top-level "currency" field whose schema has x-codepay-minor-units/);
+    expectRefused(
+      bundle,
+      /getBalance: has money fields \(fee\) but no top-level "currency" field whose schema has x-codepay-minor-units/,
+    );
   });
 
   it.each([
-    ['a currency of the enum without minor units', (currency: JsonSchema) => (currency.enum = ['USD', 'EUR']), /no entry for EUR of the enum/],
-    ['minor units for a currency outside the enum', (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2, JPY: 0 }), /JPY is not in the enum/],
-    ['a fractional number of decimal places', (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2.5 }), /USD must have a whole, non-negative number/],
+    [
+      'a currency of the enum without minor units',
+      (currency: JsonSchema) => (currency.enum = ['USD', 'EUR']),
+      /no entry for EUR of the enum/,
+    ],
+    [
+      'minor units for a currency outside the enum',
+      (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2, JPY: 0 }),
+      /JPY is not in the enum/,
+    ],
+    [
+      'a fractional number of decimal places',
+      (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2.5 }),
+      /USD must have a whole, non-negative number/,
+    ],
   ])('%s', (_label, edit, message) => {
     const bundle = realBundle();
     edit(schemasOf(bundle).Currency!);
@@ -132,20 +162,55 @@ describe('extensions that contradict the spec fail generation and spec:check', (
     expect(checkSpecExtensions({ bundle, files: [] }).join('\n')).toMatch(message);
   });
 
-  const errorCodesOf = (bundle: JsonSchema) => schemasOf(bundle).GatewayErrorBody!['x-codepay-error-codes'] as Record<string, JsonSchema>;
-  const acceptLanguageOf = (bundle: JsonSchema) => (bundle.components as { parameters: Record<string, JsonSchema> }).parameters.AcceptLanguage!;
+  const errorCodesOf = (bundle: JsonSchema) =>
+    schemasOf(bundle).GatewayErrorBody!['x-codepay-error-codes'] as Record<string, JsonSchema>;
+  const acceptLanguageOf = (bundle: JsonSchema) =>
+    (bundle.components as { parameters: Record<string, JsonSchema> }).parameters.AcceptLanguage!;
   it.each([
-    ['a gateway code without its HTTP status', (b: JsonSchema) => delete errorCodesOf(b).E04040!.httpStatus, /E04040 needs httpStatus, the HTTP status \(200 to 599\)/],
-    ['a gateway code with a status no server answers with', (b: JsonSchema) => (errorCodesOf(b).E05000!.httpStatus = 999), /E05000 needs httpStatus/],
-    ['a gateway code as prose only (the HTTP status in its words)', (b: JsonSchema) => (errorCodesOf(b).E01010 = 'Unknown appId (HTTP 401).' as never), /E01010 needs httpStatus/],
-    ['a gateway code without its meaning', (b: JsonSchema) => (errorCodesOf(b).E02001!.meaning = ' '), /E02001 needs meaning/],
-    ['a token refusal code not sent with 401', (b: JsonSchema) => (errorCodesOf(b).E01003!.httpStatus = 403), /lists E01003, whose httpStatus is not 401/],
-    ['a default language outside the enum', (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).default = 'de-DE'), /AcceptLanguage: its default must be one of its enum/],
-    ['a language listed twice', (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).enum = ['en-US', 'en-US']), /AcceptLanguage: its enum lists a language twice/],
-    ['no language enum', (b: JsonSchema) => delete (acceptLanguageOf(b).schema as JsonSchema).enum, /AcceptLanguage: its schema needs an enum/],
+    [
+      'a gateway code without its HTTP status',
+      (b: JsonSchema) => delete errorCodesOf(b).E04040!.httpStatus,
+      /E04040 needs httpStatus, the HTTP status \(200 to 599\)/,
+    ],
+    [
+      'a gateway code with a status no server answers with',
+      (b: JsonSchema) => (errorCodesOf(b).E05000!.httpStatus = 999),
+      /E05000 needs httpStatus/,
+    ],
+    [
+      'a gateway code as prose only (the HTTP status in its words)',
+      (b: JsonSchema) => (errorCodesOf(b).E01010 = 'Unknown appId (HTTP 401).' as never),
+      /E01010 needs httpStatus/,
+    ],
+    [
+      'a gateway code without its meaning',
+      (b: JsonSchema) => (errorCodesOf(b).E02001!.meaning = ' '),
+      /E02001 needs meaning/,
+    ],
+    [
+      'a token refusal code not sent with 401',
+      (b: JsonSchema) => (errorCodesOf(b).E01003!.httpStatus = 403),
+      /lists E01003, whose httpStatus is not 401/,
+    ],
+    [
+      'a default language outside the enum',
+      (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).default = 'de-DE'),
+      /AcceptLanguage: its default must be one of its enum/,
+    ],
+    [
+      'a language listed twice',
+      (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).enum = ['en-US', 'en-US']),
+      /AcceptLanguage: its enum lists a language twice/,
+    ],
+    [
+      'no language enum',
+      (b: JsonSchema) => delete (acceptLanguageOf(b).schema as JsonSchema).enum,
+      /AcceptLanguage: its schema needs an enum/,
+    ],
     [
       'no pay operation (its operationId renamed)',
-      (b: JsonSchema) => ((b.paths as Record<string, { post: JsonSchema }>)['/api/v2/pay']!.post.operationId = 'callService'),
+      (b: JsonSchema) =>
+        ((b.paths as Record<string, { post: JsonSchema }>)['/api/v2/pay']!.post.operationId = 'callService'),
       /exactly one POST operation outside \/services\/ must have operationId "pay" \(found 0\)/,
     ],
   ])('%s', (_label, edit, message) => {

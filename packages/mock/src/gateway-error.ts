@@ -3,7 +3,11 @@
 // Each code is sent with the HTTP status the spec gives it.
 
 import type { KeyObject } from 'node:crypto';
-import { gatewayErrorHttpStatus, type GatewayErrorBody as SpecGatewayErrorBody, type GatewayErrorCode as SpecGatewayErrorCode } from '@codepay/models';
+import {
+  gatewayErrorHttpStatus,
+  type GatewayErrorBody as SpecGatewayErrorBody,
+  type GatewayErrorCode as SpecGatewayErrorCode,
+} from '@codepay/models';
 import { flatSigningText, signRsaSha256 } from '@codepay/transport';
 import { GATEWAY_ERROR_MESSAGES, TEXTS, type Language } from './messages.js';
 
@@ -11,7 +15,10 @@ import { GATEWAY_ERROR_MESSAGES, TEXTS, type Language } from './messages.js';
 export const MOCK_SCENARIO_CODE = 'MOCK_SCENARIO';
 
 /** The HTTP status each gateway code is sent with: the spec's (`x-codepay-error-codes`), and the mock's own code. */
-export const GATEWAY_ERROR_HTTP_STATUS: { readonly [C in GatewayErrorCode]: number } = { ...gatewayErrorHttpStatus, [MOCK_SCENARIO_CODE]: 400 };
+export const GATEWAY_ERROR_HTTP_STATUS: { readonly [C in GatewayErrorCode]: number } = {
+  ...gatewayErrorHttpStatus,
+  [MOCK_SCENARIO_CODE]: 400,
+};
 
 /** A code the mock answers with its own status and message: one of the spec's, or the mock's `MOCK_SCENARIO`. */
 export type GatewayErrorCode = SpecGatewayErrorCode | typeof MOCK_SCENARIO_CODE;
@@ -37,7 +44,10 @@ export interface GatewayErrorSpec {
   detail?: string;
 }
 
-export async function createGatewayErrorBody(spec: GatewayErrorSpec, platformPrivateKey: KeyObject): Promise<GatewayErrorBody> {
+export async function createGatewayErrorBody(
+  spec: GatewayErrorSpec,
+  platformPrivateKey: KeyObject,
+): Promise<GatewayErrorBody> {
   const base = gatewayErrorMessage(spec.code, spec.language);
   const msg = spec.detail ? `${base}: ${spec.detail}` : base;
   const fields = { code: spec.code, msg, psn: spec.psn };

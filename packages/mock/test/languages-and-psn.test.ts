@@ -23,18 +23,22 @@ afterAll(async () => {
 describe('the error-code table', () => {
   // The codes and their statuses are the spec's (`x-codepay-error-codes`, generated into @codepay/models); the
   // messages' type requires one for each of them, so this checks what the gateway answers.
-  it.each(Object.entries(gatewayErrorHttpStatus))('%s is answered with HTTP %i and its message in every language', async (code, status) => {
-    for (const language of LANGUAGES) {
-      const headers = { 'accept-language': language, 'x-mock-scenario': `gateway-error:${code}` };
-      const answer = await client.pay('getBalance', { currency: 'USD' }, { headers });
-      await expectGatewayError(client, answer, status, code);
-      expect(answer.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES[code as keyof typeof gatewayErrorHttpStatus][language]);
-    }
-  });
+  it.each(Object.entries(gatewayErrorHttpStatus))(
+    '%s is answered with HTTP %i and its message in every language',
+    async (code, status) => {
+      for (const language of LANGUAGES) {
+        const headers = { 'accept-language': language, 'x-mock-scenario': `gateway-error:${code}` };
+        const answer = await client.pay('getBalance', { currency: 'USD' }, { headers });
+        await expectGatewayError(client, answer, status, code);
+        expect(answer.json?.msg).toBe(GATEWAY_ERROR_MESSAGES[code as keyof typeof gatewayErrorHttpStatus][language]);
+      }
+    },
+  );
 
   it('has a translation (not the English text) for every code and text', () => {
     for (const messages of [...Object.values(GATEWAY_ERROR_MESSAGES), ...Object.values(TEXTS)]) {
-      for (const language of LANGUAGES.filter((tag) => tag !== 'en-US')) expect(messages[language]).not.toBe(messages['en-US']);
+      for (const language of LANGUAGES.filter((tag) => tag !== 'en-US'))
+        expect(messages[language]).not.toBe(messages['en-US']);
     }
   });
 });
@@ -43,20 +47,24 @@ describe('Accept-Language', () => {
   it.each(LANGUAGES)('answers gateway errors, P0400 and business errors in %s', async (language) => {
     const headers = { 'accept-language': language };
     const unknownToken = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers });
-    expect(unknownToken.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES.E01002[language]);
+    expect(unknownToken.json?.msg).toBe(GATEWAY_ERROR_MESSAGES.E01002[language]);
     expect(await client.verifyErrorBody(unknownToken.json)).toBe(true);
 
     const unknownService = await client.pay('deletePayer', {}, { headers });
-    expect(unknownService.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES.E07303[language]);
+    expect(unknownService.json?.msg).toBe(GATEWAY_ERROR_MESSAGES.E07303[language]);
 
     const invalid = await client.pay('getBalance', {}, { headers });
     expect(invalid.payload?.errorMessage).toMatch(new RegExp(`^${TEXTS.invalidParamsPrefix[language]}.*currency`));
 
-    const business = await client.pay('getBalance', { currency: 'USD' }, { headers: { ...headers, 'x-mock-scenario': 'business-error' } });
+    const business = await client.pay(
+      'getBalance',
+      { currency: 'USD' },
+      { headers: { ...headers, 'x-mock-scenario': 'business-error' } },
+    );
     expect(business.payload?.errorMessage).toBe(TEXTS.businessFailure[language]);
 
     const token = await client.requestToken({ appId: 'app_unknown', headers });
-    expect(token.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES.E01010[language]);
+    expect(token.json?.msg).toBe(GATEWAY_ERROR_MESSAGES.E01010[language]);
     expect(mock.requests.at(-1)?.language).toBe(language);
   });
 
@@ -64,7 +72,7 @@ describe('Accept-Language', () => {
     const variants: Array<Record<string, string>> = [{ 'accept-language': 'de-DE' }, { 'accept-language': '*' }, {}];
     for (const headers of variants) {
       const answer = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers });
-      expect(answer.json?.['msg']).toBe('Access token is invalid');
+      expect(answer.json?.msg).toBe('Access token is invalid');
     }
   });
 
@@ -95,7 +103,7 @@ describe('psn', () => {
         ...Array.from({ length: 10 }, () => client.requestToken()),
         ...Array.from({ length: 10 }, () => client.post('/nowhere', '{}')),
       ]);
-      const psns = answers.map((answer) => answer.json?.['psn']);
+      const psns = answers.map((answer) => answer.json?.psn);
       expect(psns.every((psn) => typeof psn === 'string' && /^PSN\d{20}$/.test(psn))).toBe(true);
       expect(new Set(psns).size).toBe(answers.length);
     } finally {
@@ -107,10 +115,16 @@ describe('psn', () => {
 
 describe('error body signature', () => {
   it('verifies with the platform public key over exactly code=<code>&msg=<msg>&psn=<psn>', async () => {
-    const answer = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers: { 'accept-language': 'ja-JP' } });
+    const answer = await client.pay(
+      'getBalance',
+      { currency: 'USD' },
+      { token: 'nope', headers: { 'accept-language': 'ja-JP' } },
+    );
     const { code, msg, psn, sign } = answer.json as Record<string, string>;
     const text = `code=${code}&msg=${msg}&psn=${psn}`;
     expect(await verifyRsaSha256(text, sign ?? '', client.platformPublicKey)).toBe(true);
-    expect(await verifyRsaSha256(`code=${code}&psn=${psn}&msg=${msg}`, sign ?? '', client.platformPublicKey)).toBe(false);
+    expect(await verifyRsaSha256(`code=${code}&psn=${psn}&msg=${msg}`, sign ?? '', client.platformPublicKey)).toBe(
+      false,
+    );
   });
 });

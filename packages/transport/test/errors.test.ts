@@ -45,10 +45,19 @@ const examples: Array<[string, CodePayError, Record<string, unknown>]> = [
   ],
   [
     'GatewayError',
-    new GatewayError('gateway refused the call', { code: 'E07303', msg: 'API not authorized', psn: 'P2', httpStatus: 403 }),
+    new GatewayError('gateway refused the call', {
+      code: 'E07303',
+      msg: 'API not authorized',
+      psn: 'P2',
+      httpStatus: 403,
+    }),
     { code: 'E07303', msg: 'API not authorized' },
   ],
-  ['SignatureVerificationError', new SignatureVerificationError('bad sign', { service: 'getPayer' }), { service: 'getPayer' }],
+  [
+    'SignatureVerificationError',
+    new SignatureVerificationError('bad sign', { service: 'getPayer' }),
+    { service: 'getPayer' },
+  ],
   ['DecryptionError', new DecryptionError('bad padding', { reason: 'padding' }), { reason: 'padding' }],
   ['ResponseFormatError', new ResponseFormatError('HTML instead of JSON', { httpStatus: 502 }), {}],
   [
@@ -115,7 +124,10 @@ describe('service, on every error', () => {
     ['AuthenticationError', new AuthenticationError('token refused', { service: 'getBalance', code: 'E01002' })],
     ['GatewayError', new GatewayError('refused', { service: 'getBalance', code: 'E07303', msg: 'API not authorized' })],
     ['DecryptionError', new DecryptionError('bad padding', { service: 'getBalance', reason: 'padding' })],
-    ['ResponseFormatError', new ResponseFormatError('HTML instead of JSON', { service: 'getBalance', httpStatus: 502 })],
+    [
+      'ResponseFormatError',
+      new ResponseFormatError('HTML instead of JSON', { service: 'getBalance', httpStatus: 502 }),
+    ],
   ])('%s carries the service of its call and serialises it', (_name, error) => {
     expect(error.service).toBe('getBalance');
     expect(error.toJSON()).toMatchObject({ service: 'getBalance' });
@@ -130,7 +142,9 @@ describe('service, on every error', () => {
 
 describe('messages', () => {
   it('ConfigurationError names the option', () => {
-    expect(new ConfigurationError('must use https://', { option: 'baseUrl' }).message).toBe('baseUrl: must use https://');
+    expect(new ConfigurationError('must use https://', { option: 'baseUrl' }).message).toBe(
+      'baseUrl: must use https://',
+    );
   });
 
   it('ValidationError lists each issue with its JSON pointer ("(root)" for the root)', () => {

@@ -42,22 +42,39 @@ function describeBody(text: string): string {
   return 'a body that is not JSON';
 }
 
-export function answerContext<S extends string | undefined>(service: S, httpStatus: number, psn: string | undefined): AnswerContext<S> {
+export function answerContext<S extends string | undefined>(
+  service: S,
+  httpStatus: number,
+  psn: string | undefined,
+): AnswerContext<S> {
   return psn === undefined ? { service, httpStatus } : { service, httpStatus, psn };
 }
 
 /** Reads `bodyText` (received with `status`): the answer, or the typed error it amounts to (thrown). */
-export async function readGatewayAnswer(status: number, bodyText: string, reader: AnswerReader): Promise<GatewayAnswer> {
+export async function readGatewayAnswer(
+  status: number,
+  bodyText: string,
+  reader: AnswerReader,
+): Promise<GatewayAnswer> {
   const { what, service } = reader;
   let wire: unknown;
   try {
     wire = parseJsonBounded(bodyText);
   } catch (error) {
-    const body = error instanceof JsonTooDeep ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)` : describeBody(bodyText);
-    throw new ResponseFormatError(`The ${what} got HTTP ${status} with ${body}.`, answerContext(service, status, undefined));
+    const body =
+      error instanceof JsonTooDeep
+        ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)`
+        : describeBody(bodyText);
+    throw new ResponseFormatError(
+      `The ${what} got HTTP ${status} with ${body}.`,
+      answerContext(service, status, undefined),
+    );
   }
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
-    throw new ResponseFormatError(`The ${what} got HTTP ${status} with JSON that is not an object.`, answerContext(service, status, undefined));
+    throw new ResponseFormatError(
+      `The ${what} got HTTP ${status} with JSON that is not an object.`,
+      answerContext(service, status, undefined),
+    );
   }
   const body = wire as Record<string, unknown>;
   const psn = typeof body.psn === 'string' ? body.psn : undefined;

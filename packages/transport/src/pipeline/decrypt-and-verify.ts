@@ -9,7 +9,8 @@ import { openSignedEnvelope } from '../envelope/open-envelope.js';
 import { readGatewayAnswer, type AnswerReader } from '../envelope/read-gateway-answer.js';
 import { answerContext, type Policy } from './policy.js';
 
-const stringField = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+const stringField = (body: Record<string, unknown>, key: string) =>
+  typeof body[key] === 'string' ? (body[key] as string) : undefined;
 
 /** A refusal of a call: on 401, of its token (even a fresh one, or bearerToken would have replayed the call). */
 const refusal: AnswerReader['refusal'] = (body, context, signed) => {
@@ -18,9 +19,15 @@ const refusal: AnswerReader['refusal'] = (body, context, signed) => {
   // nothing happened; an unsigned body could come from anything between us and the gateway.
   const known = signed && httpStatus < 500 ? { ...context, outcomeUnknown: false } : context;
   if (httpStatus === 401) {
-    return new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...known, code: body.code });
+    return new AuthenticationError(
+      `The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`,
+      { ...known, code: body.code },
+    );
   }
-  return new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...known, code: body.code, msg: body.msg });
+  return new GatewayError(
+    `The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`,
+    { ...known, code: body.code, msg: body.msg },
+  );
 };
 
 export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: PlatformKeys }): Policy {
@@ -47,10 +54,18 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
         );
       }
       if (sign === undefined) {
-        throw new SignatureVerificationError(`The ${service} response carries no signature; its content was discarded.`, answerContext(service, status, psn));
+        throw new SignatureVerificationError(
+          `The ${service} response carries no signature; its content was discarded.`,
+          answerContext(service, status, psn),
+        );
       }
       response.psn = psn;
-      response.plaintext = await openSignedEnvelope(bizContent, sign, keys, { what: 'response', service, psn, timings: request.trace });
+      response.plaintext = await openSignedEnvelope(bizContent, sign, keys, {
+        what: 'response',
+        service,
+        psn,
+        timings: request.trace,
+      });
       return response;
     },
   };

@@ -5,7 +5,14 @@ import type { KeyObject } from 'node:crypto';
 import type { PlatformKeys } from '../crypto/platform-keys.js';
 import { signPlaintext, type Signer } from '../crypto/signer.js';
 import { formatUtcDateTime } from '../date-time.js';
-import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, TimeoutError, isCodePayError } from '../errors.js';
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  ResponseFormatError,
+  TimeoutError,
+  isCodePayError,
+} from '../errors.js';
 import { readGatewayAnswer, type AnswerReader } from '../envelope/read-gateway-answer.js';
 import { tokenSigningText } from '../envelope/signing-texts.js';
 import type { HttpClient } from '../http/http-client.js';
@@ -88,7 +95,7 @@ export class TokenManager implements TokenSource {
     const sign = await signPlaintext(tokenSigningText(appId, timestamp), this.#options);
     this.requests++;
     const started = this.#now();
-    let answer;
+    let answer: Awaited<ReturnType<typeof sendHttp>>;
     try {
       answer = await sendHttp(this.#options.http, {
         what: 'token request',
@@ -113,17 +120,23 @@ export class TokenManager implements TokenSource {
   async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
     if (isRetriableStatus(status)) {
       // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
-      throw new ConnectionError(`The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`, {
-        outcomeUnknown: false,
-        httpStatus: status,
-      });
+      throw new ConnectionError(
+        `The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`,
+        {
+          outcomeUnknown: false,
+          httpStatus: status,
+        },
+      );
     }
     const reader = { what: 'token request', platformPublicKey: this.#options.platformPublicKey, refusal: tokenRefusal };
     const { statusCode, data } = (await readGatewayAnswer(status, bodyText, reader)).body;
     if (status === 200 && statusCode === 0 && typeof data === 'object' && data !== null) {
       const { accessToken, expiresIn } = data as { accessToken?: unknown; expiresIn?: unknown };
       if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
-        throw new ResponseFormatError('The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.', { httpStatus: status });
+        throw new ResponseFormatError(
+          'The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.',
+          { httpStatus: status },
+        );
       }
       const lifetimeMs = expiresIn * 1000;
       // Counted from when the token was requested: the gateway started its clock no later than that.
@@ -139,16 +152,20 @@ export class TokenManager implements TokenSource {
 
 /** Any refusal of the token request: whatever the code, the call cannot be made without a token. */
 const tokenRefusal: AnswerReader['refusal'] = (body, context) =>
-  new AuthenticationError(`The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`, {
-    ...context,
-    code: body.code,
-  });
+  new AuthenticationError(
+    `The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`,
+    {
+      ...context,
+      code: body.code,
+    },
+  );
 
 /** A failed token request means the call itself was never sent: safe to retry whatever the service. */
 function notSentBecauseOfToken(error: unknown): unknown {
   if (!isCodePayError(error)) return error;
   const detail = `${error.message} The call itself was not sent.`;
-  if (isCodePayError(error, 'TimeoutError')) return new TimeoutError(detail, { timeoutMs: error.timeoutMs, outcomeUnknown: false, cause: error });
+  if (isCodePayError(error, 'TimeoutError'))
+    return new TimeoutError(detail, { timeoutMs: error.timeoutMs, outcomeUnknown: false, cause: error });
   if (isCodePayError(error, 'ConnectionError')) {
     const wrapped = new ConnectionError(detail, { outcomeUnknown: false, cause: error });
     // A certificate the client does not trust, a proxy refusing these credentials: no retry can fix it.
@@ -186,7 +203,10 @@ export function waitForCaller<T>(shared: Promise<T>, call: TokenWaiter): Promise
         { timeoutMs: Math.round(limit), outcomeUnknown: false },
       ),
     aborted: () =>
-      new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', { outcomeUnknown: false, cause: signal?.reason }),
+      new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', {
+        outcomeUnknown: false,
+        cause: signal?.reason,
+      }),
   };
   return settleOnce<T>(limits, (guard) => void shared.then(guard.resolve, guard.reject));
 }

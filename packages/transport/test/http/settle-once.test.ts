@@ -30,7 +30,9 @@ describe('settleOnce', () => {
     let progress = 'connecting';
     const stop = vi.fn();
     const timedOut = () => new Error(`timed out while ${progress}`);
-    const result = settleOnce(limits({ timeoutMs: 20, timedOut, stop }), () => void (progress = 'reading'));
+    const result = settleOnce(limits({ timeoutMs: 20, timedOut, stop }), () => {
+      progress = 'reading';
+    });
     await expect(result).rejects.toThrow('timed out while reading');
     expect(stop).toHaveBeenCalledTimes(1);
   });
