@@ -40,8 +40,20 @@ export function createSchemaCompiler(files: readonly BizContentFile[], standalon
   return ajv;
 }
 
-const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'x-codepay-assumption', 'x-codepay-money', 'x-codepay-minor-units', 'x-codepay-rule', 'x-codepay-statuses']);
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  'examples',
+  'default',
+  '$comment',
+  'x-codepay-assumption',
+  'x-codepay-money',
+  'x-codepay-minor-units',
+  'x-codepay-rule',
+  'x-codepay-statuses',
+]);
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema tree handed to ajv, whose own types are as loose
 function withoutAnnotations(node: unknown): any {
   if (Array.isArray(node)) return node.map(withoutAnnotations);
   if (node === null || typeof node !== 'object') return node;
@@ -49,7 +61,10 @@ function withoutAnnotations(node: unknown): any {
     Object.entries(node)
       .filter(([key]) => !ANNOTATIONS.has(key))
       // `properties` maps names to schemas: a field called "title" or "default" is not an annotation.
-      .map(([key, value]) => [key, key === 'properties' ? mapValues(value, withoutAnnotations) : withoutAnnotations(value)]),
+      .map(([key, value]) => [
+        key,
+        key === 'properties' ? mapValues(value, withoutAnnotations) : withoutAnnotations(value),
+      ]),
   );
 }
 

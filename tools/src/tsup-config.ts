@@ -27,28 +27,35 @@ export interface LibraryBuildOptions {
  * a dependency into a `__require` shim that throws at load ("Dynamic require … is not supported"), and defining a
  * `require` (createRequire banner) would still leave the dependency invisible to users' bundlers. So the ESM build
  * reads such a file as the ES module it stands for:
- *   - `require("pkg/sub/path")` → `import * as ns from "pkg/sub/path.js"` (the extension Node's ESM resolver needs
- *     when the package has no `exports` map), then `ns.default` when that is the CommonJS `module.exports` (Node and
+ *   - `require("pkg/sub/path")`, in either quotes → `import * as ns from "pkg/sub/path.js"` (the extension Node's
+ *     ESM resolver needs when the package has no `exports` map), then `ns.default` when that is the CommonJS `module.exports` (Node and
  *     Node-mode bundlers) and `ns` itself otherwise, so `.default`/`.fullFormats` read the same property as before;
  *   - `exports.name = value;` → `export { value as name }`, plus a default export of all of them (what
  *     `import validators from './validators.gen.cjs'` gets from a CommonJS module).
  * Anything else CommonJS in the file stops the build rather than ship something half converted.
  */
-export function commonJsAsEsm(source: string, file: string, resolveSpecifier: (specifier: string) => string = (s) => s): string {
+export function commonJsAsEsm(
+  source: string,
+  file: string,
+  resolveSpecifier: (specifier: string) => string = (s) => s,
+): string {
   const exported: Array<[name: string, local: string]> = [];
   const imports = new Map<string, string>();
   const body = source
-    .replace(/^"use strict";\n/m, '')
+    .replace(/^(["'])use strict\1;\n/m, '')
     .replace(/^exports\.([A-Za-z_$][\w$]*) = ([A-Za-z_$][\w$]*);\n/gm, (_line, name: string, local: string) => {
       exported.push([name, local]);
       return '';
     })
-    .replace(/\brequire\("([^"]+)"\)/g, (_call, specifier: string) => {
+    .replace(/\brequire\((["'])([^"']+)\1\)/g, (_call, _quote: string, specifier: string) => {
       if (!imports.has(specifier)) imports.set(specifier, `__cjs${imports.size}`);
       return imports.get(specifier)!;
     });
   const leftover = /\bexports\.|\bmodule\.exports\b|\brequire\s*\(/.exec(body);
-  if (leftover) throw new Error(`${file}: cannot convert to ESM (unexpected \`${leftover[0]}\`); update commonJsAsEsm() in tools/src/tsup-config.ts`);
+  if (leftover)
+    throw new Error(
+      `${file}: cannot convert to ESM (unexpected \`${leftover[0]}\`); update commonJsAsEsm() in tools/src/tsup-config.ts`,
+    );
   if (exported.length === 0) throw new Error(`${file}: no \`exports.name = value;\` lines found`);
   const header = [...imports].map(
     ([specifier, local]) =>
@@ -66,7 +73,9 @@ function esmSpecifier(specifier: string, fromFile: string): string {
   const require = createRequire(fromFile);
   const packageName = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
   if (specifier === packageName) return specifier;
-  const manifest = JSON.parse(readFileSync(require.resolve(`${packageName}/package.json`), 'utf8')) as { exports?: unknown };
+  const manifest = JSON.parse(readFileSync(require.resolve(`${packageName}/package.json`), 'utf8')) as {
+    exports?: unknown;
+  };
   if (manifest.exports !== undefined || path.extname(specifier) !== '') return specifier;
   return `${specifier}${path.extname(require.resolve(specifier))}`;
 }
@@ -77,7 +86,9 @@ function commonJsAsEsmPlugin(filter: RegExp): NonNullable<Options['esbuildPlugin
     setup(build) {
       if (build.initialOptions.format !== 'esm') return;
       build.onLoad({ filter }, (args) => ({
-        contents: commonJsAsEsm(readFileSync(args.path, 'utf8'), args.path, (specifier) => esmSpecifier(specifier, args.path)),
+        contents: commonJsAsEsm(readFileSync(args.path, 'utf8'), args.path, (specifier) =>
+          esmSpecifier(specifier, args.path),
+        ),
         loader: 'js',
       }));
     },
@@ -126,8 +137,8 @@ export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryB
  * `./index.js`, so the executable shares the library build instead of carrying a second copy of it.
  */
 export function executableBuild(name: string, fromLibrary: readonly string[] = []): Options {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const fromLibraryImport = new RegExp(`^\\./(?:${fromLibrary.map(escape).join('|')})$`);
+  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const fromLibraryImport = new RegExp(`^\\./(?:${fromLibrary.map(escapeRegExp).join('|')})$`);
   return {
     entry: { [name]: `src/${name}.ts` },
     format: ['esm'],

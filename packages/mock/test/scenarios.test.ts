@@ -18,9 +18,12 @@ afterAll(async () => {
 });
 
 const balance = { currency: 'USD' };
-const scenario = (name: string, headers: Record<string, string> = {}) => ({ headers: { 'x-mock-scenario': name, ...headers } });
+const scenario = (name: string, headers: Record<string, string> = {}) => ({
+  headers: { 'x-mock-scenario': name, ...headers },
+});
 
-const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) => expectSignedGatewayError(client, answer, httpStatus, code);
+const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) =>
+  expectSignedGatewayError(client, answer, httpStatus, code);
 
 describe('x-mock-scenario', () => {
   it('business-error: a sealed answer with status -1, P0001 and a localized message', async () => {
@@ -33,21 +36,33 @@ describe('x-mock-scenario', () => {
       errorMessage: 'The request was rejected by a business rule (simulated failure)',
       data: null,
     });
-    expect(mock.requests.at(-1)).toMatchObject({ outcome: 'business-error', code: 'P0001', scenario: 'business-error:P0001' });
+    expect(mock.requests.at(-1)).toMatchObject({
+      outcome: 'business-error',
+      code: 'P0001',
+      scenario: 'business-error:P0001',
+    });
 
-    const french = await client.pay('getBalance', balance, scenario('business-error:P1234', { 'accept-language': 'fr-FR' }));
-    expect(french.payload).toMatchObject({ status: -1, errorCode: 'P1234', errorMessage: expect.stringContaining('règle métier') });
+    const french = await client.pay(
+      'getBalance',
+      balance,
+      scenario('business-error:P1234', { 'accept-language': 'fr-FR' }),
+    );
+    expect(french.payload).toMatchObject({
+      status: -1,
+      errorCode: 'P1234',
+      errorMessage: expect.stringContaining('règle métier'),
+    });
   });
 
   it('gateway-error: E05000 with HTTP 500 by default, or the given code with its status', async () => {
     await expectGatewayError(await client.pay('getBalance', balance, scenario('gateway-error')), 500, 'E05000');
     const notAuthorized = await client.pay('getBalance', balance, scenario('gateway-error:E07303'));
     await expectGatewayError(notAuthorized, 200, 'E07303');
-    expect(notAuthorized.json?.['msg']).toBe('API not authorized or does not exist');
+    expect(notAuthorized.json?.msg).toBe('API not authorized or does not exist');
     await expectGatewayError(await client.pay('getBalance', balance, scenario('gateway-error:E01002')), 401, 'E01002');
     const unknownCode = await client.pay('getBalance', balance, scenario('gateway-error:E09999'));
     await expectGatewayError(unknownCode, 200, 'E09999');
-    expect(unknownCode.json?.['msg']).toBe('Gateway error (simulated)');
+    expect(unknownCode.json?.msg).toBe('Gateway error (simulated)');
     expect(mock.requests.at(-1)).toMatchObject({ outcome: 'gateway-error', code: 'E09999' });
   });
 
@@ -111,7 +126,11 @@ describe('x-mock-scenario', () => {
   });
 
   it('transport-level scenarios need no valid token', async () => {
-    await expectGatewayError(await client.pay('getBalance', balance, { token: null, ...scenario('http-503') }), 503, 'E05030');
+    await expectGatewayError(
+      await client.pay('getBalance', balance, { token: null, ...scenario('http-503') }),
+      503,
+      'E05030',
+    );
   });
 
   it('answers 400 MOCK_SCENARIO for a scenario it does not know, naming the known ones', async () => {
@@ -120,7 +139,7 @@ describe('x-mock-scenario', () => {
       await expectGatewayError(answer, 400, 'MOCK_SCENARIO');
     }
     const answer = await client.pay('getBalance', balance, scenario('explode'));
-    expect(answer.json?.['msg']).toContain('business-error, gateway-error, bad-signature');
+    expect(answer.json?.msg).toContain('business-error, gateway-error, bad-signature');
   });
 
   it('applies transport-level scenarios to /api/v2/token, and refuses the others there', async () => {
@@ -128,8 +147,14 @@ describe('x-mock-scenario', () => {
     await expectGatewayError(unavailable, 503, 'E05030');
     expect(unavailable.headers['retry-after']).toBe('2');
     expect(mock.requests.at(-1)).toMatchObject({ endpoint: 'token', outcome: 'http-503' });
-    await expect(client.requestToken({ headers: { 'x-mock-scenario': 'drop' } })).rejects.toThrow(/socket hang up|ECONNRESET/);
-    await expectGatewayError(await client.requestToken({ headers: { 'x-mock-scenario': 'bad-signature' } }), 400, 'MOCK_SCENARIO');
+    await expect(client.requestToken({ headers: { 'x-mock-scenario': 'drop' } })).rejects.toThrow(
+      /socket hang up|ECONNRESET/,
+    );
+    await expectGatewayError(
+      await client.requestToken({ headers: { 'x-mock-scenario': 'bad-signature' } }),
+      400,
+      'MOCK_SCENARIO',
+    );
   });
 });
 
@@ -145,7 +170,7 @@ describe('queueScenario', () => {
     mock.queueScenario('http-500');
     mock.queueScenario('expired-token');
     const codes = [];
-    for (let call = 0; call < 3; call++) codes.push((await client.pay('getBalance', balance)).json?.['code']);
+    for (let call = 0; call < 3; call++) codes.push((await client.pay('getBalance', balance)).json?.code);
     expect(codes).toEqual(['E05000', 'E01003', undefined]);
   });
 
@@ -188,8 +213,8 @@ describe('queueScenario', () => {
   it('each request takes the oldest entry that applies to it, targeted or not', async () => {
     mock.queueScenario('http-500', { service: 'getPayer' });
     mock.queueScenario('expired-token');
-    expect((await client.pay('getBalance', balance)).json?.['code']).toBe('E01003');
-    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).json?.['code']).toBe('E05000');
+    expect((await client.pay('getBalance', balance)).json?.code).toBe('E01003');
+    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).json?.code).toBe('E05000');
     expect((await client.pay('getBalance', balance)).status).toBe(200);
   });
 

@@ -55,7 +55,7 @@ describe('static mode (the spec examples)', () => {
       path: '/api/v2/pay',
       service: 'getPayer',
       params: { email: 'wendy@example.com' },
-      psn: answer.json?.['psn'],
+      psn: answer.json?.psn,
       httpStatus: 200,
       outcome: 'ok',
       language: 'en-US',
@@ -90,7 +90,10 @@ describe('dynamic mode (Prism-generated data, seeded)', () => {
     const second = new TestClient(other);
     try {
       for (const service of ['getBalance', 'queryOrders'] as const) {
-        const [a, b] = await Promise.all([first.pay(service, sampleParams[service]), second.pay(service, sampleParams[service])]);
+        const [a, b] = await Promise.all([
+          first.pay(service, sampleParams[service]),
+          second.pay(service, sampleParams[service]),
+        ]);
         expect(a.payload?.data).toEqual(b.payload?.data);
       }
     } finally {

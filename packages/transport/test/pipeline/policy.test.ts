@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { composePipeline, type EnvelopeRequest, type EnvelopeResponse, type Policy } from '../../src/pipeline/policy.js';
+import {
+  composePipeline,
+  type EnvelopeRequest,
+  type EnvelopeResponse,
+  type Policy,
+} from '../../src/pipeline/policy.js';
 
 const request = () => ({ service: 'getBalance', params: {}, headers: {} }) as unknown as EnvelopeRequest;
 const answer: EnvelopeResponse = { http: { status: 200, headers: new Headers(), bodyText: '' } };
@@ -18,7 +23,10 @@ describe('composePipeline', () => {
           }
         : (req, next) => {
             trace.push(`in ${name}`);
-            return next(req).then((response) => (trace.push(`out ${name}`), response));
+            return next(req).then((response) => {
+              trace.push(`out ${name}`);
+              return response;
+            });
           },
     });
     const pipeline = composePipeline([tracing('a', true), tracing('b', false), tracing('c', true)], async () => {
