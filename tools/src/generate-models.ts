@@ -156,7 +156,7 @@ function specFacts(bundle: JsonSchema): string[] {
     'export type GatewayErrorCode = keyof typeof gatewayErrorCodes;',
     '',
     '/** The HTTP status the gateway sends each known error code with (spec: `httpStatus` in `x-codepay-error-codes`). */',
-    `export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number } = ${JSON.stringify(httpStatuses, null, 2)};`,
+    `export const gatewayErrorHttpStatus = ${JSON.stringify(httpStatuses, null, 2)} as const satisfies { readonly [C in GatewayErrorCode]: number };`,
     '',
     "/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */",
     `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,

@@ -3,25 +3,18 @@
 // Each code is sent with the HTTP status the spec gives it.
 
 import type { KeyObject } from 'node:crypto';
-import {
-  gatewayErrorHttpStatus,
-  type GatewayErrorBody as SpecGatewayErrorBody,
-  type GatewayErrorCode as SpecGatewayErrorCode,
-} from '@codepay/models';
+import { gatewayErrorHttpStatus, type GatewayErrorBody as SpecGatewayErrorBody } from '@codepay/models';
 import { flatSigningText, signRsaSha256 } from '@codepay/transport';
 import { GATEWAY_ERROR_MESSAGES, TEXTS, type Language } from './messages.js';
 
-/** The mock's own code for an `x-mock-scenario` it does not understand (a typo in a test); not a gateway code. */
-export const MOCK_SCENARIO_CODE = 'MOCK_SCENARIO';
-
 /** The HTTP status each gateway code is sent with: the spec's (`x-codepay-error-codes`), and the mock's own code. */
-export const GATEWAY_ERROR_HTTP_STATUS: { readonly [C in GatewayErrorCode]: number } = {
-  ...gatewayErrorHttpStatus,
-  [MOCK_SCENARIO_CODE]: 400,
-};
+export const GATEWAY_ERROR_HTTP_STATUS = { ...gatewayErrorHttpStatus, MOCK_SCENARIO: 400 } as const;
 
-/** A code the mock answers with its own status and message: one of the spec's, or the mock's `MOCK_SCENARIO`. */
-export type GatewayErrorCode = SpecGatewayErrorCode | typeof MOCK_SCENARIO_CODE;
+/**
+ * A code the mock answers with its own status and message: one of the spec's, or the mock's `MOCK_SCENARIO` (an
+ * `x-mock-scenario` it does not understand, a typo in a test; not a gateway code).
+ */
+export type GatewayErrorCode = keyof typeof GATEWAY_ERROR_HTTP_STATUS;
 
 /** The error body as the mock sends it: always with a `psn` and signed. */
 export type GatewayErrorBody = Required<SpecGatewayErrorBody>;

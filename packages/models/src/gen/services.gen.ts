@@ -422,7 +422,7 @@ export const gatewayErrorCodes = {
 export type GatewayErrorCode = keyof typeof gatewayErrorCodes;
 
 /** The HTTP status the gateway sends each known error code with (spec: `httpStatus` in `x-codepay-error-codes`). */
-export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number } = {
+export const gatewayErrorHttpStatus = {
   E07303: 200,
   E04040: 404,
   E04050: 405,
@@ -437,7 +437,7 @@ export const gatewayErrorHttpStatus: { readonly [C in GatewayErrorCode]: number 
   E02003: 400,
   E05000: 500,
   E05030: 503,
-};
+} as const satisfies { readonly [C in GatewayErrorCode]: number };
 
 /** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */
 export const businessErrorCodes = {
