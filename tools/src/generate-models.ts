@@ -13,10 +13,13 @@ import type { ServiceDescription } from './service-list.js';
 import {
   readCurrencyMinorUnits,
   readErrorCodes,
+  readGatewayErrorCodes,
+  readLanguages,
   readMoneyLimits,
   readOrderStatuses,
   readPatternRules,
   readTokenRefusalCodes,
+  readWirePaths,
 } from './spec-extensions.js';
 
 const GEN_DIR = 'packages/models/src/gen';
@@ -100,12 +103,20 @@ export function specHash(bundle: JsonSchema): string {
 const quoted = (value: string) => `'${value.replace(/[\\']/g, '\\$&')}'`;
 const stringList = (values: readonly string[]) => `[${values.map(quoted).join(', ')}]`;
 
-/** The spec's facts that are not per service: minor units per currency, the money range, token refusal codes. */
+/**
+ * The spec's facts that are not per service: minor units per currency, the money range, the gateway's error codes (with
+ * their HTTP status) and token refusal codes, order statuses, business error codes, the wire paths, languages and pattern rules.
+ */
 function specFacts(bundle: JsonSchema): string[] {
   const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(
     ([currency, places]) => `${currency}: ${places}`,
   );
   const limits = readMoneyLimits(bundle);
+  const httpStatuses = Object.fromEntries(
+    Object.entries(readGatewayErrorCodes(bundle)).map(([code, info]) => [code, info.httpStatus]),
+  );
+  const { languages, defaultLanguage } = readLanguages(bundle);
+  const wirePaths = readWirePaths(bundle);
   return [
     '/**',
     ' * Decimal places (ISO 4217 minor units) of each currency an amount may be in: an amount may have no more',
@@ -144,9 +155,20 @@ function specFacts(bundle: JsonSchema): string[] {
     '/** A known gateway error code; errors carry `GatewayErrorCode | (string & {})`, since the gateway may send others. */',
     'export type GatewayErrorCode = keyof typeof gatewayErrorCodes;',
     '',
+    '/** The HTTP status the gateway sends each known error code with (spec: `httpStatus` in `x-codepay-error-codes`). */',
+    `export const gatewayErrorHttpStatus = ${JSON.stringify(httpStatuses, null, 2)} as const satisfies { readonly [C in GatewayErrorCode]: number };`,
+    '',
     "/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */",
     `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,
     'export type BusinessErrorCode = keyof typeof businessErrorCodes;',
+    '',
+    '/** The path of each operation that goes over the wire, after the base URL (spec: `requestToken` and `pay`). */',
+    `export const wirePaths = { token: ${quoted(wirePaths.token)}, pay: ${quoted(wirePaths.pay)} } as const;`,
+    '',
+    '/** The languages gateway messages come in (spec: the enum of the `Accept-Language` parameter). */',
+    `export const languages = ${stringList(languages)} as const satisfies readonly AcceptLanguage[];`,
+    '/** The language of gateway messages when the request asks for none of `languages` (spec: its `default`). */',
+    `export const defaultLanguage: AcceptLanguage = ${quoted(defaultLanguage)};`,
     '',
     '/** The rule of each pattern of the spec in words (spec: `x-codepay-rule`), for validation messages. */',
     `export const patternRules: { readonly [pattern: string]: string } = ${JSON.stringify(readPatternRules(bundle), null, 2)};`,
@@ -155,7 +177,15 @@ function specFacts(bundle: JsonSchema): string[] {
 }
 
 export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
-  const types = [...new Set([...services.flatMap((s) => [s.paramsType, s.resultType]), 'OrderStatus'])].sort();
+  // hey-api names the type of an operation's answer `<OperationId>Response`; a service's operationId is its name.
+  const payloadType = (s: ServiceDescription) => `${s.service[0]!.toUpperCase()}${s.service.slice(1)}Response`;
+  const types = [
+    ...new Set([
+      ...services.flatMap((s) => [s.paramsType, s.resultType, payloadType(s)]),
+      'AcceptLanguage',
+      'OrderStatus',
+    ]),
+  ].sort();
   const entry = (s: ServiceDescription) =>
     [
       `  ${s.service}: {`,
@@ -172,7 +202,9 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
       `    validateResult: validators.${validatorName(s.resultType)},`,
       '  },',
     ].join('\n');
-  const typeMap = services.map((s) => `  ${s.service}: { params: ${s.paramsType}; result: ${s.resultType} };`);
+  const typeMap = services.map(
+    (s) => `  ${s.service}: { params: ${s.paramsType}; result: ${s.resultType}; payload: ${payloadType(s)} };`,
+  );
   const content = [
     ...doNotEditHeader('tools/src/generate-models.ts'),
     "import type { ValidateFunction } from 'ajv';",
@@ -182,7 +214,7 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '/** Hash of the bundled spec these models were generated from (sent in the User-Agent). */',
     `export const specHash: string = '${specHash(bundle)}';`,
     '',
-    '/** Params and result types of every service, by service name. */',
+    '/** Params, result and payload (the decrypted answer, with the result as `data`) types of every service, by name. */',
     'export interface ServiceTypes {',
     ...typeMap,
     '}',
@@ -190,6 +222,11 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     'export type ServiceName = keyof ServiceTypes;',
     "export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];",
     "export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];",
+    '/**',
+    ' * The decrypted answer of `/api/v2/pay` for a service, `{ status, errorCode, errorMessage, data }` (spec: the 200',
+    ' * response of its virtual operation); without `S`, that of any service.',
+    ' */',
+    "export type ServicePayload<S extends ServiceName = ServiceName> = ServiceTypes[S]['payload'];",
     '',
     '/** How a service may be retried: `safe` services are read-only; `unsafe` ones change state. */',
     "export type RetryPolicy = 'safe' | 'unsafe';",

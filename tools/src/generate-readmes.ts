@@ -7,7 +7,7 @@ import type { JsonSchema } from './bundle.js';
 import type { GeneratedFile } from './generated-file.js';
 import type { SandboxModel, ServiceState } from './sandbox-model.js';
 import type { ServiceDescription } from './service-list.js';
-import { readErrorCodes, readOrderStatuses } from './spec-extensions.js';
+import { readErrorCodes, readGatewayErrorCodes, readOrderStatuses } from './spec-extensions.js';
 
 /** The READMEs with generated tables (copied with the spec by tests that regenerate in a temporary tree). */
 export const README_FILES = ['packages/models/README.md', 'packages/sdk/README.md', 'packages/mock/README.md'] as const;
@@ -57,7 +57,10 @@ function tablesFor(
   bundle: JsonSchema,
   model: SandboxModel,
 ): Record<string, Tables> {
-  const { gateway, business } = readErrorCodes(bundle);
+  const { business } = readErrorCodes(bundle);
+  const gateway = readGatewayErrorCodes(bundle);
+  /** A gateway refusal sent with 401 is about the token: the SDK raises it as an AuthenticationError. */
+  const raisedAs = (httpStatus: number) => (httpStatus === 401 ? '`AuthenticationError`' : '`GatewayError`');
   const method = (s: ServiceDescription) => `\`${s.resource}.${s.method}()\``;
   return {
     'packages/models/README.md': {
@@ -91,10 +94,20 @@ function tablesFor(
         ),
       'error-codes': () =>
         table(
-          ['code', 'raised as', 'meaning'],
+          ['code', 'HTTP status', 'raised as', 'meaning'],
           [
-            ...Object.entries(gateway).map(([c, meaning]) => [code(c), '`GatewayError` (`code`)', meaning]),
-            ...Object.entries(business).map(([c, meaning]) => [code(c), '`BusinessError` (`errorCode`)', meaning]),
+            ...Object.entries(gateway).map(([c, info]) => [
+              code(c),
+              String(info.httpStatus),
+              `${raisedAs(info.httpStatus)} (\`code\`)`,
+              info.meaning,
+            ]),
+            ...Object.entries(business).map(([c, meaning]) => [
+              code(c),
+              '200',
+              '`BusinessError` (`errorCode`)',
+              meaning,
+            ]),
           ],
         ),
     },

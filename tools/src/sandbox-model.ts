@@ -4,7 +4,7 @@
 // Every problem is reported in words, all at once: spec:check lists them, the generator refuses to run with any.
 import type { JsonSchema } from './bundle.js';
 import type { ServiceDescription } from './service-list.js';
-import { componentSchemas, readErrorCodes, topLevelProperties } from './spec-extensions.js';
+import { componentSchemas, readErrorCodes, readLanguages, topLevelProperties } from './spec-extensions.js';
 
 export const STATE_ACTIONS = ['create', 'read', 'update', 'move', 'list'] as const;
 export type StateAction = (typeof STATE_ACTIONS)[number];
@@ -68,10 +68,7 @@ const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join('
 const a = (name: string) => `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 
 /** The languages of the Accept-Language parameter: every sandbox message must exist in each. */
-function languagesOf(bundle: JsonSchema): string[] {
-  const parameters = ((bundle.components as JsonSchema).parameters ?? {}) as Record<string, JsonSchema>;
-  return ((parameters.AcceptLanguage?.schema as JsonSchema | undefined)?.enum ?? []) as string[];
-}
+const languagesOf = (bundle: JsonSchema): string[] => readLanguages(bundle).languages;
 
 function readMessages(bundle: JsonSchema, problems: string[]): Record<string, Record<string, string>> {
   const where = 'components.schemas.BusinessStatus x-codepay-sandbox-messages';

@@ -122,13 +122,14 @@ export function readCurrencyMinorUnits(bundle: JsonSchema): Record<string, numbe
   return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Gateway error codes that mean the bearer token was refused before any processing; each must be a known code. */
+/**
+ * Gateway error codes that mean the bearer token was refused before any processing; each must be a known code sent
+ * with HTTP 401, the only status on which the client looks for a token refusal.
+ */
 export function readTokenRefusalCodes(bundle: JsonSchema): string[] {
   const where = 'components.schemas.GatewayErrorBody';
-  const body = componentSchemas(bundle).GatewayErrorBody;
-  if (!body) throw new Error(`${where} is missing`);
-  const known = (body['x-codepay-error-codes'] ?? {}) as Record<string, unknown>;
-  const codes = body['x-codepay-token-refusal-codes'];
+  const known = readGatewayErrorCodes(bundle);
+  const codes = componentSchemas(bundle).GatewayErrorBody!['x-codepay-token-refusal-codes'];
   if (!Array.isArray(codes) || !codes.every((code) => typeof code === 'string')) {
     throw new Error(`${where}: x-codepay-token-refusal-codes must be a list of error codes`);
   }
@@ -137,6 +138,12 @@ export function readTokenRefusalCodes(bundle: JsonSchema): string[] {
     throw new Error(
       `${where}: x-codepay-token-refusal-codes lists ${unknown.join(', ')}, which x-codepay-error-codes does not`,
     );
+  const not401 = codes.filter((code) => known[code]!.httpStatus !== 401);
+  if (not401.length > 0) {
+    throw new Error(
+      `${where}: x-codepay-token-refusal-codes lists ${not401.join(', ')}, whose httpStatus is not 401 (a token refusal is a 401)`,
+    );
+  }
   return codes;
 }
 
@@ -241,15 +248,92 @@ export function readOrderStatuses(bundle: JsonSchema): Record<string, StatusInfo
   return Object.fromEntries(values.map((value) => [value, table[value]!]));
 }
 
+export interface GatewayErrorCodeInfo {
+  /** The HTTP status the gateway sends this code with. */
+  httpStatus: number;
+  meaning: string;
+}
+
+/**
+ * The gateway's known error codes (`x-codepay-error-codes` on GatewayErrorBody), each with the HTTP status it is sent
+ * with (a status a server answers with: 200 to 599) and its meaning in words.
+ */
+export function readGatewayErrorCodes(bundle: JsonSchema): Record<string, GatewayErrorCodeInfo> {
+  const where = 'components.schemas.GatewayErrorBody x-codepay-error-codes';
+  const table = componentSchemas(bundle).GatewayErrorBody?.['x-codepay-error-codes'];
+  if (table === null || typeof table !== 'object' || Array.isArray(table))
+    throw new Error(`${where}: must map each error code to { httpStatus, meaning }`);
+  for (const [code, info] of Object.entries(table as Record<string, unknown>)) {
+    const { httpStatus, meaning } = (info ?? {}) as { httpStatus?: unknown; meaning?: unknown };
+    if (!Number.isInteger(httpStatus) || (httpStatus as number) < 200 || (httpStatus as number) > 599) {
+      throw new Error(`${where}: ${code} needs httpStatus, the HTTP status (200 to 599) the gateway sends it with`);
+    }
+    if (typeof meaning !== 'string' || meaning.trim() === '')
+      throw new Error(`${where}: ${code} needs meaning, what the code says in words`);
+  }
+  return table as Record<string, GatewayErrorCodeInfo>;
+}
+
 /** The known error codes with their meaning: the gateway's (`x-codepay-error-codes`) and the business ones. */
 export function readErrorCodes(bundle: JsonSchema): {
   gateway: Record<string, string>;
   business: Record<string, string>;
 } {
-  const schemas = componentSchemas(bundle);
-  const gateway = schemas.GatewayErrorBody?.['x-codepay-error-codes'] as Record<string, string> | undefined;
-  const business = schemas.BusinessStatus?.['x-codepay-business-error-codes'] as Record<string, string> | undefined;
-  if (!gateway) throw new Error('components.schemas.GatewayErrorBody: x-codepay-error-codes is missing');
+  const gateway = Object.fromEntries(
+    Object.entries(readGatewayErrorCodes(bundle)).map(([code, info]) => [code, info.meaning]),
+  );
+  const business = componentSchemas(bundle).BusinessStatus?.['x-codepay-business-error-codes'] as
+    | Record<string, string>
+    | undefined;
   if (!business) throw new Error('components.schemas.BusinessStatus: x-codepay-business-error-codes is missing');
   return { gateway, business };
+}
+
+export interface Languages {
+  languages: string[];
+  defaultLanguage: string;
+}
+
+/**
+ * The languages of gateway messages: the `enum` of the `Accept-Language` parameter (components.parameters
+ * AcceptLanguage), and its `default`, which must be one of them.
+ */
+export function readLanguages(bundle: JsonSchema): Languages {
+  const where = 'components.parameters.AcceptLanguage';
+  const parameter = (bundle.components as { parameters?: Record<string, JsonSchema> }).parameters?.AcceptLanguage;
+  if (parameter?.in !== 'header' || String(parameter.name).toLowerCase() !== 'accept-language') {
+    throw new Error(`${where}: must be the Accept-Language header parameter`);
+  }
+  const schema = (parameter.schema ?? {}) as JsonSchema;
+  const languages = schema.enum;
+  if (
+    !Array.isArray(languages) ||
+    languages.length === 0 ||
+    !languages.every((tag) => typeof tag === 'string' && tag !== '')
+  ) {
+    throw new Error(`${where}: its schema needs an enum of the language tags gateway messages come in`);
+  }
+  if (new Set(languages).size !== languages.length) throw new Error(`${where}: its enum lists a language twice`);
+  if (typeof schema.default !== 'string' || !languages.includes(schema.default)) {
+    throw new Error(`${where}: its default must be one of its enum (${languages.join(', ')})`);
+  }
+  return { languages, defaultLanguage: schema.default };
+}
+
+/** The operations that go over the wire, by operationId: `requestToken` and `pay`. */
+export const WIRE_OPERATIONS = { token: 'requestToken', pay: 'pay' } as const;
+
+/** The path of each wire operation (a POST); the virtual `/services/…` operations never go over the wire. */
+export function readWirePaths(bundle: JsonSchema): { [K in keyof typeof WIRE_OPERATIONS]: string } {
+  const paths = Object.entries((bundle.paths ?? {}) as Record<string, { post?: JsonSchema }>);
+  const pathOf = (operationId: string): string => {
+    const found = paths.filter(([, item]) => item.post?.operationId === operationId).map(([path]) => path);
+    if (found.length !== 1 || found[0]!.startsWith('/services/')) {
+      throw new Error(
+        `paths: exactly one POST operation outside /services/ must have operationId "${operationId}" (found ${found.length})`,
+      );
+    }
+    return found[0]!;
+  };
+  return { token: pathOf(WIRE_OPERATIONS.token), pay: pathOf(WIRE_OPERATIONS.pay) };
 }

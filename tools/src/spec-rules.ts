@@ -5,7 +5,14 @@ import type { BizContentFile, JsonSchema } from './bundle.js';
 import { checkSandboxModel, serviceNameProblems } from './sandbox-model.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import { listServices, type ServiceDescription } from './service-list.js';
-import { readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes } from './spec-extensions.js';
+import {
+  readCurrencyMinorUnits,
+  readGatewayErrorCodes,
+  readLanguages,
+  readMoneyLimits,
+  readTokenRefusalCodes,
+  readWirePaths,
+} from './spec-extensions.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -133,7 +140,15 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
  */
 export function checkSpecExtensions({ bundle }: SpecInput): string[] {
   const problems: string[] = [];
-  for (const read of [readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes]) {
+  const readers = [
+    readCurrencyMinorUnits,
+    readMoneyLimits,
+    readGatewayErrorCodes,
+    readTokenRefusalCodes,
+    readLanguages,
+    readWirePaths,
+  ];
+  for (const read of readers) {
     try {
       read(bundle);
     } catch (error) {

@@ -4,8 +4,11 @@ import { generateRegistry } from '../src/generate-models.js';
 import { listServices } from '../src/service-list.js';
 import {
   readCurrencyMinorUnits,
+  readGatewayErrorCodes,
+  readLanguages,
   readMoneyLimits,
   readTokenRefusalCodes,
+  readWirePaths,
   topLevelProperties,
 } from '../src/spec-extensions.js';
 import { checkServices, checkSpecExtensions } from '../src/spec-rules.js';
@@ -45,6 +48,33 @@ describe('x-codepay-* extensions read from the real spec', () => {
     expect(readMoneyLimits(bundle)).toEqual({ exclusiveMinimum: 0, maximum: 1000000000 });
     expect(readTokenRefusalCodes(bundle)).toEqual(['E01001', 'E01002', 'E01003']);
     expect(checkSpecExtensions({ bundle, files: loadBizContentFiles() })).toEqual([]);
+  });
+
+  it('x-codepay-error-codes: each gateway code with its HTTP status; the languages of Accept-Language', () => {
+    const bundle = realBundle();
+    expect(readGatewayErrorCodes(bundle)).toMatchObject({
+      E07303: { httpStatus: 200 },
+      E01002: { httpStatus: 401 },
+      E05030: { httpStatus: 503 },
+    });
+    expect(readLanguages(bundle)).toEqual({
+      languages: ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'],
+      defaultLanguage: 'en-US',
+    });
+    const { content } = generateRegistry(listServices(bundle), bundle);
+    expect(content).toContain('export const gatewayErrorHttpStatus = {\n  "E07303": 200,');
+    expect(content).toContain(
+      "export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];",
+    );
+    expect(content).toContain("export const defaultLanguage: AcceptLanguage = 'en-US';");
+  });
+
+  it('the wire paths: requestToken and pay', () => {
+    const bundle = realBundle();
+    expect(readWirePaths(bundle)).toEqual({ token: '/api/v2/token', pay: '/api/v2/pay' });
+    expect(generateRegistry(listServices(bundle), bundle).content).toContain(
+      "export const wirePaths = { token: '/api/v2/token', pay: '/api/v2/pay' } as const;",
+    );
   });
 
   it("follows $ref to find a result schema's fields (GetPayerResult is only a $ref to Payer)", () => {
@@ -127,6 +157,64 @@ describe('extensions that contradict the spec fail generation and spec:check', (
     const bundle = realBundle();
     schemasOf(bundle).GatewayErrorBody!['x-codepay-token-refusal-codes'] = ['E01001', 'E09999'];
     const message = /x-codepay-token-refusal-codes lists E09999, which x-codepay-error-codes does not/;
+    expect(() => generateRegistry(listServices(bundle), bundle)).toThrow(message);
+    expect(checkSpecExtensions({ bundle, files: [] }).join('\n')).toMatch(message);
+  });
+
+  const errorCodesOf = (bundle: JsonSchema) =>
+    schemasOf(bundle).GatewayErrorBody!['x-codepay-error-codes'] as Record<string, JsonSchema>;
+  const acceptLanguageOf = (bundle: JsonSchema) =>
+    (bundle.components as { parameters: Record<string, JsonSchema> }).parameters.AcceptLanguage!;
+  it.each([
+    [
+      'a gateway code without its HTTP status',
+      (b: JsonSchema) => delete errorCodesOf(b).E04040!.httpStatus,
+      /E04040 needs httpStatus, the HTTP status \(200 to 599\)/,
+    ],
+    [
+      'a gateway code with a status no server answers with',
+      (b: JsonSchema) => (errorCodesOf(b).E05000!.httpStatus = 999),
+      /E05000 needs httpStatus/,
+    ],
+    [
+      'a gateway code as prose only (the HTTP status in its words)',
+      (b: JsonSchema) => (errorCodesOf(b).E01010 = 'Unknown appId (HTTP 401).' as never),
+      /E01010 needs httpStatus/,
+    ],
+    [
+      'a gateway code without its meaning',
+      (b: JsonSchema) => (errorCodesOf(b).E02001!.meaning = ' '),
+      /E02001 needs meaning/,
+    ],
+    [
+      'a token refusal code not sent with 401',
+      (b: JsonSchema) => (errorCodesOf(b).E01003!.httpStatus = 403),
+      /lists E01003, whose httpStatus is not 401/,
+    ],
+    [
+      'a default language outside the enum',
+      (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).default = 'de-DE'),
+      /AcceptLanguage: its default must be one of its enum/,
+    ],
+    [
+      'a language listed twice',
+      (b: JsonSchema) => ((acceptLanguageOf(b).schema as JsonSchema).enum = ['en-US', 'en-US']),
+      /AcceptLanguage: its enum lists a language twice/,
+    ],
+    [
+      'no language enum',
+      (b: JsonSchema) => delete (acceptLanguageOf(b).schema as JsonSchema).enum,
+      /AcceptLanguage: its schema needs an enum/,
+    ],
+    [
+      'no pay operation (its operationId renamed)',
+      (b: JsonSchema) =>
+        ((b.paths as Record<string, { post: JsonSchema }>)['/api/v2/pay']!.post.operationId = 'callService'),
+      /exactly one POST operation outside \/services\/ must have operationId "pay" \(found 0\)/,
+    ],
+  ])('%s', (_label, edit, message) => {
+    const bundle = realBundle();
+    edit(bundle);
     expect(() => generateRegistry(listServices(bundle), bundle)).toThrow(message);
     expect(checkSpecExtensions({ bundle, files: [] }).join('\n')).toMatch(message);
   });

@@ -2,13 +2,18 @@
 // and the business `errorMessage` are what a merchant's support staff read, so the mock speaks each language rather
 // than echoing an English text with a different header.
 
-export const LANGUAGES = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const;
-export type Language = (typeof LANGUAGES)[number];
-export const DEFAULT_LANGUAGE: Language = 'en-US';
+import { defaultLanguage, languages, type AcceptLanguage, type GatewayErrorCode } from '@codepay/models';
+
+/** The languages the mock answers in: those of the spec (the `Accept-Language` enum). */
+export const LANGUAGES = languages;
+export type Language = AcceptLanguage;
 
 type Localized = Readonly<Record<Language, string>>;
 
-/** `msg` of each gateway error code; `x-codepay-error-codes` in the spec lists the same codes. */
+/**
+ * `msg` of each gateway error code of the spec (`x-codepay-error-codes`; the type requires every one of them and no
+ * other) and of the mock's own `MOCK_SCENARIO`.
+ */
 export const GATEWAY_ERROR_MESSAGES = {
   E07303: {
     'en-US': 'API not authorized or does not exist',
@@ -101,7 +106,7 @@ export const GATEWAY_ERROR_MESSAGES = {
     'ja-JP': '不明または適用できない x-mock-scenario です',
     'fr-FR': 'x-mock-scenario inconnu ou inapplicable',
   },
-} as const satisfies Record<string, Localized>;
+} as const satisfies Record<GatewayErrorCode | 'MOCK_SCENARIO', Localized>;
 
 /** Texts that are not tied to one gateway code. */
 export const TEXTS = {
@@ -135,8 +140,6 @@ export const TEXTS = {
   },
 } as const satisfies Record<string, Localized>;
 
-export type MessageCode = keyof typeof GATEWAY_ERROR_MESSAGES;
-
 interface WeightedTag {
   tag: string;
   quality: number;
@@ -158,10 +161,11 @@ function parseAcceptLanguage(header: string): WeightedTag[] {
 
 /**
  * The language to answer in: the first `Accept-Language` entry (by q-value) that matches a supported tag exactly
- * (case-insensitively) or by its primary language (`fr`, `fr-CA` → `fr-FR`); `en-US` when none does.
+ * (case-insensitively) or by its primary language (`fr`, `fr-CA` → `fr-FR`); the spec's default (`en-US`) when none
+ * does.
  */
 export function pickLanguage(acceptLanguage: string | undefined): Language {
-  if (!acceptLanguage) return DEFAULT_LANGUAGE;
+  if (!acceptLanguage) return defaultLanguage;
   for (const { tag } of parseAcceptLanguage(acceptLanguage)) {
     const exact = LANGUAGES.find((language) => language.toLowerCase() === tag);
     if (exact) return exact;
@@ -169,5 +173,5 @@ export function pickLanguage(acceptLanguage: string | undefined): Language {
     const byPrimary = LANGUAGES.find((language) => language.toLowerCase().split('-')[0] === primary);
     if (byPrimary) return byPrimary;
   }
-  return DEFAULT_LANGUAGE;
+  return defaultLanguage;
 }

@@ -152,7 +152,9 @@ async function answerRequest(
       psn: request.psn,
       httpStatus: 200,
       outcome: tampering ?? result.outcome,
-      ...(result.payload.errorCode === null ? {} : { code: result.payload.errorCode }),
+      ...(result.payload.errorCode === null || result.payload.errorCode === undefined
+        ? {}
+        : { code: String(result.payload.errorCode) }),
       ...(result.change ? { change: result.change } : {}),
       answer: result.payload,
     },

@@ -3,15 +3,11 @@
 // notifications, because the API says they are sealed alike. The two tampering modes exist for fault injection.
 
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import type { ServicePayload } from '@codepay/models';
 import { aesEncrypt, signRsaSha256 } from '@codepay/transport';
 
-/** The decrypted answer of /api/v2/pay (documented): status 0 with data, or -1 with errorCode and errorMessage. */
-export interface BusinessPayload {
-  status: 0 | -1;
-  errorCode: string | null;
-  errorMessage: string | null;
-  data: unknown;
-}
+/** The decrypted answer of /api/v2/pay (the spec's): status 0 with data, or -1 with errorCode and errorMessage. */
+export type BusinessPayload = ServicePayload;
 
 export interface SealedContent {
   bizContent: string;
@@ -26,8 +22,9 @@ export interface PlatformSealingKeys {
   platformPrivateKey: KeyObject;
 }
 
+/** `data` is a result Prism made (and validated) from the service's result schema, or the mock's stored record. */
 export function businessSuccess(data: unknown): BusinessPayload {
-  return { status: 0, errorCode: null, errorMessage: null, data };
+  return { status: 0, errorCode: null, errorMessage: null, data } as BusinessPayload;
 }
 
 export function businessFailure(errorCode: string, errorMessage: string): BusinessPayload {

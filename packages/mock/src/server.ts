@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OrderStatus, PaymentOrderStatusEvent, ServiceName } from '@codepay/models';
+import { wirePaths } from '@codepay/models';
 import {
   answerGatewayError,
   type GatewayContext,
@@ -34,8 +35,9 @@ import { parseScenario, ScenarioQueue, type ScenarioText } from './scenarios.js'
 import { handleToken } from './token-handler.js';
 import { TokenStore } from './token-store.js';
 
-export const TOKEN_PATH = '/api/v2/token';
-export const PAY_PATH = '/api/v2/pay';
+/** The paths of the token endpoint and /api/v2/pay: the spec's (`wirePaths` of @codepay/models). */
+export const TOKEN_PATH = wirePaths.token;
+export const PAY_PATH = wirePaths.pay;
 
 /** A request body larger than this is refused (E02003) without being parsed. */
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -2,7 +2,7 @@
 // merchant over `appId=<appId>&timestamp=<timestamp>`. Checked in the order appId (E01010), timestamp window
 // (E01011), signature (E01012); every refusal is HTTP 401 with the signed error body.
 
-import { formatUtcDateTime, verifyRsaSha256 } from '@codepay/transport';
+import { formatUtcDateTime, tokenSigningText, verifyRsaSha256 } from '@codepay/transport';
 import {
   answerGatewayError,
   type GatewayContext,
@@ -27,11 +27,6 @@ export function parseUtcDateTime(text: string): number | undefined {
   const time = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 2024-02-31 over to March; a real date-time survives the round trip unchanged.
   return formatUtcDateTime(new Date(time)) === text ? time : undefined;
-}
-
-/** The text the token request's `sign` covers. */
-export function tokenSigningText(appId: string, timestamp: string): string {
-  return `appId=${appId}&timestamp=${timestamp}`;
 }
 
 function readTokenRequest(text: string): { appId: string; timestamp: string; sign: string } | undefined {

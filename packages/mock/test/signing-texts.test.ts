@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { flatSigningText } from '../src/gateway-error.js';
+import { flatSigningText, tokenSigningText } from '../src/index.js';
 import { parsePreferHeader } from '../src/prefer-header.js';
-import { parseUtcDateTime, tokenSigningText } from '../src/token-handler.js';
+import { parseUtcDateTime } from '../src/token-handler.js';
 
 describe('flatSigningText', () => {
   it('sorts keys, leaves out empty values and sign', () => {

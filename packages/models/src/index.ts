@@ -10,6 +10,10 @@ export {
   patternRules,
   orderStatuses,
   gatewayErrorCodes,
+  gatewayErrorHttpStatus,
+  languages,
+  defaultLanguage,
+  wirePaths,
   businessErrorCodes,
   type GatewayErrorCode,
   type BusinessErrorCode,
@@ -17,6 +21,7 @@ export {
   type ServiceDefinition,
   type ServiceName,
   type ServiceParams,
+  type ServicePayload,
   type ServiceResult,
   type ServiceTypes,
 } from './gen/services.gen.js';

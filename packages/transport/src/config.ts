@@ -2,6 +2,7 @@
 // a ConfigurationError naming the option and the fix: better at start-up than on the first payment.
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
+import { defaultLanguage, languages, wirePaths, type AcceptLanguage } from '@codepay/models';
 import {
   assertKeyPair,
   loadAesKey,
@@ -20,8 +21,10 @@ import { checkOptionNames } from './option-names.js';
 import type { TokenProvider } from './token/token-provider.js';
 import type { TracerProviderLike } from './tracing.js';
 
-export type Language = 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
-export const LANGUAGES: readonly Language[] = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'];
+/** A language gateway messages come in (the spec's `Accept-Language` values). */
+export type Language = AcceptLanguage;
+/** Every {@link Language}, from the spec. */
+export const LANGUAGES: readonly Language[] = languages;
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -53,7 +56,7 @@ export interface TransportOptions {
   platformPublicKey: RsaKeyInput | readonly RsaKeyInput[];
   /** The AES key registered with CodePay: Base64 text or bytes (16 bytes for AES-128). */
   aesKey: AesKeyInput;
-  /** Language of gateway messages (`Accept-Language`). Default `en-US`. */
+  /** Language of gateway messages (`Accept-Language`). Default `en-US` (the spec's default). */
   language?: Language;
   /** Milliseconds one HTTP attempt may take (token request included). Default 30 000. */
   timeout?: number;
@@ -387,15 +390,15 @@ export function resolveTransportConfig(options: TransportOptions): TransportConf
   warnAboutTlsEnvironment(logger, options.fetch !== undefined);
   return {
     baseUrl,
-    payUrl: `${baseUrl}/api/v2/pay`,
-    tokenUrl: `${baseUrl}/api/v2/token`,
+    payUrl: `${baseUrl}${wirePaths.pay}`,
+    tokenUrl: `${baseUrl}${wirePaths.token}`,
     appId: options.appId,
     merchantPrivateKey,
     signer,
     merchantPublicKey,
     platformPublicKey,
     aesKey,
-    language: options.language ?? 'en-US',
+    language: options.language ?? defaultLanguage,
     timeoutMs: checkDuration(options.timeout, 'timeout', 30_000),
     deadlineMs: checkDuration(options.deadline, 'deadline', 120_000),
     maxRetries: checkRetries(options.maxRetries),

@@ -13,6 +13,8 @@ const CODEPAY_ERROR_BRAND = Symbol.for('codepay.error');
 export interface CodePayErrorOptions {
   /** Request id (`psn`) when the gateway sent one. */
   psn?: string;
+  /** The service of the call the error belongs to, e.g. `createOrder`; absent for errors outside a call. */
+  service?: string;
   httpStatus?: number;
   cause?: unknown;
   /** See {@link CodePayError.outcomeUnknown}. */
@@ -21,6 +23,7 @@ export interface CodePayErrorOptions {
 
 // Optional fields are `declare`d and only assigned when given, so an absent psn or service stays absent instead of
 // showing up as `undefined` in logs and inspected errors.
+/** The base of every error the SDK raises; subclasses say what went wrong, their `name` says which. */
 export class CodePayError extends Error {
   override readonly name: string = 'CodePayError';
   /**
@@ -28,6 +31,8 @@ export class CodePayError extends Error {
    * know it, and the transport fills it in on the way out instead of wrapping the error again.
    */
   declare psn?: string;
+  /** The service of the call (e.g. `createOrder`) on every error a call raises; writable for the same reason as psn. */
+  declare service?: string;
   declare readonly httpStatus?: number;
   /**
    * Whether the gateway may have acted on the call. Set on every error a call raises: `false` only when it
@@ -47,11 +52,12 @@ export class CodePayError extends Error {
     // Non-enumerable so it stays out of toJSON, spreads and logs.
     Object.defineProperty(this, CODEPAY_ERROR_BRAND, { value: true });
     if (options.psn !== undefined) this.psn = options.psn;
+    if (options.service !== undefined) this.service = options.service;
     if (options.httpStatus !== undefined) this.httpStatus = options.httpStatus;
     if (options.outcomeUnknown !== undefined) this.outcomeUnknown = options.outcomeUnknown;
   }
 
-  /** name, message, psn, httpStatus and the subclass's public fields; never `cause` or `stack`. */
+  /** name, message, psn, httpStatus, service and the subclass's public fields; never `cause` or `stack`. */
   toJSON(): Record<string, unknown> {
     // Own enumerable properties are exactly the public fields: brand, cause and stack are non-enumerable.
     const publicFields: Record<string, unknown> = { ...(this as object) };
@@ -68,7 +74,6 @@ export interface ValidationIssue {
 }
 
 export interface ValidationErrorOptions extends CodePayErrorOptions {
-  service?: string;
   issues: ValidationIssue[];
 }
 
@@ -80,15 +85,13 @@ function formatIssues(issues: readonly ValidationIssue[]): string {
   return listed.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
-/** The business parameters break the contract; raised before anything is sent. */
+/** Raised before anything is sent when the business parameters break the contract; `issues` says where and why. */
 export class ValidationError extends CodePayError {
   override readonly name = 'ValidationError' as const;
-  declare readonly service?: string;
   readonly issues: ValidationIssue[];
 
   constructor(message: string, options: ValidationErrorOptions) {
     super(options.issues.length > 0 ? `${message}: ${formatIssues(options.issues)}` : message, options);
-    if (options.service !== undefined) this.service = options.service;
     this.issues = options.issues;
   }
 }
@@ -99,7 +102,7 @@ export interface ConfigurationErrorOptions extends CodePayErrorOptions {
 }
 
 /**
- * A client option is unusable (bad key, bad base URL); raised at construction. The message is prefixed with the
+ * Raised at construction when a client option is unusable (bad key, bad base URL). The message is prefixed with the
  * option name, so pass a message that says what was received and how to fix it, without repeating the name.
  */
 export class ConfigurationError extends CodePayError {
@@ -113,19 +116,17 @@ export class ConfigurationError extends CodePayError {
 }
 
 export interface ConnectionErrorOptions extends CodePayErrorOptions {
-  service?: string;
   /** True when the request may have reached the server, so a state-changing call may have taken effect. */
   outcomeUnknown: boolean;
 }
 
+/** Raised when the connection failed (refused, reset, TLS, proxy) or the gateway was busy; `outcomeUnknown` is always set. */
 export class ConnectionError extends CodePayError {
   override readonly name = 'ConnectionError' as const;
-  declare readonly service?: string;
   declare outcomeUnknown: boolean;
 
   constructor(message: string, options: ConnectionErrorOptions) {
     super(message, options);
-    if (options.service !== undefined) this.service = options.service;
   }
 }
 
@@ -133,32 +134,23 @@ export interface TimeoutErrorOptions extends ConnectionErrorOptions {
   timeoutMs: number;
 }
 
+/** Raised when no answer came within the time limit (`timeoutMs`: the per-attempt timeout or what the deadline left). */
 export class TimeoutError extends CodePayError {
   override readonly name = 'TimeoutError' as const;
-  declare readonly service?: string;
   readonly timeoutMs: number;
   declare outcomeUnknown: boolean;
 
   constructor(message: string, options: TimeoutErrorOptions) {
     super(message, options);
-    if (options.service !== undefined) this.service = options.service;
     this.timeoutMs = options.timeoutMs;
   }
 }
 
-export interface AbortErrorOptions extends CodePayErrorOptions {
-  service?: string;
-}
+export type AbortErrorOptions = CodePayErrorOptions;
 
-/** The caller's AbortSignal fired. */
+/** Raised when the caller's AbortSignal fired. */
 export class AbortError extends CodePayError {
   override readonly name = 'AbortError' as const;
-  declare readonly service?: string;
-
-  constructor(message: string, options: AbortErrorOptions = {}) {
-    super(message, options);
-    if (options.service !== undefined) this.service = options.service;
-  }
 }
 
 export interface AuthenticationErrorOptions extends CodePayErrorOptions {
@@ -166,7 +158,7 @@ export interface AuthenticationErrorOptions extends CodePayErrorOptions {
   code?: string;
 }
 
-/** The access token could not be obtained or was rejected. */
+/** Raised when the access token could not be obtained or was refused (`code`: the gateway's, when it sent one). */
 export class AuthenticationError extends CodePayError {
   override readonly name = 'AuthenticationError' as const;
   declare readonly code?: string;
@@ -178,72 +170,54 @@ export class AuthenticationError extends CodePayError {
 }
 
 export interface GatewayErrorOptions extends CodePayErrorOptions {
-  service?: string;
   /** `code` of the gateway error body, e.g. `E07303`. */
   code: GatewayErrorCode | (string & {});
   /** `msg` of the gateway error body, as sent (in the requested language). */
   msg: string;
 }
 
-/** The gateway answered with its error body `{ code, msg, psn, sign }`. */
+/** Raised when the gateway answered with its error body `{ code, msg, psn, sign }`. */
 export class GatewayError extends CodePayError {
   override readonly name = 'GatewayError' as const;
-  declare readonly service?: string;
   /** A code of the spec's table (`gatewayErrorCodes`), or one the gateway sent that the table does not know. */
   readonly code: GatewayErrorCode | (string & {});
   readonly msg: string;
 
   constructor(message: string, options: GatewayErrorOptions) {
     super(message, options);
-    if (options.service !== undefined) this.service = options.service;
     this.code = options.code;
     this.msg = options.msg;
   }
 }
 
-export interface ServiceErrorOptions extends CodePayErrorOptions {
-  service?: string;
-}
+export type ServiceErrorOptions = CodePayErrorOptions;
 
-/** A response or notification signature does not verify with the platform public key. */
+/** Raised when a response or notification signature does not verify with the platform public key. */
 export class SignatureVerificationError extends CodePayError {
   override readonly name = 'SignatureVerificationError' as const;
-  declare readonly service?: string;
-
-  constructor(message: string, options: ServiceErrorOptions = {}) {
-    super(message, options);
-    if (options.service !== undefined) this.service = options.service;
-  }
 }
 
 /** Why a `bizContent` could not be decrypted; lets callers and tests tell the cases apart without parsing text. */
 export type DecryptionFailure = 'base64' | 'block-length' | 'padding' | 'utf8';
 
-export interface DecryptionErrorOptions extends ServiceErrorOptions {
+export interface DecryptionErrorOptions extends CodePayErrorOptions {
   reason?: DecryptionFailure;
 }
 
+/** Raised when a `bizContent` does not decrypt with the AES key (`reason` says which check failed). */
 export class DecryptionError extends CodePayError {
   override readonly name = 'DecryptionError' as const;
-  declare readonly service?: string;
   declare readonly reason?: DecryptionFailure;
 
   constructor(message: string, options: DecryptionErrorOptions = {}) {
     super(message, options);
-    if (options.service !== undefined) this.service = options.service;
     if (options.reason !== undefined) this.reason = options.reason;
   }
 }
 
-/** The response body is not what the contract says: HTML, empty, truncated, non-JSON, too large, missing fields. */
+/** Raised when the response body is not what the contract says: HTML, empty, truncated, non-JSON, too large, missing fields. */
 export class ResponseFormatError extends CodePayError {
   override readonly name = 'ResponseFormatError' as const;
-  declare readonly service?: string;
-
-  constructor(message: string, options: ServiceErrorOptions = {}) {
-    super(message, options);
-    if (options.service !== undefined) this.service = options.service;
-  }
 }
 
 export interface BusinessErrorOptions extends CodePayErrorOptions {
@@ -252,17 +226,16 @@ export interface BusinessErrorOptions extends CodePayErrorOptions {
   errorMessage: string;
 }
 
-/** The call went through but the business result is a failure (`status: -1` in the decrypted payload). */
+/** Raised when the call went through but its business result is a failure (`status: -1` in the decrypted payload). */
 export class BusinessError extends CodePayError {
   override readonly name = 'BusinessError' as const;
-  readonly service: string;
+  declare readonly service: string;
   /** A code of the spec's table (`businessErrorCodes`: the documented `-1` and the sandbox's), or another. */
   readonly errorCode: BusinessErrorCode | (string & {});
   readonly errorMessage: string;
 
   constructor(message: string, options: BusinessErrorOptions) {
     super(message, options);
-    this.service = options.service;
     this.errorCode = options.errorCode;
     this.errorMessage = options.errorMessage;
   }

@@ -33,5 +33,9 @@ export type { TokenProvider, TokenRequestContext } from './token/token-provider.
 export { formatUtcDateTime } from './date-time.js';
 export { parseJsonExact } from './json-exact.js';
 export { describeChoice, describeReceived, kindOf } from './describe-value.js';
-export { gatewayErrorSigningText } from './envelope/gateway-error-body.js';
+export { gatewayErrorSigningText } from './envelope/signing-texts.js';
 export { userAgent, TRANSPORT_VERSION } from './user-agent.js';
+
+// For the sibling packages only (@codepay/mock): wire facts defined once here and used by both ends. Not for
+// applications; they belong in the internal entry point (@codepay/transport/internal) once it exists.
+export { flatSigningText, tokenSigningText } from './envelope/signing-texts.js';

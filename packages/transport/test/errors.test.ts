@@ -117,6 +117,29 @@ describe('CodePayError', () => {
   });
 });
 
+describe('service, on every error', () => {
+  it.each([
+    ['CodePayError', new CodePayError('failed', { service: 'getBalance' })],
+    ['ConfigurationError', new ConfigurationError('is not a function', { option: 'fetch', service: 'getBalance' })],
+    ['AuthenticationError', new AuthenticationError('token refused', { service: 'getBalance', code: 'E01002' })],
+    ['GatewayError', new GatewayError('refused', { service: 'getBalance', code: 'E07303', msg: 'API not authorized' })],
+    ['DecryptionError', new DecryptionError('bad padding', { service: 'getBalance', reason: 'padding' })],
+    [
+      'ResponseFormatError',
+      new ResponseFormatError('HTML instead of JSON', { service: 'getBalance', httpStatus: 502 }),
+    ],
+  ])('%s carries the service of its call and serialises it', (_name, error) => {
+    expect(error.service).toBe('getBalance');
+    expect(error.toJSON()).toMatchObject({ service: 'getBalance' });
+  });
+
+  it('is absent (not undefined) when the error belongs to no call', () => {
+    const error = new AuthenticationError('token refused', { code: 'E01002' });
+    expect('service' in error).toBe(false);
+    expect(Object.keys(error.toJSON())).not.toContain('service');
+  });
+});
+
 describe('messages', () => {
   it('ConfigurationError names the option', () => {
     expect(new ConfigurationError('must use https://', { option: 'baseUrl' }).message).toBe(

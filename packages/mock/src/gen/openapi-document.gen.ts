@@ -1242,20 +1242,62 @@ export const openapiDocument: Record<string, unknown> = {
           'A gateway failure (documented shape). Decided: `sign` is Base64 SHA256withRSA with the platform private key over `code=<code>&msg=<msg>&psn=<psn>` (keys sorted, empty values left out, `sign` excluded).',
         required: ['code', 'msg'],
         'x-codepay-error-codes': {
-          E07303: 'API not authorized or does not exist (documented), e.g. an unknown service name. Decided: HTTP 200.',
-          E04040: 'Decided: no such path (HTTP 404).',
-          E04050: 'Decided: method not allowed; every operation is a POST (HTTP 405).',
-          E01001: 'Decided: no bearer token (HTTP 401).',
-          E01002: 'Decided: the bearer token is unknown (HTTP 401).',
-          E01003: 'Decided: the bearer token has expired (HTTP 401).',
-          E01010: 'Decided: token request with an unknown appId (HTTP 401).',
-          E01011: 'Decided: token request timestamp outside the ±15 minute window (HTTP 401).',
-          E01012: 'Decided: token request signature does not verify (HTTP 401).',
-          E02001: 'Decided: the request signature does not verify over the decrypted bizContent (HTTP 400).',
-          E02002: 'Decided: bizContent cannot be decrypted with the registered AES key (HTTP 400).',
-          E02003: 'Decided: the body is not JSON or lacks an envelope field (HTTP 400).',
-          E05000: 'Decided: internal gateway error (HTTP 500).',
-          E05030: 'Decided: gateway temporarily unavailable, see Retry-After (HTTP 503).',
+          E07303: {
+            httpStatus: 200,
+            meaning: 'API not authorized or does not exist (documented), e.g. an unknown service name.',
+          },
+          E04040: {
+            httpStatus: 404,
+            meaning: 'Decided: no such path.',
+          },
+          E04050: {
+            httpStatus: 405,
+            meaning: 'Decided: method not allowed; every operation is a POST.',
+          },
+          E01001: {
+            httpStatus: 401,
+            meaning: 'Decided: no bearer token.',
+          },
+          E01002: {
+            httpStatus: 401,
+            meaning: 'Decided: the bearer token is unknown.',
+          },
+          E01003: {
+            httpStatus: 401,
+            meaning: 'Decided: the bearer token has expired.',
+          },
+          E01010: {
+            httpStatus: 401,
+            meaning: 'Decided: token request with an unknown appId.',
+          },
+          E01011: {
+            httpStatus: 401,
+            meaning: 'Decided: token request timestamp outside the ±15 minute window.',
+          },
+          E01012: {
+            httpStatus: 401,
+            meaning: 'Decided: token request signature does not verify.',
+          },
+          E02001: {
+            httpStatus: 400,
+            meaning: 'Decided: the request signature does not verify over the decrypted bizContent.',
+          },
+          E02002: {
+            httpStatus: 400,
+            meaning: 'Decided: bizContent cannot be decrypted with the registered AES key.',
+          },
+          E02003: {
+            httpStatus: 400,
+            meaning: 'Decided: the body is not JSON or lacks an envelope field.',
+          },
+          E05000: {
+            httpStatus: 500,
+            meaning: 'Decided: internal gateway error.',
+          },
+          E05030: {
+            httpStatus: 503,
+            meaning: 'Decided: gateway temporarily unavailable, see Retry-After.',
+          },
         },
         'x-codepay-token-refusal-codes': ['E01001', 'E01002', 'E01003'],
         properties: {

@@ -2,50 +2,66 @@
 // Change spec/openapi.yaml or spec/bizcontent/ and run `pnpm codegen` instead.
 import type { ValidateFunction } from 'ajv';
 import type {
+  AcceptLanguage,
   CheckoutOrderParams,
+  CheckoutOrderResponse,
   CheckoutOrderResult,
   CreateOrderParams,
+  CreateOrderResponse,
   CreateOrderResult,
   CreatePayerParams,
+  CreatePayerResponse,
   CreatePayerResult,
   GetBalanceParams,
+  GetBalanceResponse,
   GetBalanceResult,
   GetPayerParams,
+  GetPayerResponse,
   GetPayerResult,
   OrderStatus,
   PayOrderParams,
+  PayOrderResponse,
   PayOrderResult,
   QueryOrderParams,
+  QueryOrderResponse,
   QueryOrderResult,
   QueryOrdersParams,
+  QueryOrdersResponse,
   QueryOrdersResult,
   RefundOrderParams,
+  RefundOrderResponse,
   RefundOrderResult,
   UpdatePayerParams,
+  UpdatePayerResponse,
   UpdatePayerResult,
 } from './types.gen.js';
 import validators from './validators.gen.cjs';
 
 /** Hash of the bundled spec these models were generated from (sent in the User-Agent). */
-export const specHash: string = 'aeb3d889cf0c';
+export const specHash: string = '18b777938502';
 
-/** Params and result types of every service, by service name. */
+/** Params, result and payload (the decrypted answer, with the result as `data`) types of every service, by name. */
 export interface ServiceTypes {
-  createPayer: { params: CreatePayerParams; result: CreatePayerResult };
-  getPayer: { params: GetPayerParams; result: GetPayerResult };
-  updatePayer: { params: UpdatePayerParams; result: UpdatePayerResult };
-  createOrder: { params: CreateOrderParams; result: CreateOrderResult };
-  queryOrder: { params: QueryOrderParams; result: QueryOrderResult };
-  queryOrders: { params: QueryOrdersParams; result: QueryOrdersResult };
-  refundOrder: { params: RefundOrderParams; result: RefundOrderResult };
-  checkoutOrder: { params: CheckoutOrderParams; result: CheckoutOrderResult };
-  payOrder: { params: PayOrderParams; result: PayOrderResult };
-  getBalance: { params: GetBalanceParams; result: GetBalanceResult };
+  createPayer: { params: CreatePayerParams; result: CreatePayerResult; payload: CreatePayerResponse };
+  getPayer: { params: GetPayerParams; result: GetPayerResult; payload: GetPayerResponse };
+  updatePayer: { params: UpdatePayerParams; result: UpdatePayerResult; payload: UpdatePayerResponse };
+  createOrder: { params: CreateOrderParams; result: CreateOrderResult; payload: CreateOrderResponse };
+  queryOrder: { params: QueryOrderParams; result: QueryOrderResult; payload: QueryOrderResponse };
+  queryOrders: { params: QueryOrdersParams; result: QueryOrdersResult; payload: QueryOrdersResponse };
+  refundOrder: { params: RefundOrderParams; result: RefundOrderResult; payload: RefundOrderResponse };
+  checkoutOrder: { params: CheckoutOrderParams; result: CheckoutOrderResult; payload: CheckoutOrderResponse };
+  payOrder: { params: PayOrderParams; result: PayOrderResult; payload: PayOrderResponse };
+  getBalance: { params: GetBalanceParams; result: GetBalanceResult; payload: GetBalanceResponse };
 }
 
 export type ServiceName = keyof ServiceTypes;
 export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];
 export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];
+/**
+ * The decrypted answer of `/api/v2/pay` for a service, `{ status, errorCode, errorMessage, data }` (spec: the 200
+ * response of its virtual operation); without `S`, that of any service.
+ */
+export type ServicePayload<S extends ServiceName = ServiceName> = ServiceTypes[S]['payload'];
 
 /** How a service may be retried: `safe` services are read-only; `unsafe` ones change state. */
 export type RetryPolicy = 'safe' | 'unsafe';
@@ -387,23 +403,41 @@ export const orderStatuses: {
 
 /** The gateway error codes we know of, with their meaning (spec: `x-codepay-error-codes` on GatewayErrorBody). */
 export const gatewayErrorCodes = {
-  E07303: 'API not authorized or does not exist (documented), e.g. an unknown service name. Decided: HTTP 200.',
-  E04040: 'Decided: no such path (HTTP 404).',
-  E04050: 'Decided: method not allowed; every operation is a POST (HTTP 405).',
-  E01001: 'Decided: no bearer token (HTTP 401).',
-  E01002: 'Decided: the bearer token is unknown (HTTP 401).',
-  E01003: 'Decided: the bearer token has expired (HTTP 401).',
-  E01010: 'Decided: token request with an unknown appId (HTTP 401).',
-  E01011: 'Decided: token request timestamp outside the ±15 minute window (HTTP 401).',
-  E01012: 'Decided: token request signature does not verify (HTTP 401).',
-  E02001: 'Decided: the request signature does not verify over the decrypted bizContent (HTTP 400).',
-  E02002: 'Decided: bizContent cannot be decrypted with the registered AES key (HTTP 400).',
-  E02003: 'Decided: the body is not JSON or lacks an envelope field (HTTP 400).',
-  E05000: 'Decided: internal gateway error (HTTP 500).',
-  E05030: 'Decided: gateway temporarily unavailable, see Retry-After (HTTP 503).',
+  E07303: 'API not authorized or does not exist (documented), e.g. an unknown service name.',
+  E04040: 'Decided: no such path.',
+  E04050: 'Decided: method not allowed; every operation is a POST.',
+  E01001: 'Decided: no bearer token.',
+  E01002: 'Decided: the bearer token is unknown.',
+  E01003: 'Decided: the bearer token has expired.',
+  E01010: 'Decided: token request with an unknown appId.',
+  E01011: 'Decided: token request timestamp outside the ±15 minute window.',
+  E01012: 'Decided: token request signature does not verify.',
+  E02001: 'Decided: the request signature does not verify over the decrypted bizContent.',
+  E02002: 'Decided: bizContent cannot be decrypted with the registered AES key.',
+  E02003: 'Decided: the body is not JSON or lacks an envelope field.',
+  E05000: 'Decided: internal gateway error.',
+  E05030: 'Decided: gateway temporarily unavailable, see Retry-After.',
 } as const;
 /** A known gateway error code; errors carry `GatewayErrorCode | (string & {})`, since the gateway may send others. */
 export type GatewayErrorCode = keyof typeof gatewayErrorCodes;
+
+/** The HTTP status the gateway sends each known error code with (spec: `httpStatus` in `x-codepay-error-codes`). */
+export const gatewayErrorHttpStatus = {
+  E07303: 200,
+  E04040: 404,
+  E04050: 405,
+  E01001: 401,
+  E01002: 401,
+  E01003: 401,
+  E01010: 401,
+  E01011: 401,
+  E01012: 401,
+  E02001: 400,
+  E02002: 400,
+  E02003: 400,
+  E05000: 500,
+  E05030: 503,
+} as const satisfies { readonly [C in GatewayErrorCode]: number };
 
 /** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */
 export const businessErrorCodes = {
@@ -420,6 +454,14 @@ export const businessErrorCodes = {
   P0424: 'Sandbox (decided): this transaction was already used for a payment.',
 } as const;
 export type BusinessErrorCode = keyof typeof businessErrorCodes;
+
+/** The path of each operation that goes over the wire, after the base URL (spec: `requestToken` and `pay`). */
+export const wirePaths = { token: '/api/v2/token', pay: '/api/v2/pay' } as const;
+
+/** The languages gateway messages come in (spec: the enum of the `Accept-Language` parameter). */
+export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];
+/** The language of gateway messages when the request asks for none of `languages` (spec: its `default`). */
+export const defaultLanguage: AcceptLanguage = 'en-US';
 
 /** The rule of each pattern of the spec in words (spec: `x-codepay-rule`), for validation messages. */
 export const patternRules: { readonly [pattern: string]: string } = {

@@ -1,14 +1,9 @@
 // The gateway's error body `{code, msg, psn, sign}`. Its `sign` covers `code=<code>&msg=<msg>&psn=<psn>`: keys
 // sorted, empty values left out, `sign` itself excluded (the vendor's rule for flat messages).
+import type { GatewayErrorBody } from '@codepay/models';
 import { verifyPlatformSignature, type PlatformKeys } from '../crypto/platform-keys.js';
 import { parseJsonBounded } from '../json-exact.js';
-
-export interface GatewayErrorBody {
-  code: string;
-  msg: string;
-  psn?: string;
-  sign?: string;
-}
+import { gatewayErrorSigningText } from './signing-texts.js';
 
 export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
   if (typeof value !== 'object' || value === null) return false;
@@ -47,15 +42,6 @@ const PSN_FIELD = /"psn"\s*:\s*"([A-Za-z0-9._:-]{1,128})"/;
 /** The psn an answer body names, when it names one, read without parsing the body (and never trusted for anything else). */
 export function peekPsn(bodyText: string): string | undefined {
   return bodyText.length > 65_536 ? undefined : PSN_FIELD.exec(bodyText)?.[1];
-}
-
-/** The exact text the platform signs for an error body. */
-export function gatewayErrorSigningText(body: Pick<GatewayErrorBody, 'code' | 'msg' | 'psn'>): string {
-  return Object.entries({ code: body.code, msg: body.msg, psn: body.psn })
-    .filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, value]) => `${key}=${value}`)
-    .join('&');
 }
 
 /** Whether the body carries a signature at all (whether it verifies is gatewayErrorSignatureHolds's question). */

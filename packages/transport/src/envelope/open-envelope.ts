@@ -32,8 +32,7 @@ export async function openSignedEnvelope(
     plaintext = aesDecrypt(bizContent, keys.aesKey);
   } catch (error) {
     if (isCodePayError(error) && context.psn !== undefined) error.psn = context.psn;
-    if (isCodePayError(error, 'DecryptionError') && context.service !== undefined)
-      Object.assign(error, { service: context.service });
+    if (isCodePayError(error) && context.service !== undefined) error.service = context.service;
     throw error;
   } finally {
     if (timings) timings.decryptMs += performance.now() - started;

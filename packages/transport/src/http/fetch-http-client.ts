@@ -16,6 +16,7 @@ import {
   type HttpClient,
   type RawAnswer,
 } from './http-client.js';
+import { settleOnce, type SettleLimits } from './settle-once.js';
 
 /** The fetch followed a redirect although it was asked not to: the answer came from wherever it was sent. */
 export class RedirectFollowed extends Error {
@@ -66,29 +67,20 @@ export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient 
             Object.assign(new Error('the client was closed (close())'), { code: 'ERR_CLIENT_CLOSED' }),
           ),
         );
-      return new Promise<RawAnswer>((resolve, reject) => {
-        const controller = new AbortController();
-        const signal = request.signal;
-        let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-        let settled = false;
-        const settle = (finish: () => void) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          finish();
-        };
-        // Given up: tell the fetch (a well-behaved one stops), stop reading, and answer now whatever it does.
-        const giveUp = (error: Error) => {
-          settle(() => reject(error));
+      const controller = new AbortController();
+      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+      const limits: SettleLimits = {
+        timeoutMs: request.timeoutMs,
+        signal: request.signal,
+        timedOut: () => new ExchangeTimedOut(undefined),
+        aborted: () => new ExchangeAborted(undefined),
+        // Given up: tell the fetch (a well-behaved one stops) and stop reading; the caller has its answer already.
+        stop: () => {
           controller.abort();
           void reader?.cancel().catch(() => {});
-        };
-        const timer = setTimeout(() => giveUp(new ExchangeTimedOut(undefined)), request.timeoutMs);
-        const onAbort = () => giveUp(new ExchangeAborted(undefined));
-        if (signal?.aborted) return onAbort();
-        signal?.addEventListener('abort', onAbort, { once: true });
-
+        },
+      };
+      return settleOnce<RawAnswer>(limits, (guard) => {
         const run = async (): Promise<RawAnswer> => {
           request.onWritten?.();
           const response = await fetchFunction(request.url, {
@@ -108,16 +100,12 @@ export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient 
             body: await readCapped(response, request.maxBytes, (r) => (reader = r)),
           };
         };
-        run().then(
-          (answer) => settle(() => resolve(answer)),
-          (error: unknown) =>
-            settle(() =>
-              reject(
-                error instanceof AnswerTooLarge || error instanceof RedirectFollowed
-                  ? error
-                  : new ExchangeFailed(undefined, error),
-              ),
-            ),
+        run().then(guard.resolve, (error: unknown) =>
+          guard.reject(
+            error instanceof AnswerTooLarge || error instanceof RedirectFollowed
+              ? error
+              : new ExchangeFailed(undefined, error),
+          ),
         );
       });
     },

@@ -33,6 +33,12 @@ export interface FailureContext {
   via?: string | undefined;
 }
 
+// Answers of a busy gateway (rate limited, or a proxy in front of it failing): worth another try, unlike a refusal.
+const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
+
+/** Whether an HTTP status says "busy, try again": the retry policy's and the token request's one list. */
+export const isRetriableStatus = (status: number): boolean => RETRIABLE_STATUS.has(status);
+
 // Proxy refusals no retry can fix: the proxy wants other credentials, or forbids this destination.
 const FINAL_PROXY_STATUS = new Set([403, 407]);
 

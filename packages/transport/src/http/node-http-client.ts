@@ -30,6 +30,7 @@ import {
   type RawAnswer,
 } from './http-client.js';
 import type { ProxySettings } from './proxy-settings.js';
+import { settleOnce, type SettleLimits } from './settle-once.js';
 
 export interface NodeHttpClientOptions {
   /** Extra trusted CA certificates (PEM), added to the ones Node trusts by default. */
@@ -348,31 +349,20 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
     const { secure, watch, options: base } = targetOf(request.url);
     const body = Buffer.from(request.body, 'utf8');
     const headers = { ...request.headers, 'content-length': String(body.length) };
-    const signal = request.signal;
-    return new Promise<RawAnswer>((resolve, reject) => {
-      // The phase of the exchange: whether any byte of the request was handed to the network. It alone decides
-      // whether a failure means "may have reached the gateway" (see ExchangeFailed).
-      let written = false;
-      let settled = false;
-      let outgoing: ClientRequest | undefined;
-      const settle = (finish: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        finish();
-      };
-      // Settle first, then destroy: the errors destroying causes must not be what the caller sees.
-      const fail = (error: Error) => {
-        settle(() => reject(error));
-        outgoing?.destroy();
-      };
-      const timer = setTimeout(() => fail(new ExchangeTimedOut(written)), request.timeoutMs);
-      const onAbort = () => fail(new ExchangeAborted(written));
-      signal?.addEventListener('abort', onAbort, { once: true });
-
+    // The phase of the exchange: whether any byte of the request was handed to the network. It alone decides
+    // whether a failure means "may have reached the gateway" (see ExchangeFailed).
+    let written = false;
+    let outgoing: ClientRequest | undefined;
+    const limits: SettleLimits = {
+      timeoutMs: request.timeoutMs,
+      signal: request.signal,
+      timedOut: () => new ExchangeTimedOut(written),
+      aborted: () => new ExchangeAborted(written),
+      stop: () => outgoing?.destroy(),
+    };
+    return settleOnce<RawAnswer>(limits, (guard) => {
       const send = (current: ClientRequest) => {
-        if (settled) return;
+        if (guard.settled) return;
         written = true;
         request.onWritten?.();
         current.end(body);
@@ -380,32 +370,30 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
       // A pooled socket found closing before anything was written on it: drop it and start over on another (in
       // the end a fresh connection). Nothing was sent, so this is no retry and costs none.
       const swap = (stale: ClientRequest, socket: Socket, swaps: number) => {
-        if (settled) return;
+        if (guard.settled) return;
         watch.discard(socket);
         stale.destroy();
-        if (swaps >= MAX_SOCKET_SWAPS) fail(new ExchangeFailed(false, idleSocketClosed()));
+        if (swaps >= MAX_SOCKET_SWAPS) guard.fail(new ExchangeFailed(false, idleSocketClosed()));
         else start(swaps + 1);
       };
       const start = (swaps: number) => {
         let current: ClientRequest;
         try {
           current = (secure ? httpsRequest : httpRequest)({ ...base, headers }, (response) =>
-            readAnswer(response, request.maxBytes).then(
-              (answer) => settle(() => resolve(answer)),
-              (error: unknown) =>
-                settle(() => reject(error instanceof AnswerTooLarge ? error : new ExchangeFailed(true, error))),
+            readAnswer(response, request.maxBytes).then(guard.resolve, (error: unknown) =>
+              guard.reject(error instanceof AnswerTooLarge ? error : new ExchangeFailed(true, error)),
             ),
           );
         } catch (error) {
           // Node refuses to build a request whose headers HTTP does not allow: nothing left the process.
-          fail(new ExchangeFailed(false, error));
+          guard.fail(new ExchangeFailed(false, error));
           return;
         }
         outgoing = current;
         // First of all, so that no error the request emits can ever be unhandled (an uncaught exception). A
         // request given up for another socket is not the exchange any more: its errors are not the caller's.
         current.on('error', (error) => {
-          if (current === outgoing) settle(() => reject(new ExchangeFailed(written, error)));
+          if (current === outgoing) guard.reject(new ExchangeFailed(written, error));
         });
         // Nothing is written until the connection is ready, so that every failure before this point is certainly
         // one the server never saw: a fresh socket waits for its TCP connect (and its TLS handshake).

@@ -1,25 +1,34 @@
-// Policy: read the wire answer. A success envelope is decrypted and its signature verified over exactly the
-// decrypted text; the error body becomes a GatewayError (or AuthenticationError on 401) once its signature, when
-// present, holds; anything else — HTML, empty, truncated, non-JSON — is a ResponseFormatError carrying the HTTP
-// status. Never a bare SyntaxError, never unverified data.
+// Policy: read the wire answer (read-gateway-answer.ts, shared with the token request). A success envelope is
+// decrypted and its signature verified over exactly the decrypted text; the error body becomes a GatewayError (or
+// AuthenticationError on 401) once its signature, when present, holds; anything else is a ResponseFormatError
+// carrying the HTTP status. Never a bare SyntaxError, never unverified data.
 import type { KeyObject } from 'node:crypto';
 import type { PlatformKeys } from '../crypto/platform-keys.js';
 import { AuthenticationError, GatewayError, ResponseFormatError, SignatureVerificationError } from '../errors.js';
-import { gatewayErrorSignatureHolds, isGatewayErrorBody, isSigned } from '../envelope/gateway-error-body.js';
 import { openSignedEnvelope } from '../envelope/open-envelope.js';
-import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
+import { readGatewayAnswer, type AnswerReader } from '../envelope/read-gateway-answer.js';
 import { answerContext, type Policy } from './policy.js';
-
-function describeBody(text: string): string {
-  const start = text.trimStart();
-  if (start === '') return 'an empty body';
-  if (start.startsWith('<')) return 'an HTML page (a proxy or load balancer answered, not the gateway)';
-  if (start.startsWith('{') || start.startsWith('[')) return 'JSON that is cut off or malformed';
-  return 'a body that is not JSON';
-}
 
 const stringField = (body: Record<string, unknown>, key: string) =>
   typeof body[key] === 'string' ? (body[key] as string) : undefined;
+
+/** A refusal of a call: on 401, of its token (even a fresh one, or bearerToken would have replayed the call). */
+const refusal: AnswerReader['refusal'] = (body, context, signed) => {
+  const { service, psn, httpStatus } = context;
+  // Only a refusal the platform signed, outside the 5xx range (a server error may come after partial work), proves
+  // nothing happened; an unsigned body could come from anything between us and the gateway.
+  const known = signed && httpStatus < 500 ? { ...context, outcomeUnknown: false } : context;
+  if (httpStatus === 401) {
+    return new AuthenticationError(
+      `The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`,
+      { ...known, code: body.code },
+    );
+  }
+  return new GatewayError(
+    `The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`,
+    { ...known, code: body.code, msg: body.msg },
+  );
+};
 
 export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: PlatformKeys }): Policy {
   return {
@@ -28,52 +37,9 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
       const response = await next(request);
       const { status, bodyText } = response.http;
       const service = request.service;
-      let wire: unknown;
-      try {
-        wire = parseJsonBounded(bodyText);
-      } catch (error) {
-        const what =
-          error instanceof JsonTooDeep
-            ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)`
-            : describeBody(bodyText);
-        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with ${what}.`, {
-          service,
-          httpStatus: status,
-        });
-      }
-      if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
-        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with JSON that is not an object.`, {
-          service,
-          httpStatus: status,
-        });
-      }
-      const body = wire as Record<string, unknown>;
-      const psn = stringField(body, 'psn');
+      const reader = { what: `${service} call`, service, platformPublicKey: keys.platformPublicKey, refusal };
+      const { body, psn } = await readGatewayAnswer(status, bodyText, reader);
       if (psn !== undefined) request.psn = psn;
-      if (isGatewayErrorBody(body)) {
-        if (!(await gatewayErrorSignatureHolds(body, keys.platformPublicKey))) {
-          throw new SignatureVerificationError(
-            `The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`,
-            answerContext(service, status, psn),
-          );
-        }
-        // Only a refusal the platform signed, outside the 5xx range (a server error may come after partial work),
-        // proves nothing happened; an unsigned body could come from anything between us and the gateway.
-        const context =
-          isSigned(body) && status < 500
-            ? { ...answerContext(service, status, psn), outcomeUnknown: false }
-            : answerContext(service, status, psn);
-        if (status === 401) {
-          throw new AuthenticationError(
-            `The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`,
-            { ...context, code: body.code },
-          );
-        }
-        throw new GatewayError(
-          `The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`,
-          { ...context, code: body.code, msg: body.msg },
-        );
-      }
       const bizContent = stringField(body, 'bizContent');
       const sign = stringField(body, 'sign');
       // `psn` comes from the other documentation set and `statusCode`'s value is decided: used when present, never

@@ -3,6 +3,9 @@
 // themselves; everything else is decided here from one fact the HTTP client records: whether a byte of the
 // request reached the network in an attempt that got no verified refusal.
 //
+// Every such error also names the call's service, whichever policy raised it (the token request's errors do not
+// know it).
+//
 // It also writes the call's closing log line (debug on success, info on failure): service, psn, attempt, outcome.
 import { isCodePayError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -10,6 +13,7 @@ import type { EnvelopeRequest, Policy } from './policy.js';
 
 function stampOutcome(error: unknown, request: EnvelopeRequest): void {
   if (isCodePayError(error)) {
+    error.service ??= request.service;
     const sentAt = request.sentAt;
     error.outcomeUnknown ??= sentAt !== undefined;
     if (sentAt !== undefined && error.sentAt === undefined) error.sentAt = new Date(sentAt);

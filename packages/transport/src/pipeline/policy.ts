@@ -1,7 +1,7 @@
 // The request path is a list of named policies, each `{ name, sendRequest(request, next) }` (the shape of Azure's
 // core-rest-pipeline). A policy may change the request on the way in and the response on the way out; composing
 // them in one list makes the order of the envelope steps explicit and testable one policy at a time.
-import type { ServiceDefinition, ServiceName } from '@codepay/models';
+import type { ServiceDefinition, ServiceName, ServicePayload } from '@codepay/models';
 import type { ValidationIssue } from '../errors.js';
 import type { HttpAnswer } from '../http/send-http.js';
 import type { CallTrace } from '../tracing.js';
@@ -41,12 +41,8 @@ export interface EnvelopeRequest {
   trace: CallTrace | undefined;
 }
 
-export interface BusinessPayload {
-  status: 0 | -1;
-  errorCode?: string | number | null;
-  errorMessage?: string | null;
-  data?: unknown;
-}
+/** The decrypted answer `{ status, errorCode, errorMessage, data }`, as the spec states it for every service. */
+export type BusinessPayload = ServicePayload;
 
 export interface EnvelopeResponse {
   http: HttpAnswer;
@@ -61,14 +57,8 @@ export interface EnvelopeResponse {
   drift?: ValidationIssue[];
 }
 
-/** What an error about an answer carries: the service, the HTTP status, and the psn when the answer had one. */
-export function answerContext(
-  service: string,
-  httpStatus: number,
-  psn: string | undefined,
-): { service: string; httpStatus: number; psn?: string } {
-  return psn === undefined ? { service, httpStatus } : { service, httpStatus, psn };
-}
+// What an error about an answer carries (defined beside the one reader of gateway answers).
+export { answerContext } from '../envelope/read-gateway-answer.js';
 
 export type SendNext = (request: EnvelopeRequest) => Promise<EnvelopeResponse>;
 

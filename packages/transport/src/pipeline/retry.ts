@@ -3,12 +3,11 @@
 // changing (`unsafe`) service is retried only when the request certainly never reached the server; a read-only
 // (`safe`) one whenever the failure is transient.
 import { AbortError, isCodePayError } from '../errors.js';
-import { isNotRetriable, retriesAtOnce } from '../http/http-errors.js';
+import { isNotRetriable, isRetriableStatus, retriesAtOnce } from '../http/http-errors.js';
 import { peekPsn } from '../envelope/gateway-error-body.js';
 import type { Logger } from '../logger.js';
 import type { EnvelopeRequest, EnvelopeResponse, Policy } from './policy.js';
 
-const RETRIABLE_STATUS = new Set([429, 502, 503, 504]);
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -43,7 +42,7 @@ function retryReason(request: EnvelopeRequest, outcome: Outcome): string | undef
   if (outcome.response) {
     const status = outcome.response.http.status;
     // A status answer means the server received the request: only a read-only call may be repeated.
-    return RETRIABLE_STATUS.has(status) && safe ? `HTTP ${status}` : undefined;
+    return isRetriableStatus(status) && safe ? `HTTP ${status}` : undefined;
   }
   const error = outcome.failure;
   if (isNotRetriable(error)) return undefined;

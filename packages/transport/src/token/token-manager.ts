@@ -10,20 +10,17 @@ import {
   AuthenticationError,
   ConnectionError,
   ResponseFormatError,
-  SignatureVerificationError,
   TimeoutError,
   isCodePayError,
 } from '../errors.js';
-import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
+import { readGatewayAnswer, type AnswerReader } from '../envelope/read-gateway-answer.js';
+import { tokenSigningText } from '../envelope/signing-texts.js';
 import type { HttpClient } from '../http/http-client.js';
-import { isNotRetriable, markNotRetriable } from '../http/http-errors.js';
-import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
+import { settleOnce, type SettleLimits } from '../http/settle-once.js';
+import { isNotRetriable, isRetriableStatus, markNotRetriable } from '../http/http-errors.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
 import { isBearerToken, type TokenSource } from './token-provider.js';
-
-/** Answers of a busy gateway: worth another try, unlike a refusal. */
-const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 export interface TokenManagerOptions {
   tokenUrl: string;
@@ -95,7 +92,7 @@ export class TokenManager implements TokenSource {
     const { appId, tokenUrl, logger } = this.#options;
     const timestamp = formatUtcDateTime(new Date());
     // A signer that fails rejects here, with an AuthenticationError (outcomeUnknown: false): nothing was sent.
-    const sign = await signPlaintext(`appId=${appId}&timestamp=${timestamp}`, this.#options);
+    const sign = await signPlaintext(tokenSigningText(appId, timestamp), this.#options);
     this.requests++;
     const started = this.#now();
     let answer: Awaited<ReturnType<typeof sendHttp>>;
@@ -121,7 +118,7 @@ export class TokenManager implements TokenSource {
   }
 
   async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
-    if (TRANSIENT_STATUS.has(status)) {
+    if (isRetriableStatus(status)) {
       // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
       throw new ConnectionError(
         `The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`,
@@ -131,28 +128,8 @@ export class TokenManager implements TokenSource {
         },
       );
     }
-    let body: unknown;
-    try {
-      body = parseJsonBounded(bodyText);
-    } catch (error) {
-      const what =
-        error instanceof JsonTooDeep
-          ? 'JSON nested too deep to be a token answer'
-          : bodyText.trimStart().startsWith('<')
-            ? 'an HTML page'
-            : 'a body that is not JSON';
-      throw new ResponseFormatError(
-        `The token endpoint answered HTTP ${status} with ${what}; ` +
-          'check that the base URL points at the CodePay gateway.',
-        { httpStatus: status },
-      );
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is not an object.`, {
-        httpStatus: status,
-      });
-    }
-    const { statusCode, data } = body as { statusCode?: unknown; data?: unknown };
+    const reader = { what: 'token request', platformPublicKey: this.#options.platformPublicKey, refusal: tokenRefusal };
+    const { statusCode, data } = (await readGatewayAnswer(status, bodyText, reader)).body;
     if (status === 200 && statusCode === 0 && typeof data === 'object' && data !== null) {
       const { accessToken, expiresIn } = data as { accessToken?: unknown; expiresIn?: unknown };
       if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
@@ -165,28 +142,23 @@ export class TokenManager implements TokenSource {
       // Counted from when the token was requested: the gateway started its clock no later than that.
       return { token: accessToken, freshUntil: requestedAt + lifetimeMs - refreshMargin(lifetimeMs) };
     }
-
-    if (isGatewayErrorBody(body)) {
-      const psn = typeof body.psn === 'string' ? { psn: body.psn } : {};
-      if (!(await gatewayErrorSignatureHolds(body, this.#options.platformPublicKey))) {
-        throw new SignatureVerificationError(
-          `The token endpoint's error body (code ${body.code}) has a signature that does not verify with the platform public key.`,
-          { ...psn, httpStatus: status },
-        );
-      }
-      throw new AuthenticationError(
-        `The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`,
-        { ...psn, httpStatus: status, code: body.code },
-      );
-    }
     throw new ResponseFormatError(
-      `The token endpoint answered HTTP ${status} with JSON that is neither a token nor an error body.`,
-      {
-        httpStatus: status,
-      },
+      `The token request got HTTP ${status} with JSON that is neither a token nor an error body; ` +
+        'check that the base URL points at the CodePay gateway.',
+      { httpStatus: status },
     );
   }
 }
+
+/** Any refusal of the token request: whatever the code, the call cannot be made without a token. */
+const tokenRefusal: AnswerReader['refusal'] = (body, context) =>
+  new AuthenticationError(
+    `The gateway refused the token request: ${body.code} ${body.msg}. Check appId, the merchant private key and the clock (UTC).`,
+    {
+      ...context,
+      code: body.code,
+    },
+  );
 
 /** A failed token request means the call itself was never sent: safe to retry whatever the service. */
 function notSentBecauseOfToken(error: unknown): unknown {
@@ -217,44 +189,24 @@ export interface TokenWaiter {
  */
 export function waitForCaller<T>(shared: Promise<T>, call: TokenWaiter): Promise<T> {
   const { signal, deadlineAt, timeoutMs } = call;
-  return new Promise<T>((resolve, reject) => {
-    const now = performance.now();
-    const untilDeadline = deadlineAt - now;
-    const byTimeout = timeoutMs !== undefined && timeoutMs < untilDeadline;
-    const limit = Math.max(0, byTimeout ? timeoutMs : untilDeadline);
-    const onAbort = () =>
-      finish(() =>
-        reject(
-          new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', {
-            outcomeUnknown: false,
-            cause: signal?.reason,
-          }),
-        ),
-      );
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(
-            new TimeoutError(
-              byTimeout
-                ? `The token request got no answer within the per-attempt timeout (${timeoutMs} ms). The call itself was not sent.`
-                : 'The call deadline passed while waiting for a token; nothing was sent.',
-              { timeoutMs: Math.round(limit), outcomeUnknown: false },
-            ),
-          ),
-        ),
-      limit,
-    );
-    const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      settle();
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    shared.then(
-      (value) => finish(() => resolve(value)),
-      (error: unknown) => finish(() => reject(error)),
-    );
-  });
+  const untilDeadline = deadlineAt - performance.now();
+  const byTimeout = timeoutMs !== undefined && timeoutMs < untilDeadline;
+  const limit = Math.max(0, byTimeout ? timeoutMs : untilDeadline);
+  const limits: SettleLimits = {
+    timeoutMs: limit,
+    signal,
+    timedOut: () =>
+      new TimeoutError(
+        byTimeout
+          ? `The token request got no answer within the per-attempt timeout (${timeoutMs} ms). The call itself was not sent.`
+          : 'The call deadline passed while waiting for a token; nothing was sent.',
+        { timeoutMs: Math.round(limit), outcomeUnknown: false },
+      ),
+    aborted: () =>
+      new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', {
+        outcomeUnknown: false,
+        cause: signal?.reason,
+      }),
+  };
+  return settleOnce<T>(limits, (guard) => void shared.then(guard.resolve, guard.reject));
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { aesDecrypt, aesEncrypt } from '../../src/crypto/aes.js';
 import { signRsaSha256, verifyRsaSha256 } from '../../src/crypto/rsa.js';
-import { gatewayErrorSigningText } from '../../src/envelope/gateway-error-body.js';
+import { gatewayErrorSigningText } from '../../src/envelope/signing-texts.js';
 import { aesKey, merchantPublicKey, platformPrivateKey } from './test-keys.js';
 
 export interface ReceivedCall {
