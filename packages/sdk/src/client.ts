@@ -1,17 +1,8 @@
 // createCodePay(): the client merchants import. Options are checked at construction; every method is typed from
 // the spec; every call goes through the transport's envelope pipeline (validated, signed, encrypted, verified).
 import type { Order, ServiceName, ServiceResult } from '@codepay/models';
-import {
-  checkOptionNames,
-  ConfigurationError,
-  describeChoice,
-  createEnvelopeClient,
-  TRANSPORT_OPTION_NAMES,
-  type EnvelopeClient,
-  type PreparedEnvelope,
-  type TransportOptions,
-  type ValidationIssue,
-} from '@codepay/transport';
+import { ConfigurationError, createEnvelopeClient, type EnvelopeClient, type PreparedEnvelope, type TransportOptions, type ValidationIssue } from '@codepay/transport';
+import { checkOptionNames, describeChoice, TRANSPORT_OPTION_NAMES } from '@codepay/transport/internal';
 import { withDatesAsGatewayText } from './dates.js';
 import { environments, type EnvironmentName } from './environments.js';
 import { createResources, type OrdersResource, type Resources, type ServiceInputs } from './gen/resources.gen.js';
@@ -133,7 +124,7 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
     resolveOutcome,
     call: caller.call,
     prepare: async (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
-    notifications: createNotifications(envelope, envelope.config.logger),
+    notifications: createNotifications(envelope, envelope.logger),
     close: () => envelope.close(),
     get closed() {
       return envelope.closed;

@@ -1,7 +1,8 @@
 // Order-status notifications the platform POSTs to the merchant: verify and decrypt them, answer them, and a
 // ready-made request handler for node:http and Express-style servers.
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
-import { ConfigurationError, describeReceived, isCodePayError, kindOf, parseJsonExact, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
+import { ConfigurationError, isCodePayError, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
+import { describeReceived, kindOf, parseJsonExact } from '@codepay/transport/internal';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */
