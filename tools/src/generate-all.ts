@@ -1,8 +1,8 @@
 // Everything `pnpm codegen` produces, as a list of files. The directories below are owned by the generators:
 // a file in them that the generators no longer produce is stale and gets removed.
 import { bundleSpec, loadBizContentFiles, serializeBundle, type JsonSchema } from './bundle.js';
-import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
-import { generateSdkResources } from './generate-sdk.js';
+import { generateComponentTypes, generateRegistry, generateTypes, generateValidators } from './generate-models.js';
+import { generateSdk } from './generate-sdk.js';
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { listServices } from './service-list.js';
@@ -16,10 +16,11 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
   return [
     { path: 'spec/dist/openapi.bundled.json', content: serializeBundle(bundle) },
     await generateTypes(bundle),
+    generateComponentTypes(bundle),
     ...generateValidators(files, services),
     generateRegistry(services, bundle),
     generateMockDocument(bundle),
-    generateSdkResources(services, bundle),
+    ...generateSdk(services, bundle),
   ];
 }
 

@@ -73,6 +73,24 @@ export function generateValidators(files: readonly BizContentFile[], services: r
   ];
 }
 
+/**
+ * The public types of @codepay/models: one per component schema of the spec. hey-api also writes a type per
+ * operation (`…Data`, `…Responses`, `…Errors`, `ClientOptions`, `Webhooks`…): the plumbing of its own client, which
+ * stays in types.gen.ts unexported.
+ */
+export function generateComponentTypes(bundle: JsonSchema): GeneratedFile {
+  const names = Object.keys((bundle.components as { schemas: Record<string, unknown> }).schemas).sort();
+  const content = [
+    ...doNotEditHeader('tools/src/generate-models.ts'),
+    '// The spec\'s component schemas as types; hey-api\'s operation types in types.gen.ts are not exported.',
+    'export type {',
+    ...names.map((name) => `  ${name},`),
+    "} from './types.gen.js';",
+    '',
+  ].join('\n');
+  return { path: `${GEN_DIR}/components.gen.ts`, content };
+}
+
 export function specHash(bundle: JsonSchema): string {
   return createHash('sha256').update(serializeBundle(bundle)).digest('hex').slice(0, 12);
 }
@@ -134,7 +152,7 @@ function specFacts(bundle: JsonSchema): string[] {
 }
 
 export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
-  const types = [...new Set([...services.flatMap((s) => [s.paramsType, s.resultType]), 'OrderStatus'])].sort();
+  const types = [...new Set([...services.flatMap((s) => [s.paramsType, s.resultType]), 'OrderStatus', 'ServiceName'])].sort();
   const entry = (s: ServiceDescription) =>
     [
       `  ${s.service}: {`,
@@ -161,12 +179,11 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '/** Hash of the bundled spec these models were generated from (sent in the User-Agent). */',
     `export const specHash: string = '${specHash(bundle)}';`,
     '',
-    '/** Params and result types of every service, by service name. */',
+    '/** Params and result types of every service, by service name (the keys are the spec\'s `ServiceName`). */',
     'export interface ServiceTypes {',
     ...typeMap,
     '}',
     '',
-    'export type ServiceName = keyof ServiceTypes;',
     'export type ServiceParams<S extends ServiceName> = ServiceTypes[S][\'params\'];',
     'export type ServiceResult<S extends ServiceName> = ServiceTypes[S][\'result\'];',
     '',

@@ -12,7 +12,7 @@ describe('codegen:check', () => {
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'codepay-codegen-check-'));
     cpSync(path.join(repoRoot, 'spec'), path.join(root, 'spec'), { recursive: true });
-    for (const dir of GENERATED_DIRS.filter((d) => d !== 'spec/dist')) {
+    for (const dir of [...GENERATED_DIRS.filter((d) => d !== 'spec/dist'), 'api']) {
       cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
     }
   });

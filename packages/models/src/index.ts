@@ -1,5 +1,5 @@
 // @codepay/models: types and precompiled validators generated from spec/. Hand-written: re-exports only.
-export type * from './gen/types.gen.js';
+export type * from './gen/components.gen.js';
 export {
   currencyMinorUnits,
   moneyLimits,
@@ -15,7 +15,6 @@ export {
   type BusinessErrorCode,
   type RetryPolicy,
   type ServiceDefinition,
-  type ServiceName,
   type ServiceParams,
   type ServiceResult,
   type ServiceTypes,
