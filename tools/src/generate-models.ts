@@ -10,7 +10,14 @@ import { serializeBundle, type BizContentFile, type JsonSchema } from './bundle.
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import type { ServiceDescription } from './service-list.js';
-import { readCurrencyMinorUnits, readErrorCodes, readMoneyLimits, readOrderStatuses, readPatternRules, readTokenRefusalCodes } from './spec-extensions.js';
+import {
+  readCurrencyMinorUnits,
+  readErrorCodes,
+  readMoneyLimits,
+  readOrderStatuses,
+  readPatternRules,
+  readTokenRefusalCodes,
+} from './spec-extensions.js';
 
 const GEN_DIR = 'packages/models/src/gen';
 
@@ -31,7 +38,11 @@ export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> 
     const output = path.join(workDir, 'out');
     await createClient({
       input,
-      output: { path: output, entryFile: false, header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)') },
+      output: {
+        path: output,
+        entryFile: false,
+        header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)'),
+      },
       plugins: ['@hey-api/typescript'],
       logs: { level: 'silent' },
     });
@@ -41,7 +52,10 @@ export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> 
   }
 }
 
-function validatorTargets(files: readonly BizContentFile[], services: readonly ServiceDescription[]): Map<string, string> {
+function validatorTargets(
+  files: readonly BizContentFile[],
+  services: readonly ServiceDescription[],
+): Map<string, string> {
   const byName = new Map(files.map((f) => [f.name, f]));
   const typeNames = [...services.flatMap((s) => [s.paramsType, s.resultType]), ...NOTIFICATION_SCHEMAS];
   const targets = new Map<string, string>();
@@ -53,7 +67,10 @@ function validatorTargets(files: readonly BizContentFile[], services: readonly S
   return targets;
 }
 
-export function generateValidators(files: readonly BizContentFile[], services: readonly ServiceDescription[]): GeneratedFile[] {
+export function generateValidators(
+  files: readonly BizContentFile[],
+  services: readonly ServiceDescription[],
+): GeneratedFile[] {
   const targets = validatorTargets(files, services);
   const ajv = createSchemaCompiler(files, true);
   const exportsMap = Object.fromEntries([...targets].map(([typeName, id]) => [validatorName(typeName), id]));
@@ -64,7 +81,9 @@ export function generateValidators(files: readonly BizContentFile[], services: r
     "import type { ValidateFunction } from 'ajv';",
     `import type { ${[...targets.keys()].sort().join(', ')} } from './types.gen.js';`,
     '',
-    ...[...targets.keys()].map((typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`),
+    ...[...targets.keys()].map(
+      (typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`,
+    ),
     '',
   ].join('\n');
   return [
@@ -82,7 +101,7 @@ export function generateComponentTypes(bundle: JsonSchema): GeneratedFile {
   const names = Object.keys((bundle.components as { schemas: Record<string, unknown> }).schemas).sort();
   const content = [
     ...doNotEditHeader('tools/src/generate-models.ts'),
-    '// The spec\'s component schemas as types; hey-api\'s operation types in types.gen.ts are not exported.',
+    "// The spec's component schemas as types; hey-api's operation types in types.gen.ts are not exported.",
     'export type {',
     ...names.map((name) => `  ${name},`),
     "} from './types.gen.js';",
@@ -101,7 +120,9 @@ const stringList = (values: readonly string[]) => `[${values.map(quoted).join(',
 
 /** The spec's facts that are not per service: minor units per currency, the money range, token refusal codes. */
 function specFacts(bundle: JsonSchema): string[] {
-  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(([currency, places]) => `${currency}: ${places}`);
+  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(
+    ([currency, places]) => `${currency}: ${places}`,
+  );
   const limits = readMoneyLimits(bundle);
   return [
     '/**',
@@ -141,7 +162,7 @@ function specFacts(bundle: JsonSchema): string[] {
     '/** A known gateway error code; errors carry `GatewayErrorCode | (string & {})`, since the gateway may send others. */',
     'export type GatewayErrorCode = keyof typeof gatewayErrorCodes;',
     '',
-    '/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox\'s. */',
+    "/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */",
     `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,
     'export type BusinessErrorCode = keyof typeof businessErrorCodes;',
     '',
@@ -152,7 +173,9 @@ function specFacts(bundle: JsonSchema): string[] {
 }
 
 export function generateRegistry(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
-  const types = [...new Set([...services.flatMap((s) => [s.paramsType, s.resultType]), 'OrderStatus', 'ServiceName'])].sort();
+  const types = [
+    ...new Set([...services.flatMap((s) => [s.paramsType, s.resultType]), 'OrderStatus', 'ServiceName']),
+  ].sort();
   const entry = (s: ServiceDescription) =>
     [
       `  ${s.service}: {`,
@@ -179,13 +202,13 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '/** Hash of the bundled spec these models were generated from (sent in the User-Agent). */',
     `export const specHash: string = '${specHash(bundle)}';`,
     '',
-    '/** Params and result types of every service, by service name (the keys are the spec\'s `ServiceName`). */',
+    "/** Params and result types of every service, by service name (the keys are the spec's `ServiceName`). */",
     'export interface ServiceTypes {',
     ...typeMap,
     '}',
     '',
-    'export type ServiceParams<S extends ServiceName> = ServiceTypes[S][\'params\'];',
-    'export type ServiceResult<S extends ServiceName> = ServiceTypes[S][\'result\'];',
+    "export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];",
+    "export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];",
     '',
     '/** How a service may be retried: `safe` services are read-only; `unsafe` ones change state. */',
     "export type RetryPolicy = 'safe' | 'unsafe';",

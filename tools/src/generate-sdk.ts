@@ -32,8 +32,13 @@ function shapeOf(service: ServiceDescription, bundle: JsonSchema): ServiceShape 
   let itemType: string | undefined;
   if (service.pagination) {
     const result = schemas(bundle)[service.resultType]!;
-    const items = ((result.properties as Record<string, JsonSchema>)[service.pagination.items]?.items as JsonSchema | undefined)?.$ref;
-    if (typeof items !== 'string') throw new Error(`${service.service}: pagination items "${service.pagination.items}" is not an array of a component`);
+    const items = (
+      (result.properties as Record<string, JsonSchema>)[service.pagination.items]?.items as JsonSchema | undefined
+    )?.$ref;
+    if (typeof items !== 'string')
+      throw new Error(
+        `${service.service}: pagination items "${service.pagination.items}" is not an array of a component`,
+      );
     itemType = items.slice('#/components/schemas/'.length);
   }
   return { ...service, dateFields, ...(itemType ? { itemType } : {}) };
@@ -64,7 +69,10 @@ function methodDoc(s: ServiceShape): string {
       : 'changes state: never retried once it may have reached the gateway';
   const lines = [`${s.summary}. ${firstSentence(s.description)}`, '', `Service \`${s.service}\` (${retry}).`];
   if (s.pagination) {
-    lines.push('', `Iterate with \`for await\` to get every ${s.itemType} across pages, or call \`.page()\` for one page.`);
+    lines.push(
+      '',
+      `Iterate with \`for await\` to get every ${s.itemType} across pages, or call \`.page()\` for one page.`,
+    );
   }
   return ['  /**', ...lines.map((l) => (l ? `   * ${l}` : '   *')), '   */'].join('\n');
 }
@@ -76,7 +84,9 @@ function methodSignature(s: ServiceShape): string {
 
 function methodImplementation(s: ServiceShape): string {
   if (!s.pagination) return `      ${s.method}: (params, options) => caller.call('${s.service}', params, options),`;
-  const hint = `{ ${Object.entries(s.pagination).map(([key, value]) => `${key}: '${value}'`).join(', ')} }`;
+  const hint = `{ ${Object.entries(s.pagination)
+    .map(([key, value]) => `${key}: '${value}'`)
+    .join(', ')} }`;
   return `      ${s.method}: (params, options) => caller.list<'${s.service}', ${s.itemType}>('${s.service}', params, options, ${hint}),`;
 }
 
@@ -96,7 +106,9 @@ const resourcesOf = (shapes: readonly ServiceShape[]) => [...new Set(shapes.map(
 
 function generateSdkTypes(shapes: readonly ServiceShape[]): GeneratedFile {
   const own = shapes.filter((s) => s.dateFields.length > 0);
-  const reexported = [...new Set(shapes.flatMap((s) => (s.dateFields.length > 0 ? [s.resultType] : [s.paramsType, s.resultType])))].sort();
+  const reexported = [
+    ...new Set(shapes.flatMap((s) => (s.dateFields.length > 0 ? [s.resultType] : [s.paramsType, s.resultType]))),
+  ].sort();
   const imported = new Set<string>(reexported);
   for (const s of shapes) if (s.itemType) imported.add(s.itemType);
   if (own.length > 0) imported.add('DateTimeText').add('ServiceParams');
@@ -106,7 +118,7 @@ function generateSdkTypes(shapes: readonly ServiceShape[]): GeneratedFile {
     `import type { ${[...imported].sort().join(', ')} } from '@codepay/models';`,
     "import type { PageList, RequestOptions, WithPsn } from '../service-caller.js';",
     '',
-    '// Per service, one params type and one result type: the spec\'s own, or the SDK\'s where it accepts more.',
+    "// Per service, one params type and one result type: the spec's own, or the SDK's where it accepts more.",
     `export type { ${reexported.join(', ')} };`,
     '',
     ...own.flatMap((s) => [ownParamsDeclaration(s), '']),
@@ -173,12 +185,12 @@ function generateMethodsDoc(shapes: readonly ServiceShape[]): GeneratedFile {
     '',
     '# @codepay/sdk: the methods',
     '',
-    'The methods of `createCodePay()`\'s client that call a service of the spec, by resource, with the types to import',
+    "The methods of `createCodePay()`'s client that call a service of the spec, by resource, with the types to import",
     'from `@codepay/sdk`. Each returns its result with `psn` (`WithPsn<Result>`); a list returns a `PageList` of its',
     'items. A state-changing method is never retried once the request may have reached the gateway; a read-only one is',
     'retried on transient failures. `codepay.call(service, params)` calls any of them by service name; the rest of the',
     'client (`orders.find()`, `resolveOutcome()`, `notifications`, `prepare()`, `withOptions()`, `close()`) is described',
-    'in the SDK\'s README.',
+    "in the SDK's README.",
     '',
     ...resourcesOf(shapes).flatMap((resource) => [
       `## \`codepay.${resource}\` (\`${interfaceName(resource)}\`)`,

@@ -1,13 +1,26 @@
 // createCodePay(): the client merchants import. Options are checked at construction; every method is typed from
 // the spec; every call goes through the transport's envelope pipeline (validated, signed, encrypted, verified).
 import type { Order, ServiceName, ServiceResult } from '@codepay/models';
-import { ConfigurationError, createEnvelopeClient, type EnvelopeClient, type PreparedEnvelope, type TransportOptions, type ValidationIssue } from '@codepay/transport';
+import {
+  ConfigurationError,
+  createEnvelopeClient,
+  type EnvelopeClient,
+  type PreparedEnvelope,
+  type TransportOptions,
+  type ValidationIssue,
+} from '@codepay/transport';
 import { checkOptionNames, describeChoice, TRANSPORT_OPTION_NAMES } from '@codepay/transport/internal';
 import { withDatesAsGatewayText } from './dates.js';
 import { environments, type EnvironmentName } from './environments.js';
 import { createResources } from './gen/resources.gen.js';
 import type { OrdersResource, ParamsByService, Resources } from './gen/types.gen.js';
-import { createOutcomeTools, rememberFailedCall, type FindOrderParams, type OutcomeResolution, type ResolveOutcomeOptions } from './outcome.js';
+import {
+  createOutcomeTools,
+  rememberFailedCall,
+  type FindOrderParams,
+  type OutcomeResolution,
+  type ResolveOutcomeOptions,
+} from './outcome.js';
 import { createNotifications, type Notifications } from './notifications.js';
 import { createPageList } from './pagination.js';
 import type { RequestOptions, ServiceCaller, WithPsn } from './service-caller.js';
@@ -37,7 +50,11 @@ export interface CodePay extends Resources {
    */
   resolveOutcome(error: unknown, options?: ResolveOutcomeOptions): Promise<OutcomeResolution>;
   /** Call any service by name, typed by that name. */
-  call<S extends ServiceName>(service: S, params: ParamsByService[S], options?: RequestOptions): Promise<WithPsn<ServiceResult<S>>>;
+  call<S extends ServiceName>(
+    service: S,
+    params: ParamsByService[S],
+    options?: RequestOptions,
+  ): Promise<WithPsn<ServiceResult<S>>>;
   /** The exact envelope (`plaintext`, `bizContent`, `sign`, headers, body) a call would send, without sending it. */
   prepare<S extends ServiceName>(service: S, params: ParamsByService[S]): Promise<PreparedEnvelope>;
   /** Order-status notifications: verify and decrypt, acknowledge, or mount a ready-made handler. */
@@ -58,7 +75,10 @@ export interface CodePay extends Resources {
 }
 
 /** Every option of createCodePay; anything else is a ConfigurationError naming the closest of these. */
-const CODEPAY_OPTION_NAMES: readonly string[] = [...TRANSPORT_OPTION_NAMES.filter((name) => name !== 'userAgentPrefix'), 'environment'];
+const CODEPAY_OPTION_NAMES: readonly string[] = [
+  ...TRANSPORT_OPTION_NAMES.filter((name) => name !== 'userAgentPrefix'),
+  'environment',
+];
 
 function resolveBaseUrl(options: CodePayOptions): string {
   if (options.baseUrl !== undefined && options.environment !== undefined) {
@@ -75,7 +95,10 @@ function resolveBaseUrl(options: CodePayOptions): string {
     return (environments as Record<string, string>)[name]!;
   }
   if (options.baseUrl === undefined) {
-    throw new ConfigurationError('is missing; pass the gateway URL CodePay gave you (or environment: "local" for the mock).', { option: 'baseUrl' });
+    throw new ConfigurationError(
+      'is missing; pass the gateway URL CodePay gave you (or environment: "local" for the mock).',
+      { option: 'baseUrl' },
+    );
   }
   return options.baseUrl;
 }
@@ -90,7 +113,11 @@ function toTransportOptions(options: CodePayOptions): TransportOptions {
 }
 
 /** `psn` (and `drift`, when the answer departs from the spec) as non-enumerable properties: out of JSON.stringify. */
-function attachCallInfo<T>(data: T, psn: string | undefined, drift: readonly ValidationIssue[] | undefined): WithPsn<T> {
+function attachCallInfo<T>(
+  data: T,
+  psn: string | undefined,
+  drift: readonly ValidationIssue[] | undefined,
+): WithPsn<T> {
   if (typeof data === 'object' && data !== null) {
     Object.defineProperty(data, 'psn', { value: psn, enumerable: false });
     if (drift) Object.defineProperty(data, 'drift', { value: drift, enumerable: false });
@@ -113,7 +140,9 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
     },
     list(service, params, callOptions, hint) {
       // Nothing is checked or sent until a page is awaited or iterated: a bad param surfaces there, not here.
-      return createPageList(params as Record<string, unknown>, hint, (pageParams) => caller.call(service, pageParams as never, callOptions));
+      return createPageList(params as Record<string, unknown>, hint, (pageParams) =>
+        caller.call(service, pageParams as never, callOptions),
+      );
     },
   };
   const resources = createResources(caller);

@@ -51,9 +51,11 @@ function keyObjectsHandedOut(file: string): string[] {
     }
     type.aliasTypeArguments?.forEach((t) => walk(t, handedOut, `${where}<>`));
     if (!ours(type.getSymbol()) && !ours(symbol)) return;
-    for (const property of checker.getPropertiesOfType(type)) walk(checker.getTypeOfSymbol(property), handedOut, `${where}.${property.name}`);
+    for (const property of checker.getPropertiesOfType(type))
+      walk(checker.getTypeOfSymbol(property), handedOut, `${where}.${property.name}`);
     for (const signature of [...type.getCallSignatures(), ...type.getConstructSignatures()]) {
-      for (const parameter of signature.getParameters()) walk(checker.getTypeOfSymbol(parameter), !handedOut, `${where}(${parameter.name})`);
+      for (const parameter of signature.getParameters())
+        walk(checker.getTypeOfSymbol(parameter), !handedOut, `${where}(${parameter.name})`);
       walk(signature.getReturnType(), handedOut, `${where}()`);
     }
   };
@@ -73,17 +75,24 @@ describe('@codepay/sdk public API', () => {
       expect(names).toContain(service.paramsType);
       expect(names).toContain(service.resultType);
       const base = service.paramsType.replace(/Params$/, '');
-      const variants = names.filter((name) => new RegExp(`^${base}(Params|Input|Data|Result|Response|Responses|Errors?)$`).test(name));
+      const variants = names.filter((name) =>
+        new RegExp(`^${base}(Params|Input|Data|Result|Response|Responses|Errors?)$`).test(name),
+      );
       expect(variants.sort(), service.service).toEqual([service.paramsType, service.resultType].sort());
     }
-    for (const plumbing of ['ClientOptions', 'Webhooks', 'PayData', 'PayResponse', 'RequestTokenData']) expect(names).not.toContain(plumbing);
-    expect(names.filter((name) => /\$|Input$|Data$|Responses?$|Errors?$/.test(name) && !name.endsWith('Error'))).toEqual([]);
+    for (const plumbing of ['ClientOptions', 'Webhooks', 'PayData', 'PayResponse', 'RequestTokenData'])
+      expect(names).not.toContain(plumbing);
+    expect(
+      names.filter((name) => /\$|Input$|Data$|Responses?$|Errors?$/.test(name) && !name.endsWith('Error')),
+    ).toEqual([]);
     expect(names.filter((name) => name === 'ServiceName')).toHaveLength(1);
   });
 
   it('hands out no KeyObject (the walk finds the one the transport crypto toolkit hands out)', () => {
     expect(keyObjectsHandedOut(files.sdk)).toEqual([]);
     expect(keyObjectsHandedOut(files.transport)).toEqual(expect.arrayContaining(['loadPrivateKey()', 'loadAesKey()']));
-    expect(keyObjectsHandedOut(files.transport).filter((where) => where.startsWith('createEnvelopeClient'))).toEqual([]);
+    expect(keyObjectsHandedOut(files.transport).filter((where) => where.startsWith('createEnvelopeClient'))).toEqual(
+      [],
+    );
   });
 });

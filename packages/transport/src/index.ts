@@ -2,7 +2,13 @@
 // ./internal/ (`@codepay/transport/internal`, not public), everything else is private to this package.
 export * from './errors.js';
 export * from './crypto/index.js';
-export { createEnvelopeClient, type CallOptions, type CallResult, type EnvelopeClient, type PreparedEnvelope } from './envelope-client.js';
+export {
+  createEnvelopeClient,
+  type CallOptions,
+  type CallResult,
+  type EnvelopeClient,
+  type PreparedEnvelope,
+} from './envelope-client.js';
 export { createEnvelopeFetch, PSN_HEADER } from './envelope-fetch.js';
 export { LANGUAGES, type FetchFunction, type Language, type TransportOptions } from './config.js';
 export type { TracerProviderLike } from './tracing.js';

@@ -21,7 +21,14 @@ import {
 } from '@codepay/sdk';
 import { createEnvelopeClient, loadPrivateKey } from '@codepay/transport';
 import { generateRegisteredKeys, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
-import { capturedLog, checkForLeaksAfterAll, exposeForLeakCheck, leaksIn, registeredSecretCount, registerPlaintext } from './support/leak-guard.js';
+import {
+  capturedLog,
+  checkForLeaksAfterAll,
+  exposeForLeakCheck,
+  leaksIn,
+  registeredSecretCount,
+  registerPlaintext,
+} from './support/leak-guard.js';
 import { closedPortUrl } from './support/loopback-server.js';
 import { expectTypedFailure, type ErrorClass } from './support/outcome.js';
 
@@ -40,7 +47,9 @@ const WENDY = {
   postcode: 'W2-2UH-HOSTILE',
   country: 'United-Kingdom',
 };
-const personalValues = Object.values(WENDY).filter((value): value is string => typeof value === 'string' && value.length >= 10);
+const personalValues = Object.values(WENDY).filter(
+  (value): value is string => typeof value === 'string' && value.length >= 10,
+);
 
 let gateway: HostileGateway;
 let codepay: CodePay;
@@ -57,7 +66,9 @@ describe('the leak check sees a leak in every encoding (so it can fail)', () => 
   it('a run of a private key as Base64 DER, as hex, and as a JWK component; the AES key; a token; a plaintext', async () => {
     await codepay.payers.create(WENDY);
     const key = gateway.mock.keys.merchantPrivateKey;
-    const jwk = createPrivateKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+    const jwk = createPrivateKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'pkcs8' }).export({
+      format: 'jwk',
+    });
     const token = JSON.parse(gateway.proxy.lastExchange.token!.body).data.accessToken as string;
     const plaintext = JSON.stringify(WENDY);
     for (const leaked of [
@@ -77,8 +88,15 @@ describe('the leak check sees a leak in every encoding (so it can fail)', () => 
 });
 
 /** Runs `call` with every pay answer passed through `alter` by the proxy. */
-async function withPayAnswersAltered(alter: (body: Record<string, unknown>) => Record<string, unknown>, call: () => Promise<unknown>): Promise<unknown> {
-  gateway.proxy.tamperWith((exchange) => (exchange.endpoint === 'pay' ? { body: JSON.stringify(alter(JSON.parse(exchange.body) as Record<string, unknown>)) } : undefined));
+async function withPayAnswersAltered(
+  alter: (body: Record<string, unknown>) => Record<string, unknown>,
+  call: () => Promise<unknown>,
+): Promise<unknown> {
+  gateway.proxy.tamperWith((exchange) =>
+    exchange.endpoint === 'pay'
+      ? { body: JSON.stringify(alter(JSON.parse(exchange.body) as Record<string, unknown>)) }
+      : undefined,
+  );
   try {
     return await call();
   } finally {
@@ -88,14 +106,50 @@ async function withPayAnswersAltered(alter: (body: Record<string, unknown>) => R
 
 describe('every error class, inspected, serialized and printed, holds no secret', () => {
   const cases: Array<[string, () => Promise<unknown>, ErrorClass]> = [
-    ['ValidationError (personal data in the params)', () => codepay.payers.create({ ...WENDY, address: `${WENDY.address}, Flat 2`, phone: `${WENDY.phone}-1` }), ValidationError],
-    ['BusinessError', () => codepay.payers.get({ email: WENDY.email }, { headers: { 'x-mock-scenario': 'business-error' } }), BusinessError],
-    ['GatewayError', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'gateway-error:E07303' } }), GatewayError],
-    ['SignatureVerificationError', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'bad-signature' } }), SignatureVerificationError],
-    ['DecryptionError (bizContent cut short)', () => withPayAnswersAltered((body) => ({ ...body, bizContent: String(body.bizContent).slice(0, -4) }), () => codepay.payers.get({ email: WENDY.email })), DecryptionError],
-    ['ResponseFormatError (an HTML page)', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'html' } }), ResponseFormatError],
-    ['AuthenticationError (another merchant key)', () => gateway.client({ merchantPrivateKey: other.merchantPrivateKey }).payers.create(WENDY), AuthenticationError],
-    ['TimeoutError', () => codepay.payers.create(WENDY, { timeout: 50, headers: { 'x-mock-scenario': 'slow:500' } }), TimeoutError],
+    [
+      'ValidationError (personal data in the params)',
+      () => codepay.payers.create({ ...WENDY, address: `${WENDY.address}, Flat 2`, phone: `${WENDY.phone}-1` }),
+      ValidationError,
+    ],
+    [
+      'BusinessError',
+      () => codepay.payers.get({ email: WENDY.email }, { headers: { 'x-mock-scenario': 'business-error' } }),
+      BusinessError,
+    ],
+    [
+      'GatewayError',
+      () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'gateway-error:E07303' } }),
+      GatewayError,
+    ],
+    [
+      'SignatureVerificationError',
+      () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'bad-signature' } }),
+      SignatureVerificationError,
+    ],
+    [
+      'DecryptionError (bizContent cut short)',
+      () =>
+        withPayAnswersAltered(
+          (body) => ({ ...body, bizContent: String(body.bizContent).slice(0, -4) }),
+          () => codepay.payers.get({ email: WENDY.email }),
+        ),
+      DecryptionError,
+    ],
+    [
+      'ResponseFormatError (an HTML page)',
+      () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'html' } }),
+      ResponseFormatError,
+    ],
+    [
+      'AuthenticationError (another merchant key)',
+      () => gateway.client({ merchantPrivateKey: other.merchantPrivateKey }).payers.create(WENDY),
+      AuthenticationError,
+    ],
+    [
+      'TimeoutError',
+      () => codepay.payers.create(WENDY, { timeout: 50, headers: { 'x-mock-scenario': 'slow:500' } }),
+      TimeoutError,
+    ],
     ['AbortError', () => codepay.payers.create(WENDY, { signal: AbortSignal.abort() }), AbortError],
   ];
 
@@ -131,11 +185,17 @@ describe('the client and its logs', () => {
     const envelope = createEnvelopeClient({ baseUrl: gateway.mock.url, ...keys });
     try {
       await envelope.call('getBalance', { currency: 'USD' });
-      for (const [name, client] of Object.entries({ codepay, copy: codepay.withOptions({ timeout: 5_000 }), envelope })) {
+      for (const [name, client] of Object.entries({
+        codepay,
+        copy: codepay.withOptions({ timeout: 5_000 }),
+        envelope,
+      })) {
         expect(keyObjectsIn(client, name)).toEqual([]);
       }
       // The walk does see a key where there is one.
-      expect(keyObjectsIn({ options: { keys: [loadPrivateKey(keys.merchantPrivateKey)] } }, 'held')).toEqual(['held.options.keys.0']);
+      expect(keyObjectsIn({ options: { keys: [loadPrivateKey(keys.merchantPrivateKey)] } }, 'held')).toEqual([
+        'held.options.keys.0',
+      ]);
     } finally {
       await envelope.close();
     }

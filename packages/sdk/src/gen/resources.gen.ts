@@ -28,7 +28,13 @@ export function createResources(caller: ServiceCaller): Resources {
     orders: {
       create: (params, options) => caller.call('createOrder', params, options),
       get: (params, options) => caller.call('queryOrder', params, options),
-      list: (params, options) => caller.list<'queryOrders', Order>('queryOrders', params, options, { items: 'orders', pageParam: 'pageNo', currentPage: 'current_page', lastPage: 'last_page' }),
+      list: (params, options) =>
+        caller.list<'queryOrders', Order>('queryOrders', params, options, {
+          items: 'orders',
+          pageParam: 'pageNo',
+          currentPage: 'current_page',
+          lastPage: 'last_page',
+        }),
       refund: (params, options) => caller.call('refundOrder', params, options),
       checkout: (params, options) => caller.call('checkoutOrder', params, options),
       pay: (params, options) => caller.call('payOrder', params, options),
