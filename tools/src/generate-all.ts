@@ -3,7 +3,7 @@
 import { bundleSpec, loadBizContentFiles, serializeBundle, type JsonSchema } from './bundle.js';
 import { generateComponentTypes, generateRegistry, generateTypes, generateValidators } from './generate-models.js';
 import { generateSdk } from './generate-sdk.js';
-import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
+import { doNotEditHeader, formatGenerated, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { listServices } from './service-list.js';
 
@@ -18,7 +18,7 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
   const bundle = bundleSpec(root);
   const files = loadBizContentFiles(root);
   const services = listServices(bundle);
-  return [
+  return formatGenerated([
     { path: 'spec/dist/openapi.bundled.json', content: serializeBundle(bundle) },
     await generateTypes(bundle),
     generateComponentTypes(bundle),
@@ -26,7 +26,7 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
     generateRegistry(services, bundle),
     generateMockDocument(bundle),
     ...generateSdk(services, bundle),
-  ];
+  ]);
 }
 
 /** The mock runs Prism from its own copy of the bundle: no runtime package reads spec/ at run time. */

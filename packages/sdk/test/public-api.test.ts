@@ -40,16 +40,19 @@ function keyObjectsHandedOut(file: string): string[] {
     if (seen.has(key)) return;
     seen.add(key);
     const symbol = type.aliasSymbol ?? type.getSymbol();
-    if (type.isUnionOrIntersection()) return type.types.forEach((t) => walk(t, handedOut, where));
+    if (type.isUnionOrIntersection()) {
+      for (const t of type.types) walk(t, handedOut, where);
+      return;
+    }
     if (type.flags & (ts.TypeFlags.TypeParameter | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Conditional)) {
       const constraint = checker.getBaseConstraintOfType(type);
       if (constraint && constraint !== type) walk(constraint, handedOut, where);
       return;
     }
     if (type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) {
-      checker.getTypeArguments(type as ts.TypeReference).forEach((t) => walk(t, handedOut, `${where}<>`));
+      for (const t of checker.getTypeArguments(type as ts.TypeReference)) walk(t, handedOut, `${where}<>`);
     }
-    type.aliasTypeArguments?.forEach((t) => walk(t, handedOut, `${where}<>`));
+    for (const t of type.aliasTypeArguments ?? []) walk(t, handedOut, `${where}<>`);
     if (!ours(type.getSymbol()) && !ours(symbol)) return;
     for (const property of checker.getPropertiesOfType(type))
       walk(checker.getTypeOfSymbol(property), handedOut, `${where}.${property.name}`);
