@@ -128,16 +128,19 @@ function usableAsValues(
   return candidates.filter((_, index) => !refused.has(index));
 }
 
+/** How the API is read: as a strict NodeNext TypeScript user's editor reads it. */
+export const userCompilerOptions: ts.CompilerOptions = {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+  types: ['node'],
+};
+
 export function extractApi(declarationFile: string): ApiSurface {
-  const options: ts.CompilerOptions = {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: ['node'],
-  };
+  const options = userCompilerOptions;
   const host = cachingHost(options);
   const program = ts.createProgram([declarationFile], options, host);
   const checker = program.getTypeChecker();

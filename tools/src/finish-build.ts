@@ -8,7 +8,7 @@
 // would compile and fail at run time). esbuild keeps the distinction, so the JavaScript build is the reference:
 // every export in the declarations that dist/index.js does not export at run time is made type-only.
 // It also refuses an ESM bundle that still calls require() (assertNoRequireShim).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
@@ -88,8 +88,14 @@ export function assertNoRequireShim(javascript: string, file: string): void {
 }
 
 export function finishBuild(packageDir: string): string[] {
+  // Every ESM entry point: index.js, and internal.js where a package has that entry (an executable has no .cjs twin).
+  const dist = path.join(packageDir, 'dist');
+  const entries = readdirSync(dist).filter(
+    (file) => file.endsWith('.js') && existsSync(path.join(dist, `${file.slice(0, -3)}.cjs`)),
+  );
+  for (const entry of entries)
+    assertNoRequireShim(readFileSync(path.join(dist, entry), 'utf8'), path.join(dist, entry));
   const esm = readFileSync(path.join(packageDir, 'dist/index.js'), 'utf8');
-  assertNoRequireShim(esm, path.join(packageDir, 'dist/index.js'));
   const runtime = runtimeExports(esm);
   const changed: string[] = [];
   for (const file of ['index.d.ts', 'index.d.cts']) {

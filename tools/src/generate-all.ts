@@ -3,9 +3,9 @@
 // their marked tables are generated (tools/src/generate-readmes.ts).
 import { bundleSpec, loadBizContentFiles, serializeBundle } from './bundle.js';
 import { generateMerchantModel, generateMockDocument } from './generate-mock.js';
-import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
+import { generateComponentTypes, generateRegistry, generateTypes, generateValidators } from './generate-models.js';
 import { generateReadmeTables } from './generate-readmes.js';
-import { generateSdkResources } from './generate-sdk.js';
+import { generateSdk } from './generate-sdk.js';
 import { formatGenerated, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { readSandboxModel } from './sandbox-model.js';
@@ -26,11 +26,12 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
   return formatGenerated([
     { path: 'spec/dist/openapi.bundled.json', content: serializeBundle(bundle) },
     await generateTypes(bundle),
+    generateComponentTypes(bundle),
     ...generateValidators(files, services),
     generateRegistry(services, bundle),
     generateMockDocument(bundle),
     generateMerchantModel(model),
-    generateSdkResources(services, bundle),
+    ...generateSdk(services, bundle),
     ...generateReadmeTables(root, services, bundle, model),
   ]);
 }

@@ -95,6 +95,24 @@ export function generateValidators(
   ];
 }
 
+/**
+ * The public types of @codepay/models: one per component schema of the spec. hey-api also writes a type per
+ * operation (`…Data`, `…Responses`, `…Errors`, `ClientOptions`, `Webhooks`…): the plumbing of its own client, which
+ * stays in types.gen.ts unexported.
+ */
+export function generateComponentTypes(bundle: JsonSchema): GeneratedFile {
+  const names = Object.keys((bundle.components as { schemas: Record<string, unknown> }).schemas).sort();
+  const content = [
+    ...doNotEditHeader('tools/src/generate-models.ts'),
+    "// The spec's component schemas as types; hey-api's operation types in types.gen.ts are not exported.",
+    'export type {',
+    ...names.map((name) => `  ${name},`),
+    "} from './types.gen.js';",
+    '',
+  ].join('\n');
+  return { path: `${GEN_DIR}/components.gen.ts`, content };
+}
+
 export function specHash(bundle: JsonSchema): string {
   return createHash('sha256').update(serializeBundle(bundle)).digest('hex').slice(0, 12);
 }
@@ -169,6 +187,8 @@ function specFacts(bundle: JsonSchema): string[] {
     `export const languages = ${stringList(languages)} as const satisfies readonly AcceptLanguage[];`,
     '/** The language of gateway messages when the request asks for none of `languages` (spec: its `default`). */',
     `export const defaultLanguage: AcceptLanguage = ${quoted(defaultLanguage)};`,
+    "/** A language tag of `Accept-Language` (the spec's `AcceptLanguage`). */",
+    'export type Language = AcceptLanguage;',
     '',
     '/** The rule of each pattern of the spec in words (spec: `x-codepay-rule`), for validation messages. */',
     `export const patternRules: { readonly [pattern: string]: string } = ${JSON.stringify(readPatternRules(bundle), null, 2)};`,
@@ -184,6 +204,7 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
       ...services.flatMap((s) => [s.paramsType, s.resultType, payloadType(s)]),
       'AcceptLanguage',
       'OrderStatus',
+      'ServiceName',
     ]),
   ].sort();
   const entry = (s: ServiceDescription) =>
@@ -214,12 +235,11 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '/** Hash of the bundled spec these models were generated from (sent in the User-Agent). */',
     `export const specHash: string = '${specHash(bundle)}';`,
     '',
-    '/** Params, result and payload (the decrypted answer, with the result as `data`) types of every service, by name. */',
+    "/** Params, result and payload (the decrypted answer, with the result as `data`) types of every service, by the spec's `ServiceName`. */",
     'export interface ServiceTypes {',
     ...typeMap,
     '}',
     '',
-    'export type ServiceName = keyof ServiceTypes;',
     "export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];",
     "export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];",
     '/**',

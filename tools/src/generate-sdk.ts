@@ -1,6 +1,9 @@
-// Generates packages/sdk/src/gen/resources.gen.ts: the typed methods users call (`client.payers.create(…)`),
-// grouped by the `x-codepay-sdk` resource and method of each virtual operation. Adding a service to the spec adds
-// its method here, with no hand edits.
+// Generates the SDK's per-service code from the spec, grouped by the `x-codepay-sdk` resource and method of each
+// virtual operation (adding a service to the spec adds its method, with no hand edits):
+//   - packages/sdk/src/gen/types.gen.ts: the public types — per service one params type and one result type, the
+//     resource interfaces (`client.payers.create(…)`) and the params by service name;
+//   - packages/sdk/src/gen/resources.gen.ts: the methods themselves (createResources) and the Date fields;
+//   - api/methods.md: the reader's map of the methods, by resource.
 import type { JsonSchema } from './bundle.js';
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import type { ServiceDescription } from './service-list.js';
@@ -8,7 +11,6 @@ import type { ServiceDescription } from './service-list.js';
 const DATE_TIME_REF = '#/components/schemas/DateTimeText';
 
 interface ServiceShape extends ServiceDescription {
-  inputType: string;
   /** Top-level params fields that hold a gateway date-time, with whether each is required. */
   dateFields: { name: string; required: boolean }[];
   itemType?: string;
@@ -39,15 +41,20 @@ function shapeOf(service: ServiceDescription, bundle: JsonSchema): ServiceShape 
       );
     itemType = items.slice('#/components/schemas/'.length);
   }
-  return { ...service, inputType: `${pascal(service.service)}Input`, dateFields, ...(itemType ? { itemType } : {}) };
+  return { ...service, dateFields, ...(itemType ? { itemType } : {}) };
 }
 
-function inputTypeDeclaration(s: ServiceShape): string {
-  const doc = `/** \`${s.service}\` params as the SDK accepts them${s.dateFields.length ? ': date-time fields also take a `Date` (sent as UTC `yyyy-MM-dd HH:mm:ss`)' : ''}. */`;
-  if (s.dateFields.length === 0) return `${doc}\nexport type ${s.inputType} = ${s.paramsType};`;
+/**
+ * The params type of a service with date-time fields is the SDK's own, under the spec's name (`QueryOrdersParams`):
+ * those fields also take a `Date`. (@codepay/models' type of that name is the params as sent.)
+ */
+function ownParamsDeclaration(s: ServiceShape): string {
   const omitted = s.dateFields.map((f) => `'${f.name}'`).join(' | ');
   const widened = s.dateFields.map((f) => `${f.name}${f.required ? '' : '?'}: DateTimeText | Date`).join('; ');
-  return `${doc}\nexport type ${s.inputType} = Omit<${s.paramsType}, ${omitted}> & { ${widened} };`;
+  return [
+    `/** \`${s.resource}.${s.method}()\` params: the date-time fields also take a \`Date\` (sent as UTC \`yyyy-MM-dd HH:mm:ss\`). */`,
+    `export type ${s.paramsType} = Omit<ServiceParams<'${s.service}'>, ${omitted}> & { ${widened} };`,
+  ].join('\n');
 }
 
 function firstSentence(text: string): string {
@@ -72,7 +79,7 @@ function methodDoc(s: ServiceShape): string {
 
 function methodSignature(s: ServiceShape): string {
   const returns = s.pagination ? `PageList<${s.itemType}, ${s.resultType}>` : `Promise<WithPsn<${s.resultType}>>`;
-  return `${methodDoc(s)}\n  ${s.method}(params: ${s.inputType}, options?: RequestOptions): ${returns};`;
+  return `${methodDoc(s)}\n  ${s.method}(params: ${s.paramsType}, options?: RequestOptions): ${returns};`;
 }
 
 function methodImplementation(s: ServiceShape): string {
@@ -83,37 +90,42 @@ function methodImplementation(s: ServiceShape): string {
   return `      ${s.method}: (params, options) => caller.list<'${s.service}', ${s.itemType}>('${s.service}', params, options, ${hint}),`;
 }
 
-export function generateSdkResources(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile {
+const interfaceName = (resource: string) => `${pascal(resource)}Resource`;
+
+function shapesOf(services: readonly ServiceDescription[], bundle: JsonSchema): ServiceShape[] {
   const shapes = services.map((s) => shapeOf(s, bundle));
-  const resources = [...new Set(shapes.map((s) => s.resource))];
-  const interfaceName = (resource: string) => `${pascal(resource)}Resource`;
-  const modelTypes = new Set<string>(['ServiceName']);
-  for (const s of shapes) {
-    modelTypes.add(s.paramsType).add(s.resultType);
-    if (s.itemType) modelTypes.add(s.itemType);
-    if (s.dateFields.length) modelTypes.add('DateTimeText');
-  }
-  for (const resource of resources) {
+  for (const resource of new Set(shapes.map((s) => s.resource))) {
     const methods = shapes.filter((s) => s.resource === resource).map((s) => s.method);
     const duplicate = methods.find((m, i) => methods.indexOf(m) !== i);
     if (duplicate) throw new Error(`x-codepay-sdk: two services map to ${resource}.${duplicate}`);
   }
+  return shapes;
+}
+
+const resourcesOf = (shapes: readonly ServiceShape[]) => [...new Set(shapes.map((s) => s.resource))];
+
+function generateSdkTypes(shapes: readonly ServiceShape[]): GeneratedFile {
+  const own = shapes.filter((s) => s.dateFields.length > 0);
+  const reexported = [
+    ...new Set(shapes.flatMap((s) => (s.dateFields.length > 0 ? [s.resultType] : [s.paramsType, s.resultType]))),
+  ].sort();
+  const imported = new Set<string>(reexported);
+  for (const s of shapes) if (s.itemType) imported.add(s.itemType);
+  if (own.length > 0) imported.add('DateTimeText').add('ServiceParams');
+  const resources = resourcesOf(shapes);
   const content = [
     ...doNotEditHeader('tools/src/generate-sdk.ts'),
-    `import type { ${[...modelTypes].sort().join(', ')} } from '@codepay/models';`,
-    "import type { PageList, RequestOptions, ServiceCaller, WithPsn } from '../service-caller.js';",
+    `import type { ${[...imported].sort().join(', ')} } from '@codepay/models';`,
+    "import type { PageList, RequestOptions, WithPsn } from '../service-caller.js';",
     '',
-    ...shapes.map(inputTypeDeclaration),
+    "// Per service, one params type and one result type: the spec's own, or the SDK's where it accepts more.",
+    `export type { ${reexported.join(', ')} };`,
     '',
-    '/** What each service accepts, by service name. */',
-    'export interface ServiceInputs {',
-    ...shapes.map((s) => `  ${s.service}: ${s.inputType};`),
+    ...own.flatMap((s) => [ownParamsDeclaration(s), '']),
+    '/** What each service accepts, by service name (`codepay.call(service, params)`). */',
+    'export interface ParamsByService {',
+    ...shapes.map((s) => `  ${s.service}: ${s.paramsType};`),
     '}',
-    '',
-    '/** Top-level params fields that accept a `Date`, by service. */',
-    'export const dateTimeFields: { readonly [S in ServiceName]: readonly string[] } = {',
-    ...shapes.map((s) => `  ${s.service}: [${s.dateFields.map((f) => `'${f.name}'`).join(', ')}],`),
-    '};',
     '',
     ...resources.flatMap((resource) => [
       `export interface ${interfaceName(resource)} {`,
@@ -129,6 +141,24 @@ export function generateSdkResources(services: readonly ServiceDescription[], bu
     ...resources.map((r) => `  readonly ${r}: ${interfaceName(r)};`),
     '}',
     '',
+  ].join('\n');
+  return { path: 'packages/sdk/src/gen/types.gen.ts', content };
+}
+
+function generateSdkResources(shapes: readonly ServiceShape[]): GeneratedFile {
+  const items = [...new Set(shapes.flatMap((s) => (s.itemType ? [s.itemType] : [])))].sort();
+  const resources = resourcesOf(shapes);
+  const content = [
+    ...doNotEditHeader('tools/src/generate-sdk.ts'),
+    `import type { ${[...items, 'ServiceName'].sort().join(', ')} } from '@codepay/models';`,
+    "import type { ServiceCaller } from '../service-caller.js';",
+    "import type { Resources } from './types.gen.js';",
+    '',
+    '/** Top-level params fields that accept a `Date`, by service. */',
+    'export const dateTimeFields: { readonly [S in ServiceName]: readonly string[] } = {',
+    ...shapes.map((s) => `  ${s.service}: [${s.dateFields.map((f) => `'${f.name}'`).join(', ')}],`),
+    '};',
+    '',
     'export function createResources(caller: ServiceCaller): Resources {',
     '  return {',
     ...resources.flatMap((resource) => [
@@ -141,4 +171,46 @@ export function generateSdkResources(services: readonly ServiceDescription[], bu
     '',
   ].join('\n');
   return { path: 'packages/sdk/src/gen/resources.gen.ts', content };
+}
+
+/** A table cell: `|` escaped, on one line. */
+const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+
+/** api/methods.md: every method by resource with its params and result types, for readers. */
+function generateMethodsDoc(shapes: readonly ServiceShape[]): GeneratedFile {
+  const [generated, change] = doNotEditHeader('tools/src/generate-sdk.ts').map((line) => line.replace(/^\/\/ /, ''));
+  const content = [
+    `<!-- ${generated} -->`,
+    `<!-- ${change} -->`,
+    '',
+    '# @codepay/sdk: the methods',
+    '',
+    "The methods of `createCodePay()`'s client that call a service of the spec, by resource, with the types to import",
+    'from `@codepay/sdk`. Each returns its result with `psn` (`WithPsn<Result>`); a list returns a `PageList` of its',
+    'items. A state-changing method is never retried once the request may have reached the gateway; a read-only one is',
+    'retried on transient failures. `codepay.call(service, params)` calls any of them by service name; the rest of the',
+    'client (`orders.find()`, `resolveOutcome()`, `notifications`, `prepare()`, `withOptions()`, `close()`) is described',
+    "in the SDK's README.",
+    '',
+    ...resourcesOf(shapes).flatMap((resource) => [
+      `## \`codepay.${resource}\` (\`${interfaceName(resource)}\`)`,
+      '',
+      '| method | service | params | result | state | summary |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...shapes
+        .filter((s) => s.resource === resource)
+        .map((s) => {
+          const result = s.pagination ? `\`PageList<${s.itemType}, ${s.resultType}>\`` : `\`${s.resultType}\``;
+          const state = s.retry === 'safe' ? 'read-only' : 'changes state';
+          return `| \`${resource}.${s.method}()\` | \`${s.service}\` | \`${s.paramsType}\` | ${result} | ${state} | ${cell(`${s.summary}. ${firstSentence(s.description)}`)} |`;
+        }),
+      '',
+    ]),
+  ].join('\n');
+  return { path: 'api/methods.md', content };
+}
+
+export function generateSdk(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile[] {
+  const shapes = shapesOf(services, bundle);
+  return [generateSdkTypes(shapes), generateSdkResources(shapes), generateMethodsDoc(shapes)];
 }

@@ -94,7 +94,7 @@ ${exercise(true)}
 export function typesAreReal(client: CodePay): void {
   // @ts-expect-error a misspelt parameter is a compile error
   void client.balance.get({ curency: 'USD' });
-  // @ts-expect-error @codepay/sdk re-exports the models' types, not their values
+  // @ts-expect-error the models' service registry is not part of @codepay/sdk's API
   void Sdk.services;
   const order = {} as WithPsn<CreateOrderResult>;
   // @ts-expect-error psn is readonly

@@ -132,6 +132,34 @@ export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryB
 }
 
 /**
+ * A second entry point, `src/<name>/index.ts` → dist/<name>.{js,cjs,d.ts,d.cts}: what sibling packages share beyond
+ * the public API (`@codepay/transport/internal`). Its modules are bundled into it, except the ones named in
+ * `fromLibrary` (paths under src/, e.g. `errors.ts`): those are imported from the package's main build (`./index.js`,
+ * `./index.cjs`), so an error it throws is an instance of the very classes users import from the package.
+ */
+export function secondaryEntryBuild(name: string, fromLibrary: readonly string[]): Options {
+  const shared = new Set(fromLibrary.map((file) => path.resolve('src', file).replace(/\.ts$/, '')));
+  return {
+    ...libraryBuild({ clean: false }),
+    entry: { [name]: `src/${name}/index.ts` },
+    esbuildPlugins: [
+      versionOnlyPackageJson(),
+      {
+        name: 'use-library-build',
+        setup(build) {
+          const main = build.initialOptions.format === 'cjs' ? './index.cjs' : './index.js';
+          build.onResolve({ filter: /^\.\.?\// }, (args) =>
+            shared.has(path.resolve(args.resolveDir, args.path).replace(/\.[jt]s$/, ''))
+              ? { path: main, external: true }
+              : undefined,
+          );
+        },
+      },
+    ],
+  };
+}
+
+/**
  * An executable: `src/<name>.ts` → `dist/<name>.js` (ESM only, with a `#!/usr/bin/env node` line so it can be a
  * package `bin`). Imports of the modules named in `fromLibrary` are left as imports of the package's own
  * `./index.js`, so the executable shares the library build instead of carrying a second copy of it.

@@ -13,7 +13,7 @@ describe('codegen:check', () => {
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'codepay-codegen-check-'));
     cpSync(path.join(repoRoot, 'spec'), path.join(root, 'spec'), { recursive: true });
-    for (const dir of GENERATED_DIRS.filter((d) => d !== 'spec/dist')) {
+    for (const dir of [...GENERATED_DIRS.filter((d) => d !== 'spec/dist'), 'api']) {
       cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true });
     }
     for (const file of README_FILES) cpSync(path.join(repoRoot, file), path.join(root, file));

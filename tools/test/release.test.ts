@@ -31,11 +31,16 @@ describe('publishable package.json files', () => {
     it(`${pkg.name}: develops from src/, publishes dist/ (ESM + CJS, types for both)`, () => {
       const manifest = JSON.parse(readFileSync(path.join(repoRoot, pkg.dir, 'package.json'), 'utf8'));
       expect(manifest.exports['.']).toBe('./src/index.ts');
+      // A further entry point (`./internal`) develops from src/<name>/index.ts and publishes dist/<name>.*.
+      const entries = Object.keys(manifest.exports).filter((subpath) => subpath !== './package.json');
+      for (const subpath of entries.filter((e) => e !== '.'))
+        expect(manifest.exports[subpath]).toBe(`./src/${subpath.slice(2)}/index.ts`);
+      const built = (name: string) => ({
+        import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+        require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+      });
       expect(manifest.publishConfig.exports).toEqual({
-        '.': {
-          import: { types: './dist/index.d.ts', default: './dist/index.js' },
-          require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
-        },
+        ...Object.fromEntries(entries.map((subpath) => [subpath, built(subpath === '.' ? 'index' : subpath.slice(2))])),
         './package.json': './package.json',
       });
       expect(manifest.publishConfig).toMatchObject({

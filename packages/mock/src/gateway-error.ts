@@ -4,7 +4,8 @@
 
 import type { KeyObject } from 'node:crypto';
 import { gatewayErrorHttpStatus, type GatewayErrorBody as SpecGatewayErrorBody } from '@codepay/models';
-import { flatSigningText, signRsaSha256 } from '@codepay/transport';
+import { signRsaSha256 } from '@codepay/transport';
+import { flatSigningText } from '@codepay/transport/internal';
 import { GATEWAY_ERROR_MESSAGES, TEXTS, type Language } from './messages.js';
 
 /** The HTTP status each gateway code is sent with: the spec's (`x-codepay-error-codes`), and the mock's own code. */

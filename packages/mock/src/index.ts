@@ -20,4 +20,4 @@ export { SCENARIO_NAMES, type ScenarioName, type ScenarioText } from './scenario
 export { GATEWAY_ERROR_HTTP_STATUS, type GatewayErrorBody, type GatewayErrorCode } from './gateway-error.js';
 export { LANGUAGES, type Language } from './messages.js';
 // The signing texts are defined once, in @codepay/transport, for both ends of the wire.
-export { flatSigningText, tokenSigningText } from '@codepay/transport';
+export { flatSigningText, tokenSigningText } from '@codepay/transport/internal';

@@ -5,7 +5,8 @@
 
 import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey } from '@codepay/transport';
+import { loadAesKey, loadPrivateKey, loadPublicKey } from '@codepay/transport';
+import { assertKeyPair } from '@codepay/transport/internal';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 

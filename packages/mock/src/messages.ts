@@ -2,11 +2,11 @@
 // and the business `errorMessage` are what a merchant's support staff read, so the mock speaks each language rather
 // than echoing an English text with a different header.
 
-import { defaultLanguage, languages, type AcceptLanguage, type GatewayErrorCode } from '@codepay/models';
+import { defaultLanguage, languages, type GatewayErrorCode, type Language } from '@codepay/models';
 
 /** The languages the mock answers in: those of the spec (the `Accept-Language` enum). */
 export const LANGUAGES = languages;
-export type Language = AcceptLanguage;
+export type { Language };
 
 type Localized = Readonly<Record<Language, string>>;
 

@@ -2,7 +2,8 @@
 // merchant over `appId=<appId>&timestamp=<timestamp>`. Checked in the order appId (E01010), timestamp window
 // (E01011), signature (E01012); every refusal is HTTP 401 with the signed error body.
 
-import { formatUtcDateTime, tokenSigningText, verifyRsaSha256 } from '@codepay/transport';
+import { formatUtcDateTime, verifyRsaSha256 } from '@codepay/transport';
+import { tokenSigningText } from '@codepay/transport/internal';
 import {
   answerGatewayError,
   type GatewayContext,

@@ -1,5 +1,5 @@
 // @codepay/models: types and precompiled validators generated from spec/. Hand-written: re-exports only.
-export type * from './gen/types.gen.js';
+export type * from './gen/components.gen.js';
 export {
   currencyMinorUnits,
   moneyLimits,
@@ -16,10 +16,10 @@ export {
   wirePaths,
   businessErrorCodes,
   type GatewayErrorCode,
+  type Language,
   type BusinessErrorCode,
   type RetryPolicy,
   type ServiceDefinition,
-  type ServiceName,
   type ServiceParams,
   type ServicePayload,
   type ServiceResult,

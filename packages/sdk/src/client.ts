@@ -2,19 +2,18 @@
 // the spec; every call goes through the transport's envelope pipeline (validated, signed, encrypted, verified).
 import type { Order, ServiceName, ServiceResult } from '@codepay/models';
 import {
-  checkOptionNames,
   ConfigurationError,
-  describeChoice,
   createEnvelopeClient,
-  TRANSPORT_OPTION_NAMES,
   type EnvelopeClient,
   type PreparedEnvelope,
   type TransportOptions,
   type ValidationIssue,
 } from '@codepay/transport';
+import { checkOptionNames, describeChoice, TRANSPORT_OPTION_NAMES } from '@codepay/transport/internal';
 import { withDatesAsGatewayText } from './dates.js';
 import { environments, type EnvironmentName } from './environments.js';
-import { createResources, type OrdersResource, type Resources, type ServiceInputs } from './gen/resources.gen.js';
+import { createResources } from './gen/resources.gen.js';
+import type { OrdersResource, ParamsByService, Resources } from './gen/types.gen.js';
 import {
   createOutcomeTools,
   rememberFailedCall,
@@ -34,17 +33,16 @@ export interface CodePayOptions extends Omit<TransportOptions, 'baseUrl' | 'user
   environment?: EnvironmentName;
 }
 
-/** The orders resource, with `find`: an order by its order_sn alone (no linkID needed). */
-export interface Orders extends OrdersResource {
-  /**
-   * The order with this `order_sn`, searched with queryOrders in a creation-time window (default: the last 7 days),
-   * or `undefined`. Its `linkID` is what queryOrder and refundOrder need. Pages through the window, 100 orders a page.
-   */
-  find(params: FindOrderParams, options?: RequestOptions): Promise<Order | undefined>;
-}
-
-export interface CodePay extends Omit<Resources, 'orders'> {
-  readonly orders: Orders;
+export interface CodePay extends Resources {
+  /** The orders resource, with `find`: an order by its order_sn alone (no linkID needed). */
+  readonly orders: OrdersResource & {
+    /**
+     * The order with this `order_sn`, searched with queryOrders in a creation-time window (default: the last 7
+     * days), or `undefined`. Its `linkID` is what queryOrder and refundOrder need. Pages through the window, 100
+     * orders a page.
+     */
+    find(params: FindOrderParams, options?: RequestOptions): Promise<Order | undefined>;
+  };
   /**
    * What happened to a state-changing call (createOrder, refundOrder, createPayer, updatePayer) that failed with
    * `outcomeUnknown: true`: `happened` (with what was read back), `not-happened` (safe to send again) or `unknown`
@@ -54,11 +52,11 @@ export interface CodePay extends Omit<Resources, 'orders'> {
   /** Call any service by name, typed by that name. */
   call<S extends ServiceName>(
     service: S,
-    params: ServiceInputs[S],
+    params: ParamsByService[S],
     options?: RequestOptions,
   ): Promise<WithPsn<ServiceResult<S>>>;
   /** The exact envelope (`plaintext`, `bizContent`, `sign`, headers, body) a call would send, without sending it. */
-  prepare<S extends ServiceName>(service: S, params: ServiceInputs[S]): Promise<PreparedEnvelope>;
+  prepare<S extends ServiceName>(service: S, params: ParamsByService[S]): Promise<PreparedEnvelope>;
   /** Order-status notifications: verify and decrypt, acknowledge, or mount a ready-made handler. */
   readonly notifications: Notifications;
   /**
@@ -155,7 +153,7 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
     resolveOutcome,
     call: caller.call,
     prepare: async (service, params) => envelope.prepare(service, withDatesAsGatewayText(service, params) as never),
-    notifications: createNotifications(envelope, envelope.config.logger),
+    notifications: createNotifications(envelope, envelope.logger),
     close: () => envelope.close(),
     get closed() {
       return envelope.closed;

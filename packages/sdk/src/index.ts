@@ -1,6 +1,7 @@
-// @codepay/sdk: the public API. Errors, key loading and crypto helpers come from @codepay/transport, types from
-// @codepay/models; everything a merchant needs is importable from here.
-export { createCodePay, type CodePay, type CodePayOptions, type Orders } from './client.js';
+// @codepay/sdk: the public API, what a merchant needs and no more: the client and its options, per service one
+// params and one result type (generated: gen/types.gen.ts), the shared entities, the errors and a few helpers.
+// The envelope's crypto and the generated models in full are in @codepay/transport and @codepay/models.
+export { createCodePay, type CodePay, type CodePayOptions } from './client.js';
 export type { FindOrderParams, OutcomeResolution, ResolveOutcomeOptions } from './outcome.js';
 export { environments, type EnvironmentName } from './environments.js';
 export type {
@@ -12,7 +13,7 @@ export type {
   NotificationRequest,
 } from './notifications.js';
 export type { PageList, RequestOptions, WithPsn } from './service-caller.js';
-export type * from './gen/resources.gen.js';
+export type * from './gen/types.gen.js';
 export { SDK_VERSION } from './version.js';
 export {
   AbortError,
@@ -28,22 +29,23 @@ export {
   TimeoutError,
   ValidationError,
   isCodePayError,
-  loadAesKey,
-  loadPrivateKey,
-  loadPublicKey,
-  aesDecrypt,
-  aesEncrypt,
-  signRsaSha256,
-  verifyRsaSha256,
-  formatUtcDateTime,
   consoleLogger,
   type Logger,
   type LogLevel,
   type Language,
   type TokenProvider,
-  type TracerProviderLike,
   type PreparedEnvelope,
   type ValidationIssue,
 } from '@codepay/transport';
-export type * from '@codepay/models';
-export { orderStatuses, gatewayErrorCodes, businessErrorCodes } from '@codepay/models';
+export {
+  orderStatuses,
+  gatewayErrorCodes,
+  businessErrorCodes,
+  type BusinessErrorCode,
+  type GatewayErrorCode,
+  type Order,
+  type OrderStatus,
+  type Payer,
+  type PaymentOrderStatusEvent,
+  type ServiceName,
+} from '@codepay/models';

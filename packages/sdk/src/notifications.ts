@@ -3,14 +3,12 @@
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
 import {
   ConfigurationError,
-  describeReceived,
   isCodePayError,
-  kindOf,
-  parseJsonExact,
   ResponseFormatError,
   type EnvelopeClient,
   type Logger,
 } from '@codepay/transport';
+import { describeReceived, kindOf, parseJsonExact } from '@codepay/transport/internal';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */

@@ -11,7 +11,7 @@
 // which callers log.
 import { services, type GetPayerResult, type Order, type ServiceName } from '@codepay/models';
 import { isCodePayError } from '@codepay/transport';
-import type { Resources } from './gen/resources.gen.js';
+import type { Resources } from './gen/types.gen.js';
 import type { RequestOptions, ServiceCaller } from './service-caller.js';
 
 /** The answer of {@link CodePay.resolveOutcome}. */

@@ -2,7 +2,7 @@
 // shape of a paginated list.
 import type { ServiceName, ServiceResult } from '@codepay/models';
 import type { CallOptions, ValidationIssue } from '@codepay/transport';
-import type { ServiceInputs } from './gen/resources.gen.js';
+import type { ParamsByService } from './gen/types.gen.js';
 
 /** Per-call options: `signal`, `timeout`, `deadline`, and extra `headers` (e.g. the mock's `x-mock-scenario`). */
 export type RequestOptions = CallOptions;
@@ -37,12 +37,12 @@ export interface PageList<TItem, TPage> extends AsyncIterable<TItem> {
 export interface ServiceCaller {
   call<S extends ServiceName>(
     service: S,
-    params: ServiceInputs[S],
+    params: ParamsByService[S],
     options?: RequestOptions,
   ): Promise<WithPsn<ServiceResult<S>>>;
   list<S extends ServiceName, TItem>(
     service: S,
-    params: ServiceInputs[S],
+    params: ParamsByService[S],
     options: RequestOptions | undefined,
     hint: PaginationHint,
   ): PageList<TItem, ServiceResult<S>>;

@@ -1,6 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
   CodePay,
+  CreateOrderParams,
+  QueryOrdersParams,
   CreateOrderResult,
   CreatePayerResult,
   GetBalanceResult,
@@ -29,6 +31,12 @@ describe('SDK method types', () => {
     expectTypeOf(codepay.balance.get).parameter(0).toEqualTypeOf<{ currency: string }>();
     // psn is used when present, never required (it is documented in one of the vendor's doc sets only).
     expectTypeOf<WithPsn<GetBalanceResult>['psn']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('each method takes the one params type exported under the spec name', () => {
+    expectTypeOf(codepay.orders.create).parameter(0).toEqualTypeOf<CreateOrderParams>();
+    expectTypeOf(codepay.orders.list).parameter(0).toEqualTypeOf<QueryOrdersParams>();
+    expectTypeOf<QueryOrdersParams['startTime']>().toEqualTypeOf<string | Date>();
   });
 
   it('date-time params take a Date or the gateway text', () => {

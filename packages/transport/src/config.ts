@@ -2,7 +2,7 @@
 // a ConfigurationError naming the option and the fix: better at start-up than on the first payment.
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { defaultLanguage, languages, wirePaths, type AcceptLanguage } from '@codepay/models';
+import { defaultLanguage, languages, wirePaths, type Language } from '@codepay/models';
 import {
   assertKeyPair,
   loadAesKey,
@@ -22,7 +22,7 @@ import type { TokenProvider } from './token/token-provider.js';
 import type { TracerProviderLike } from './tracing.js';
 
 /** A language gateway messages come in (the spec's `Accept-Language` values). */
-export type Language = AcceptLanguage;
+export type { Language };
 /** Every {@link Language}, from the spec. */
 export const LANGUAGES: readonly Language[] = languages;
 

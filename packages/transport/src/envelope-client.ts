@@ -40,6 +40,7 @@ import { createTracerSource, traced, type TracedCallContext } from './tracing.js
 import { TokenManager } from './token/token-manager.js';
 import type { TokenSource } from './token/token-provider.js';
 import { userTokenSource } from './token/user-token-source.js';
+import type { Logger } from './logger.js';
 import { userAgent } from './user-agent.js';
 
 export interface CallOptions {
@@ -80,7 +81,8 @@ export interface VerifiedNotification {
 }
 
 export interface EnvelopeClient {
-  readonly config: Readonly<TransportConfig>;
+  /** The logger the client writes to (the `logger` option filtered to `logLevel`). Keys and settings stay inside. */
+  readonly logger: Logger;
   call<S extends ServiceName>(
     service: S,
     params: ServiceParams<S>,
@@ -307,7 +309,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
   };
 
   return {
-    config,
+    logger: config.logger,
     get tokenRequests() {
       return shared.tokens.requests ?? 0;
     },

@@ -1,4 +1,5 @@
-// @codepay/transport: the CodePay envelope. Public API only; everything else is internal.
+// @codepay/transport: the CodePay envelope. Public API only; what the sibling packages share beyond it is in
+// ./internal/ (`@codepay/transport/internal`, not public), everything else is private to this package.
 export * from './errors.js';
 export * from './crypto/index.js';
 export {
@@ -9,33 +10,9 @@ export {
   type PreparedEnvelope,
 } from './envelope-client.js';
 export { createEnvelopeFetch, PSN_HEADER } from './envelope-fetch.js';
-export {
-  checkBaseUrl,
-  isLoopbackHost,
-  LANGUAGES,
-  TRANSPORT_OPTION_NAMES,
-  type FetchFunction,
-  type Language,
-  type TransportOptions,
-} from './config.js';
-export { checkOptionNames } from './option-names.js';
+export { LANGUAGES, type FetchFunction, type Language, type TransportOptions } from './config.js';
 export type { TracerProviderLike } from './tracing.js';
-export {
-  consoleLogger,
-  filterLogger,
-  fingerprint,
-  silentLogger,
-  type LogFields,
-  type Logger,
-  type LogLevel,
-} from './logger.js';
+export { consoleLogger, filterLogger, silentLogger, type LogFields, type Logger, type LogLevel } from './logger.js';
 export type { TokenProvider, TokenRequestContext } from './token/token-provider.js';
 export { formatUtcDateTime } from './date-time.js';
-export { parseJsonExact } from './json-exact.js';
-export { describeChoice, describeReceived, kindOf } from './describe-value.js';
-export { gatewayErrorSigningText } from './envelope/signing-texts.js';
-export { userAgent, TRANSPORT_VERSION } from './user-agent.js';
-
-// For the sibling packages only (@codepay/mock): wire facts defined once here and used by both ends. Not for
-// applications; they belong in the internal entry point (@codepay/transport/internal) once it exists.
-export { flatSigningText, tokenSigningText } from './envelope/signing-texts.js';
+export { TRANSPORT_VERSION } from './user-agent.js';

@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockGatewayKeys } from '@codepay/mock';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, KeyObject } from 'node:crypto';
 import {
   AbortError,
   AuthenticationError,
@@ -19,6 +19,7 @@ import {
   ValidationError,
   type CodePay,
 } from '@codepay/sdk';
+import { createEnvelopeClient, loadPrivateKey } from '@codepay/transport';
 import { generateRegisteredKeys, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
 import {
   capturedLog,
@@ -179,6 +180,27 @@ describe('the client and its logs', () => {
     }
   });
 
+  it('no object a client hands out holds a KeyObject: the SDK client, a withOptions copy, the envelope client', async () => {
+    const keys = gateway.mock.clientKeys;
+    const envelope = createEnvelopeClient({ baseUrl: gateway.mock.url, ...keys });
+    try {
+      await envelope.call('getBalance', { currency: 'USD' });
+      for (const [name, client] of Object.entries({
+        codepay,
+        copy: codepay.withOptions({ timeout: 5_000 }),
+        envelope,
+      })) {
+        expect(keyObjectsIn(client, name)).toEqual([]);
+      }
+      // The walk does see a key where there is one.
+      expect(keyObjectsIn({ options: { keys: [loadPrivateKey(keys.merchantPrivateKey)] } }, 'held')).toEqual([
+        'held.options.keys.0',
+      ]);
+    } finally {
+      await envelope.close();
+    }
+  });
+
   it('prepare() returns the plaintext to its caller and logs none of it', async () => {
     const since = capturedLog.length;
     const prepared = await codepay.prepare('createPayer', WENDY);
@@ -195,3 +217,23 @@ describe('the client and its logs', () => {
     for (const value of personalValues) expect(logged).not.toContain(value);
   });
 });
+
+/** Where a KeyObject is reachable from `root` through properties (own ones, enumerable or not; getters are read). */
+function keyObjectsIn(root: unknown, name: string): string[] {
+  const seen = new Set<object>();
+  const found: string[] = [];
+  const visit = (value: unknown, where: string): void => {
+    if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (value instanceof KeyObject) {
+      found.push(where);
+      return;
+    }
+    for (const key of Reflect.ownKeys(value)) {
+      const property = Object.getOwnPropertyDescriptor(value, key)!;
+      visit('value' in property ? property.value : property.get?.call(value), `${where}.${String(key)}`);
+    }
+  };
+  visit(root, name);
+  return found;
+}

@@ -5,15 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames, type ServiceName } from '@codepay/models';
 import type { MockGatewayKeys } from '@codepay/mock';
 import {
-  aesDecrypt,
   AuthenticationError,
   DecryptionError,
   GatewayError,
-  loadAesKey,
   ResponseFormatError,
   SignatureVerificationError,
   type CodePay,
 } from '@codepay/sdk';
+import { aesDecrypt, loadAesKey } from '@codepay/transport';
 import { generateRegisteredKeys, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { expectTypedFailure, settle, type ErrorClass } from './support/outcome.js';

@@ -31,6 +31,7 @@ import type {
   RefundOrderParams,
   RefundOrderResponse,
   RefundOrderResult,
+  ServiceName,
   UpdatePayerParams,
   UpdatePayerResponse,
   UpdatePayerResult,
@@ -40,7 +41,7 @@ import validators from './validators.gen.cjs';
 /** Hash of the bundled spec these models were generated from (sent in the User-Agent). */
 export const specHash: string = '18b777938502';
 
-/** Params, result and payload (the decrypted answer, with the result as `data`) types of every service, by name. */
+/** Params, result and payload (the decrypted answer, with the result as `data`) types of every service, by the spec's `ServiceName`. */
 export interface ServiceTypes {
   createPayer: { params: CreatePayerParams; result: CreatePayerResult; payload: CreatePayerResponse };
   getPayer: { params: GetPayerParams; result: GetPayerResult; payload: GetPayerResponse };
@@ -54,7 +55,6 @@ export interface ServiceTypes {
   getBalance: { params: GetBalanceParams; result: GetBalanceResult; payload: GetBalanceResponse };
 }
 
-export type ServiceName = keyof ServiceTypes;
 export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];
 export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];
 /**
@@ -462,6 +462,8 @@ export const wirePaths = { token: '/api/v2/token', pay: '/api/v2/pay' } as const
 export const languages = ['en-US', 'zh-CN', 'ja-JP', 'fr-FR'] as const satisfies readonly AcceptLanguage[];
 /** The language of gateway messages when the request asks for none of `languages` (spec: its `default`). */
 export const defaultLanguage: AcceptLanguage = 'en-US';
+/** A language tag of `Accept-Language` (the spec's `AcceptLanguage`). */
+export type Language = AcceptLanguage;
 
 /** The rule of each pattern of the spec in words (spec: `x-codepay-rule`), for validation messages. */
 export const patternRules: { readonly [pattern: string]: string } = {

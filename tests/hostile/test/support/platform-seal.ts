@@ -1,6 +1,6 @@
 // Sealing content the way the platform does (AES-ECB over the JSON text, SHA256withRSA over the same text with the
 // platform private key), for hostile servers that must produce genuine envelopes to truncate, replay or mix up.
-import { aesDecrypt, aesEncrypt, loadAesKey, loadPrivateKey, signRsaSha256 } from '@codepay/sdk';
+import { aesDecrypt, aesEncrypt, loadAesKey, loadPrivateKey, signRsaSha256 } from '@codepay/transport';
 import type { MockGatewayKeys } from '@codepay/mock';
 import { registerPlaintext } from './leak-guard.js';
 
