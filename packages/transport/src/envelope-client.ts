@@ -340,8 +340,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
 }
 
 function createTokenSource(config: TransportConfig, http: HttpClient): TokenSource & { requests?: number } {
-  if (config.tokenProvider) return userTokenSource(config.tokenProvider);
-  return new TokenManager({
+  const manager = new TokenManager({
     tokenUrl: config.tokenUrl,
     appId: config.appId,
     merchantPrivateKey: config.merchantPrivateKey,
@@ -354,6 +353,10 @@ function createTokenSource(config: TransportConfig, http: HttpClient): TokenSour
     logger: config.logger,
     via: config.proxy?.shown,
   });
+  if (!config.tokenProvider) return manager;
+  // The provider decides when a token is requested; the manager only makes the request (it caches nothing here).
+  const { appId, baseUrl, logger } = config;
+  return userTokenSource(config.tokenProvider, { appId, baseUrl, logger, fetchToken: () => manager.fetch() });
 }
 
 export function createEnvelopeClient(options: TransportOptions): EnvelopeClient {

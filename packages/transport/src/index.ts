@@ -7,7 +7,7 @@ export { checkBaseUrl, isLoopbackHost, LANGUAGES, TRANSPORT_OPTION_NAMES, type F
 export { checkOptionNames } from './option-names.js';
 export type { TracerProviderLike } from './tracing.js';
 export { consoleLogger, filterLogger, fingerprint, silentLogger, type LogFields, type Logger, type LogLevel } from './logger.js';
-export type { TokenProvider, TokenRequestContext } from './token/token-provider.js';
+export type { FetchedToken, TokenProvider, TokenRequestContext } from './token/token-provider.js';
 export { formatUtcDateTime } from './date-time.js';
 export { parseJsonExact } from './json-exact.js';
 export { describeChoice, describeReceived, kindOf } from './describe-value.js';

@@ -12,7 +12,7 @@ import { isNotRetriable, markNotRetriable } from '../http/http-errors.js';
 import { JsonTooDeep, parseJsonBounded } from '../json-exact.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
-import { isBearerToken, type TokenSource } from './token-provider.js';
+import { isBearerToken, type FetchedToken, type TokenSource } from './token-provider.js';
 
 /** Answers of a busy gateway: worth another try, unlike a refusal. */
 const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
@@ -41,6 +41,13 @@ interface CachedToken {
   token: string;
   /** After this instant the token is refreshed before use (expiry minus a safety margin). */
   freshUntil: number;
+}
+
+/** A token as the endpoint answered it: valid for `lifetimeMs` from `startedAt` (this manager's clock). */
+interface ObtainedToken {
+  token: string;
+  lifetimeMs: number;
+  startedAt: number;
 }
 
 /** Refresh this long before expiry: 10% of the lifetime, at most a minute, so clock skew and slow calls are safe. */
@@ -72,7 +79,7 @@ export class TokenManager implements TokenSource {
     const fresh = this.current();
     if (fresh !== undefined) return fresh;
     this.#inflight ??= this.#request()
-      .then((fresh) => (this.#cached = fresh))
+      .then(({ token, lifetimeMs, startedAt }) => (this.#cached = { token, freshUntil: startedAt + lifetimeMs - refreshMargin(lifetimeMs) }))
       .finally(() => {
         this.#inflight = undefined;
       });
@@ -83,7 +90,14 @@ export class TokenManager implements TokenSource {
     if (this.#cached?.token === token) this.#cached = undefined;
   }
 
-  async #request(): Promise<CachedToken> {
+  /** One token request, outside the cache: what a `tokenProvider` gets as `fetchToken` (see TokenRequestContext). */
+  async fetch(): Promise<FetchedToken> {
+    const requestedAt = Date.now();
+    const { token, lifetimeMs } = await this.#request();
+    return { token, expiresAt: requestedAt + lifetimeMs };
+  }
+
+  async #request(): Promise<ObtainedToken> {
     const { appId, tokenUrl, logger } = this.#options;
     const timestamp = formatUtcDateTime(new Date());
     // A signer that fails rejects here, with an AuthenticationError (outcomeUnknown: false): nothing was sent.
@@ -112,7 +126,7 @@ export class TokenManager implements TokenSource {
     return token;
   }
 
-  async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
+  async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<ObtainedToken> {
     if (TRANSIENT_STATUS.has(status)) {
       // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
       throw new ConnectionError(`The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`, {
@@ -140,9 +154,8 @@ export class TokenManager implements TokenSource {
       if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
         throw new ResponseFormatError('The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.', { httpStatus: status });
       }
-      const lifetimeMs = expiresIn * 1000;
       // Counted from when the token was requested: the gateway started its clock no later than that.
-      return { token: accessToken, freshUntil: requestedAt + lifetimeMs - refreshMargin(lifetimeMs) };
+      return { token: accessToken, lifetimeMs: expiresIn * 1000, startedAt: requestedAt };
     }
 
     if (isGatewayErrorBody(body)) {
