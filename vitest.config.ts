@@ -22,6 +22,7 @@ export default defineConfig({
       packageProject('mock', 'packages/mock'),
       packageProject('hostile', 'tests/hostile', { testTimeout: 120_000 }),
       packageProject('examples', 'examples', { testTimeout: 90_000 }),
+      packageProject('redis', 'packages/redis', { testTimeout: 120_000, hookTimeout: 60_000 }),
       packageProject('sdk', 'packages/sdk', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' } }),
     ],
   },
