@@ -28,7 +28,7 @@ const codepay = createCodePay({
   baseUrl: config.mockUrl,
   ...config.clientKeys,
   logger,
-  logLevel: 'debug',
+  logLevel: config.logLevel ?? 'debug',
   ...(config.shareTokens ? { tokenProvider: redisTokenProvider(redis, config.tokenOptions) } : {}),
 });
 

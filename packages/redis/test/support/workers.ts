@@ -15,6 +15,8 @@ export interface WorkerConfig {
   deduplicatorOptions?: RedisNotificationDeduplicatorOptions;
   /** How long the notification listener takes. */
   listenerMs?: number;
+  /** The SDK client's log level (every line goes to the parent); default `debug`. */
+  logLevel?: 'debug' | 'info' | 'warn';
 }
 
 export type ParentMessage =
