@@ -17,15 +17,23 @@ export default defineConfig({
   test: {
     projects: [
       packageProject('tools', 'tools'),
-      packageProject('models', 'packages/models', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' } }),
+      packageProject('models', 'packages/models', {
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+      }),
       packageProject('transport', 'packages/transport', { setupFiles: ['test/support/no-secrets-in-logs.ts'] }),
       packageProject('mock', 'packages/mock'),
       packageProject('hostile', 'tests/hostile', { testTimeout: 120_000 }),
       packageProject('examples', 'examples', { testTimeout: 90_000 }),
       // Its multi-process tests fork eight SDK processes: they run after the other projects (a later group), so that
       // their CPU load does not disturb the timing-sensitive tests of the others on a 2-core machine.
-      packageProject('redis', 'packages/redis', { testTimeout: 120_000, hookTimeout: 60_000, sequence: { groupOrder: 1 } }),
-      packageProject('sdk', 'packages/sdk', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' } }),
+      packageProject('redis', 'packages/redis', {
+        testTimeout: 120_000,
+        hookTimeout: 60_000,
+        sequence: { groupOrder: 1 },
+      }),
+      packageProject('sdk', 'packages/sdk', {
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+      }),
     ],
   },
 });

@@ -23,7 +23,10 @@ const rows: string[] = [];
 try {
   for (const scenario of SCENARIOS) {
     for (const shareTokens of [false, true]) {
-      const mock = await startMockGateway({ tokenTtlSeconds: scenario.tokenTtlSeconds, maxRecordedRequests: 1_000_000 });
+      const mock = await startMockGateway({
+        tokenTtlSeconds: scenario.tokenTtlSeconds,
+        maxRecordedRequests: 1_000_000,
+      });
       const workers = await startWorkers(PROCESSES, {
         mockUrl: mock.url,
         clientKeys: mock.clientKeys,
@@ -61,7 +64,11 @@ try {
   await redis.stop();
 }
 
-console.log(`Token requests per minute: ${PROCESSES} processes, each making calls back to back (${CONCURRENCY} at a time) against the mock gateway.`);
-console.log('| token lifetime | token provider | processes | seconds | calls | failed | token requests | token requests/min |');
+console.log(
+  `Token requests per minute: ${PROCESSES} processes, each making calls back to back (${CONCURRENCY} at a time) against the mock gateway.`,
+);
+console.log(
+  '| token lifetime | token provider | processes | seconds | calls | failed | token requests | token requests/min |',
+);
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);

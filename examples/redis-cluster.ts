@@ -32,7 +32,11 @@ function freePort(): Promise<number> {
 async function startRedis(): Promise<{ url: string; stop: () => void }> {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => {} };
   const port = await freePort();
-  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   const client = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: () => 50 } });
   client.on('error', () => {});
   await client.connect(); // waits until the server answers
@@ -45,7 +49,13 @@ async function primary(): Promise<void> {
   const mock = env.CODEPAY_BASE_URL ? undefined : await startMockGateway();
   const options = mock
     ? { baseUrl: mock.url, ...mock.clientKeys }
-    : { baseUrl: env.CODEPAY_BASE_URL!, appId: env.CODEPAY_APP_ID ?? '', merchantPrivateKey: env.CODEPAY_MERCHANT_PRIVATE_KEY ?? '', platformPublicKey: env.CODEPAY_PLATFORM_PUBLIC_KEY ?? '', aesKey: env.CODEPAY_AES_KEY ?? '' };
+    : {
+        baseUrl: env.CODEPAY_BASE_URL!,
+        appId: env.CODEPAY_APP_ID ?? '',
+        merchantPrivateKey: env.CODEPAY_MERCHANT_PRIVATE_KEY ?? '',
+        platformPublicKey: env.CODEPAY_PLATFORM_PUBLIC_KEY ?? '',
+        aesKey: env.CODEPAY_AES_KEY ?? '',
+      };
   const redis = await startRedis();
   const setup: Setup = { options, redisUrl: redis.url, notifyPort: await freePort() };
   let listenerRuns = 0;
@@ -72,10 +82,16 @@ async function primary(): Promise<void> {
     if (mock) {
       // The workers share the notification port: four deliveries of one notification at once reach several of them.
       const url = `http://127.0.0.1:${setup.notifyPort}/codepay/notifications`;
-      const answers = await Promise.all(Array.from({ length: 4 }, () => mock.sendNotification(url, { order_sn: 'CLUSTER-1', status: 'Paid' })));
-      await Promise.all(Array.from({ length: 4 }, () => mock.sendNotification(url, { order_sn: 'CLUSTER-1', status: 'Paid' })));
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => mock.sendNotification(url, { order_sn: 'CLUSTER-1', status: 'Paid' })),
+      );
+      await Promise.all(
+        Array.from({ length: 4 }, () => mock.sendNotification(url, { order_sn: 'CLUSTER-1', status: 'Paid' })),
+      );
       await delay(100);
-      console.log(`4 concurrent deliveries answered ${answers.map((a) => a.status).join(', ')}; the listener ran ${listenerRuns} time(s)`);
+      console.log(
+        `4 concurrent deliveries answered ${answers.map((a) => a.status).join(', ')}; the listener ran ${listenerRuns} time(s)`,
+      );
     }
   } finally {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();

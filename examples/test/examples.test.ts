@@ -31,7 +31,9 @@ describe('examples run against the mock and exit 0', () => {
   });
 
   it('list-orders', async () => {
-    expect(await runExample('list-orders.ts')).toMatch(/^\d+ order\(s\) in \d+ page\(s\) of up to \d+ \(psn of page 1: \S+\)$/m);
+    expect(await runExample('list-orders.ts')).toMatch(
+      /^\d+ order\(s\) in \d+ page\(s\) of up to \d+ \(psn of page 1: \S+\)$/m,
+    );
   });
 
   it('refund', async () => {
@@ -56,11 +58,16 @@ describe('examples run against the mock and exit 0', () => {
     expect(out).toMatch(/^queryOrder: order CARD-\d+-2 is Paid \(psn \S+\)$/m);
   });
 
-  itWithRedis('redis-cluster: eight node:cluster workers share one token; a notification delivered 4 times runs once', async () => {
-    const out = await runExample('redis-cluster.ts');
-    expect(out).toMatch(/^8 workers made 200 calls with 1 token request\(s\)$/m);
-    expect(out).toMatch(/^4 concurrent deliveries answered (200|503)(, (200|503)){3}; the listener ran 1 time\(s\)$/m);
-  });
+  itWithRedis(
+    'redis-cluster: eight node:cluster workers share one token; a notification delivered 4 times runs once',
+    async () => {
+      const out = await runExample('redis-cluster.ts');
+      expect(out).toMatch(/^8 workers made 200 calls with 1 token request\(s\)$/m);
+      expect(out).toMatch(
+        /^4 concurrent deliveries answered (200|503)(, (200|503)){3}; the listener ran 1 time\(s\)$/m,
+      );
+    },
+  );
 
   it('demo: seven steps, each with its psn', async () => {
     const out = await runExample('demo.ts');

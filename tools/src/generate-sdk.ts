@@ -30,8 +30,13 @@ function shapeOf(service: ServiceDescription, bundle: JsonSchema): ServiceShape 
   let itemType: string | undefined;
   if (service.pagination) {
     const result = schemas(bundle)[service.resultType]!;
-    const items = ((result.properties as Record<string, JsonSchema>)[service.pagination.items]?.items as JsonSchema | undefined)?.$ref;
-    if (typeof items !== 'string') throw new Error(`${service.service}: pagination items "${service.pagination.items}" is not an array of a component`);
+    const items = (
+      (result.properties as Record<string, JsonSchema>)[service.pagination.items]?.items as JsonSchema | undefined
+    )?.$ref;
+    if (typeof items !== 'string')
+      throw new Error(
+        `${service.service}: pagination items "${service.pagination.items}" is not an array of a component`,
+      );
     itemType = items.slice('#/components/schemas/'.length);
   }
   return { ...service, inputType: `${pascal(service.service)}Input`, dateFields, ...(itemType ? { itemType } : {}) };
@@ -57,7 +62,10 @@ function methodDoc(s: ServiceShape): string {
       : 'changes state: never retried once it may have reached the gateway';
   const lines = [`${s.summary}. ${firstSentence(s.description)}`, '', `Service \`${s.service}\` (${retry}).`];
   if (s.pagination) {
-    lines.push('', `Iterate with \`for await\` to get every ${s.itemType} across pages, or call \`.page()\` for one page.`);
+    lines.push(
+      '',
+      `Iterate with \`for await\` to get every ${s.itemType} across pages, or call \`.page()\` for one page.`,
+    );
   }
   return ['  /**', ...lines.map((l) => (l ? `   * ${l}` : '   *')), '   */'].join('\n');
 }
@@ -69,7 +77,9 @@ function methodSignature(s: ServiceShape): string {
 
 function methodImplementation(s: ServiceShape): string {
   if (!s.pagination) return `      ${s.method}: (params, options) => caller.call('${s.service}', params, options),`;
-  const hint = `{ ${Object.entries(s.pagination).map(([key, value]) => `${key}: '${value}'`).join(', ')} }`;
+  const hint = `{ ${Object.entries(s.pagination)
+    .map(([key, value]) => `${key}: '${value}'`)
+    .join(', ')} }`;
   return `      ${s.method}: (params, options) => caller.list<'${s.service}', ${s.itemType}>('${s.service}', params, options, ${hint}),`;
 }
 

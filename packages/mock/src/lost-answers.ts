@@ -54,12 +54,18 @@ function replacement(
       return { answer: { kind: 'html', status: 504, html: GATEWAY_TIMEOUT_PAGE }, record: { httpStatus: 504 } };
     case 'commit-html-401': {
       const headers = { 'www-authenticate': 'Basic realm="codepay-mock"' };
-      return { answer: { kind: 'html', status: 401, html: AUTHORIZATION_REQUIRED_PAGE, headers }, record: { httpStatus: 401 } };
+      return {
+        answer: { kind: 'html', status: 401, html: AUTHORIZATION_REQUIRED_PAGE, headers },
+        record: { httpStatus: 401 },
+      };
     }
     case 'commit-unsigned-503': {
       // Shaped like the gateway's error body, so only a client that checks `sign` knows it is not the gateway's.
       const body = { code: 'E05030', msg: gatewayErrorMessage('E05030', request.language), psn: request.psn };
-      return { answer: { kind: 'json', status: 503, body }, record: { httpStatus: 503, psn: request.psn, code: 'E05030' } };
+      return {
+        answer: { kind: 'json', status: 503, body },
+        record: { httpStatus: 503, psn: request.psn, code: 'E05030' },
+      };
     }
     case 'commit-truncated':
       // Every answer of /api/v2/pay is JSON; anything else (never produced here) is passed on as it is.
@@ -69,7 +75,11 @@ function replacement(
 }
 
 /** The handled request with its answer lost as `scenario` says; the log keeps the lost answer and the change. */
-export function loseAnswer(handled: HandledRequest, scenario: CommitThenLoseScenario, request: GatewayRequest): HandledRequest {
+export function loseAnswer(
+  handled: HandledRequest,
+  scenario: CommitThenLoseScenario,
+  request: GatewayRequest,
+): HandledRequest {
   const { answer, record } = replacement(scenario, request, handled.answer);
   return {
     answer,

@@ -134,12 +134,17 @@ export function parseScenario(text: string): Scenario {
     case 'gateway-error':
       return { name, code: argument === undefined ? DEFAULT_GATEWAY_ERROR_CODE : codeArgument(argument, name) };
     case 'slow':
-      return { name, delayMs: argument === undefined ? DEFAULT_SLOW_DELAY_MS : integerArgument(argument, name, MAX_SLOW_DELAY_MS) };
+      return {
+        name,
+        delayMs: argument === undefined ? DEFAULT_SLOW_DELAY_MS : integerArgument(argument, name, MAX_SLOW_DELAY_MS),
+      };
     case 'http-503':
       return {
         name,
         retryAfterSeconds:
-          argument === undefined ? DEFAULT_RETRY_AFTER_SECONDS : integerArgument(argument, name, MAX_RETRY_AFTER_SECONDS),
+          argument === undefined
+            ? DEFAULT_RETRY_AFTER_SECONDS
+            : integerArgument(argument, name, MAX_RETRY_AFTER_SECONDS),
       };
     case 'bad-signature':
     case 'wrong-key':

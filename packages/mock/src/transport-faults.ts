@@ -2,7 +2,12 @@
 // gateway would: they need no valid token or envelope. Shared by both endpoints.
 
 import { setTimeout as delay } from 'node:timers/promises';
-import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest } from './gateway-context.js';
+import {
+  answerGatewayError,
+  type GatewayContext,
+  type GatewayRequest,
+  type HandledRequest,
+} from './gateway-context.js';
 import { headerValue } from './http-io.js';
 import { formatScenario, parseScenario, ScenarioSyntaxError, type Scenario, type ScenarioQueue } from './scenarios.js';
 
@@ -63,7 +68,10 @@ export async function answerTransportFault(
     case 'drop':
       return { answer: { kind: 'drop' }, record: { outcome: 'drop' } };
     case 'html':
-      return { answer: { kind: 'html', status: 502, html: BAD_GATEWAY_PAGE }, record: { outcome: 'html', httpStatus: 502 } };
+      return {
+        answer: { kind: 'html', status: 502, html: BAD_GATEWAY_PAGE },
+        record: { outcome: 'html', httpStatus: 502 },
+      };
     case 'http-500':
       return answerGatewayError(context, request, 'E05000', { outcome: 'http-500' });
     case 'http-503':

@@ -29,7 +29,14 @@ export interface RedisNotificationDeduplicatorOptions {
   probeInterval?: number;
 }
 
-const OPTION_NAMES = ['prefix', 'completedTtl', 'claimTtl', 'whenUnavailable', 'commandTimeout', 'probeInterval'] as const;
+const OPTION_NAMES = [
+  'prefix',
+  'completedTtl',
+  'claimTtl',
+  'whenUnavailable',
+  'commandTimeout',
+  'probeInterval',
+] as const;
 const DONE = 'done';
 const CLAIM = `local value = redis.call('GET', KEYS[1])
 if not value then
@@ -41,7 +48,10 @@ return 'busy'`;
 const COMPLETE = `redis.call('SET', KEYS[1], '${DONE}', 'PX', ARGV[1])
 return 1`;
 
-export function redisNotificationDeduplicator(client: RedisScriptClient, options?: RedisNotificationDeduplicatorOptions): NotificationDeduplicator {
+export function redisNotificationDeduplicator(
+  client: RedisScriptClient,
+  options?: RedisNotificationDeduplicatorOptions,
+): NotificationDeduplicator {
   const redis = checkClient(client, 'redisNotificationDeduplicator');
   const given = checkOptionsObject(options, OPTION_NAMES);
   const prefix = checkPrefix(given.prefix);
@@ -61,7 +71,9 @@ export function redisNotificationDeduplicator(client: RedisScriptClient, options
 
   function unavailable(logger: Logger): NotificationClaimResult {
     if (whenUnavailable === 'refuse') {
-      throw new RedisUnavailableError("Redis is unreachable: the notification was not handled (whenUnavailable: 'refuse'); the platform delivers it again.");
+      throw new RedisUnavailableError(
+        "Redis is unreachable: the notification was not handled (whenUnavailable: 'refuse'); the platform delivers it again.",
+      );
     }
     logger.debug('notification runs without deduplication: Redis is unreachable');
     return { status: 'claimed', complete: () => {}, release: () => {} };

@@ -18,7 +18,8 @@ export function checkOptionsObject(options: unknown, known: readonly string[]): 
     throw new ConfigurationError(`must be an object with any of ${known.join(', ')}.`, { option: 'options' });
   }
   const unknown = Object.keys(options).find((name) => !known.includes(name));
-  if (unknown !== undefined) throw new ConfigurationError(`is not an option; the options are ${known.join(', ')}.`, { option: unknown });
+  if (unknown !== undefined)
+    throw new ConfigurationError(`is not an option; the options are ${known.join(', ')}.`, { option: unknown });
   return options as Record<string, unknown>;
 }
 
@@ -26,7 +27,10 @@ export function checkOptionsObject(options: unknown, known: readonly string[]): 
 export function checkMs(value: unknown, option: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigurationError(`must be a whole number of milliseconds, at least ${min}; received ${describeReceived(value)}.`, { option });
+    throw new ConfigurationError(
+      `must be a whole number of milliseconds, at least ${min}; received ${describeReceived(value)}.`,
+      { option },
+    );
   }
   return value;
 }
@@ -45,7 +49,10 @@ export function checkPrefix(value: unknown): string {
 export function checkChoice<T extends string>(value: unknown, option: string, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!choices.includes(value as T)) {
-    throw new ConfigurationError(`must be ${choices.map((c) => `'${c}'`).join(' or ')}; received ${describeChoice(value, choices)}.`, { option });
+    throw new ConfigurationError(
+      `must be ${choices.map((c) => `'${c}'`).join(' or ')}; received ${describeChoice(value, choices)}.`,
+      { option },
+    );
   }
   return value as T;
 }

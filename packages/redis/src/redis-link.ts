@@ -45,7 +45,10 @@ export class RedisLink {
 
   constructor(client: RedisScriptClient, options: RedisLinkOptions) {
     const { commandTimeoutMs } = options;
-    this.#client = typeof client.withCommandOptions === 'function' ? client.withCommandOptions({ timeout: commandTimeoutMs }) : client;
+    this.#client =
+      typeof client.withCommandOptions === 'function'
+        ? client.withCommandOptions({ timeout: commandTimeoutMs })
+        : client;
     this.#options = options;
   }
 
@@ -59,7 +62,10 @@ export class RedisLink {
     try {
       return await this.#eval(script, keys, args);
     } catch (error) {
-      const failure = error instanceof RedisUnavailableError ? error : new RedisUnavailableError('Redis command failed', { cause: error });
+      const failure =
+        error instanceof RedisUnavailableError
+          ? error
+          : new RedisUnavailableError('Redis command failed', { cause: error });
       this.#markDown(failure);
       throw failure;
     }
@@ -69,7 +75,10 @@ export class RedisLink {
     const timeoutMs = this.#options.commandTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailableError(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new RedisUnavailableError(`Redis did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     const command = Promise.resolve().then(() => this.#client.eval(script, { keys, arguments: args.map(String) }));
     return Promise.race([command, timedOut]).finally(() => clearTimeout(timer));

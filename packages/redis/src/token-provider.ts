@@ -81,7 +81,9 @@ function parseShared(raw: unknown): { token: string; lifetimeMs: number } | unde
   if (typeof raw !== 'string') return undefined;
   try {
     const value = JSON.parse(raw) as { token?: unknown; lifetimeMs?: unknown };
-    return typeof value.token === 'string' && typeof value.lifetimeMs === 'number' ? { token: value.token, lifetimeMs: value.lifetimeMs } : undefined;
+    return typeof value.token === 'string' && typeof value.lifetimeMs === 'number'
+      ? { token: value.token, lifetimeMs: value.lifetimeMs }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -91,7 +93,8 @@ export function redisTokenProvider(client: RedisScriptClient, options?: RedisTok
   const redis = checkClient(client, 'redisTokenProvider');
   const given = checkOptionsObject(options, OPTION_NAMES);
   const prefix = checkPrefix(given.prefix);
-  const refreshAheadMs = given.refreshAhead === undefined ? undefined : checkMs(given.refreshAhead, 'refreshAhead', 0, 0);
+  const refreshAheadMs =
+    given.refreshAhead === undefined ? undefined : checkMs(given.refreshAhead, 'refreshAhead', 0, 0);
   const lockTtlMs = checkMs(given.lockTtl, 'lockTtl', 10_000, 100);
   const link = new RedisLink(redis, {
     commandTimeoutMs: checkMs(given.commandTimeout, 'commandTimeout', 1_000, 1),
@@ -113,7 +116,15 @@ export function redisTokenProvider(client: RedisScriptClient, options?: RedisTok
     if (!slot) {
       // One hash tag for both keys: the scripts touching both work on Redis Cluster too.
       const base = `${prefix}{${name}}`;
-      slot = { tokenKey: `${base}:token`, lockKey: `${base}:token-lock`, held: undefined, obtaining: undefined, refreshing: undefined, nextRefreshCheck: 0, refused: undefined };
+      slot = {
+        tokenKey: `${base}:token`,
+        lockKey: `${base}:token-lock`,
+        held: undefined,
+        obtaining: undefined,
+        refreshing: undefined,
+        nextRefreshCheck: 0,
+        refused: undefined,
+      };
       slots.set(name, slot);
     }
     return slot;
@@ -148,12 +159,21 @@ export function redisTokenProvider(client: RedisScriptClient, options?: RedisTok
       const lifetimeMs = expiresAt - Date.now();
       const raw = JSON.stringify({ token, lifetimeMs });
       try {
-        unlocked = (await link.run(STORE_AND_UNLOCK, [slot.tokenKey, slot.lockKey], [owner, raw, Math.max(1, Math.floor(lifetimeMs))])) === 1;
+        unlocked =
+          (await link.run(
+            STORE_AND_UNLOCK,
+            [slot.tokenKey, slot.lockKey],
+            [owner, raw, Math.max(1, Math.floor(lifetimeMs))],
+          )) === 1;
       } catch {
         // Redis went away with the token in hand: this process uses it; the outage is logged.
         return held(token, undefined, lifetimeMs, lifetimeMs);
       }
-      context.logger.debug(unlocked ? 'token stored in Redis for every process' : 'token lock expired before the token came; used by this process only');
+      context.logger.debug(
+        unlocked
+          ? 'token stored in Redis for every process'
+          : 'token lock expired before the token came; used by this process only',
+      );
       return held(token, unlocked ? raw : undefined, lifetimeMs, lifetimeMs);
     } finally {
       if (!unlocked) void link.run(DELETE_IF_EQUAL, [slot.lockKey], [owner]).catch(() => {});
@@ -171,7 +191,9 @@ export function redisTokenProvider(client: RedisScriptClient, options?: RedisTok
       // Another process is renewing it: a token still valid is used meanwhile.
       if (stored) return stored;
       if (Date.now() >= giveUpAt) {
-        context.logger.warn('no shared token appeared in Redis within twice lockTtl; this process requests its own', { lockTtlMs });
+        context.logger.warn('no shared token appeared in Redis within twice lockTtl; this process requests its own', {
+          lockTtlMs,
+        });
         return fetchLocal(context);
       }
       await sleep(pollDelay(attempt));
@@ -208,7 +230,9 @@ export function redisTokenProvider(client: RedisScriptClient, options?: RedisTok
     })()
       .catch((error: unknown) => {
         if (error instanceof RedisUnavailableError) return;
-        context.logger.warn('renewing the token ahead of its expiry failed; the current one is used meanwhile', { error: errorName(error) });
+        context.logger.warn('renewing the token ahead of its expiry failed; the current one is used meanwhile', {
+          error: errorName(error),
+        });
       })
       .finally(() => {
         slot.refreshing = undefined;

@@ -65,15 +65,28 @@ describeWithRedis('eight processes sharing one token through Redis', () => {
     mock.expireTokens();
     const batches = workers.map((w) => w.calls(20).catch((error: unknown) => ({ ok: 0, failures: [String(error)] })));
     let holder: Worker | undefined;
-    await until(() => (holder = workers.find((w, i) => w.logs.filter((l) => /token lock taken/.test(l.message)).length > lockLines[i]!)) !== undefined, 'a process to take the lock');
+    await until(
+      () =>
+        (holder = workers.find(
+          (w, i) => w.logs.filter((l) => /token lock taken/.test(l.message)).length > lockLines[i]!,
+        )) !== undefined,
+      'a process to take the lock',
+    );
     // Its token request reached the gateway (the queued scenario was used up) and is being held there.
-    await until(async () => ((await (await fetch(`${mock.url}/sandbox/api/scenarios`)).json()) as { queued: unknown[] }).queued.length === 0, 'the token request to arrive');
+    await until(
+      async () =>
+        ((await (await fetch(`${mock.url}/sandbox/api/scenarios`)).json()) as { queued: unknown[] }).queued.length ===
+        0,
+      'the token request to arrive',
+    );
     holder!.child.kill('SIGKILL');
     const survivors = workers.filter((w) => w !== holder);
     const results = await Promise.all(batches.filter((_, i) => workers[i] !== holder));
     expect(results).toEqual(Array(7).fill({ ok: 20, failures: [] }));
     // One survivor took the lock after it expired and made the one token request that was answered.
-    const takers = survivors.filter((w) => w.logs.filter((l) => /token lock taken/.test(l.message)).length > lockLines[workers.indexOf(w)]!);
+    const takers = survivors.filter(
+      (w) => w.logs.filter((l) => /token lock taken/.test(l.message)).length > lockLines[workers.indexOf(w)]!,
+    );
     expect(takers).toHaveLength(1);
     expect(tokenRequests(mock) - before).toBe(1);
     workers = survivors;
@@ -109,7 +122,13 @@ describeWithRedis('one notification delivered to four processes', () => {
   let workers: Worker[] = [];
   beforeAll(async () => {
     mock = await startMockGateway();
-    workers = await startWorkers(4, { mockUrl: mock.url, clientKeys: mock.clientKeys, redisUrl: redis.server.url, shareTokens: false, listenerMs: 300 });
+    workers = await startWorkers(4, {
+      mockUrl: mock.url,
+      clientKeys: mock.clientKeys,
+      redisUrl: redis.server.url,
+      shareTokens: false,
+      listenerMs: 300,
+    });
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));

@@ -9,7 +9,12 @@ import { redisNotificationDeduplicator, RedisUnavailableError } from '../src/ind
 import { describeWithRedis, useRedisServer } from './support/redis-server.js';
 
 const warnings: string[] = [];
-const logger: Logger = { debug: () => {}, info: () => {}, warn: (message) => void warnings.push(message), error: () => {} };
+const logger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: (message) => void warnings.push(message),
+  error: () => {},
+};
 const context = { logger };
 const newKey = () => randomBytes(32).toString('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +30,10 @@ describeWithRedis('redisNotificationDeduplicator', () => {
   afterAll(() => client?.close());
 
   it('claimed → busy for the others while it runs → done after complete(), remembered for completedTtl', async () => {
-    const [first, second] = [redisNotificationDeduplicator(client, { completedTtl: 300 }), redisNotificationDeduplicator(client)];
+    const [first, second] = [
+      redisNotificationDeduplicator(client, { completedTtl: 300 }),
+      redisNotificationDeduplicator(client),
+    ];
     const key = newKey();
     const claim = (await first.claim(key, context)) as NotificationClaim;
     expect(claim.status).toBe('claimed');
@@ -64,13 +72,17 @@ describeWithRedis('redisNotificationDeduplicator', () => {
     const run = redisNotificationDeduplicator(offline, { probeInterval: 60_000 });
     expect((await run.claim(newKey(), context)).status).toBe('claimed');
     expect((await run.claim(newKey(), context)).status).toBe('claimed');
-    expect(warnings).toEqual([expect.stringMatching(/Redis is unreachable: notifications run their listener without deduplication/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/Redis is unreachable: notifications run their listener without deduplication/),
+    ]);
     const refuse = redisNotificationDeduplicator(offline, { whenUnavailable: 'refuse', probeInterval: 60_000 });
     await expect(async () => refuse.claim(newKey(), context)).rejects.toBeInstanceOf(RedisUnavailableError);
   });
 
   it('bad options name the option', () => {
-    expect(() => redisNotificationDeduplicator(client, { whenUnavailable: 'skip' as never })).toThrow(/'run' or 'refuse'/);
+    expect(() => redisNotificationDeduplicator(client, { whenUnavailable: 'skip' as never })).toThrow(
+      /'run' or 'refuse'/,
+    );
     expect(() => redisNotificationDeduplicator(client, { claimTtl: 0 })).toThrow(/at least 1/);
   });
 });

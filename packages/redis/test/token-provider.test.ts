@@ -46,11 +46,14 @@ describeWithRedis('redisTokenProvider', () => {
   afterAll(() => client?.close());
   afterEach(() => void (lines.length = 0));
 
-  const providers = (n: number, options = {}): RedisTokenProvider[] => Array.from({ length: n }, () => redisTokenProvider(client, options));
+  const providers = (n: number, options = {}): RedisTokenProvider[] =>
+    Array.from({ length: n }, () => redisTokenProvider(client, options));
 
   it('many "processes" asking at once: one token request, one token for all, stored under the appId and base URL', async () => {
     const { context, fetched } = gateway();
-    const tokens = await Promise.all(providers(5).flatMap((p) => Array.from({ length: 20 }, () => p.getToken(context))));
+    const tokens = await Promise.all(
+      providers(5).flatMap((p) => Array.from({ length: 20 }, () => p.getToken(context))),
+    );
     expect(fetched).toEqual(['tok-1']);
     expect(new Set(tokens)).toEqual(new Set(['tok-1']));
     const stored = await client.get(`codepay:{${context.appId}@http://127.0.0.1:4010}:token`);
@@ -60,7 +63,9 @@ describeWithRedis('redisTokenProvider', () => {
 
   it('a lock left by a dead process: nobody requests a token while it lives; after it expires one process does', async () => {
     const { context, fetched } = gateway();
-    await client.set(`codepay:{${context.appId}@http://127.0.0.1:4010}:token-lock`, 'a-dead-process', { expiration: { type: 'PX', value: 600 } });
+    await client.set(`codepay:{${context.appId}@http://127.0.0.1:4010}:token-lock`, 'a-dead-process', {
+      expiration: { type: 'PX', value: 600 },
+    });
     const waiting = Promise.all(providers(3).map((p) => p.getToken(context)));
     await sleep(300);
     expect(fetched).toEqual([]);
@@ -71,15 +76,27 @@ describeWithRedis('redisTokenProvider', () => {
   it('refresh ahead of expiry: calls keep the current token while one process renews it for all', async () => {
     const { context, fetched } = gateway(2_000);
     const [a, b, c] = providers(3, { refreshAhead: 1_500 });
-    expect(await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)])).toEqual(['tok-1', 'tok-1', 'tok-1']);
+    expect(await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)])).toEqual([
+      'tok-1',
+      'tok-1',
+      'tok-1',
+    ]);
     await sleep(700); // inside the refresh window, still valid
-    expect(await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)])).toEqual(['tok-1', 'tok-1', 'tok-1']);
+    expect(await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)])).toEqual([
+      'tok-1',
+      'tok-1',
+      'tok-1',
+    ]);
     // One of them renewed it; the others find the new token on their next check (at most every 250 ms, in the
     // background of a call that still gets the current token).
     await sleep(300);
     await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)]);
     await sleep(50);
-    expect(await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)])).toEqual(['tok-2', 'tok-2', 'tok-2']);
+    expect(await Promise.all([a!.getToken(context), b!.getToken(context), c!.getToken(context)])).toEqual([
+      'tok-2',
+      'tok-2',
+      'tok-2',
+    ]);
     expect(fetched).toEqual(['tok-1', 'tok-2']);
   });
 
@@ -101,7 +118,10 @@ describeWithRedis('redisTokenProvider', () => {
 
   it('a token request that fails frees the lock at once and the error reaches the callers', async () => {
     const { context } = gateway();
-    const failing = { ...context, fetchToken: () => Promise.reject(Object.assign(new Error('refused'), { name: 'AuthenticationError' })) };
+    const failing = {
+      ...context,
+      fetchToken: () => Promise.reject(Object.assign(new Error('refused'), { name: 'AuthenticationError' })),
+    };
     const [a, b] = providers(2);
     await expect(a!.getToken(failing)).rejects.toThrow('refused');
     expect(await client.exists(`codepay:{${context.appId}@http://127.0.0.1:4010}:token-lock`)).toBe(0);
@@ -119,7 +139,9 @@ describeWithRedis('redisTokenProvider', () => {
     expect(await provider.getToken(context)).toBe('tok-2');
     expect(fetched).toEqual(['tok-1', 'tok-2']);
     const outage = lines.filter((l) => /Redis is unreachable/.test(l.message));
-    expect(outage).toEqual([{ level: 'warn', message: expect.stringMatching(/token of its own/), fields: { error: expect.any(String) } }]);
+    expect(outage).toEqual([
+      { level: 'warn', message: expect.stringMatching(/token of its own/), fields: { error: expect.any(String) } },
+    ]);
     expect(JSON.stringify(lines)).not.toMatch(/tok-\d/);
   });
 
@@ -143,11 +165,20 @@ describeWithRedis('redisTokenProvider', () => {
       }
       throw new Error('no error');
     };
-    expect(error(() => redisTokenProvider({} as never))).toMatchObject({ option: 'client', message: expect.stringMatching(/node-redis client/) });
-    expect(error(() => redisTokenProvider(client, { lockTtl: 5 }))).toMatchObject({ option: 'lockTtl', message: expect.stringMatching(/at least 100/) });
+    expect(error(() => redisTokenProvider({} as never))).toMatchObject({
+      option: 'client',
+      message: expect.stringMatching(/node-redis client/),
+    });
+    expect(error(() => redisTokenProvider(client, { lockTtl: 5 }))).toMatchObject({
+      option: 'lockTtl',
+      message: expect.stringMatching(/at least 100/),
+    });
     expect(error(() => redisTokenProvider(client, { refreshAhead: -1 }))).toMatchObject({ option: 'refreshAhead' });
     expect(error(() => redisTokenProvider(client, { prefix: 'a b' }))).toMatchObject({ option: 'prefix' });
-    expect(error(() => redisTokenProvider(client, { lockTTL: 1000 } as never))).toMatchObject({ option: 'lockTTL', message: expect.stringMatching(/lockTtl/) });
+    expect(error(() => redisTokenProvider(client, { lockTTL: 1000 } as never))).toMatchObject({
+      option: 'lockTTL',
+      message: expect.stringMatching(/lockTtl/),
+    });
     expect(error(() => redisTokenProvider(client, { commandTimeout: 1.5 }))).toBeInstanceOf(ConfigurationError);
   });
 });

@@ -2,7 +2,16 @@
 // ready-made request handler for node:http and Express-style servers.
 import { createHash } from 'node:crypto';
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
-import { ConfigurationError, describeReceived, isCodePayError, kindOf, parseJsonExact, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
+import {
+  ConfigurationError,
+  describeReceived,
+  isCodePayError,
+  kindOf,
+  parseJsonExact,
+  ResponseFormatError,
+  type EnvelopeClient,
+  type Logger,
+} from '@codepay/transport';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */
@@ -77,7 +86,10 @@ export interface Notifications {
    * `deduplicate`, a duplicate already handled is answered `{"code":0}` without running the listener, and one being
    * handled elsewhere 503.
    */
-  handler(listener: NotificationListener, options?: NotificationHandlerOptions): (req: NotificationRequest, res: ServerResponse) => Promise<void>;
+  handler(
+    listener: NotificationListener,
+    options?: NotificationHandlerOptions,
+  ): (req: NotificationRequest, res: ServerResponse) => Promise<void>;
 }
 
 const MAX_NOTIFICATION_BYTES = 1024 * 1024;
@@ -101,7 +113,11 @@ function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Reco
       // Parsed already (express.json() with whatever limit it was given): the fields that are decrypted and verified
       // are held to the same cap as a raw body, before any work is done on them.
       const { bizContent, sign } = rawBody;
-      if ((typeof bizContent === 'string' && bizContent.length > MAX_NOTIFICATION_BYTES) || (typeof sign === 'string' && sign.length > MAX_SIGN_CHARS)) throw tooLarge();
+      if (
+        (typeof bizContent === 'string' && bizContent.length > MAX_NOTIFICATION_BYTES) ||
+        (typeof sign === 'string' && sign.length > MAX_SIGN_CHARS)
+      )
+        throw tooLarge();
       return rawBody;
     }
     throw notANotification(`it is ${kindOf(rawBody)}; pass the raw body (string or Buffer) or the parsed JSON object`);
@@ -118,7 +134,8 @@ function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Reco
   } catch {
     throw notANotification(text.trim() === '' ? 'it is empty' : 'it is not JSON, or is nested too deep');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw notANotification('it is not a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw notANotification('it is not a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -159,7 +176,12 @@ function readRequestBody(req: NotificationRequest): Promise<string | Uint8Array 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
 
 function answer(res: ServerResponse, status: number, body: object, closeConnection = false): void {
-  res.writeHead(status, closeConnection ? { 'content-type': 'application/json', connection: 'close' } : { 'content-type': 'application/json' });
+  res.writeHead(
+    status,
+    closeConnection
+      ? { 'content-type': 'application/json', connection: 'close' }
+      : { 'content-type': 'application/json' },
+  );
   res.end(JSON.stringify(body), closeConnection ? () => res.socket?.destroy() : undefined);
 }
 
@@ -169,19 +191,29 @@ const IDENTIFYING_FIELDS = ['order_sn', 'platform_order_sn', 'linkID', 'status',
 /** What identifies a notification to a deduplicator: a hash, so no content of the event leaves the process. */
 export function notificationKey(appId: string, event: PaymentOrderStatusEvent): string {
   const fields = IDENTIFYING_FIELDS.map((field) => (event as Record<string, unknown>)[field] ?? null);
-  return createHash('sha256').update(JSON.stringify([appId, ...fields])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([appId, ...fields]))
+    .digest('hex');
 }
 
 function checkDeduplicator(value: unknown): NotificationDeduplicator | undefined {
-  if (value === undefined || typeof (value as { claim?: unknown } | null)?.claim === 'function') return value as NotificationDeduplicator | undefined;
-  throw new ConfigurationError('must be an object with claim(key) (e.g. redisNotificationDeduplicator(client) from @codepay/redis).', { option: 'deduplicate' });
+  if (value === undefined || typeof (value as { claim?: unknown } | null)?.claim === 'function')
+    return value as NotificationDeduplicator | undefined;
+  throw new ConfigurationError(
+    'must be an object with claim(key) (e.g. redisNotificationDeduplicator(client) from @codepay/redis).',
+    { option: 'deduplicate' },
+  );
 }
 
 export function createNotifications(envelope: EnvelopeClient, logger: Logger): Notifications {
   const verifyAndDecrypt: Notifications['verifyAndDecrypt'] = async (rawBody) => {
     const body = parseBody(rawBody);
-    if (body.noticeType !== 'PaymentOrderStatus') throw notANotification(`noticeType is ${body.noticeType === undefined ? 'missing' : describeReceived(body.noticeType)}, not "PaymentOrderStatus"`);
-    if (typeof body.bizContent !== 'string' || typeof body.sign !== 'string') throw notANotification('bizContent or sign is missing');
+    if (body.noticeType !== 'PaymentOrderStatus')
+      throw notANotification(
+        `noticeType is ${body.noticeType === undefined ? 'missing' : describeReceived(body.noticeType)}, not "PaymentOrderStatus"`,
+      );
+    if (typeof body.bizContent !== 'string' || typeof body.sign !== 'string')
+      throw notANotification('bizContent or sign is missing');
     const plaintext = await envelope.openNotification(body.bizContent, body.sign);
     let content: unknown;
     try {
@@ -194,7 +226,13 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
     // unknown status, a mistyped optional field: refusing it would make the platform retry ten times and then drop
     // the notification for good — with the departure reported as drift (a warn line and the event's `drift`).
     const event = (content as { PaymentOrderStatus?: unknown } | null)?.PaymentOrderStatus;
-    if (typeof content !== 'object' || content === null || typeof event !== 'object' || event === null || Array.isArray(event)) {
+    if (
+      typeof content !== 'object' ||
+      content === null ||
+      typeof event !== 'object' ||
+      event === null ||
+      Array.isArray(event)
+    ) {
       throw notANotification('the verified content carries no PaymentOrderStatus event');
     }
     if (!validatePaymentOrderStatusNotification(content)) {
@@ -203,7 +241,9 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
         keyword: e.keyword,
         message: e.message ?? `does not meet the contract's "${e.keyword}" rule`,
       }));
-      logger.warn('notification drift: the event departs from the spec', { paths: drift.map((d) => `${d.path || '(root)'} ${d.keyword}`).join(', ') });
+      logger.warn('notification drift: the event departs from the spec', {
+        paths: drift.map((d) => `${d.path || '(root)'} ${d.keyword}`).join(', '),
+      });
       Object.defineProperty(event, 'drift', { value: drift, enumerable: false });
     }
     return event as PaymentOrderStatusEvent;
@@ -215,7 +255,10 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
     handler: (listener, options = {}) => {
       const onError = options.onError;
       if (onError !== undefined && typeof onError !== 'function') {
-        throw new ConfigurationError('must be a function (error, { stage }) called with every failure of the handler.', { option: 'onError' });
+        throw new ConfigurationError(
+          'must be a function (error, { stage }) called with every failure of the handler.',
+          { option: 'onError' },
+        );
       }
       const deduplicate = checkDeduplicator(options.deduplicate);
       // The hook's own failure must not take the handler down with it: it is logged (by class) and dropped.
@@ -242,8 +285,16 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
         } catch (error) {
           // The answer says only that the notification was refused: which check failed (Base64, padding, UTF-8,
           // signature) would help a forger, not the platform. The class goes to the log, the error to onError.
-          logger.warn('notification refused', { reason: isCodePayError(error) ? error.name : 'error', outcome: 'refused' });
-          answer(res, 400, { code: 400, msg: 'notification refused' }, typeof error === 'object' && error !== null && cutOff.has(error));
+          logger.warn('notification refused', {
+            reason: isCodePayError(error) ? error.name : 'error',
+            outcome: 'refused',
+          });
+          answer(
+            res,
+            400,
+            { code: 400, msg: 'notification refused' },
+            typeof error === 'object' && error !== null && cutOff.has(error),
+          );
           await report(error, 'verify');
           return;
         }
@@ -253,18 +304,25 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
           try {
             claimed = await deduplicate.claim(notificationKey(envelope.config.appId, event), { logger });
           } catch (error) {
-            logger.error('notification deduplicator failed; answered 503 so the platform retries', { error: errorName(error), outcome: 'deduplicate-failed' });
+            logger.error('notification deduplicator failed; answered 503 so the platform retries', {
+              error: errorName(error),
+              outcome: 'deduplicate-failed',
+            });
             answer(res, 503, { code: 503, msg: 'notification not processed, retry later' });
             await report(error, 'deduplicate');
             return;
           }
           if (claimed.status === 'done') {
-            logger.info('duplicate notification acknowledged; the listener ran for it before', { outcome: 'duplicate' });
+            logger.info('duplicate notification acknowledged; the listener ran for it before', {
+              outcome: 'duplicate',
+            });
             answer(res, 200, { code: 0 });
             return;
           }
           if (claimed.status !== 'claimed') {
-            logger.info('notification is being handled elsewhere; answered 503 so the platform retries', { outcome: 'busy' });
+            logger.info('notification is being handled elsewhere; answered 503 so the platform retries', {
+              outcome: 'busy',
+            });
             answer(res, 503, { code: 503, msg: 'notification being processed, retry later' });
             return;
           }

@@ -4,7 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { notificationKey } from '../src/notifications.js';
-import { ConfigurationError, type NotificationDeduplicator, type NotificationErrorStage, type PaymentOrderStatusEvent } from '../src/index.js';
+import {
+  ConfigurationError,
+  type NotificationDeduplicator,
+  type NotificationErrorStage,
+  type PaymentOrderStatusEvent,
+} from '../src/index.js';
 import { useMockClient } from './support/mock-client.js';
 
 /** The README's in-memory deduplicator, for one process. */
@@ -108,7 +113,9 @@ describe('notifications.handler(listener, { deduplicate })', () => {
       }),
     };
     const ok = await serve(env.codepay.notifications.handler(() => {}, { deduplicate: throwing }));
-    const failing = await serve(env.codepay.notifications.handler(() => Promise.reject(new Error('x')), { deduplicate: throwing }));
+    const failing = await serve(
+      env.codepay.notifications.handler(() => Promise.reject(new Error('x')), { deduplicate: throwing }),
+    );
     expect((await env.mock.sendNotification(ok, { order_sn: 'D-5' })).status).toBe(200);
     expect((await env.mock.sendNotification(failing, { order_sn: 'D-5' })).status).toBe(500);
   });
@@ -128,7 +135,12 @@ describe('notifications.handler(listener, { deduplicate })', () => {
   });
 
   it('the key covers the appId and the identifying fields, not the rest of the event', () => {
-    const event = { order_sn: 'K-1', platform_order_sn: 'SS1', status: 'Paid', requestTime: '2024-01-01 00:00:00.000+0000' } as PaymentOrderStatusEvent;
+    const event = {
+      order_sn: 'K-1',
+      platform_order_sn: 'SS1',
+      status: 'Paid',
+      requestTime: '2024-01-01 00:00:00.000+0000',
+    } as PaymentOrderStatusEvent;
     const key = notificationKey('app_1', event);
     expect(notificationKey('app_1', { ...event, description: 'other text' })).toBe(key);
     expect(notificationKey('app_2', event)).not.toBe(key);

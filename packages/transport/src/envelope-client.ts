@@ -23,7 +23,13 @@ import { encryptAndSignPolicy } from './pipeline/encrypt-and-sign.js';
 import { mapBusinessStatusPolicy } from './pipeline/map-business-status.js';
 import { outcomePolicy } from './pipeline/outcome.js';
 import { parsePayloadPolicy } from './pipeline/parse-payload.js';
-import { composePipeline, type EnvelopeRequest, type EnvelopeResponse, type Policy, type SendNext } from './pipeline/policy.js';
+import {
+  composePipeline,
+  type EnvelopeRequest,
+  type EnvelopeResponse,
+  type Policy,
+  type SendNext,
+} from './pipeline/policy.js';
 import { rejectSupplementaryPlanePolicy } from './pipeline/reject-supplementary-plane.js';
 import { retryPolicy } from './pipeline/retry.js';
 import { createSend } from './pipeline/send.js';
@@ -75,7 +81,11 @@ export interface VerifiedNotification {
 
 export interface EnvelopeClient {
   readonly config: Readonly<TransportConfig>;
-  call<S extends ServiceName>(service: S, params: ServiceParams<S>, options?: CallOptions): Promise<CallResult<ServiceResult<S>>>;
+  call<S extends ServiceName>(
+    service: S,
+    params: ServiceParams<S>,
+    options?: CallOptions,
+  ): Promise<CallResult<ServiceResult<S>>>;
   prepare<S extends ServiceName>(service: S, params: ServiceParams<S>): Promise<PreparedEnvelope>;
   /** Decrypts a notification's `bizContent` and verifies its `sign`; returns the verified plaintext. */
   openNotification(bizContent: string, sign: string): Promise<string>;
@@ -142,20 +152,31 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
     if (!HEADER_NAME.test(name)) {
-      throw new ConfigurationError(`has a header name ${JSON.stringify(name)} that HTTP does not allow; nothing was sent.`, { option: 'headers' });
+      throw new ConfigurationError(
+        `has a header name ${JSON.stringify(name)} that HTTP does not allow; nothing was sent.`,
+        { option: 'headers' },
+      );
     }
     if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
-      throw new ConfigurationError(`has a value for "${name}" that is not header text (line breaks and control characters are not allowed); nothing was sent.`, {
-        option: 'headers',
-      });
+      throw new ConfigurationError(
+        `has a value for "${name}" that is not header text (line breaks and control characters are not allowed); nothing was sent.`,
+        {
+          option: 'headers',
+        },
+      );
     }
     if (RESERVED_HEADERS.has(lower)) {
-      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself; nothing was sent.`, { option: 'headers' });
-    }
-    if (FRAMING_HEADERS.has(lower)) {
-      throw new ConfigurationError(`cannot set "${name}": the HTTP client frames the request and manages the connection itself; nothing was sent.`, {
+      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself; nothing was sent.`, {
         option: 'headers',
       });
+    }
+    if (FRAMING_HEADERS.has(lower)) {
+      throw new ConfigurationError(
+        `cannot set "${name}": the HTTP client frames the request and manages the connection itself; nothing was sent.`,
+        {
+          option: 'headers',
+        },
+      );
     }
     extra[lower] = value;
   }
@@ -166,9 +187,12 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
 function checkSignal(signal: unknown): AbortSignal | undefined {
   if (signal === undefined || signal === null) return undefined;
   if (!(signal instanceof AbortSignal)) {
-    throw new ConfigurationError(`must be an AbortSignal (new AbortController().signal or AbortSignal.timeout(ms)); received ${kindOf(signal)}; nothing was sent.`, {
-      option: 'signal',
-    });
+    throw new ConfigurationError(
+      `must be an AbortSignal (new AbortController().signal or AbortSignal.timeout(ms)); received ${kindOf(signal)}; nothing was sent.`,
+      {
+        option: 'signal',
+      },
+    );
   }
   return signal;
 }
@@ -176,16 +200,24 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 function createHttp(config: TransportConfig): HttpClient {
   return config.fetch
     ? createFetchHttpClient(config.fetch)
-    : createNodeHttpClient({ ca: config.ca, proxy: config.proxy, maxSockets: config.maxSockets, idleSocketTimeoutMs: config.idleSocketTimeoutMs });
+    : createNodeHttpClient({
+        ca: config.ca,
+        proxy: config.proxy,
+        maxSockets: config.maxSockets,
+        idleSocketTimeoutMs: config.idleSocketTimeoutMs,
+      });
 }
 
 const LOG_RANK = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 
 function clientClosed(service: string): ConnectionError {
-  return new ConnectionError(`The ${service} call was not sent: the client was closed (close()). Create a new client to make calls.`, {
-    service,
-    outcomeUnknown: false,
-  });
+  return new ConnectionError(
+    `The ${service} call was not sent: the client was closed (close()). Create a new client to make calls.`,
+    {
+      service,
+      outcomeUnknown: false,
+    },
+  );
 }
 
 function baseHeaders(config: TransportConfig): Record<string, string> {
@@ -206,7 +238,12 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     aesKey: config.aesKey,
     platformPublicKey: config.platformPublicKey,
   };
-  const requestSide: Policy[] = [validateParamsPolicy, rejectSupplementaryPlanePolicy, checkMoneyPolicy, serializePolicy];
+  const requestSide: Policy[] = [
+    validateParamsPolicy,
+    rejectSupplementaryPlanePolicy,
+    checkMoneyPolicy,
+    serializePolicy,
+  ];
   const encryptAndSign = encryptAndSignPolicy(keys);
   const debug = LOG_RANK[config.logLevel] <= LOG_RANK.debug;
   const info = LOG_RANK[config.logLevel] <= LOG_RANK.info;
@@ -242,7 +279,10 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       });
     }
     if (typeof callOptions !== 'object' || callOptions === null) {
-      throw new ConfigurationError(`must be an object (signal, timeout, deadline, headers); received ${kindOf(callOptions)}; nothing was sent.`, { option: 'options' });
+      throw new ConfigurationError(
+        `must be an object (signal, timeout, deadline, headers); received ${kindOf(callOptions)}; nothing was sent.`,
+        { option: 'options' },
+      );
     }
     checkOptionNames(callOptions, CALL_OPTION_NAMES, "a call's options", '; nothing was sent.');
     const deadlineMs = checkDuration(callOptions.deadline, 'deadline', config.deadlineMs);
@@ -280,8 +320,14 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       lifecycle.active++;
       try {
         const traceWith = tracer();
-        const response: EnvelopeResponse = traceWith === undefined ? await pipeline(request) : await traced(traceWith, request, where, () => pipeline(request));
-        const result: CallResult<ServiceResult<typeof service>> = { data: response.data as ServiceResult<typeof service>, psn: response.psn };
+        const response: EnvelopeResponse =
+          traceWith === undefined
+            ? await pipeline(request)
+            : await traced(traceWith, request, where, () => pipeline(request));
+        const result: CallResult<ServiceResult<typeof service>> = {
+          data: response.data as ServiceResult<typeof service>,
+          psn: response.psn,
+        };
         if (response.drift) result.drift = response.drift;
         return result;
       } finally {
@@ -296,7 +342,15 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
         return { http: { status: 0, headers: new Headers(), bodyText: '' } };
       })(request);
       const { bizContent, sign } = JSON.parse(captured!.body) as { bizContent: string; sign: string };
-      return { service, url: config.payUrl, headers: { ...captured!.headers }, plaintext: captured!.plaintext, bizContent, sign, body: captured!.body };
+      return {
+        service,
+        url: config.payUrl,
+        headers: { ...captured!.headers },
+        plaintext: captured!.plaintext,
+        bizContent,
+        sign,
+        body: captured!.body,
+      };
     },
     openNotification(bizContent, sign) {
       return openSignedEnvelope(bizContent, sign, keys, { what: 'notification' });
@@ -371,5 +425,9 @@ export function createEnvelopeClient(options: TransportOptions): EnvelopeClient 
 export function createEnvelopeClientOver(options: TransportOptions, http: HttpClient | undefined): EnvelopeClient {
   const config = resolveTransportConfig(options);
   const exchange = http ?? createHttp(config);
-  return buildClient(options, config, { http: exchange, tokens: createTokenSource(config, exchange), lifecycle: newLifecycle() });
+  return buildClient(options, config, {
+    http: exchange,
+    tokens: createTokenSource(config, exchange),
+    lifecycle: newLifecycle(),
+  });
 }

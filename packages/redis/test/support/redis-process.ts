@@ -48,10 +48,15 @@ export async function startRedisServer(): Promise<RedisServer> {
     port,
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      child = spawn(redisServerBinary!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      child = spawn(
+        redisServerBinary!,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
       const giveUpAt = Date.now() + 10_000;
       while (!(await answersPing(port))) {
-        if (child.exitCode !== null || Date.now() > giveUpAt) throw new Error(`redis-server did not answer PING on port ${port}`);
+        if (child.exitCode !== null || Date.now() > giveUpAt)
+          throw new Error(`redis-server did not answer PING on port ${port}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },

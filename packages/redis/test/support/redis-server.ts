@@ -11,11 +11,12 @@ const required = process.env.CODEPAY_REQUIRE_REDIS === '1';
 export function describeWithRedis(name: string, body: () => void): void {
   if (redisServerBinary) describe(name, body);
   else if (!required) describe.skip(name, body);
-  else describe(name, () => {
-    it('needs redis-server (CODEPAY_REQUIRE_REDIS=1)', () => {
-      throw new Error('redis-server is not installed: apt-get install -y redis-server (CI installs it in .ci/run).');
+  else
+    describe(name, () => {
+      it('needs redis-server (CODEPAY_REQUIRE_REDIS=1)', () => {
+        throw new Error('redis-server is not installed: apt-get install -y redis-server (CI installs it in .ci/run).');
+      });
     });
-  });
 }
 
 /** A redis-server started before the tests of the file and stopped after them. */

@@ -20,7 +20,11 @@ const logger: Logger = {
 };
 
 // Commands fail at once while the connection is down (no offline queue) and it reconnects every 100 ms.
-const redis = createClient({ url: config.redisUrl, disableOfflineQueue: true, socket: { reconnectStrategy: () => 100, connectTimeout: 1_000 } });
+const redis = createClient({
+  url: config.redisUrl,
+  disableOfflineQueue: true,
+  socket: { reconnectStrategy: () => 100, connectTimeout: 1_000 },
+});
 redis.on('error', () => {});
 await redis.connect();
 
@@ -47,8 +51,14 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 process.on('message', async (message: ParentMessage) => {
   if (message.type === 'calls') {
-    const outcomes = await Promise.allSettled(Array.from({ length: message.count }, () => codepay.balance.get({ currency: 'USD' })));
-    const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason instanceof Error ? `${o.reason.name}: ${o.reason.message}` : String(o.reason)] : []));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: message.count }, () => codepay.balance.get({ currency: 'USD' })),
+    );
+    const failures = outcomes.flatMap((o) =>
+      o.status === 'rejected'
+        ? [o.reason instanceof Error ? `${o.reason.name}: ${o.reason.message}` : String(o.reason)]
+        : [],
+    );
     send({ type: 'calls-done', id: message.id, ok: outcomes.length - failures.length, failures });
   } else if (message.type === 'listener-fails') {
     listenerFails = message.value;

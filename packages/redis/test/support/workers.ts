@@ -88,7 +88,11 @@ export function startWorker(config: WorkerConfig): Promise<Worker> {
           logs,
           listenerRuns,
           calls: async (count) => {
-            const { ok, failures } = await request<Extract<WorkerMessage, { type: 'calls-done' }>>({ type: 'calls', id: nextId++, count });
+            const { ok, failures } = await request<Extract<WorkerMessage, { type: 'calls-done' }>>({
+              type: 'calls',
+              id: nextId++,
+              count,
+            });
             return { ok, failures };
           },
           setListenerFails: async (value) => void (await request({ type: 'listener-fails', id: nextId++, value })),

@@ -14,7 +14,10 @@ export type TokenProviderClient = Omit<TokenRequestContext, 'signal'>;
 
 export function userTokenSource(provider: TokenProvider, client: TokenProviderClient): TokenSource {
   if (typeof provider !== 'function' && typeof (provider as { getToken?: unknown } | null)?.getToken !== 'function') {
-    throw new ConfigurationError('must be a function returning a token, or an object with getToken() (and optionally invalidate()).', { option: 'tokenProvider' });
+    throw new ConfigurationError(
+      'must be a function returning a token, or an object with getToken() (and optionally invalidate()).',
+      { option: 'tokenProvider' },
+    );
   }
   const getToken = typeof provider === 'function' ? provider : provider.getToken.bind(provider);
   const invalidate = typeof provider === 'function' ? undefined : provider.invalidate?.bind(provider);
@@ -32,8 +35,15 @@ export function userTokenSource(provider: TokenProvider, client: TokenProviderCl
         throw new AuthenticationError('The tokenProvider failed; nothing was sent. See `cause`.', { cause: error });
       }
       if (!isBearerToken(token)) {
-        const received = typeof token !== 'string' ? typeof token : token === '' ? 'an empty string' : 'text with characters a bearer token cannot have';
-        throw new AuthenticationError(`The tokenProvider returned ${received}; it must resolve to the bearer token text (RFC 6750 characters); nothing was sent.`);
+        const received =
+          typeof token !== 'string'
+            ? typeof token
+            : token === ''
+              ? 'an empty string'
+              : 'text with characters a bearer token cannot have';
+        throw new AuthenticationError(
+          `The tokenProvider returned ${received}; it must resolve to the bearer token text (RFC 6750 characters); nothing was sent.`,
+        );
       }
       return token;
     },

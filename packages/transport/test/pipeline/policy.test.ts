@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { composePipeline, type EnvelopeRequest, type EnvelopeResponse, type Policy } from '../../src/pipeline/policy.js';
+import {
+  composePipeline,
+  type EnvelopeRequest,
+  type EnvelopeResponse,
+  type Policy,
+} from '../../src/pipeline/policy.js';
 
 const request = () => ({ service: 'getBalance', params: {}, headers: {} }) as unknown as EnvelopeRequest;
 const answer: EnvelopeResponse = { http: { status: 200, headers: new Headers(), bodyText: '' } };
