@@ -65,13 +65,10 @@ describeWithRedis('eight processes sharing one token through Redis', () => {
     mock.expireTokens();
     const batches = workers.map((w) => w.calls(20).catch((error: unknown) => ({ ok: 0, failures: [String(error)] })));
     let holder: Worker | undefined;
-    await until(
-      () =>
-        (holder = workers.find(
-          (w, i) => w.logs.filter((l) => /token lock taken/.test(l.message)).length > lockLines[i]!,
-        )) !== undefined,
-      'a process to take the lock',
-    );
+    await until(() => {
+      holder = workers.find((w, i) => w.logs.filter((l) => /token lock taken/.test(l.message)).length > lockLines[i]!);
+      return holder !== undefined;
+    }, 'a process to take the lock');
     // Its token request reached the gateway (the queued scenario was used up) and is being held there.
     await until(
       async () =>

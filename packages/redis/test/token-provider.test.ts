@@ -32,7 +32,13 @@ function gateway(lifetimeMs = 60_000, appId = `app-${Math.random().toString(36).
       return { token, expiresAt: Date.now() + lifetimeMs };
     },
   };
-  return { context, fetched, holdRequests: (until: Promise<void>) => void (hold = until) };
+  return {
+    context,
+    fetched,
+    holdRequests: (until: Promise<void>) => {
+      hold = until;
+    },
+  };
 }
 
 describeWithRedis('redisTokenProvider', () => {
@@ -44,7 +50,9 @@ describeWithRedis('redisTokenProvider', () => {
     await client.connect();
   });
   afterAll(() => client?.close());
-  afterEach(() => void (lines.length = 0));
+  afterEach(() => {
+    lines.length = 0;
+  });
 
   const providers = (n: number, options = {}): RedisTokenProvider[] =>
     Array.from({ length: n }, () => redisTokenProvider(client, options));

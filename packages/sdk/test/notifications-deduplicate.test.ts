@@ -26,7 +26,10 @@ function memoryDeduplicator(): NotificationDeduplicator & { keys: string[] } {
       running.add(key);
       return {
         status: 'claimed',
-        complete: () => void (running.delete(key), done.add(key)),
+        complete: () => {
+          running.delete(key);
+          done.add(key);
+        },
         release: () => void running.delete(key),
       };
     },

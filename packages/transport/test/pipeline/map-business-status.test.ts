@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BusinessError, ResponseFormatError } from '../../src/errors.js';
 import { capturedLines } from '../support/capture-logger.js';
 import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
-import { balanceParams, orderParams, testClient } from '../support/test-client.js';
+import { balanceParams, testClient } from '../support/test-client.js';
 
 describe('mapBusinessStatus policy', () => {
   const gateway = useLoopbackGateway();

@@ -23,7 +23,10 @@ describe('composePipeline', () => {
           }
         : (req, next) => {
             trace.push(`in ${name}`);
-            return next(req).then((response) => (trace.push(`out ${name}`), response));
+            return next(req).then((response) => {
+              trace.push(`out ${name}`);
+              return response;
+            });
           },
     });
     const pipeline = composePipeline([tracing('a', true), tracing('b', false), tracing('c', true)], async () => {
