@@ -24,6 +24,13 @@ export default defineConfig({
       packageProject('mock', 'packages/mock'),
       packageProject('hostile', 'tests/hostile', { testTimeout: 120_000 }),
       packageProject('examples', 'examples', { testTimeout: 90_000 }),
+      // Its multi-process tests fork eight SDK processes: they run after the other projects (a later group), so that
+      // their CPU load does not disturb the timing-sensitive tests of the others on a 2-core machine.
+      packageProject('redis', 'packages/redis', {
+        testTimeout: 120_000,
+        hookTimeout: 60_000,
+        sequence: { groupOrder: 1 },
+      }),
       packageProject('sdk', 'packages/sdk', {
         typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
       }),

@@ -7,6 +7,7 @@
 //   3. cold-start.ts  fresh process: import + construct + first call (token + call), SDK and peer
 //   4. validators.ts  median µs per validateParams call, per service
 //   5. envelope.ts    CPU per call of the transport's envelope beside bare node:crypto, no network (issue 3)
+//   6. token-sharing.ts  token requests per minute of 8 processes, with and without @codepay/redis (issue 18)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +17,7 @@ import { EVENT_LOOP_RESOLUTION_MS, eventLoopTable, eventLoopTargets, runEventLoo
 import { describeMachine, formatLoad } from './lib/machine.js';
 import { benchSettings } from './lib/settings.js';
 import { createBenchEnvironment } from './lib/subjects.js';
-import { runEnvelope, runValidators, targetFromRow } from './suites.js';
+import { runEnvelope, runTokenSharing, runValidators, targetFromRow } from './suites.js';
 import {
   costBreakdownTable,
   peerComparisonTable,
@@ -52,6 +53,8 @@ step('validators (validators.ts, own process)');
 const validators = await runValidators();
 step('envelope CPU, no network (envelope.ts, own process)');
 const envelope = await runEnvelope();
+step('token requests per minute, 8 processes, with and without Redis (token-sharing.ts, own process)');
+const tokenSharing = await runTokenSharing();
 
 step('starting replay servers (child processes) and generating keys');
 const env = await createBenchEnvironment();
@@ -149,11 +152,17 @@ const sections = [
   '',
   envelope.table,
   '',
+  '## 6. Token requests per minute, 8 processes (token-sharing.ts, issue 18)',
+  '',
+  tokenSharing.caption,
+  '',
+  tokenSharing.table,
+  '',
   '## How to reproduce',
   '',
   '`npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 bench` from the repository root (runs `tsx run.ts` in bench/, writes this file). ' +
     'Durations: `BENCH_SECONDS` (default 3), `BENCH_WARMUP_SECONDS` (1), `BENCH_JIT_WARMUP_SECONDS` (2), `BENCH_COLD_START_RUNS` (5). ' +
-    'Single families: `pnpm --filter @codepay/bench run bench:throughput` (also `bench:event-loop`, `bench:cold-start`, `bench:validators`, `bench:envelope`); `bench:profile` writes a CPU profile of the SDK at concurrency 64 and prints its top self-time functions.',
+    'Single families: `pnpm --filter @codepay/bench run bench:throughput` (also `bench:event-loop`, `bench:cold-start`, `bench:validators`, `bench:envelope`, `bench:token-sharing`); `bench:profile` writes a CPU profile of the SDK at concurrency 64 and prints its top self-time functions.',
   '',
   '| row | what it measures |',
   '| --- | --- |',
@@ -169,7 +178,7 @@ const sections = [
   "| alipay-sdk 4 (peer) | `new AlipaySdk({ signType: 'RSA2', encryptKey, alipayPublicKey, ... }).exec('alipay.trade.create', { bizContent, needEncrypt: true }, { validateSign: true })` against a replay server answering Alipay's encrypted, signed format |",
   '| event-loop delay | the same rows at concurrency 64 with the event-loop delay histogram on |',
   '| cold start | fresh process: import, construct, first call (SDK: token + createOrder) |',
-  '| validators / envelope | validators.ts and envelope.ts, unchanged, each in its own process |',
+  "| validators / envelope / token sharing | validators.ts, envelope.ts and token-sharing.ts, unchanged, each in its own process (token-sharing.ts needs redis-server; it forks the Redis package's test workers) |",
   '',
   '## Notes',
   '',

@@ -1,5 +1,6 @@
-// Families 4 and 5: the per-service validator medians (validators.ts) and the issue-3 envelope CPU ratio
-// (envelope.ts), each run unchanged in its own process so its numbers are not disturbed by the load tests.
+// Families 4, 5 and 6: the per-service validator medians (validators.ts), the issue-3 envelope CPU ratio
+// (envelope.ts) and the issue-18 token requests per minute (token-sharing.ts), each run unchanged in its own process
+// so its numbers are not disturbed by the load tests.
 import { runBenchScript, splitCaption } from './lib/child-script.js';
 import type { TargetLine } from './throughput.js';
 
@@ -14,6 +15,11 @@ export async function runValidators(): Promise<SuiteOutput> {
 
 export async function runEnvelope(): Promise<SuiteOutput> {
   return splitCaption(await runBenchScript('envelope.ts'));
+}
+
+/** Family 6 (issue 18): token requests per minute for 8 processes, with and without @codepay/redis. */
+export async function runTokenSharing(): Promise<SuiteOutput> {
+  return splitCaption(await runBenchScript('token-sharing.ts'));
 }
 
 /** The verdict column of a script's table row, e.g. "< 5 µs met" → a target line. */

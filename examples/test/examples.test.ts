@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
+const hasRedisServer = spawnSync('sh', ['-c', 'command -v redis-server']).status === 0;
+// Without redis-server the Redis example is skipped on a developer's machine; CI (CODEPAY_REQUIRE_REDIS=1) runs it.
+const itWithRedis = hasRedisServer || process.env.CODEPAY_REQUIRE_REDIS === '1' ? it : it.skip;
 const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsx = path.resolve(examplesDir, '../node_modules/.bin/tsx');
 
@@ -54,6 +57,17 @@ describe('examples run against the mock and exit 0', () => {
     expect(out.match(/^notification: order CARD-\d+-\d is Paid \(signature verified\)$/gm)).toHaveLength(2);
     expect(out).toMatch(/^queryOrder: order CARD-\d+-2 is Paid \(psn \S+\)$/m);
   });
+
+  itWithRedis(
+    'redis-cluster: eight node:cluster workers share one token; a notification delivered 4 times runs once',
+    async () => {
+      const out = await runExample('redis-cluster.ts');
+      expect(out).toMatch(/^8 workers made 200 calls with 1 token request\(s\)$/m);
+      expect(out).toMatch(
+        /^4 concurrent deliveries answered (200|503)(, (200|503)){3}; the listener ran 1 time\(s\)$/m,
+      );
+    },
+  );
 
   it('demo: seven steps, each with its psn', async () => {
     const out = await runExample('demo.ts');

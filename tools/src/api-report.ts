@@ -43,7 +43,7 @@ export const apiDir = path.join(repoRoot, 'api');
  * breaking. (Any other interface an exported function makes is taken as the library's: passing one back does not
  * make users its authors.)
  */
-export const IMPLEMENTED_BY_USERS = ['@codepay/transport:Logger'];
+export const IMPLEMENTED_BY_USERS = ['@codepay/transport:Logger', '@codepay/sdk:NotificationDeduplicator'];
 
 export const SPEC_FILE = 'spec/dist/openapi.bundled.json';
 /** The package whose API the spec's changes are: it ships the types and validators generated from it. */

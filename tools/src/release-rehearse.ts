@@ -6,14 +6,14 @@
 //      README's "Releasing" asks CI for;
 //   2. a copy of the repository (its files, a fresh git history of one commit, its own `pnpm install`);
 //   3. release 1: `pnpm release --registry <local>` there: the pending changesets become the version, build, checks,
-//      publish, tags; the registry serves all four packages at that version, each depending on its siblings at
+//      publish, tags; the registry serves every package at that version, each depending on its siblings at
 //      exactly that version;
-//   4. a fresh consumer project (outside any workspace) installs @codepay/sdk and @codepay/mock from the registry
+//   4. a fresh consumer project (outside any workspace) installs @codepay/sdk, @codepay/mock and @codepay/redis from the registry
 //      (`@codepay:registry` in its .npmrc; everything else from the usual registry) with TypeScript 5.9, and runs
 //      the consumers of release-consumers.ts: CommonJS, ESM against the installed `codepay-mock` executable, and
 //      TypeScript (tsc, nodenext) compiled and run;
 //   5. a patch changeset, committed; release 2;
-//   6. `npm update` in the consumer: all four packages move to release 2 together; the consumers run again;
+//   6. `npm update` in the consumer: all the packages move to release 2 together; the consumers run again;
 //   7. a second project installs @codepay/sdk at release 1 exactly: it gets transport and models at release 1 too,
 //      although release 2 is out;
 //   8. the registry is stopped by its pid (also on failure or interruption); the temporary directory removed
@@ -386,7 +386,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const first = await releaseOnce('release 1');
 
     await step(
-      `consumer: npm install @codepay/sdk@${first} @codepay/mock@${first} ${TYPESCRIPT} ${TYPES_NODE} from the registry`,
+      `consumer: npm install @codepay/sdk@${first} @codepay/mock@${first} @codepay/redis@${first} ${TYPESCRIPT} ${TYPES_NODE} from the registry`,
       () => {
         mkdirSync(consumer);
         for (const [file, content] of Object.entries(consumerFiles)) writeFileSync(path.join(consumer, file), content);
@@ -400,6 +400,7 @@ async function main(argv: readonly string[]): Promise<void> {
             '--loglevel=error',
             `@codepay/sdk@${first}`,
             `@codepay/mock@${first}`,
+            `@codepay/redis@${first}`,
             TYPESCRIPT,
             TYPES_NODE,
           ],
@@ -428,7 +429,7 @@ async function main(argv: readonly string[]): Promise<void> {
       quiet('npm', ['update', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, env: npmEnvironment() });
       const problems = installProblems(installedCodePay(consumer), names, second, url);
       if (problems.length > 0) throw new Error(`after npm update: ${problems.join('; ')}`);
-      console.log(`   all four moved to ${second} together`);
+      console.log(`   all ${names.length} moved to ${second} together`);
     });
     await step(`consumers on ${second}`, () => runConsumers(consumer, second));
 

@@ -13,12 +13,12 @@ const packages = [
 ];
 
 describe('changeset:check', () => {
-  it('finds the four publishable packages (private workspaces excluded)', () => {
+  it('finds the five publishable packages (private workspaces excluded)', () => {
     expect(
       publishablePackages()
         .map((p) => p.name)
         .sort(),
-    ).toEqual(['@codepay/mock', '@codepay/models', '@codepay/sdk', '@codepay/transport']);
+    ).toEqual(['@codepay/mock', '@codepay/models', '@codepay/redis', '@codepay/sdk', '@codepay/transport']);
   });
 
   it('reads the package names from a changeset front matter', () => {

@@ -7,6 +7,9 @@ export { environments, type EnvironmentName } from './environments.js';
 export type {
   Notifications,
   NotificationAck,
+  NotificationClaim,
+  NotificationClaimResult,
+  NotificationDeduplicator,
   NotificationErrorStage,
   NotificationHandlerOptions,
   NotificationListener,
@@ -34,9 +37,9 @@ export {
   type LogLevel,
   type Language,
   type TokenProvider,
-  type PreparedEnvelope,
-  type ValidationIssue,
 } from '@codepay/transport';
+// Types few applications name are left to @codepay/transport: TokenRequestContext and FetchedToken (for writing a
+// tokenProvider), PreparedEnvelope (what prepare() returns) and ValidationIssue (ValidationError's issues).
 export {
   orderStatuses,
   gatewayErrorCodes,

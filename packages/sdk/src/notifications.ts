@@ -1,5 +1,6 @@
 // Order-status notifications the platform POSTs to the merchant: verify and decrypt them, answer them, and a
 // ready-made request handler for node:http and Express-style servers.
+import { createHash } from 'node:crypto';
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
 import {
   ConfigurationError,
@@ -21,8 +22,37 @@ export type NotificationListener = (event: PaymentOrderStatusEvent) => void | Pr
 /** `req` of node:http, or of Express/Connect with a body already read by `express.raw()`, `express.text()` or `express.json()`. */
 export type NotificationRequest = IncomingMessage & { body?: unknown };
 
-/** Where a notification failed: refused before the listener (`verify`: read, parse, decrypt, signature, contract), or in it. */
-export type NotificationErrorStage = 'verify' | 'listener';
+/**
+ * Where a notification failed: refused before the listener (`verify`: read, parse, decrypt, signature, contract), in
+ * the `deduplicate` option's claim (`deduplicate`: answered 503), or in the listener.
+ */
+export type NotificationErrorStage = 'verify' | 'deduplicate' | 'listener';
+
+/** A notification this process now handles: say how it ended, so the other processes know. */
+export interface NotificationClaim {
+  status: 'claimed';
+  /** The listener succeeded: the notification is handled (later deliveries are acknowledged without running it). */
+  complete(): void | Promise<void>;
+  /** The listener failed: forget the claim, so the platform's next delivery runs the listener again. */
+  release(): void | Promise<void>;
+}
+
+/**
+ * What a deduplicator answers: `claimed` (run the listener here), `done` (handled before: acknowledged without
+ * running the listener) or `busy` (being handled right now elsewhere: answered 503, so the platform delivers it
+ * again later, when it is either done or released).
+ */
+export type NotificationClaimResult = NotificationClaim | { status: 'done' } | { status: 'busy' };
+
+/**
+ * Runs the listener once per notification across processes (the `deduplicate` option of `handler()`). `key`
+ * identifies the notification — a SHA-256 (hex) of the appId and the verified event's identifying fields, never the
+ * content itself. A claim that throws is answered 503 (the platform retries). An in-memory one is a few lines (see the
+ * README); `@codepay/redis` has one for several processes.
+ */
+export interface NotificationDeduplicator {
+  claim(key: string, context: { logger: Logger }): NotificationClaimResult | Promise<NotificationClaimResult>;
+}
 
 export interface NotificationHandlerOptions {
   /**
@@ -31,6 +61,13 @@ export interface NotificationHandlerOptions {
    * which check failed, and the log line names only the error class: this is where the detail is.
    */
   onError?: (error: unknown, context: { stage: NotificationErrorStage }) => void | Promise<void>;
+  /**
+   * Runs the listener once per notification, also across processes sharing the deduplicator: a duplicate already
+   * handled is acknowledged without running it, one being handled elsewhere is answered 503 (delivered again later),
+   * and a listener that throws releases its claim so the next delivery runs it again. Default: none (every delivery
+   * runs the listener).
+   */
+  deduplicate?: NotificationDeduplicator;
 }
 
 export interface Notifications {
@@ -43,7 +80,9 @@ export interface Notifications {
   ack(): NotificationAck;
   /**
    * A request handler: reads the body, verifies and decrypts it, awaits `listener`, and answers `{"code":0}`.
-   * A forged or malformed body is answered 400, a listener that throws 500 (so the platform retries).
+   * A forged or malformed body is answered 400, a listener that throws 500 (so the platform retries). With
+   * `deduplicate`, a duplicate already handled is answered `{"code":0}` without running the listener, and one being
+   * handled elsewhere 503.
    */
   handler(
     listener: NotificationListener,
@@ -132,6 +171,8 @@ function readRequestBody(req: NotificationRequest): Promise<string | Uint8Array 
   });
 }
 
+const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
+
 function answer(res: ServerResponse, status: number, body: object, closeConnection = false): void {
   res.writeHead(
     status,
@@ -140,6 +181,26 @@ function answer(res: ServerResponse, status: number, body: object, closeConnecti
       : { 'content-type': 'application/json' },
   );
   res.end(JSON.stringify(body), closeConnection ? () => res.socket?.destroy() : undefined);
+}
+
+/** The fields that tell one status change from another: the order, its new status and when it changed. */
+const IDENTIFYING_FIELDS = ['order_sn', 'platform_order_sn', 'linkID', 'status', 'requestTime', 'failTimes'] as const;
+
+/** What identifies a notification to a deduplicator: a hash, so no content of the event leaves the process. */
+export function notificationKey(appId: string, event: PaymentOrderStatusEvent): string {
+  const fields = IDENTIFYING_FIELDS.map((field) => (event as Record<string, unknown>)[field] ?? null);
+  return createHash('sha256')
+    .update(JSON.stringify([appId, ...fields]))
+    .digest('hex');
+}
+
+function checkDeduplicator(value: unknown): NotificationDeduplicator | undefined {
+  if (value === undefined || typeof (value as { claim?: unknown } | null)?.claim === 'function')
+    return value as NotificationDeduplicator | undefined;
+  throw new ConfigurationError(
+    'must be an object with claim(key) (e.g. redisNotificationDeduplicator(client) from @codepay/redis).',
+    { option: 'deduplicate' },
+  );
 }
 
 export function createNotifications(envelope: EnvelopeClient, logger: Logger): Notifications {
@@ -197,16 +258,22 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
           { option: 'onError' },
         );
       }
+      const deduplicate = checkDeduplicator(options.deduplicate);
       // The hook's own failure must not take the handler down with it: it is logged (by class) and dropped.
       const report = async (error: unknown, stage: NotificationErrorStage) => {
         if (!onError) return;
         try {
           await onError(error, { stage });
         } catch (hookError) {
-          logger.error('notification onError hook threw', {
-            stage,
-            error: hookError instanceof Error ? hookError.name : typeof hookError,
-          });
+          logger.error('notification onError hook threw', { stage, error: errorName(hookError) });
+        }
+      };
+      // The listener's outcome is what the answer reports: a deduplicator failing to record it is logged, not answered.
+      const settle = async (claim: NotificationClaim | undefined, how: 'complete' | 'release') => {
+        try {
+          await claim?.[how]();
+        } catch (error) {
+          logger.warn(`notification deduplicator could not ${how} its claim`, { error: errorName(error) });
         }
       };
       return async (req, res) => {
@@ -229,12 +296,43 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
           await report(error, 'verify');
           return;
         }
+        let claim: NotificationClaim | undefined;
+        if (deduplicate) {
+          let claimed: NotificationClaimResult;
+          try {
+            claimed = await deduplicate.claim(notificationKey(envelope.appId, event), { logger });
+          } catch (error) {
+            logger.error('notification deduplicator failed; answered 503 so the platform retries', {
+              error: errorName(error),
+              outcome: 'deduplicate-failed',
+            });
+            answer(res, 503, { code: 503, msg: 'notification not processed, retry later' });
+            await report(error, 'deduplicate');
+            return;
+          }
+          if (claimed.status === 'done') {
+            logger.info('duplicate notification acknowledged; the listener ran for it before', {
+              outcome: 'duplicate',
+            });
+            answer(res, 200, { code: 0 });
+            return;
+          }
+          if (claimed.status !== 'claimed') {
+            logger.info('notification is being handled elsewhere; answered 503 so the platform retries', {
+              outcome: 'busy',
+            });
+            answer(res, 503, { code: 503, msg: 'notification being processed, retry later' });
+            return;
+          }
+          claim = claimed;
+        }
         try {
           await listener(event);
         } catch (error) {
+          await settle(claim, 'release');
           // Answered 500 so the platform delivers it again; the error itself is the listener's to report (onError).
           logger.error('notification listener failed; answered 500 so the platform retries', {
-            error: error instanceof Error ? error.name : typeof error,
+            error: errorName(error),
             outcome: 'listener-failed',
             hook: onError ? 'onError' : 'none (pass onError to handler() to receive the error)',
           });
@@ -242,6 +340,7 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
           await report(error, 'listener');
           return;
         }
+        await settle(claim, 'complete');
         answer(res, 200, { code: 0 });
       };
     },

@@ -83,6 +83,8 @@ export interface VerifiedNotification {
 export interface EnvelopeClient {
   /** The logger the client writes to (the `logger` option filtered to `logLevel`). Keys and settings stay inside. */
   readonly logger: Logger;
+  /** The merchant's appId (not a secret: it is sent in every request's envelope). */
+  readonly appId: string;
   call<S extends ServiceName>(
     service: S,
     params: ServiceParams<S>,
@@ -310,6 +312,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
 
   return {
     logger: config.logger,
+    appId: config.appId,
     get tokenRequests() {
       return shared.tokens.requests ?? 0;
     },
@@ -396,8 +399,7 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
 }
 
 function createTokenSource(config: TransportConfig, http: HttpClient): TokenSource & { requests?: number } {
-  if (config.tokenProvider) return userTokenSource(config.tokenProvider);
-  return new TokenManager({
+  const manager = new TokenManager({
     tokenUrl: config.tokenUrl,
     appId: config.appId,
     merchantPrivateKey: config.merchantPrivateKey,
@@ -410,6 +412,10 @@ function createTokenSource(config: TransportConfig, http: HttpClient): TokenSour
     logger: config.logger,
     via: config.proxy?.shown,
   });
+  if (!config.tokenProvider) return manager;
+  // The provider decides when a token is requested; the manager only makes the request (it caches nothing here).
+  const { appId, baseUrl, logger } = config;
+  return userTokenSource(config.tokenProvider, { appId, baseUrl, logger, fetchToken: () => manager.fetch() });
 }
 
 export function createEnvelopeClient(options: TransportOptions): EnvelopeClient {

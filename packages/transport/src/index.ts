@@ -13,6 +13,6 @@ export { createEnvelopeFetch, PSN_HEADER } from './envelope-fetch.js';
 export { LANGUAGES, type FetchFunction, type Language, type TransportOptions } from './config.js';
 export type { TracerProviderLike } from './tracing.js';
 export { consoleLogger, filterLogger, silentLogger, type LogFields, type Logger, type LogLevel } from './logger.js';
-export type { TokenProvider, TokenRequestContext } from './token/token-provider.js';
+export type { FetchedToken, TokenProvider, TokenRequestContext } from './token/token-provider.js';
 export { formatUtcDateTime } from './date-time.js';
 export { TRANSPORT_VERSION } from './user-agent.js';

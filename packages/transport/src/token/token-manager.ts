@@ -20,7 +20,7 @@ import { settleOnce, type SettleLimits } from '../http/settle-once.js';
 import { isNotRetriable, isRetriableStatus, markNotRetriable } from '../http/http-errors.js';
 import { sendHttp } from '../http/send-http.js';
 import type { Logger } from '../logger.js';
-import { isBearerToken, type TokenSource } from './token-provider.js';
+import { isBearerToken, type FetchedToken, type TokenSource } from './token-provider.js';
 
 export interface TokenManagerOptions {
   tokenUrl: string;
@@ -46,6 +46,13 @@ interface CachedToken {
   token: string;
   /** After this instant the token is refreshed before use (expiry minus a safety margin). */
   freshUntil: number;
+}
+
+/** A token as the endpoint answered it: valid for `lifetimeMs` from `startedAt` (this manager's clock). */
+interface ObtainedToken {
+  token: string;
+  lifetimeMs: number;
+  startedAt: number;
 }
 
 /** Refresh this long before expiry: 10% of the lifetime, at most a minute, so clock skew and slow calls are safe. */
@@ -77,7 +84,10 @@ export class TokenManager implements TokenSource {
     const fresh = this.current();
     if (fresh !== undefined) return fresh;
     this.#inflight ??= this.#request()
-      .then((fresh) => (this.#cached = fresh))
+      .then(
+        ({ token, lifetimeMs, startedAt }) =>
+          (this.#cached = { token, freshUntil: startedAt + lifetimeMs - refreshMargin(lifetimeMs) }),
+      )
       .finally(() => {
         this.#inflight = undefined;
       });
@@ -88,7 +98,14 @@ export class TokenManager implements TokenSource {
     if (this.#cached?.token === token) this.#cached = undefined;
   }
 
-  async #request(): Promise<CachedToken> {
+  /** One token request, outside the cache: what a `tokenProvider` gets as `fetchToken` (see TokenRequestContext). */
+  async fetch(): Promise<FetchedToken> {
+    const requestedAt = Date.now();
+    const { token, lifetimeMs } = await this.#request();
+    return { token, expiresAt: requestedAt + lifetimeMs };
+  }
+
+  async #request(): Promise<ObtainedToken> {
     const { appId, tokenUrl, logger } = this.#options;
     const timestamp = formatUtcDateTime(new Date());
     // A signer that fails rejects here, with an AuthenticationError (outcomeUnknown: false): nothing was sent.
@@ -117,7 +134,7 @@ export class TokenManager implements TokenSource {
     return token;
   }
 
-  async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
+  async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<ObtainedToken> {
     if (isRetriableStatus(status)) {
       // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
       throw new ConnectionError(
@@ -138,9 +155,8 @@ export class TokenManager implements TokenSource {
           { httpStatus: status },
         );
       }
-      const lifetimeMs = expiresIn * 1000;
       // Counted from when the token was requested: the gateway started its clock no later than that.
-      return { token: accessToken, freshUntil: requestedAt + lifetimeMs - refreshMargin(lifetimeMs) };
+      return { token: accessToken, lifetimeMs: expiresIn * 1000, startedAt: requestedAt };
     }
     throw new ResponseFormatError(
       `The token request got HTTP ${status} with JSON that is neither a token nor an error body; ` +

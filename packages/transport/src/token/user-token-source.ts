@@ -1,14 +1,18 @@
-// Adapts the user's `tokenProvider` option to the pipeline: the provider gets the caller's abort signal, and the
-// call still stops waiting at its deadline (and per-attempt timeout) even if the provider ignores the signal.
+// Adapts the user's `tokenProvider` option to the pipeline: the provider gets the caller's abort signal (and what it
+// needs to share tokens: the client's appId, base URL, logger and built-in token request), and the call still stops
+// waiting at its deadline (and per-attempt timeout) even if the provider ignores the signal.
 import { AuthenticationError, ConfigurationError, isCodePayError } from '../errors.js';
 import { waitForCaller } from './token-manager.js';
-import { isBearerToken, type TokenProvider, type TokenSource } from './token-provider.js';
+import { isBearerToken, type TokenProvider, type TokenRequestContext, type TokenSource } from './token-provider.js';
 
 const PENDING = Symbol('pending');
 /** Settled before any promise that is not yet settled: `Promise.race([p, NOT_YET])` tells whether `p` already was. */
 const NOT_YET = Promise.resolve(PENDING);
 
-export function userTokenSource(provider: TokenProvider): TokenSource {
+/** What every call's TokenRequestContext carries besides its signal: the same for every call of a client. */
+export type TokenProviderClient = Omit<TokenRequestContext, 'signal'>;
+
+export function userTokenSource(provider: TokenProvider, client: TokenProviderClient): TokenSource {
   if (typeof provider !== 'function' && typeof (provider as { getToken?: unknown } | null)?.getToken !== 'function') {
     throw new ConfigurationError(
       'must be a function returning a token, or an object with getToken() (and optionally invalidate()).',
@@ -21,7 +25,7 @@ export function userTokenSource(provider: TokenProvider): TokenSource {
     async getToken(call) {
       let token: unknown;
       try {
-        const answer = getToken({ signal: call.signal });
+        const answer = getToken({ ...client, signal: call.signal });
         // A provider that already holds its token (the usual case: it caches) answers at once; only one still
         // working is raced against the caller's abort signal and deadline, which costs a timer.
         const first = await Promise.race([answer, NOT_YET]);

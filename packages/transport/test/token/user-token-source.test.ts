@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortError, AuthenticationError, TimeoutError } from '../../src/errors.js';
 import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { balanceParams, testClient } from '../support/test-client.js';
+import type { TokenRequestContext } from '../../src/token/token-provider.js';
 
 const balance = { currency: 'USD', balance: '2024.12' };
 
@@ -87,5 +88,34 @@ describe('the tokenProvider option', () => {
       expect((error as AuthenticationError).cause).toBe(failure);
     }
     expect(gateway.calls).toHaveLength(0);
+  });
+
+  it('the context carries the client (appId, baseUrl, logger) and its own token request, which caches nothing', async () => {
+    const contexts: TokenRequestContext[] = [];
+    const fetched: Array<{ token: string; expiresAt: number }> = [];
+    const client = testClient(gateway, {
+      tokenProvider: async (context) => {
+        contexts.push(context);
+        const answer = await context.fetchToken();
+        fetched.push(answer);
+        return answer.token;
+      },
+    });
+    const before = Date.now();
+    const requestsBefore = gateway.tokenRequests;
+    await client.call('getBalance', balanceParams);
+    await client.call('getBalance', balanceParams);
+    expect(contexts.map(({ appId, baseUrl }) => ({ appId, baseUrl }))).toEqual([
+      { appId: 'app_test', baseUrl: gateway.url },
+      { appId: 'app_test', baseUrl: gateway.url },
+    ]);
+    expect(typeof contexts[0]!.logger.warn).toBe('function');
+    // Two calls, two token requests: fetchToken is the bare request; keeping the token is the provider's job.
+    expect(gateway.tokenRequests - requestsBefore).toBe(2);
+    expect(fetched[0]!.token).not.toBe(fetched[1]!.token);
+    expect(gateway.calls.map((call) => call.authorization)).toEqual(fetched.map(({ token }) => `Bearer ${token}`));
+    const lifetime = gateway.tokenTtlSeconds * 1000;
+    expect(fetched[0]!.expiresAt).toBeGreaterThanOrEqual(before + lifetime);
+    expect(fetched[0]!.expiresAt).toBeLessThanOrEqual(Date.now() + lifetime);
   });
 });
