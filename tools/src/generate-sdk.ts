@@ -176,6 +176,9 @@ function generateSdkResources(shapes: readonly ServiceShape[]): GeneratedFile {
 /** A table cell: `|` escaped, on one line. */
 const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 
+/** Where the methods map goes: generated, though it sits beside the hand-checked API reports. */
+export const METHODS_MAP = 'api/methods.md';
+
 /** api/methods.md: every method by resource with its params and result types, for readers. */
 function generateMethodsDoc(shapes: readonly ServiceShape[]): GeneratedFile {
   const [generated, change] = doNotEditHeader('tools/src/generate-sdk.ts').map((line) => line.replace(/^\/\/ /, ''));
@@ -207,7 +210,7 @@ function generateMethodsDoc(shapes: readonly ServiceShape[]): GeneratedFile {
       '',
     ]),
   ].join('\n');
-  return { path: 'api/methods.md', content };
+  return { path: METHODS_MAP, content };
 }
 
 export function generateSdk(services: readonly ServiceDescription[], bundle: JsonSchema): GeneratedFile[] {

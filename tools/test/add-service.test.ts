@@ -26,6 +26,7 @@ import { findCodegenDrift } from '../src/codegen-check.js';
 import { writeGenerated } from '../src/codegen.js';
 import { GENERATED_DIRS } from '../src/generate-all.js';
 import { README_FILES } from '../src/generate-readmes.js';
+import { METHODS_MAP } from '../src/generate-sdk.js';
 import { repoRoot } from '../src/paths.js';
 
 const PACKAGES = ['models', 'transport', 'sdk', 'mock'] as const;
@@ -248,12 +249,16 @@ describe('adding a service takes only spec files', () => {
       'spec/openapi.yaml',
     ]);
     const owned = (file: string) =>
-      GENERATED_DIRS.some((dir) => file.startsWith(`${dir}/`)) || (README_FILES as readonly string[]).includes(file);
+      GENERATED_DIRS.some((dir) => file.startsWith(`${dir}/`)) ||
+      (README_FILES as readonly string[]).includes(file) ||
+      file === METHODS_MAP;
     expect(generated.filter((file) => !owned(file))).toEqual([]);
     expect(generated).toEqual(
       expect.arrayContaining([
         'packages/sdk/src/gen/resources.gen.ts',
+        'packages/sdk/src/gen/types.gen.ts',
         'packages/mock/src/gen/merchant-model.gen.ts',
+        METHODS_MAP,
         'packages/sdk/README.md',
       ]),
     );
@@ -267,10 +272,13 @@ describe('adding a service takes only spec files', () => {
     expect(result.lintOk).toBe(true);
   }, 60_000);
 
-  it('the generated SDK has orders.close, the README lists it, and the mock knows the state change', () => {
-    const resources = readFileSync(path.join(root, 'packages/sdk/src/gen/resources.gen.ts'), 'utf8');
-    expect(resources).toMatch(
-      /\bclose\(params: CloseOrderInput, options\?: RequestOptions\): Promise<WithPsn<CloseOrderResult>>;/,
+  it('the generated SDK has orders.close, api/methods.md and the README list it, the mock knows the change', () => {
+    const types = readFileSync(path.join(root, 'packages/sdk/src/gen/types.gen.ts'), 'utf8');
+    expect(types).toMatch(
+      /\bclose\(params: CloseOrderParams, options\?: RequestOptions\): Promise<WithPsn<CloseOrderResult>>;/,
+    );
+    expect(readFileSync(path.join(root, METHODS_MAP), 'utf8')).toMatch(
+      /^\| `orders\.close\(\)` \| `closeOrder` \| `CloseOrderParams` \| `CloseOrderResult` \| changes state \| Close an order\./m,
     );
     expect(readFileSync(path.join(root, 'packages/sdk/README.md'), 'utf8')).toContain(
       '| `orders.close()` | `closeOrder` | only if never sent | Close an order |',
