@@ -27,7 +27,13 @@ import { encryptAndSignPolicy } from './pipeline/encrypt-and-sign.js';
 import { mapBusinessStatusPolicy } from './pipeline/map-business-status.js';
 import { outcomePolicy } from './pipeline/outcome.js';
 import { parsePayloadPolicy } from './pipeline/parse-payload.js';
-import { composePhases, type EnvelopeRequest, type EnvelopeResponse, type PipelinePhases, type SendNext } from './pipeline/policy.js';
+import {
+  composePhases,
+  type EnvelopeRequest,
+  type EnvelopeResponse,
+  type PipelinePhases,
+  type SendNext,
+} from './pipeline/policy.js';
 import { rejectSupplementaryPlanePolicy } from './pipeline/reject-supplementary-plane.js';
 import { retryPolicy } from './pipeline/retry.js';
 import { createSend } from './pipeline/send.js';
@@ -219,7 +225,12 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
   const phases: PipelinePhases = {
     call: [outcomePolicy({ logger: config.logger, debug, info })],
     request: [validateParamsPolicy, rejectSupplementaryPlanePolicy, checkMoneyPolicy, serializePolicy],
-    answer: [decryptAndVerifyPolicy(keys), parsePayloadPolicy, mapBusinessStatusPolicy(config.logger), bindAnswerPolicy],
+    answer: [
+      decryptAndVerifyPolicy(keys),
+      parsePayloadPolicy,
+      mapBusinessStatusPolicy(config.logger),
+      bindAnswerPolicy,
+    ],
     retry: [retryPolicy({ maxRetries: config.maxRetries, logger: config.logger })],
     attempt: [bearerTokenPolicy(shared.tokens, config.platformPublicKey), encryptAndSign],
   };
@@ -229,7 +240,9 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     createSend({ http: shared.http, payUrl: config.payUrl, via: config.proxy?.shown, logger: config.logger, debug }),
   );
   // prepare(): the request phase and the signing, ending before the token and the send.
-  const prepareEnvelope: SendNext = composePhases({ request: phases.request, attempt: [encryptAndSign] }, () => Promise.resolve(NOT_SENT));
+  const prepareEnvelope: SendNext = composePhases({ request: phases.request, attempt: [encryptAndSign] }, () =>
+    Promise.resolve(NOT_SENT),
+  );
   const tracer = createTracerSource(config.tracerProvider);
   const gateway = new URL(config.baseUrl);
   const where: TracedCallContext = {
@@ -298,7 +311,8 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       // The policies write the plaintext, the headers and the body onto the request itself.
       await prepareEnvelope(request);
       const { bizContent, sign } = JSON.parse(request.body) as { bizContent: string; sign: string };
-      return { service, url: config.payUrl, headers: { ...request.headers }, plaintext: request.plaintext, bizContent, sign, body: request.body };
+      const { headers: sentHeaders, plaintext, body } = request;
+      return { service, url: config.payUrl, headers: { ...sentHeaders }, plaintext, bizContent, sign, body };
     },
     openNotification(bizContent, sign) {
       return openSignedEnvelope(bizContent, sign, keys, { what: 'notification' });
