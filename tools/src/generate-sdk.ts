@@ -122,7 +122,7 @@ export function generateSdkResources(services: readonly ServiceDescription[], bu
   const declared = [...shapes.map((s) => s.inputType), ...resources.map(interfaceName), 'ServiceInputs', 'Resources'];
   const clash = declared.find((name) => modelTypes.has(name));
   if (clash) {
-    throw new Error(`${clash}: a component of the spec has the name the SDK generator gives its own type; rename the component`);
+    throw new Error(`${clash}: a component of the spec has the name the SDK generator gives its own type; rename it`);
   }
   const content = [
     ...doNotEditHeader('tools/src/generate-sdk.ts'),

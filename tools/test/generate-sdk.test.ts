@@ -96,7 +96,7 @@ describe('generateSdkResources refuses a spec it would turn into wrong code', ()
     const schemas = (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
     schemas.GadgetsResource = schemas.CreateGadgetResult!;
     expect(() => generate([{ ...gadget, resultType: 'GadgetsResource' }, widgets], bundle)).toThrow(
-      'GadgetsResource: a component of the spec has the name the SDK generator gives its own type; rename the component',
+      'GadgetsResource: a component of the spec has the name the SDK generator gives its own type; rename it',
     );
   });
 

@@ -113,6 +113,14 @@ describe('retry policy with a stubbed next', () => {
   const neverSent = () => new ConnectionError('ECONNREFUSED', { service: 'x', outcomeUnknown: false });
   const unavailable = (headers: Record<string, string> = {}) => httpAnswer(503, headers);
   const fine = httpAnswer(200);
+  /** Runs the policy to its end on the fake clock: the answer it returned or the error it threw. */
+  async function runToEnd(request: EnvelopeRequest, next: SendNext, maxRetries?: number): Promise<unknown> {
+    const call = policy(maxRetries)
+      .sendRequest(request, next)
+      .catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    return call;
+  }
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
@@ -144,9 +152,7 @@ describe('retry policy with a stubbed next', () => {
   it('after maxRetries returns the last answer as it came, for the answer phase to turn into an error', async () => {
     const last = unavailable();
     const next = scripted(unavailable(), last);
-    const call = policy(1).sendRequest(stubRequest('getBalance'), next);
-    await vi.runAllTimersAsync();
-    await expect(call).resolves.toBe(last);
+    expect(await runToEnd(stubRequest('getBalance'), next, 1)).toBe(last);
     expect(next.attempts).toEqual([0, 1]);
   });
 
@@ -170,26 +176,18 @@ describe('retry policy with a stubbed next', () => {
 
   it('never repeats an unsafe service the server answered, nor one whose request may have reached it', async () => {
     const answered = scripted(unavailable(), fine);
-    const answeredCall = policy().sendRequest(stubRequest('createOrder'), answered);
-    await vi.runAllTimersAsync();
-    await expect(answeredCall).resolves.toMatchObject({ http: { status: 503 } });
+    expect(await runToEnd(stubRequest('createOrder'), answered)).toMatchObject({ http: { status: 503 } });
     expect(answered.attempts).toEqual([0]);
 
     const failure = sentUnknown();
     const lost = scripted(failure, fine);
-    const lostCall = policy()
-      .sendRequest(stubRequest('createOrder'), lost)
-      .catch((error: unknown) => error);
-    await vi.runAllTimersAsync();
-    await expect(lostCall).resolves.toBe(failure);
+    expect(await runToEnd(stubRequest('createOrder'), lost)).toBe(failure);
     expect(lost.attempts).toEqual([0]);
   });
 
   it('repeats a safe service whose request may have reached the server, and any service whose request never left', async () => {
     const safe = scripted(sentUnknown(), fine);
-    const safeCall = policy().sendRequest(stubRequest('getBalance'), safe);
-    await vi.runAllTimersAsync();
-    await expect(safeCall).resolves.toBe(fine);
+    expect(await runToEnd(stubRequest('getBalance'), safe)).toBe(fine);
     expect(safe.attempts).toEqual([0, 1]);
 
     const unsafe = scripted(
@@ -197,9 +195,7 @@ describe('retry policy with a stubbed next', () => {
       new TimeoutError('connect timed out', { timeoutMs: 10, outcomeUnknown: false }),
       fine,
     );
-    const unsafeCall = policy().sendRequest(stubRequest('createOrder'), unsafe);
-    await vi.runAllTimersAsync();
-    await expect(unsafeCall).resolves.toBe(fine);
+    expect(await runToEnd(stubRequest('createOrder'), unsafe)).toBe(fine);
     expect(unsafe.attempts).toEqual([0, 1, 2]);
     expect(lines.filter((l) => l.message === 'retrying').map((l) => l.fields?.reason)).toEqual([
       'ConnectionError',
@@ -215,11 +211,7 @@ describe('retry policy with a stubbed next', () => {
       new TypeError('bug'),
     ]) {
       const next = scripted(failure, fine);
-      const call = policy()
-        .sendRequest(stubRequest('getBalance'), next)
-        .catch((error: unknown) => error);
-      await vi.runAllTimersAsync();
-      await expect(call).resolves.toBe(failure);
+      expect(await runToEnd(stubRequest('getBalance'), next)).toBe(failure);
       expect(next.attempts).toEqual([0]);
     }
   });
@@ -252,12 +244,7 @@ describe('retry policy with a stubbed next', () => {
 
   it('the psn of a retried error body is kept on the request for the log lines, though not yet verified', async () => {
     const request = stubRequest('getBalance');
-    const call = policy().sendRequest(
-      request,
-      scripted(httpAnswer(503, {}, '{"code":"E05030","msg":"x","psn":"PSN-503"}'), fine),
-    );
-    await vi.runAllTimersAsync();
-    await call;
+    await runToEnd(request, scripted(httpAnswer(503, {}, '{"code":"E05030","msg":"x","psn":"PSN-503"}'), fine));
     expect(request.psn).toBe('PSN-503');
     expect(lines.find((l) => l.message === 'retrying')?.fields).toMatchObject({
       psn: 'PSN-503',
