@@ -126,8 +126,9 @@ function codeArgument(fallback: string): ArgumentSpec<string> {
     placeholder: 'CODE',
     default: fallback,
     parse(text, name) {
-      if (!ERROR_CODE.test(text))
+      if (!ERROR_CODE.test(text)) {
         throw new ScenarioSyntaxError(`"${name}:${text}": the argument must be an error code`);
+      }
       return text;
     },
   };
