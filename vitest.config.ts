@@ -17,12 +17,16 @@ export default defineConfig({
   test: {
     projects: [
       packageProject('tools', 'tools'),
-      packageProject('models', 'packages/models', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' } }),
+      packageProject('models', 'packages/models', {
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+      }),
       packageProject('transport', 'packages/transport', { setupFiles: ['test/support/no-secrets-in-logs.ts'] }),
       packageProject('mock', 'packages/mock'),
       packageProject('hostile', 'tests/hostile', { testTimeout: 120_000 }),
       packageProject('examples', 'examples', { testTimeout: 90_000 }),
-      packageProject('sdk', 'packages/sdk', { typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' } }),
+      packageProject('sdk', 'packages/sdk', {
+        typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: 'tsconfig.json' },
+      }),
     ],
   },
 });

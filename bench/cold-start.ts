@@ -23,7 +23,7 @@ const run = promisify(execFile);
 /** For RESULTS.md: how the rows are measured. */
 export const COLD_START_CAPTION =
   'Each run is a fresh `node` process in a project where @codepay/sdk (with /transport and /models, built and packed as `pnpm publish` packs them) and alipay-sdk are `npm install`ed, as a user has them: published JavaScript from node_modules on both sides, no TypeScript loader. ' +
-  'Medians after one unmeasured run (which fills the OS file cache). *import* is `await import(...)` of the library; *first call* includes the SDK\'s token request.';
+  "Medians after one unmeasured run (which fills the OS file cache). *import* is `await import(...)` of the library; *first call* includes the SDK's token request.";
 
 export interface ColdStartRow {
   label: string;
@@ -43,12 +43,17 @@ type Timed = ColdStartTiming & { wallMs: number };
 let runNumber = 0;
 
 /** What cold-start-child.ts reads from BENCH_COLD_START. */
-type Job = { kind: 'sdk'; options: Record<string, unknown>; params: Record<string, unknown>; freshOrderSn?: boolean } | { kind: 'peer'; config: Record<string, unknown>; method: string; params: Record<string, unknown> };
+type Job =
+  | { kind: 'sdk'; options: Record<string, unknown>; params: Record<string, unknown>; freshOrderSn?: boolean }
+  | { kind: 'peer'; config: Record<string, unknown>; method: string; params: Record<string, unknown> };
 
 async function once(consumer: InstalledConsumer, job: Job): Promise<Timed> {
   // The real mock keeps merchant state and refuses a duplicate order_sn: a fresh order number per run there. A replay
   // server answers one recorded createOrder, for the order number it was recorded with (the SDK checks the echo).
-  const fresh = job.kind === 'sdk' && job.freshOrderSn ? { ...job, params: { ...job.params, order_sn: `COLD-${process.pid}-${++runNumber}` } } : job;
+  const fresh =
+    job.kind === 'sdk' && job.freshOrderSn
+      ? { ...job, params: { ...job.params, order_sn: `COLD-${process.pid}-${++runNumber}` } }
+      : job;
   const started = performance.now();
   const { stdout } = await run(process.execPath, [consumer.childScript], {
     cwd: consumer.dir,
@@ -75,43 +80,63 @@ async function measure(consumer: InstalledConsumer, label: string, job: Job, run
     readyMs: median(timings.map((t) => t.importMs + t.constructMs + t.firstCallMs)),
     wallMs: pick('wallMs'),
   };
-  process.stderr.write(`  ${label}: import ${row.importMs.toFixed(0)} ms, first call ${row.firstCallMs.toFixed(0)} ms\n`);
+  process.stderr.write(
+    `  ${label}: import ${row.importMs.toFixed(0)} ms, first call ${row.firstCallMs.toFixed(0)} ms\n`,
+  );
   return row;
 }
 
-export async function runColdStart(env: BenchEnvironment, settings: BenchSettings = benchSettings()): Promise<ColdStartRow[]> {
+export async function runColdStart(
+  env: BenchEnvironment,
+  settings: BenchSettings = benchSettings(),
+): Promise<ColdStartRow[]> {
   const runs = settings.coldStartRuns;
   const params = { ...createOrderParams };
   const consumer = installedConsumer();
   const sdk = `@codepay/sdk ${consumer.sdkVersion} (built, installed from its tarball)`;
   const rows: ColdStartRow[] = [];
   rows.push(
-    await measure(consumer, `${sdk}: import + createCodePay + token + orders.create (replay server)`, {
-      kind: 'sdk',
-      options: { baseUrl: env.codePayServer.url, ...codePayClientKeys(env.keys) },
-      params,
-    }, runs),
+    await measure(
+      consumer,
+      `${sdk}: import + createCodePay + token + orders.create (replay server)`,
+      {
+        kind: 'sdk',
+        options: { baseUrl: env.codePayServer.url, ...codePayClientKeys(env.keys) },
+        params,
+      },
+      runs,
+    ),
   );
   const mock = await startMockGateway();
   try {
     rows.push(
-      await measure(consumer, `${sdk}: same, against the real @codepay/mock (Prism, verifies the envelope)`, {
-        kind: 'sdk',
-        options: { baseUrl: mock.url, ...mock.clientKeys },
-        params,
-        freshOrderSn: true,
-      }, runs),
+      await measure(
+        consumer,
+        `${sdk}: same, against the real @codepay/mock (Prism, verifies the envelope)`,
+        {
+          kind: 'sdk',
+          options: { baseUrl: mock.url, ...mock.clientKeys },
+          params,
+          freshOrderSn: true,
+        },
+        runs,
+      ),
     );
   } finally {
     await mock.close();
   }
   rows.push(
-    await measure(consumer, `alipay-sdk ${consumer.peerVersion} (installed from the registry): import + new AlipaySdk + exec (replay server)`, {
-      kind: 'peer',
-      config: alipayConfig(env.keys, `${env.alipayServer.url}/gateway.do`),
-      method: ALIPAY_METHOD,
-      params,
-    }, runs),
+    await measure(
+      consumer,
+      `alipay-sdk ${consumer.peerVersion} (installed from the registry): import + new AlipaySdk + exec (replay server)`,
+      {
+        kind: 'peer',
+        config: alipayConfig(env.keys, `${env.alipayServer.url}/gateway.do`),
+        method: ALIPAY_METHOD,
+        params,
+      },
+      runs,
+    ),
   );
   return rows;
 }

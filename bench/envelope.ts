@@ -14,9 +14,24 @@
 // user+system time (threadpool included) divided by calls. Each is warmed up for a few seconds first (JIT, token),
 // and samples of the subjects are interleaved so a busy neighbour slows them alike; the median sample is reported.
 // A benchmark, not a test: it prints a table and never fails. Target: envelope work at most 1.10 × the floor.
-import { createCipheriv, createDecipheriv, createSecretKey, generateKeyPairSync, randomBytes, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign as rsaSign,
+  verify as rsaVerify,
+  type KeyObject,
+} from 'node:crypto';
 import os from 'node:os';
-import { aesEncrypt, createEnvelopeClient, signRsaSha256, silentLogger, type TransportOptions } from '@codepay/transport';
+import {
+  aesEncrypt,
+  createEnvelopeClient,
+  signRsaSha256,
+  silentLogger,
+  type TransportOptions,
+} from '@codepay/transport';
 // Internal seam of the transport (not exported by the package): a client over a given HTTP exchange.
 import { createEnvelopeClientOver } from '../packages/transport/src/envelope-client.js';
 import type { HttpClient, HttpExchange, RawAnswer } from '../packages/transport/src/http/http-client.js';
@@ -39,24 +54,40 @@ const responseBody = JSON.stringify({
   bizContent: aesEncrypt(responsePlaintext, aesKey),
   sign: await signRsaSha256(responsePlaintext, platform.privateKey),
 });
-const tokenBody = JSON.stringify({ statusCode: 0, psn: 'PSN-TOKEN', data: { accessToken: 'bench-token', expiresIn: 7200 } });
+const tokenBody = JSON.stringify({
+  statusCode: 0,
+  psn: 'PSN-TOKEN',
+  data: { accessToken: 'bench-token', expiresIn: 7200 },
+});
 
 // The gateway's two answers as bytes, prepared once: the token (asked for once, then cached) and the createOrder answer.
-const answerFor = (url: string): Uint8Array => Buffer.from(url.endsWith('/api/v2/token') ? tokenBody : responseBody, 'utf8');
+const answerFor = (url: string): Uint8Array =>
+  Buffer.from(url.endsWith('/api/v2/token') ? tokenBody : responseBody, 'utf8');
 const tokenAnswer = answerFor('/api/v2/token');
 const payAnswer = answerFor('/api/v2/pay');
 const noHeaders = { get: () => null };
 
 const inMemoryExchange: HttpClient = {
-  exchange: async (request: HttpExchange): Promise<RawAnswer> => ({ status: 200, headers: noHeaders, body: request.url.endsWith('/api/v2/token') ? tokenAnswer : payAnswer }),
+  exchange: async (request: HttpExchange): Promise<RawAnswer> => ({
+    status: 200,
+    headers: noHeaders,
+    body: request.url.endsWith('/api/v2/token') ? tokenAnswer : payAnswer,
+  }),
 };
 
 /** The least a `fetch` answer can be: a status, no headers, and the body in one chunk of a stream. */
 function inMemoryResponse(url: string): Response {
   const bytes = url.endsWith('/api/v2/token') ? tokenAnswer : payAnswer;
   let read = false;
-  const reader = { read: async () => (read ? { done: true } : ((read = true), { done: false, value: bytes })), cancel: async () => {} };
-  return { status: 200, headers: noHeaders, body: { getReader: () => reader, cancel: async () => {} } } as unknown as Response;
+  const reader = {
+    read: async () => (read ? { done: true } : ((read = true), { done: false, value: bytes })),
+    cancel: async () => {},
+  };
+  return {
+    status: 200,
+    headers: noHeaders,
+    body: { getReader: () => reader, cancel: async () => {} },
+  } as unknown as Response;
 }
 
 const options: TransportOptions = {
@@ -73,7 +104,9 @@ const overFetch = createEnvelopeClient({ ...options, fetch: async (input) => inM
 const signAsync = (data: Buffer, key: KeyObject) =>
   new Promise<Buffer>((resolve, reject) => rsaSign('sha256', data, key, (e, s) => (e ? reject(e) : resolve(s))));
 const verifyAsync = (data: Buffer, key: KeyObject, signature: Buffer) =>
-  new Promise<boolean>((resolve, reject) => rsaVerify('sha256', data, key, signature, (e, ok) => (e ? reject(e) : resolve(ok))));
+  new Promise<boolean>((resolve, reject) =>
+    rsaVerify('sha256', data, key, signature, (e, ok) => (e ? reject(e) : resolve(ok))),
+  );
 
 async function bareEnvelope(): Promise<void> {
   const text = JSON.stringify(params);
@@ -86,7 +119,8 @@ async function bareEnvelope(): Promise<void> {
   const answer = JSON.parse(responseBody) as { bizContent: string; sign: string };
   const decipher = createDecipheriv('aes-128-ecb', aesKeyBytes, null);
   const plain = Buffer.concat([decipher.update(Buffer.from(answer.bizContent, 'base64')), decipher.final()]);
-  if (!(await verifyAsync(plain, platform.publicKey, Buffer.from(answer.sign, 'base64')))) throw new Error('verify failed');
+  if (!(await verifyAsync(plain, platform.publicKey, Buffer.from(answer.sign, 'base64'))))
+    throw new Error('verify failed');
   JSON.parse(plain.toString('utf8'));
 }
 
@@ -110,10 +144,12 @@ for (const fn of Object.values(subjects)) {
 }
 const samples: Record<keyof typeof subjects, number[]> = { floor: [], envelope: [], fetch: [] };
 for (let s = 0; s < SAMPLES; s++) {
-  for (const [name, fn] of Object.entries(subjects) as Array<[keyof typeof subjects, () => Promise<void>]>) samples[name].push(await cpuMicrosPerCall(fn));
+  for (const [name, fn] of Object.entries(subjects) as Array<[keyof typeof subjects, () => Promise<void>]>)
+    samples[name].push(await cpuMicrosPerCall(fn));
 }
 const floor = median(samples.floor);
-const row = (label: string, micros: number, target: string) => `| ${label} | ${micros.toFixed(0)} | ${(micros / floor).toFixed(2)} | ${target} |`;
+const row = (label: string, micros: number, target: string) =>
+  `| ${label} | ${micros.toFixed(0)} | ${(micros / floor).toFixed(2)} | ${target} |`;
 const envelope = median(samples.envelope);
 console.log(
   `envelope: median CPU µs per call of ${SAMPLES} interleaved samples × ${CALLS_PER_SAMPLE} calls, createOrder payload, after ${WARMUP_MS / 1000} s warm-up each ` +
@@ -122,5 +158,17 @@ console.log(
 console.log('| what | CPU µs per call | ratio to floor | target |');
 console.log('| --- | ---: | ---: | --- |');
 console.log(row('bare node:crypto (serialize, encrypt, sign, decrypt, verify, parse)', floor, 'floor'));
-console.log(row('@codepay/transport envelope work: client.call() over an in-memory exchange (validate … status, token cached), no HTTP', envelope, `≤ 1.10 ${envelope / floor <= 1.1 ? 'met' : 'MISSED'}`));
-console.log(row('  for comparison: the same call through the `fetch` option, fetch answering from memory (adds the fetch adapter)', median(samples.fetch), '—'));
+console.log(
+  row(
+    '@codepay/transport envelope work: client.call() over an in-memory exchange (validate … status, token cached), no HTTP',
+    envelope,
+    `≤ 1.10 ${envelope / floor <= 1.1 ? 'met' : 'MISSED'}`,
+  ),
+);
+console.log(
+  row(
+    '  for comparison: the same call through the `fetch` option, fetch answering from memory (adds the fetch adapter)',
+    median(samples.fetch),
+    '—',
+  ),
+);

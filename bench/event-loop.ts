@@ -20,19 +20,32 @@ export interface EventLoopRow {
   result: LoadResult;
 }
 
-export async function runEventLoop(env: BenchEnvironment, settings: BenchSettings = benchSettings()): Promise<EventLoopRow[]> {
+export async function runEventLoop(
+  env: BenchEnvironment,
+  settings: BenchSettings = benchSettings(),
+): Promise<EventLoopRow[]> {
   const results = await runInterleaved(
     ORDER.map((name) => env.subjects[name]),
-    { concurrency: EVENT_LOOP_CONCURRENCY, warmupMs: settings.warmupMs, durationMs: settings.durationMs, rounds: settings.rounds, rewarmMs: settings.rewarmMs, eventLoop: true },
+    {
+      concurrency: EVENT_LOOP_CONCURRENCY,
+      warmupMs: settings.warmupMs,
+      durationMs: settings.durationMs,
+      rounds: settings.rounds,
+      rewarmMs: settings.rewarmMs,
+      eventLoop: true,
+    },
   );
   const rows = results.map((result, index) => ({ subject: ORDER[index]!, result }));
   for (const { subject, result } of rows) {
-    process.stderr.write(`  ${subject} @${EVENT_LOOP_CONCURRENCY}: event-loop p99 ${result.eventLoop?.p99Ms.toFixed(2)} ms (recorded)\n`);
+    process.stderr.write(
+      `  ${subject} @${EVENT_LOOP_CONCURRENCY}: event-loop p99 ${result.eventLoop?.p99Ms.toFixed(2)} ms (recorded)\n`,
+    );
   }
   return rows;
 }
 
-const delay = (recordedMs: number | undefined) => (recordedMs === undefined ? undefined : Math.max(0, recordedMs - EVENT_LOOP_RESOLUTION_MS));
+const delay = (recordedMs: number | undefined) =>
+  recordedMs === undefined ? undefined : Math.max(0, recordedMs - EVENT_LOOP_RESOLUTION_MS);
 
 export function eventLoopTable(rows: readonly EventLoopRow[]): string {
   const sdk = rows.find((r) => r.subject === 'sdk')?.result.eventLoop;
@@ -81,7 +94,6 @@ export function eventLoopTargets(rows: readonly EventLoopRow[]): TargetLine[] {
     },
   ];
 }
-
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const env = await createBenchEnvironment();

@@ -5,7 +5,15 @@
 // token over a kept-alive connection, decrypt + verify + parse the answer. Static examples and Prism-generated data
 // are both measured, since generation costs the mock CPU per call.
 // A benchmark, not a test: it prints a markdown table and never fails on timing.
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -36,18 +44,34 @@ function aesEcb(encrypt: boolean, key: Buffer, input: Buffer): Buffer {
 }
 
 async function connect(mock: MockGateway): Promise<RawClient> {
-  const merchantPrivateKey = createPrivateKey({ key: Buffer.from(mock.keys.merchantPrivateKey, 'base64'), format: 'der', type: 'pkcs8' });
-  const platformPublicKey = createPublicKey({ key: Buffer.from(mock.keys.platformPublicKey, 'base64'), format: 'der', type: 'spki' });
+  const merchantPrivateKey = createPrivateKey({
+    key: Buffer.from(mock.keys.merchantPrivateKey, 'base64'),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const platformPublicKey = createPublicKey({
+    key: Buffer.from(mock.keys.platformPublicKey, 'base64'),
+    format: 'der',
+    type: 'spki',
+  });
   const appId = mock.keys.appId;
   const timestamp = utcTimestamp();
-  const tokenSign = (await signAsync('sha256', Buffer.from(`appId=${appId}&timestamp=${timestamp}`), merchantPrivateKey)).toString('base64');
+  const tokenSign = (
+    await signAsync('sha256', Buffer.from(`appId=${appId}&timestamp=${timestamp}`), merchantPrivateKey)
+  ).toString('base64');
   const response = await fetch(`${mock.url}/api/v2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ appId, timestamp, sign: tokenSign }),
   });
   const token = ((await response.json()) as { data: { accessToken: string } }).data.accessToken;
-  return { url: mock.url, token, merchantPrivateKey, platformPublicKey, aesKey: Buffer.from(mock.keys.aesKey, 'base64') };
+  return {
+    url: mock.url,
+    token,
+    merchantPrivateKey,
+    platformPublicKey,
+    aesKey: Buffer.from(mock.keys.aesKey, 'base64'),
+  };
 }
 
 async function getBalance(client: RawClient): Promise<void> {
@@ -55,7 +79,11 @@ async function getBalance(client: RawClient): Promise<void> {
   const signature = await signAsync('sha256', plaintext, client.merchantPrivateKey);
   const response = await fetch(`${client.url}/api/v2/pay`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${client.token}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${client.token}`,
+    },
     body: JSON.stringify({
       service: 'getBalance',
       bizContent: aesEcb(true, client.aesKey, plaintext).toString('base64'),
@@ -68,7 +96,8 @@ async function getBalance(client: RawClient): Promise<void> {
   if (!(await verifyAsync('sha256', decrypted, client.platformPublicKey, Buffer.from(answer.sign, 'base64')))) {
     throw new Error('getBalance: the answer signature does not verify');
   }
-  if ((JSON.parse(decrypted.toString('utf8')) as { status: number }).status !== 0) throw new Error('getBalance: business failure');
+  if ((JSON.parse(decrypted.toString('utf8')) as { status: number }).status !== 0)
+    throw new Error('getBalance: business failure');
 }
 
 interface Measurement {
@@ -97,7 +126,11 @@ async function measure(client: RawClient, concurrency: number): Promise<Measurem
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { callsPerSecond: MEASURED_CALLS / seconds, p50Ms: quantile(latencies, 0.5), p95Ms: quantile(latencies, 0.95) };
+  return {
+    callsPerSecond: MEASURED_CALLS / seconds,
+    p50Ms: quantile(latencies, 0.5),
+    p95Ms: quantile(latencies, 0.95),
+  };
 }
 
 const rows: string[] = [];
@@ -118,7 +151,9 @@ for (const dynamic of [false, true]) {
 }
 
 const cpus = os.cpus();
-console.log(`mock: getBalance calls per second over loopback (${cpus[0]?.model.trim() ?? 'cpu'} x${cpus.length}, node ${process.version})`);
+console.log(
+  `mock: getBalance calls per second over loopback (${cpus[0]?.model.trim() ?? 'cpu'} x${cpus.length}, node ${process.version})`,
+);
 console.log('| mock data | client | calls | calls/s | p50 ms | p95 ms |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);

@@ -36,7 +36,12 @@ try {
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
-  const result = await runLoad(subject.call, { concurrency, warmupMs: 0, durationMs: seconds * 1000, ...(subject.server ? { server: subject.server } : {}) });
+  const result = await runLoad(subject.call, {
+    concurrency,
+    warmupMs: 0,
+    durationMs: seconds * 1000,
+    ...(subject.server ? { server: subject.server } : {}),
+  });
   const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
   session.disconnect();
 
@@ -55,7 +60,11 @@ try {
   console.log();
   console.log(
     markdownTable(
-      [{ title: 'area (main thread, self time)' }, { title: 'µs/call', right: true }, { title: '% of busy', right: true }],
+      [
+        { title: 'area (main thread, self time)' },
+        { title: 'µs/call', right: true },
+        { title: '% of busy', right: true },
+      ],
       byArea(times)
         .filter((a) => a.area !== '(idle)')
         .slice(0, 20)
@@ -65,7 +74,12 @@ try {
   console.log();
   console.log(
     markdownTable(
-      [{ title: 'function (self time)' }, { title: 'area' }, { title: 'µs/call', right: true }, { title: '% of busy', right: true }],
+      [
+        { title: 'function (self time)' },
+        { title: 'area' },
+        { title: 'µs/call', right: true },
+        { title: '% of busy', right: true },
+      ],
       times
         .filter((t) => t.name !== '(idle)')
         .slice(0, 30)

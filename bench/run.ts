@@ -17,15 +17,26 @@ import { describeMachine, formatLoad } from './lib/machine.js';
 import { benchSettings } from './lib/settings.js';
 import { createBenchEnvironment } from './lib/subjects.js';
 import { runEnvelope, runValidators, targetFromRow } from './suites.js';
-import { costBreakdownTable, peerComparisonTable, runThroughput, targetsTable, throughputTable, throughputTargets, type TargetLine } from './throughput.js';
+import {
+  costBreakdownTable,
+  peerComparisonTable,
+  runThroughput,
+  targetsTable,
+  throughputTable,
+  throughputTargets,
+  type TargetLine,
+} from './throughput.js';
 
 /** The commit measured, with "+ local changes" when the working tree differs from it (besides this report). */
 function revision(): string {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
     const head = git('rev-parse', '--short', 'HEAD');
     // This report itself does not count: a previous run leaves it changed.
-    const changed = git('status', '--porcelain', '--untracked-files=no').split('\n').filter((line) => line !== '' && !line.endsWith('bench/RESULTS.md'));
+    const changed = git('status', '--porcelain', '--untracked-files=no')
+      .split('\n')
+      .filter((line) => line !== '' && !line.endsWith('bench/RESULTS.md'));
     return changed.length === 0 ? head : `${head} + local changes`;
   } catch {
     return 'unknown (not a git checkout)';
@@ -62,7 +73,13 @@ const targets: TargetLine[] = [
   ...throughputTargets(throughput),
   ...eventLoopTargets(eventLoop),
   targetFromRow(validators.table, 'createOrder', 'createOrder validateParams median < 5 µs', 2, ' µs'),
-  targetFromRow(envelope.table, '@codepay/transport', 'transport envelope CPU ≤ 1.10 × bare node:crypto (no network, envelope.ts)', 2, ' ×'),
+  targetFromRow(
+    envelope.table,
+    '@codepay/transport',
+    'transport envelope CPU ≤ 1.10 × bare node:crypto (no network, envelope.ts)',
+    2,
+    ' ×',
+  ),
 ].filter((line): line is TargetLine => line !== undefined);
 
 const sections = [
@@ -99,7 +116,7 @@ const sections = [
   '',
   peerComparisonTable(throughput),
   '',
-  '### Where the SDK\'s CPU goes',
+  "### Where the SDK's CPU goes",
   '',
   costBreakdownTable(throughput, 64),
   '',
@@ -142,12 +159,12 @@ const sections = [
   '| HTTP floor (raw fetch) | raw `fetch` POST of a precomputed request envelope to the CodePay replay server, body read as text; no crypto — the HTTP floor as the issue defines it |',
   '| HTTP floor, node:http | the same exchange with `node:http` and a keep-alive Agent (keepAlive, lifo), the client @codepay/transport uses by default — the HTTP floor of what the SDK actually does |',
   '| envelope floor | the crypto floor and the node:http exchange composed by hand into one call (sign + encrypt, POST, decrypt + verify + parse) with no SDK around it: the best any client of this API can do on this machine |',
-  '| @codepay/sdk | `createCodePay({ baseUrl, appId, merchantPrivateKey, platformPublicKey, aesKey, logLevel: \'silent\' }).orders.create(params)`: validate, serialize, encrypt + sign, token, HTTP (node:http), decrypt + verify, parse, result-schema check |',
+  "| @codepay/sdk | `createCodePay({ baseUrl, appId, merchantPrivateKey, platformPublicKey, aesKey, logLevel: 'silent' }).orders.create(params)`: validate, serialize, encrypt + sign, token, HTTP (node:http), decrypt + verify, parse, result-schema check |",
   '| SDK, tracing on: a no-op tracer | the SDK row with `tracerProvider: new ProxyTracerProvider()` (@opentelemetry/api with no SDK behind it): a span is started and found not recording, the call runs untraced — what tracing costs when the API is there but nothing records. The SDK row itself has no provider registered: tracing off |',
   '| SDK, tracing on: OpenTelemetry SDK | the SDK row with a `BasicTracerProvider` (BatchSpanProcessor, the in-memory exporter emptied at each export): one recorded span per call with its attributes, events and step timings |',
-  '| what-if: SDK with `fetch: globalThis.fetch` | the same SDK call through the public `fetch` option with Node\'s global fetch: not a target row, it shows what fetch would cost |',
+  "| what-if: SDK with `fetch: globalThis.fetch` | the same SDK call through the public `fetch` option with Node's global fetch: not a target row, it shows what fetch would cost |",
   '| what-if: SDK, no network | the same SDK call with the `fetch` option answering the token and pay endpoints from memory (bench/lib/what-if-fetch.ts): everything the SDK does except HTTP — how close its own work is to the crypto floor |',
-  '| alipay-sdk 4 (peer) | `new AlipaySdk({ signType: \'RSA2\', encryptKey, alipayPublicKey, ... }).exec(\'alipay.trade.create\', { bizContent, needEncrypt: true }, { validateSign: true })` against a replay server answering Alipay\'s encrypted, signed format |',
+  "| alipay-sdk 4 (peer) | `new AlipaySdk({ signType: 'RSA2', encryptKey, alipayPublicKey, ... }).exec('alipay.trade.create', { bizContent, needEncrypt: true }, { validateSign: true })` against a replay server answering Alipay's encrypted, signed format |",
   '| event-loop delay | the same rows at concurrency 64 with the event-loop delay histogram on |',
   '| cold start | fresh process: import, construct, first call (SDK: token + createOrder) |',
   '| validators / envelope | validators.ts and envelope.ts, unchanged, each in its own process |',

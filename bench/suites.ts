@@ -17,10 +17,23 @@ export async function runEnvelope(): Promise<SuiteOutput> {
 }
 
 /** The verdict column of a script's table row, e.g. "< 5 µs met" → a target line. */
-export function targetFromRow(table: string, rowStart: string, target: string, valueColumn: number, unit = ''): TargetLine | undefined {
+export function targetFromRow(
+  table: string,
+  rowStart: string,
+  target: string,
+  valueColumn: number,
+  unit = '',
+): TargetLine | undefined {
   const row = table.split('\n').find((line) => line.startsWith(`| ${rowStart}`));
   if (!row) return undefined;
-  const cells = row.split('|').map((cell) => cell.trim()).filter((_, i, all) => i > 0 && i < all.length - 1);
+  const cells = row
+    .split('|')
+    .map((cell) => cell.trim())
+    .filter((_, i, all) => i > 0 && i < all.length - 1);
   const verdictCell = cells.at(-1) ?? '';
-  return { target, measured: `${cells[valueColumn] ?? '?'}${unit}`, met: verdictCell.includes('MISSED') ? false : verdictCell.includes('met') ? true : undefined };
+  return {
+    target,
+    measured: `${cells[valueColumn] ?? '?'}${unit}`,
+    met: verdictCell.includes('MISSED') ? false : verdictCell.includes('met') ? true : undefined,
+  };
 }

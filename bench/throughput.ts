@@ -9,7 +9,18 @@ import { ratio } from './lib/stats.js';
 import { createBenchEnvironment, SUBJECT_LABELS, type BenchEnvironment, type SubjectName } from './lib/subjects.js';
 import { fixed, markdownTable, verdict, whole } from './lib/table.js';
 
-export const THROUGHPUT_ORDER: readonly SubjectName[] = ['crypto', 'http', 'httpNode', 'composed', 'sdk', 'sdkTraceNoop', 'sdkTraceSdk', 'sdkFetch', 'sdkNoNetwork', 'peer'];
+export const THROUGHPUT_ORDER: readonly SubjectName[] = [
+  'crypto',
+  'http',
+  'httpNode',
+  'composed',
+  'sdk',
+  'sdkTraceNoop',
+  'sdkTraceSdk',
+  'sdkFetch',
+  'sdkNoNetwork',
+  'peer',
+];
 
 export interface ThroughputRow {
   subject: SubjectName;
@@ -23,7 +34,10 @@ function log(message: string): void {
 }
 
 /** Warms every subject once (JIT), then measures each concurrency with the subjects interleaved. */
-export async function runThroughput(env: BenchEnvironment, settings: BenchSettings = benchSettings()): Promise<ThroughputResults> {
+export async function runThroughput(
+  env: BenchEnvironment,
+  settings: BenchSettings = benchSettings(),
+): Promise<ThroughputResults> {
   for (const name of THROUGHPUT_ORDER) {
     log(`  warming ${name} (${settings.jitWarmupMs / 1000} s)`);
     await runLoad(env.subjects[name].call, { concurrency: 8, warmupMs: 0, durationMs: settings.jitWarmupMs });
@@ -32,11 +46,19 @@ export async function runThroughput(env: BenchEnvironment, settings: BenchSettin
   for (const concurrency of settings.concurrencies) {
     const results = await runInterleaved(
       THROUGHPUT_ORDER.map((name) => env.subjects[name]),
-      { concurrency, warmupMs: settings.warmupMs, durationMs: settings.durationMs, rounds: settings.rounds, rewarmMs: settings.rewarmMs },
+      {
+        concurrency,
+        warmupMs: settings.warmupMs,
+        durationMs: settings.durationMs,
+        rounds: settings.rounds,
+        rewarmMs: settings.rewarmMs,
+      },
     );
     results.forEach((result, index) => {
       const name = THROUGHPUT_ORDER[index]!;
-      log(`  ${name} @${concurrency}: ${result.callsPerSecond.toFixed(0)} calls/s, p50 ${result.p50Ms.toFixed(2)} ms${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`);
+      log(
+        `  ${name} @${concurrency}: ${result.callsPerSecond.toFixed(0)} calls/s, p50 ${result.p50Ms.toFixed(2)} ms${result.errors ? `, ${result.errors} errors (${result.firstError})` : ''}`,
+      );
       rows.push({ subject: name, result });
     });
   }
@@ -70,7 +92,9 @@ export function throughputTable(rows: ThroughputResults): string {
       SUBJECT_LABELS[subject],
       result.concurrency,
       whole(result.callsPerSecond),
-      subject === 'http' || subject === 'httpNode' ? 'n/a (own floor)' : fixed(ratio(result.callsPerSecond, crypto?.callsPerSecond), 2),
+      subject === 'http' || subject === 'httpNode'
+        ? 'n/a (own floor)'
+        : fixed(ratio(result.callsPerSecond, crypto?.callsPerSecond), 2),
       fixed(result.p50Ms, 2),
       fixed(result.p99Ms, 2),
       isFloor ? 'floor' : fixed(ratio(result.p50Ms, latencyFloor), 2),
@@ -96,7 +120,12 @@ export function peerComparisonTable(rows: ThroughputResults): string {
     concurrencies.map((c) => {
       const sdk = find(rows, 'sdk', c);
       const peer = find(rows, 'peer', c);
-      return [c, fixed(ratio(sdk?.callsPerSecond, peer?.callsPerSecond), 2), fixed(ratio(sdk?.p50Ms, peer?.p50Ms), 2), fixed(ratio(sdk?.cpuMicrosPerCall, peer?.cpuMicrosPerCall), 2)];
+      return [
+        c,
+        fixed(ratio(sdk?.callsPerSecond, peer?.callsPerSecond), 2),
+        fixed(ratio(sdk?.p50Ms, peer?.p50Ms), 2),
+        fixed(ratio(sdk?.cpuMicrosPerCall, peer?.cpuMicrosPerCall), 2),
+      ];
     }),
   );
 }
@@ -114,24 +143,69 @@ export function costBreakdownTable(rows: ThroughputResults, concurrency: number,
   const httpNode = find(rows, 'httpNode', concurrency);
   const composed = find(rows, 'composed', concurrency);
   if (!crypto || !noNet || !sdk) return '';
-  const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+  const diff = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : a - b;
   const share = (part: number | undefined) => fixed(ratio(part, sdk.cpuMicrosPerCall) * 100, 0);
   const parts: [string, number | undefined, number | undefined, boolean][] = [
-    ['crypto floor: RSA sign + verify, AES, JSON (bare node:crypto)', crypto.cpuMicrosPerCall, crypto.mainThreadCpuMicrosPerCall, true],
-    ["the SDK's own work: validation, pipeline, token, result check (no-network what-if − crypto floor)", diff(noNet.cpuMicrosPerCall, crypto.cpuMicrosPerCall), diff(noNet.mainThreadCpuMicrosPerCall, crypto.mainThreadCpuMicrosPerCall), true],
-    ['the HTTP exchange, node:http (SDK row − no-network what-if)', diff(sdk.cpuMicrosPerCall, noNet.cpuMicrosPerCall), diff(sdk.mainThreadCpuMicrosPerCall, noNet.mainThreadCpuMicrosPerCall), true],
-    ['  for comparison: HTTP floor, node:http (bare exchange, no SDK)', httpNode?.cpuMicrosPerCall, httpNode?.mainThreadCpuMicrosPerCall, false],
-    ['  for comparison: SDK row − envelope floor (everything the SDK adds to bare crypto + node:http)', diff(sdk.cpuMicrosPerCall, composed?.cpuMicrosPerCall), diff(sdk.mainThreadCpuMicrosPerCall, composed?.mainThreadCpuMicrosPerCall), false],
-    ['  for comparison: what `fetch: globalThis.fetch` would add (fetch what-if − SDK row)', diff(withFetch?.cpuMicrosPerCall, sdk.cpuMicrosPerCall), diff(withFetch?.mainThreadCpuMicrosPerCall, sdk.mainThreadCpuMicrosPerCall), false],
+    [
+      'crypto floor: RSA sign + verify, AES, JSON (bare node:crypto)',
+      crypto.cpuMicrosPerCall,
+      crypto.mainThreadCpuMicrosPerCall,
+      true,
+    ],
+    [
+      "the SDK's own work: validation, pipeline, token, result check (no-network what-if − crypto floor)",
+      diff(noNet.cpuMicrosPerCall, crypto.cpuMicrosPerCall),
+      diff(noNet.mainThreadCpuMicrosPerCall, crypto.mainThreadCpuMicrosPerCall),
+      true,
+    ],
+    [
+      'the HTTP exchange, node:http (SDK row − no-network what-if)',
+      diff(sdk.cpuMicrosPerCall, noNet.cpuMicrosPerCall),
+      diff(sdk.mainThreadCpuMicrosPerCall, noNet.mainThreadCpuMicrosPerCall),
+      true,
+    ],
+    [
+      '  for comparison: HTTP floor, node:http (bare exchange, no SDK)',
+      httpNode?.cpuMicrosPerCall,
+      httpNode?.mainThreadCpuMicrosPerCall,
+      false,
+    ],
+    [
+      '  for comparison: SDK row − envelope floor (everything the SDK adds to bare crypto + node:http)',
+      diff(sdk.cpuMicrosPerCall, composed?.cpuMicrosPerCall),
+      diff(sdk.mainThreadCpuMicrosPerCall, composed?.mainThreadCpuMicrosPerCall),
+      false,
+    ],
+    [
+      '  for comparison: what `fetch: globalThis.fetch` would add (fetch what-if − SDK row)',
+      diff(withFetch?.cpuMicrosPerCall, sdk.cpuMicrosPerCall),
+      diff(withFetch?.mainThreadCpuMicrosPerCall, sdk.mainThreadCpuMicrosPerCall),
+      false,
+    ],
   ];
-  const ceiling = httpNode && httpNode.serverCpuMicrosPerCall !== undefined
-    ? ratio(crypto.cpuMicrosPerCall, crypto.cpuMicrosPerCall + httpNode.cpuMicrosPerCall + httpNode.serverCpuMicrosPerCall)
-    : Number.NaN;
+  const ceiling =
+    httpNode && httpNode.serverCpuMicrosPerCall !== undefined
+      ? ratio(
+          crypto.cpuMicrosPerCall,
+          crypto.cpuMicrosPerCall + httpNode.cpuMicrosPerCall + httpNode.serverCpuMicrosPerCall,
+        )
+      : Number.NaN;
   return [
     markdownTable(
-      [{ title: `@codepay/sdk client CPU per call at concurrency ${concurrency}, by part` }, { title: 'µs/call', right: true }, { title: 'main thread µs/call', right: true }, { title: '% of SDK client CPU', right: true }],
       [
-        ...parts.map(([label, value, main, counted]) => [label, whole(value), whole(main), counted ? share(value) : undefined]),
+        { title: `@codepay/sdk client CPU per call at concurrency ${concurrency}, by part` },
+        { title: 'µs/call', right: true },
+        { title: 'main thread µs/call', right: true },
+        { title: '% of SDK client CPU', right: true },
+      ],
+      [
+        ...parts.map(([label, value, main, counted]) => [
+          label,
+          whole(value),
+          whole(main),
+          counted ? share(value) : undefined,
+        ]),
         ['total (@codepay/sdk row)', whole(sdk.cpuMicrosPerCall), whole(sdk.mainThreadCpuMicrosPerCall), '100'],
       ],
     ),
@@ -192,7 +266,10 @@ export function throughputTargets(rows: ThroughputResults): TargetLine[] {
     {
       target: `SDK calls/s at concurrency ${top} ≥ 0.9 × envelope floor (tracing off)`,
       measured: `${whole(sdkTop?.callsPerSecond)} vs ${whole(composedTop?.callsPerSecond)} = ${fixed(ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond), 2)} ×`,
-      met: known(ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond)) === undefined ? undefined : ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond) >= 0.9,
+      met:
+        known(ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond)) === undefined
+          ? undefined
+          : ratio(sdkTop?.callsPerSecond, composedTop?.callsPerSecond) >= 0.9,
     },
     ...(['sdkTraceNoop', 'sdkTraceSdk'] as const).map((subject) => {
       const traced = find(rows, subject, top);
@@ -208,7 +285,8 @@ export function throughputTargets(rows: ThroughputResults): TargetLine[] {
       met: undefined,
     },
     {
-      target: 'stricter, with the HTTP floor of the client the SDK uses: SDK p50 at concurrency 1 ≤ 1.15 × (crypto floor p50 + node:http HTTP floor p50)',
+      target:
+        'stricter, with the HTTP floor of the client the SDK uses: SDK p50 at concurrency 1 ≤ 1.15 × (crypto floor p50 + node:http HTTP floor p50)',
       measured: `${fixed(sdk1?.p50Ms, 2)} ms vs ${fixed(crypto1?.p50Ms, 2)} + ${fixed(httpNode1?.p50Ms, 2)} ms = ${fixed(strict, 2)} ×`,
       met: known(strict) === undefined ? undefined : strict <= 1.15,
     },

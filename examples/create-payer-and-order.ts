@@ -26,5 +26,7 @@ run(async ({ client }) => {
     domain: 'www.example.com',
     product: 'Apple iPhone 14||Apple iPad Air',
   });
-  console.log(`order ${order.order_sn} is ${order.status}; pay at ${order.paymentUrl ?? '(no link)'} (psn ${order.psn})`);
+  console.log(
+    `order ${order.order_sn} is ${order.status}; pay at ${order.paymentUrl ?? '(no link)'} (psn ${order.psn})`,
+  );
 });

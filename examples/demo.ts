@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { startMockGateway } from '@codepay/mock';
 import { createCodePay, type PaymentOrderStatusEvent } from '@codepay/sdk';
 
-const step = (name: string, detail: string, psn: string | undefined) => console.log(`${name.padEnd(22)} ${detail.padEnd(64)} psn ${psn ?? "(none)"}`);
+const step = (name: string, detail: string, psn: string | undefined) =>
+  console.log(`${name.padEnd(22)} ${detail.padEnd(64)} psn ${psn ?? '(none)'}`);
 
 const mock = await startMockGateway();
 try {
@@ -63,11 +64,17 @@ try {
   const server = createServer(client.notifications.handler((event) => void received.push(event)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // The platform reports the refund's progress; the mock fills the event from the order it stored.
-  const answer = await mock.sendNotification(`http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, { order_sn: orderSn });
+  const answer = await mock.sendNotification(`http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`, {
+    order_sn: orderSn,
+  });
   server.close();
   const event = received[0];
   if (!event || answer.status !== 200) throw new Error(`the notification was not acknowledged (HTTP ${answer.status})`);
-  step('7. notification', `verified: order ${event.order_sn} is ${event.status}; answered ${JSON.stringify(answer.body)}`, '(none: notifications carry no psn)');
+  step(
+    '7. notification',
+    `verified: order ${event.order_sn} is ${event.status}; answered ${JSON.stringify(answer.body)}`,
+    '(none: notifications carry no psn)',
+  );
   console.log('done: every request was signed and encrypted, every answer decrypted and verified');
 } finally {
   await mock.close();

@@ -12,5 +12,7 @@ run(async ({ client }) => {
     console.log(`${order.order_sn}  ${order.status.padEnd(16)} ${order.currency} ${order.amount}`);
   }
   const first = await orders.page(1);
-  console.log(`${count} order(s) in ${first.last_page} page(s) of up to ${first.per_page} (psn of page 1: ${first.psn})`);
+  console.log(
+    `${count} order(s) in ${first.last_page} page(s) of up to ${first.per_page} (psn of page 1: ${first.psn})`,
+  );
 });

@@ -11,8 +11,10 @@ run(async ({ client }) => {
     const { message, psn } = await client.orders.refund(order);
     console.log(`refund of ${order.order_sn}: ${message} (psn ${psn})`);
   } catch (error) {
-    if (error instanceof BusinessError) console.log(`refund refused: ${error.errorCode} ${error.errorMessage} (psn ${error.psn})`);
-    else if (isCodePayError(error, 'ConnectionError') && error.outcomeUnknown) console.log('outcome unknown: query the order before retrying');
+    if (error instanceof BusinessError)
+      console.log(`refund refused: ${error.errorCode} ${error.errorMessage} (psn ${error.psn})`);
+    else if (isCodePayError(error, 'ConnectionError') && error.outcomeUnknown)
+      console.log('outcome unknown: query the order before retrying');
     else throw error;
   }
 });

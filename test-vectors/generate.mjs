@@ -47,7 +47,9 @@ function makeKeyPair(party) {
 export function deriveVector(aesKeyBase64, vector) {
   const keyHex = Buffer.from(aesKeyBase64, 'base64').toString('hex');
   const plaintext = Buffer.from(vector.plaintext, 'utf8');
-  const bizContent = openssl(['enc', '-aes-128-ecb', '-K', keyHex, '-nosalt', '-base64', '-A'], plaintext).toString('utf8').trim();
+  const bizContent = openssl(['enc', '-aes-128-ecb', '-K', keyHex, '-nosalt', '-base64', '-A'], plaintext)
+    .toString('utf8')
+    .trim();
   const signerKey = path.join(dir, keyFileNames(vector.signer).privatePkcs8Pem);
   const sign = openssl(['dgst', '-sha256', '-sign', signerKey], plaintext).toString('base64');
   return { name: vector.name, signer: vector.signer, plaintext: vector.plaintext, bizContent, sign };
@@ -67,7 +69,9 @@ function main(argv) {
     const committed = JSON.parse(readFileSync(vectorsFile, 'utf8'));
     if (JSON.stringify(committed) !== JSON.stringify(file)) {
       const before = committed.vectors;
-      const drifted = file.vectors.filter((vector, i) => JSON.stringify(vector) !== JSON.stringify(before[i])).map((v) => v.name);
+      const drifted = file.vectors
+        .filter((vector, i) => JSON.stringify(vector) !== JSON.stringify(before[i]))
+        .map((v) => v.name);
       console.error(`vectors.json differs from what openssl derives: ${drifted.join(', ') || 'layout or keys'}`);
       process.exit(1);
     }

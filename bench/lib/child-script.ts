@@ -9,7 +9,11 @@ const run = promisify(execFile);
 
 export async function runBenchScript(file: string): Promise<string> {
   const benchDir = fileURLToPath(new URL('..', import.meta.url));
-  const { stdout } = await run(process.execPath, ['--import', TSX_LOADER, file], { cwd: benchDir, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, ['--import', TSX_LOADER, file], {
+    cwd: benchDir,
+    timeout: 300_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout.trim();
 }
 
@@ -17,5 +21,8 @@ export async function runBenchScript(file: string): Promise<string> {
 export function splitCaption(output: string): { caption: string; table: string } {
   const lines = output.split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
-  return { caption: lines.slice(0, Math.max(0, first)).join(' ').trim(), table: lines.slice(Math.max(0, first)).join('\n') };
+  return {
+    caption: lines.slice(0, Math.max(0, first)).join(' ').trim(),
+    table: lines.slice(Math.max(0, first)).join('\n'),
+  };
 }

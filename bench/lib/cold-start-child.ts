@@ -46,6 +46,8 @@ if (job.kind === 'sdk') {
   if (result.code !== '10000') throw new Error(`cold start: peer answered code ${result.code}`);
 }
 const t3 = performance.now();
-process.stdout.write(`${JSON.stringify({ bootMs: t0, importMs: t1 - t0, constructMs: t2 - t1, firstCallMs: t3 - t2 } satisfies ColdStartTiming)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ bootMs: t0, importMs: t1 - t0, constructMs: t2 - t1, firstCallMs: t3 - t2 } satisfies ColdStartTiming)}\n`,
+);
 // Keep-alive sockets would hold the process open; the measurement is done.
 process.exit(0);

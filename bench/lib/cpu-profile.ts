@@ -22,7 +22,8 @@ export function areaOf(url: string, functionName: string): string {
   if (pkg) return pkg[1] === 'models' ? 'models (generated ajv validators)' : `${pkg[1]}/src/${pkg[2]}`;
   if (url.includes('undici')) return 'node:internal undici (fetch)';
   if (url.includes('webstreams')) return 'node:internal webstreams (fetch bodies)';
-  if (url.includes('abort_controller') || url.includes('event_target')) return 'node:internal AbortController / EventTarget';
+  if (url.includes('abort_controller') || url.includes('event_target'))
+    return 'node:internal AbortController / EventTarget';
   if (url.includes('/alipay-sdk/')) return 'alipay-sdk';
   if (url.includes('crypto-js')) return 'crypto-js';
   if (url.includes('urllib')) return 'urllib';
@@ -48,7 +49,10 @@ export function selfTimes(profile: CpuProfile): SelfTime[] {
     const node = byId.get(id);
     if (!node) return;
     const { functionName, url, lineNumber } = node.callFrame;
-    const name = url === '' ? functionName || '(anonymous native)' : `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
+    const name =
+      url === ''
+        ? functionName || '(anonymous native)'
+        : `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
     const entry = micros.get(name) ?? { name, area: areaOf(url, functionName), micros: 0 };
     entry.micros += profile.timeDeltas[index] ?? 0;
     micros.set(name, entry);

@@ -5,7 +5,15 @@
 // plaintext JSON, SHA256withRSA over the same bytes). Alipay (the peer): the same result fields in Alipay's own
 // encrypted format, `{ "<method>_response": "<AES-CBC Base64>", "sign": "..." }`, signed over the exact text that
 // alipay-sdk extracts for verification (see alipayResponseBody).
-import { createCipheriv, createPrivateKey, createSecretKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createPrivateKey,
+  createSecretKey,
+  generateKeyPair,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 
 const generateRsa = promisify(generateKeyPair);
@@ -62,7 +70,8 @@ async function rsaPair(): Promise<{ privateKey: string; publicKey: string }> {
 export async function generateBenchKeys(): Promise<BenchKeys> {
   const [merchant, platform] = await Promise.all([rsaPair(), rsaPair()]);
   const aesBytes = randomBytes(16);
-  const privateDer = (b64: string) => createPrivateKey({ key: Buffer.from(b64, 'base64'), format: 'der', type: 'pkcs8' });
+  const privateDer = (b64: string) =>
+    createPrivateKey({ key: Buffer.from(b64, 'base64'), format: 'der', type: 'pkcs8' });
   return {
     merchantPrivateKey: merchant.privateKey,
     merchantPublicKey: merchant.publicKey,
@@ -111,13 +120,22 @@ export function codePayWire(keys: BenchKeys): CodePayWire {
     bizContent: aesEcbBase64(responsePlaintext, keys.aes),
     sign: rsaSha256Base64(responsePlaintext, keys.platformPrivate),
   });
-  const tokenBody = JSON.stringify({ statusCode: 0, psn: 'PSN20240101121210000000', data: { accessToken: ACCESS_TOKEN, expiresIn: 7200 } });
+  const tokenBody = JSON.stringify({
+    statusCode: 0,
+    psn: 'PSN20240101121210000000',
+    data: { accessToken: ACCESS_TOKEN, expiresIn: 7200 },
+  });
   return { requestPlaintext, requestBody, responsePlaintext, responseBody, tokenBody };
 }
 
 /** Options for `createCodePay` (everything but baseUrl). */
 export function codePayClientKeys(keys: BenchKeys) {
-  return { appId: APP_ID, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey };
+  return {
+    appId: APP_ID,
+    merchantPrivateKey: keys.merchantPrivateKey,
+    platformPublicKey: keys.platformPublicKey,
+    aesKey: keys.aesKey,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -170,7 +188,8 @@ export function alipayResponseBody(keys: BenchKeys, sdk: AlipaySignStr): { body:
     `{${' '.repeat(encrypted.length + 2)}"sign":"${signature}","${ALIPAY_RESPONSE_KEY}":"${encrypted}"}`;
   const placeholder = 'A'.repeat(344); // a 2048-bit signature is 344 Base64 characters
   const signedText = sdk.getSignStr(layout(placeholder), ALIPAY_RESPONSE_KEY);
-  if (signedText !== `:"${encrypted}"`) throw new Error(`alipay fixture: unexpected sign text ${JSON.stringify(signedText.slice(0, 40))}…`);
+  if (signedText !== `:"${encrypted}"`)
+    throw new Error(`alipay fixture: unexpected sign text ${JSON.stringify(signedText.slice(0, 40))}…`);
   const signature = rsaSha256Base64(signedText, keys.platformPrivate);
   const body = layout(signature);
   sdk.checkResponseSign(body, ALIPAY_RESPONSE_KEY, signature, 'fixture'); // throws if the peer would refuse it

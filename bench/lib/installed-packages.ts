@@ -33,16 +33,29 @@ export interface InstalledConsumer {
 }
 
 function installedVersion(dir: string, name: string): string {
-  return (JSON.parse(readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(path.join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
-export function installedConsumer(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): InstalledConsumer {
+export function installedConsumer(
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): InstalledConsumer {
   const peerVersion = installedVersion(path.join(repoRoot, 'bench'), 'alipay-sdk');
   const tarballs = mkdtempSync(path.join(os.tmpdir(), 'codepay-bench-tarballs-'));
   try {
     log('  cold start: packing @codepay/models, /transport and /sdk (building what is stale)');
-    const packed = PACKED.map((dir) => path.resolve(tarballs, packResult(runPnpm(['pack', '--json', '--pack-destination', tarballs], { cwd: path.join(repoRoot, dir) })).filename));
-    const child = transformSync(readFileSync(CHILD_SOURCE, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' }).code;
+    const packed = PACKED.map((dir) =>
+      path.resolve(
+        tarballs,
+        packResult(runPnpm(['pack', '--json', '--pack-destination', tarballs], { cwd: path.join(repoRoot, dir) }))
+          .filename,
+      ),
+    );
+    const child = transformSync(readFileSync(CHILD_SOURCE, 'utf8'), {
+      loader: 'ts',
+      format: 'esm',
+      target: 'node20',
+    }).code;
     const hash = createHash('sha256');
     for (const tarball of packed) hash.update(readFileSync(tarball));
     hash.update(peerVersion).update(child);
@@ -54,13 +67,26 @@ export function installedConsumer(log: (line: string) => void = (line) => proces
       log(`  cold start: npm install of the tarballs and alipay-sdk@${peerVersion} into ${dir}`);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'codepay-bench-consumer', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`);
-      execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed, `alipay-sdk@${peerVersion}`], { cwd: dir, env: npmEnvironment(), stdio: ['ignore', 'ignore', 'inherit'] });
+      writeFileSync(
+        path.join(dir, 'package.json'),
+        `${JSON.stringify({ name: 'codepay-bench-consumer', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`,
+      );
+      execFileSync(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed, `alipay-sdk@${peerVersion}`],
+        { cwd: dir, env: npmEnvironment(), stdio: ['ignore', 'ignore', 'inherit'] },
+      );
       writeFileSync(childScript, child);
       writeFileSync(ready, new Date().toISOString());
       fresh = true;
     }
-    return { dir, childScript, sdkVersion: installedVersion(dir, '@codepay/sdk'), peerVersion: installedVersion(dir, 'alipay-sdk'), fresh };
+    return {
+      dir,
+      childScript,
+      sdkVersion: installedVersion(dir, '@codepay/sdk'),
+      peerVersion: installedVersion(dir, 'alipay-sdk'),
+      fresh,
+    };
   } finally {
     rmSync(tarballs, { recursive: true, force: true });
   }

@@ -6,7 +6,13 @@
 // `runInterleaved` measures several subjects in short alternating rounds (A B C, A B C, ...) and merges each
 // subject's rounds: a neighbour that loads the machine for a few seconds then slows every subject alike, so the
 // ratios between rows stay meaningful even when the absolute rates are not.
-import { createHistogram, monitorEventLoopDelay, performance, type IntervalHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import {
+  createHistogram,
+  monitorEventLoopDelay,
+  performance,
+  type IntervalHistogram,
+  type RecordableHistogram,
+} from 'node:perf_hooks';
 import { quantile } from './stats.js';
 import { mainThreadCpuMicros } from './thread-cpu.js';
 
@@ -47,7 +53,12 @@ interface Phase {
   firstError?: string;
 }
 
-async function runPhase(fn: () => Promise<unknown>, concurrency: number, durationMs: number, phase: Phase = { latencies: [], errors: 0 }): Promise<Phase> {
+async function runPhase(
+  fn: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+  phase: Phase = { latencies: [], errors: 0 },
+): Promise<Phase> {
   const end = performance.now() + durationMs;
   const worker = async () => {
     while (performance.now() < end) {
@@ -98,11 +109,15 @@ class Accumulator {
     this.ms += performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
     const mainAfter = mainThreadCpuMicros();
-    this.mainThreadMicros = mainBefore === undefined || mainAfter === undefined || this.mainThreadMicros === undefined ? undefined : this.mainThreadMicros + mainAfter - mainBefore;
+    this.mainThreadMicros =
+      mainBefore === undefined || mainAfter === undefined || this.mainThreadMicros === undefined
+        ? undefined
+        : this.mainThreadMicros + mainAfter - mainBefore;
     monitor?.disable();
     this.cpuMicros += cpu.user + cpu.system;
     const serverAfter = await target.server?.cpuMicros();
-    if (serverBefore !== undefined && serverAfter !== undefined) this.serverCpuMicros = (this.serverCpuMicros ?? 0) + serverAfter - serverBefore;
+    if (serverBefore !== undefined && serverAfter !== undefined)
+      this.serverCpuMicros = (this.serverCpuMicros ?? 0) + serverAfter - serverBefore;
     if (monitor && this.loop) mergeInto(this.loop, monitor);
   }
 
@@ -120,11 +135,17 @@ class Accumulator {
       cpuMicrosPerCall: this.cpuMicros / Math.max(1, calls),
     };
     if (this.phase.firstError !== undefined) result.firstError = this.phase.firstError;
-    if (this.mainThreadMicros !== undefined) result.mainThreadCpuMicrosPerCall = this.mainThreadMicros / Math.max(1, calls);
+    if (this.mainThreadMicros !== undefined)
+      result.mainThreadCpuMicrosPerCall = this.mainThreadMicros / Math.max(1, calls);
     if (this.serverCpuMicros !== undefined) result.serverCpuMicrosPerCall = this.serverCpuMicros / Math.max(1, calls);
     if (this.loop) {
       const ms = (ns: number) => ns / 1e6;
-      result.eventLoop = { p50Ms: ms(this.loop.percentile(50)), p99Ms: ms(this.loop.percentile(99)), maxMs: ms(this.loop.max), meanMs: ms(this.loop.mean) };
+      result.eventLoop = {
+        p50Ms: ms(this.loop.percentile(50)),
+        p99Ms: ms(this.loop.percentile(99)),
+        maxMs: ms(this.loop.max),
+        meanMs: ms(this.loop.mean),
+      };
     }
     return result;
   }
@@ -143,7 +164,11 @@ export interface LoadOptions {
 export async function runLoad(fn: () => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
   if (options.warmupMs > 0) await runPhase(fn, options.concurrency, options.warmupMs);
   const accumulator = new Accumulator(options.eventLoop ?? false);
-  await accumulator.measure({ call: fn, ...(options.server ? { server: options.server } : {}) }, options.concurrency, options.durationMs);
+  await accumulator.measure(
+    { call: fn, ...(options.server ? { server: options.server } : {}) },
+    options.concurrency,
+    options.durationMs,
+  );
   return accumulator.result(options.concurrency);
 }
 
@@ -160,7 +185,10 @@ export interface InterleavedOptions {
 }
 
 /** Several subjects at one concurrency, measured in alternating rounds; results in the order given. */
-export async function runInterleaved(targets: readonly LoadTarget[], options: InterleavedOptions): Promise<LoadResult[]> {
+export async function runInterleaved(
+  targets: readonly LoadTarget[],
+  options: InterleavedOptions,
+): Promise<LoadResult[]> {
   const accumulators = targets.map(() => new Accumulator(options.eventLoop ?? false));
   const windowMs = options.durationMs / options.rounds;
   for (let round = 0; round < options.rounds; round++) {

@@ -34,7 +34,10 @@ function start(routes: Record<string, ReplayRoute>): void {
     req.resume();
     req.on('end', () => {
       if (answer) res.writeHead(answer.status, answer.headers).end(answer.body);
-      else res.writeHead(404, { 'content-type': 'application/json', 'content-length': String(notFound.length) }).end(notFound);
+      else
+        res
+          .writeHead(404, { 'content-type': 'application/json', 'content-length': String(notFound.length) })
+          .end(notFound);
     });
   });
   server.keepAliveTimeout = 60_000;

@@ -17,7 +17,10 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-function nextReply<T extends ReplayReply['type']>(child: ChildProcess, type: T): Promise<Extract<ReplayReply, { type: T }>> {
+function nextReply<T extends ReplayReply['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<ReplayReply, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: ReplayReply) => {
       if (message.type !== type) return;

@@ -16,10 +16,22 @@
 //                       each export) recording one span per call
 //   peer                alipay-sdk v4 exec() with AES encryption, RSA2 signing and response verification, against an
 //                       Alipay-format replay server
-import { createCipheriv, createDecipheriv, createPublicKey, sign as rsaSign, verify as rsaVerify, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  sign as rsaSign,
+  verify as rsaVerify,
+  type KeyObject,
+} from 'node:crypto';
 import http from 'node:http';
 import { ProxyTracerProvider } from '@opentelemetry/api';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { AlipaySdk } from 'alipay-sdk';
 import { createCodePay } from '@codepay/sdk';
 import {
@@ -37,7 +49,17 @@ import {
 import { inProcessFetch } from './what-if-fetch.js';
 import { ALIPAY_JSON_TYPE, JSON_TYPE, startReplayServer, type ReplayServer } from './replay.js';
 
-export type SubjectName = 'crypto' | 'http' | 'httpNode' | 'composed' | 'sdk' | 'sdkTraceNoop' | 'sdkTraceSdk' | 'sdkFetch' | 'sdkNoNetwork' | 'peer';
+export type SubjectName =
+  | 'crypto'
+  | 'http'
+  | 'httpNode'
+  | 'composed'
+  | 'sdk'
+  | 'sdkTraceNoop'
+  | 'sdkTraceSdk'
+  | 'sdkFetch'
+  | 'sdkNoNetwork'
+  | 'peer';
 
 export const SUBJECT_LABELS: Record<SubjectName, string> = {
   crypto: 'crypto floor (bare node:crypto, async sign/verify)',
@@ -70,12 +92,20 @@ export interface BenchEnvironment {
 }
 
 const signAsync = (data: Buffer, key: KeyObject) =>
-  new Promise<Buffer>((resolve, reject) => rsaSign('sha256', data, key, (error, signature) => (error ? reject(error) : resolve(signature))));
+  new Promise<Buffer>((resolve, reject) =>
+    rsaSign('sha256', data, key, (error, signature) => (error ? reject(error) : resolve(signature))),
+  );
 const verifyAsync = (data: Buffer, key: KeyObject, signature: Buffer) =>
-  new Promise<boolean>((resolve, reject) => rsaVerify('sha256', data, key, signature, (error, ok) => (error ? reject(error) : resolve(ok))));
+  new Promise<boolean>((resolve, reject) =>
+    rsaVerify('sha256', data, key, signature, (error, ok) => (error ? reject(error) : resolve(ok))),
+  );
 
 function cryptoFloor(keys: BenchKeys, wire: CodePayWire): () => Promise<unknown> {
-  const platformPublic = createPublicKey({ key: Buffer.from(keys.platformPublicKey, 'base64'), format: 'der', type: 'spki' });
+  const platformPublic = createPublicKey({
+    key: Buffer.from(keys.platformPublicKey, 'base64'),
+    format: 'der',
+    type: 'spki',
+  });
   return async () => {
     const bytes = Buffer.from(JSON.stringify(createOrderParams), 'utf8');
     const signing = signAsync(bytes, keys.merchantPrivate);
@@ -86,13 +116,18 @@ function cryptoFloor(keys: BenchKeys, wire: CodePayWire): () => Promise<unknown>
     const answer = JSON.parse(wire.responseBody) as { bizContent: string; sign: string };
     const decipher = createDecipheriv('aes-128-ecb', keys.aes, null);
     const plain = Buffer.concat([decipher.update(Buffer.from(answer.bizContent, 'base64')), decipher.final()]);
-    if (!(await verifyAsync(plain, platformPublic, Buffer.from(answer.sign, 'base64')))) throw new Error('crypto floor: verify failed');
+    if (!(await verifyAsync(plain, platformPublic, Buffer.from(answer.sign, 'base64'))))
+      throw new Error('crypto floor: verify failed');
     return JSON.parse(plain.toString('utf8'));
   };
 }
 
 function httpFloor(payUrl: string, wire: CodePayWire): () => Promise<unknown> {
-  const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${ACCESS_TOKEN}` };
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    authorization: `Bearer ${ACCESS_TOKEN}`,
+  };
   return async () => {
     const response = await fetch(payUrl, { method: 'POST', headers, body: wire.requestBody });
     const text = await response.text();
@@ -137,19 +172,26 @@ function nodeHttpFloor(payUrl: string, wire: CodePayWire): () => Promise<unknown
 /** The crypto floor and the node:http exchange in one call, written directly against node:crypto and node:http. */
 function envelopeFloor(keys: BenchKeys, payUrl: string): () => Promise<unknown> {
   const post = nodeHttpPoster(payUrl);
-  const platformPublic = createPublicKey({ key: Buffer.from(keys.platformPublicKey, 'base64'), format: 'der', type: 'spki' });
+  const platformPublic = createPublicKey({
+    key: Buffer.from(keys.platformPublicKey, 'base64'),
+    format: 'der',
+    type: 'spki',
+  });
   return async () => {
     const bytes = Buffer.from(JSON.stringify(createOrderParams), 'utf8');
     const signing = signAsync(bytes, keys.merchantPrivate);
     const cipher = createCipheriv('aes-128-ecb', keys.aes, null);
     const bizContent = Buffer.concat([cipher.update(bytes), cipher.final()]).toString('base64');
-    const answer = JSON.parse(await post(JSON.stringify({ service: 'createOrder', bizContent, sign: (await signing).toString('base64') }))) as {
+    const answer = JSON.parse(
+      await post(JSON.stringify({ service: 'createOrder', bizContent, sign: (await signing).toString('base64') })),
+    ) as {
       bizContent: string;
       sign: string;
     };
     const decipher = createDecipheriv('aes-128-ecb', keys.aes, null);
     const plain = Buffer.concat([decipher.update(Buffer.from(answer.bizContent, 'base64')), decipher.final()]);
-    if (!(await verifyAsync(plain, platformPublic, Buffer.from(answer.sign, 'base64')))) throw new Error('envelope floor: verify failed');
+    if (!(await verifyAsync(plain, platformPublic, Buffer.from(answer.sign, 'base64'))))
+      throw new Error('envelope floor: verify failed');
     return JSON.parse(plain.toString('utf8'));
   };
 }
@@ -165,10 +207,17 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
   const alipayGatewayPath = '/gateway.do';
   const placeholder = new AlipaySdk(alipayConfig(keys, 'http://127.0.0.1:9/gateway.do'));
   const { body: alipayBody } = alipayResponseBody(keys, placeholder);
-  const alipayServer = await startReplayServer({ [alipayGatewayPath]: { status: 200, contentType: ALIPAY_JSON_TYPE, body: alipayBody } });
+  const alipayServer = await startReplayServer({
+    [alipayGatewayPath]: { status: 200, contentType: ALIPAY_JSON_TYPE, body: alipayBody },
+  });
 
   const codepay = createCodePay({ baseUrl: codePayServer.url, ...codePayClientKeys(keys), logLevel: 'silent' });
-  const codepayFetch = createCodePay({ baseUrl: codePayServer.url, ...codePayClientKeys(keys), logLevel: 'silent', fetch: globalThis.fetch });
+  const codepayFetch = createCodePay({
+    baseUrl: codePayServer.url,
+    ...codePayClientKeys(keys),
+    logLevel: 'silent',
+    fetch: globalThis.fetch,
+  });
   const codepayNoNetwork = createCodePay({
     baseUrl: 'http://127.0.0.1:9',
     ...codePayClientKeys(keys),
@@ -183,9 +232,21 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
       this.reset();
     }
   }
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DiscardingInMemoryExporter())] });
-  const codepayTraceNoop = createCodePay({ baseUrl: codePayServer.url, ...codePayClientKeys(keys), logLevel: 'silent', tracerProvider: new ProxyTracerProvider() });
-  const codepayTraceSdk = createCodePay({ baseUrl: codePayServer.url, ...codePayClientKeys(keys), logLevel: 'silent', tracerProvider });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new DiscardingInMemoryExporter())],
+  });
+  const codepayTraceNoop = createCodePay({
+    baseUrl: codePayServer.url,
+    ...codePayClientKeys(keys),
+    logLevel: 'silent',
+    tracerProvider: new ProxyTracerProvider(),
+  });
+  const codepayTraceSdk = createCodePay({
+    baseUrl: codePayServer.url,
+    ...codePayClientKeys(keys),
+    logLevel: 'silent',
+    tracerProvider,
+  });
   const tracedCall = (client: typeof codepay, label: string) => async () => {
     const order = await client.orders.create(createOrderParams);
     if (order.status !== 'New') throw new Error(`${label}: unexpected status ${order.status}`);
@@ -208,7 +269,11 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     return order;
   };
   const peerCall = async () => {
-    const result = await alipay.exec(ALIPAY_METHOD, { bizContent: { ...createOrderParams }, needEncrypt: true }, { validateSign: true });
+    const result = await alipay.exec(
+      ALIPAY_METHOD,
+      { bizContent: { ...createOrderParams }, needEncrypt: true },
+      { validateSign: true },
+    );
     if (result.code !== '10000') throw new Error(`peer: unexpected code ${result.code}`);
     return result;
   };
@@ -218,8 +283,16 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     httpNode: { name: 'httpNode', call: nodeHttpFloor(`${codePayServer.url}/api/v2/pay`, wire), server: codePayServer },
     composed: { name: 'composed', call: envelopeFloor(keys, `${codePayServer.url}/api/v2/pay`), server: codePayServer },
     sdk: { name: 'sdk', call: sdkCall, server: codePayServer },
-    sdkTraceNoop: { name: 'sdkTraceNoop', call: tracedCall(codepayTraceNoop, 'sdk (no-op tracer)'), server: codePayServer },
-    sdkTraceSdk: { name: 'sdkTraceSdk', call: tracedCall(codepayTraceSdk, 'sdk (OpenTelemetry SDK)'), server: codePayServer },
+    sdkTraceNoop: {
+      name: 'sdkTraceNoop',
+      call: tracedCall(codepayTraceNoop, 'sdk (no-op tracer)'),
+      server: codePayServer,
+    },
+    sdkTraceSdk: {
+      name: 'sdkTraceSdk',
+      call: tracedCall(codepayTraceSdk, 'sdk (OpenTelemetry SDK)'),
+      server: codePayServer,
+    },
     sdkFetch: { name: 'sdkFetch', call: sdkFetchCall, server: codePayServer },
     sdkNoNetwork: { name: 'sdkNoNetwork', call: sdkNoNetworkCall },
     peer: { name: 'peer', call: peerCall, server: alipayServer },
@@ -234,7 +307,13 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
     alipayBody,
     subjects,
     async close() {
-      await Promise.all([codepay.close(), codepayFetch.close(), codepayNoNetwork.close(), codepayTraceNoop.close(), codepayTraceSdk.close()]);
+      await Promise.all([
+        codepay.close(),
+        codepayFetch.close(),
+        codepayNoNetwork.close(),
+        codepayTraceNoop.close(),
+        codepayTraceSdk.close(),
+      ]);
       await tracerProvider.shutdown();
       await Promise.all([codePayServer.close(), alipayServer.close()]);
     },

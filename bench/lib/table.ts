@@ -9,7 +9,8 @@ export interface Column {
 }
 
 export function markdownTable(columns: readonly Column[], rows: readonly Cell[][]): string {
-  const text = (cell: Cell) => (cell === undefined || (typeof cell === 'number' && Number.isNaN(cell)) ? '—' : String(cell));
+  const text = (cell: Cell) =>
+    cell === undefined || (typeof cell === 'number' && Number.isNaN(cell)) ? '—' : String(cell);
   const header = `| ${columns.map((c) => c.title).join(' | ')} |`;
   const rule = `| ${columns.map((c) => (c.right ? '---:' : '---')).join(' | ')} |`;
   const body = rows.map((row) => `| ${row.map(text).join(' | ')} |`);

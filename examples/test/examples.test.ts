@@ -28,7 +28,9 @@ describe('examples run against the mock and exit 0', () => {
   });
 
   it('list-orders', async () => {
-    expect(await runExample('list-orders.ts')).toMatch(/^\d+ order\(s\) in \d+ page\(s\) of up to \d+ \(psn of page 1: \S+\)$/m);
+    expect(await runExample('list-orders.ts')).toMatch(
+      /^\d+ order\(s\) in \d+ page\(s\) of up to \d+ \(psn of page 1: \S+\)$/m,
+    );
   });
 
   it('refund', async () => {

@@ -52,7 +52,8 @@ describe.skipIf(executable === undefined)('the sandbox in headless Chromium', ()
       const file = path.join(screenshots, `${test.task.name.replace(/[^\w-]+/g, '-').slice(0, 80)}.png`);
       await page.screenshot({ path: file, fullPage: true }).then(
         () => console.error(`screenshot of the failing page: ${file} (at ${page.url()})`),
-        (error: unknown) => console.error(`no screenshot of the failing page: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) =>
+          console.error(`no screenshot of the failing page: ${error instanceof Error ? error.message : String(error)}`),
       );
     });
   });
@@ -60,30 +61,65 @@ describe.skipIf(executable === undefined)('the sandbox in headless Chromium', ()
   async function createOrder(): Promise<{ order_sn: string; linkID: string; paymentUrl: string }> {
     const order_sn = `BROWSER-${process.pid}-${++serial}`;
     const payer = await codepay.payers.create({
-      firstName: 'Peter', lastName: 'Pan', email: `peter.pan+${order_sn.toLowerCase()}@example.com`, areaCode: 852, phone: '98765432',
-      address: 'Hong Kong', city: 'Hong Kong', province: 'Hong Kong', postcode: '95001', country: 'China',
+      firstName: 'Peter',
+      lastName: 'Pan',
+      email: `peter.pan+${order_sn.toLowerCase()}@example.com`,
+      areaCode: 852,
+      phone: '98765432',
+      address: 'Hong Kong',
+      city: 'Hong Kong',
+      province: 'Hong Kong',
+      postcode: '95001',
+      country: 'China',
     });
     const order = await codepay.orders.create({
-      order_sn, currency: 'USD', amount: '25.50', payerID: payer.payerID, purposeOfTransaction: 'PAY_FOR_GOODS',
-      description: 'Sandbox walk-through', domain: 'shop.example.com', product: 'Compass||Map of Neverland',
+      order_sn,
+      currency: 'USD',
+      amount: '25.50',
+      payerID: payer.payerID,
+      purposeOfTransaction: 'PAY_FOR_GOODS',
+      description: 'Sandbox walk-through',
+      domain: 'shop.example.com',
+      product: 'Compass||Map of Neverland',
     });
-    if (!order.linkID || !order.paymentUrl) throw new Error(`createOrder answered no linkID or paymentUrl: ${JSON.stringify(order)}`);
+    if (!order.linkID || !order.paymentUrl)
+      throw new Error(`createOrder answered no linkID or paymentUrl: ${JSON.stringify(order)}`);
     return { order_sn, linkID: order.linkID, paymentUrl: order.paymentUrl };
   }
 
-  async function expectOutcome(order: { order_sn: string; linkID: string }, status: string, heading: string, notified: string[]) {
+  async function expectOutcome(
+    order: { order_sn: string; linkID: string },
+    status: string,
+    heading: string,
+    notified: string[],
+  ) {
     await page.waitForURL(/\/result\?/, { timeout: 20_000 });
     await expect.poll(() => page.locator('#result-title').textContent()).toBe(heading);
     // (a) the order, read back through the SDK
     expect((await codepay.orders.get({ order_sn: order.order_sn, linkID: order.linkID })).outcome).toBe(status);
     // (b) the notifications, received and verified by the merchant's server
-    await vi.waitFor(() => expect(received.filter((e) => e.order_sn === order.order_sn).map((e) => e.status)).toEqual(notified), { timeout: 5000 });
+    await vi.waitFor(
+      () => expect(received.filter((e) => e.order_sn === order.order_sn).map((e) => e.status)).toEqual(notified),
+      { timeout: 5000 },
+    );
     // (c) the dashboard: the createOrder request and the acknowledged delivery of the last status
     await page.goto(`${mock.url}/`);
-    await expect.poll(() => page.locator('tr.request', { hasText: `order_sn=${order.order_sn}` }).filter({ hasText: 'createOrder' }).count()).toBe(1);
-    const delivery = page.locator(`tr.notification[data-order-sn="${order.order_sn}"]`).filter({ hasText: status }).first();
+    await expect
+      .poll(() =>
+        page
+          .locator('tr.request', { hasText: `order_sn=${order.order_sn}` })
+          .filter({ hasText: 'createOrder' })
+          .count(),
+      )
+      .toBe(1);
+    const delivery = page
+      .locator(`tr.notification[data-order-sn="${order.order_sn}"]`)
+      .filter({ hasText: status })
+      .first();
     await expect.poll(() => delivery.textContent()).toMatch(/delivered[\s\S]*HTTP 200 \{"code":0\}[\s\S]*acknowledged/);
-    await expect.poll(() => page.locator(`tr.order[data-order-sn="${order.order_sn}"]`).textContent()).toContain(status);
+    await expect
+      .poll(() => page.locator(`tr.order[data-order-sn="${order.order_sn}"]`).textContent())
+      .toContain(status);
   }
 
   it('Pay with the pre-filled test card: the order is Paid', async () => {

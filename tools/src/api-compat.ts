@@ -47,12 +47,27 @@ const flip = (direction: Direction): Direction => (direction === 'read' ? 'write
 type Side = 'before' | 'after';
 
 const VIRTUAL_ROOT = path.join(os.tmpdir(), '__codepay_api__');
-const virtualFile = (side: Side, packageName: string) => path.join(VIRTUAL_ROOT, side, 'node_modules', packageName, 'index.d.ts');
+const virtualFile = (side: Side, packageName: string) =>
+  path.join(VIRTUAL_ROOT, side, 'node_modules', packageName, 'index.d.ts');
 
 /** Generic types whose type arguments are compared as the container is (a Promise of a result is read as one). */
 const CONTAINERS = new Set([
-  'Promise', 'PromiseLike', 'Array', 'ReadonlyArray', 'Iterable', 'IterableIterator', 'AsyncIterable', 'AsyncIterableIterator',
-  'Generator', 'AsyncGenerator', 'Set', 'ReadonlySet', 'Map', 'ReadonlyMap', 'WeakMap', 'WeakSet',
+  'Promise',
+  'PromiseLike',
+  'Array',
+  'ReadonlyArray',
+  'Iterable',
+  'IterableIterator',
+  'AsyncIterable',
+  'AsyncIterableIterator',
+  'Generator',
+  'AsyncGenerator',
+  'Set',
+  'ReadonlySet',
+  'Map',
+  'ReadonlyMap',
+  'WeakMap',
+  'WeakSet',
 ]);
 
 // ---- the virtual modules ---------------------------------------------------------------------------------------
@@ -105,7 +120,10 @@ function createApiProgram(before: readonly PackageApi[], after: readonly Package
   };
   const files = new Map<string, string>();
   const realDirs = new Map<string, string>();
-  const sides: Array<[Side, readonly PackageApi[]]> = [['before', before], ['after', after]];
+  const sides: Array<[Side, readonly PackageApi[]]> = [
+    ['before', before],
+    ['after', after],
+  ];
   for (const [side, apis] of sides) {
     for (const api of apis) {
       files.set(virtualFile(side, api.name), moduleSource(api));
@@ -119,21 +137,33 @@ function createApiProgram(before: readonly PackageApi[], after: readonly Package
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
     const text = files.get(fileName);
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
-    if (!fileName.includes(`${path.sep}node_modules${path.sep}`)) return getSourceFile(fileName, languageVersion, ...rest);
+    if (!fileName.includes(`${path.sep}node_modules${path.sep}`))
+      return getSourceFile(fileName, languageVersion, ...rest);
     // Installed declarations (TypeScript's lib, @types/node, ajv) do not change while the process runs: parse once.
     const cacheKey = `${fileName}\0${JSON.stringify(languageVersion)}`;
-    if (!installedSources.has(cacheKey)) installedSources.set(cacheKey, getSourceFile(fileName, languageVersion, ...rest));
+    if (!installedSources.has(cacheKey))
+      installedSources.set(cacheKey, getSourceFile(fileName, languageVersion, ...rest));
     return installedSources.get(cacheKey);
   };
   host.fileExists = (fileName) => files.has(fileName) || fileExists(fileName);
   host.readFile = (fileName) => files.get(fileName) ?? readFile(fileName);
   host.resolveModuleNameLiterals = (literals, containingFile, _redirect, compilerOptions) =>
     literals.map((literal) => {
-      const side = (['before', 'after'] as const).find((s) => containingFile.startsWith(path.join(VIRTUAL_ROOT, s) + path.sep));
+      const side = (['before', 'after'] as const).find((s) =>
+        containingFile.startsWith(path.join(VIRTUAL_ROOT, s) + path.sep),
+      );
       const sibling = side ? virtualFile(side, literal.text) : undefined;
-      if (sibling && files.has(sibling)) return { resolvedModule: { resolvedFileName: sibling, extension: ts.Extension.Dts, isExternalLibraryImport: false } };
+      if (sibling && files.has(sibling))
+        return {
+          resolvedModule: { resolvedFileName: sibling, extension: ts.Extension.Dts, isExternalLibraryImport: false },
+        };
       const from = realDirs.get(containingFile);
-      return ts.resolveModuleName(literal.text, from ? path.join(from, 'index.ts') : containingFile, compilerOptions, ts.sys);
+      return ts.resolveModuleName(
+        literal.text,
+        from ? path.join(from, 'index.ts') : containingFile,
+        compilerOptions,
+        ts.sys,
+      );
     });
   return ts.createProgram([...files.keys()], options, host);
 }
@@ -160,7 +190,11 @@ class ApiComparer {
     const file = this.program.getSourceFile(virtualFile(side, packageName));
     const moduleSymbol = file && this.checker.getSymbolAtLocation(file);
     if (!moduleSymbol) return new Map();
-    return new Map(this.checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(s) : s]));
+    return new Map(
+      this.checker
+        .getExportsOfModule(moduleSymbol)
+        .map((s) => [s.name, s.flags & ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(s) : s]),
+    );
   }
 
   /** Keys every exported declaration by the package that declares it (re-exports point at the same symbol). */
@@ -169,13 +203,18 @@ class ApiComparer {
       const home = virtualFile(side, name);
       for (const [exportName, symbol] of this.moduleExports(side, name)) {
         if (this.keys[side].has(symbol)) continue;
-        if (symbol.declarations?.some((d) => d.getSourceFile().fileName === home)) this.keys[side].set(symbol, `${name}:${exportName}`);
+        if (symbol.declarations?.some((d) => d.getSourceFile().fileName === home))
+          this.keys[side].set(symbol, `${name}:${exportName}`);
       }
     }
   }
 
   exportedKey(side: Side, type: ts.Type): string | undefined {
-    const symbol = type.aliasSymbol ?? (type.symbol && type.symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum) ? type.symbol : undefined);
+    const symbol =
+      type.aliasSymbol ??
+      (type.symbol && type.symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum)
+        ? type.symbol
+        : undefined);
     return symbol ? this.keys[side].get(symbol) : undefined;
   }
 
@@ -190,11 +229,16 @@ class ApiComparer {
   }
 
   private show(type: ts.Type): string {
-    return this.checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope);
+    return this.checker.typeToString(
+      type,
+      undefined,
+      ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope,
+    );
   }
 
   private add(level: ChangeLevel, where: string, message: string): void {
-    if (!this.findings.some((f) => f.where === where && f.message === message)) this.findings.push({ level, where, message });
+    if (!this.findings.some((f) => f.where === where && f.message === message))
+      this.findings.push({ level, where, message });
   }
 
   /** Declared outside the reports (lib, @types/node, ajv): compared by identity and type arguments. */
@@ -206,12 +250,17 @@ class ApiComparer {
 
   private typeArguments(type: ts.Type): readonly ts.Type[] {
     if (type.aliasSymbol) return type.aliasTypeArguments ?? [];
-    if (type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) return this.checker.getTypeArguments(type as ts.TypeReference);
+    if (type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)
+      return this.checker.getTypeArguments(type as ts.TypeReference);
     return [];
   }
 
   private isPrivate(symbol: ts.Symbol): boolean {
-    return symbol.name.startsWith('#') || symbol.name.startsWith('__#') || (symbol.declarations ?? []).some((d) => (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Private) !== 0);
+    return (
+      symbol.name.startsWith('#') ||
+      symbol.name.startsWith('__#') ||
+      (symbol.declarations ?? []).some((d) => (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Private) !== 0)
+    );
   }
 
   private properties(type: ts.Type): ts.Symbol[] {
@@ -232,15 +281,23 @@ class ApiComparer {
 
   findMade(values: readonly ts.Symbol[], implementedByUsers: ReadonlySet<string>): void {
     for (const value of values) {
-      for (const signature of this.checker.getSignaturesOfType(this.checker.getTypeOfSymbol(value), ts.SignatureKind.Call)) {
-        const returned = this.checker.getAwaitedType(this.checker.getReturnTypeOfSignature(signature)) ?? this.checker.getReturnTypeOfSignature(signature);
-        const takes = new Set(signature.getParameters().flatMap((p) => {
-          const type = this.checker.getTypeOfSymbol(p);
-          return (type.isUnion() ? type.types : [type]).map((t) => this.exportedKey('before', t));
-        }));
+      for (const signature of this.checker.getSignaturesOfType(
+        this.checker.getTypeOfSymbol(value),
+        ts.SignatureKind.Call,
+      )) {
+        const returned =
+          this.checker.getAwaitedType(this.checker.getReturnTypeOfSignature(signature)) ??
+          this.checker.getReturnTypeOfSignature(signature);
+        const takes = new Set(
+          signature.getParameters().flatMap((p) => {
+            const type = this.checker.getTypeOfSymbol(p);
+            return (type.isUnion() ? type.types : [type]).map((t) => this.exportedKey('before', t));
+          }),
+        );
         for (const type of returned.isUnion() ? returned.types : [returned]) {
           const key = this.exportedKey('before', type);
-          if (key && type.symbol?.flags & ts.SymbolFlags.Interface && !takes.has(key) && !implementedByUsers.has(key)) this.made.add(key);
+          if (key && type.symbol?.flags & ts.SymbolFlags.Interface && !takes.has(key) && !implementedByUsers.has(key))
+            this.made.add(key);
         }
       }
     }
@@ -270,10 +327,12 @@ class ApiComparer {
       return;
     }
     this.typeArguments(type).forEach((t, i) => this.walk(t, direction, `${where}<${i}>`));
-    for (const property of this.properties(type)) this.walk(this.checker.getTypeOfSymbol(property), direction, `${where}.${property.name}`);
+    for (const property of this.properties(type))
+      this.walk(this.checker.getTypeOfSymbol(property), direction, `${where}.${property.name}`);
     for (const kind of [ts.SignatureKind.Call, ts.SignatureKind.Construct]) {
       for (const signature of this.checker.getSignaturesOfType(type, kind)) {
-        for (const parameter of signature.getParameters()) this.walk(this.checker.getTypeOfSymbol(parameter), flip(direction), `${where}(${parameter.name})`);
+        for (const parameter of signature.getParameters())
+          this.walk(this.checker.getTypeOfSymbol(parameter), flip(direction), `${where}(${parameter.name})`);
         for (const typeParameter of signature.getTypeParameters() ?? []) {
           const constraint = typeParameter.getConstraint();
           if (constraint) this.walk(constraint, flip(direction), `${where}<${typeParameter.symbol.name}>`);
@@ -290,7 +349,13 @@ class ApiComparer {
    * Compares a type at the base with the same place now. `top`: the type is the body of the export being compared
    * (not cut short because it is an exported type). `optional`: the place is optional, so `undefined` is not news.
    */
-  compare(before: ts.Type, after: ts.Type, direction: Direction, where: string, { top = false, optional = false } = {}): void {
+  compare(
+    before: ts.Type,
+    after: ts.Type,
+    direction: Direction,
+    where: string,
+    { top = false, optional = false } = {},
+  ): void {
     const mark = `${this.typeId(before)}:${this.typeId(after)}:${direction}:${optional}:${top}`;
     if (this.compared.has(mark)) return;
     this.compared.add(mark);
@@ -303,7 +368,8 @@ class ApiComparer {
       }
     }
 
-    const membersOf = (type: ts.Type) => (type.isUnion() ? type.types : [type]).filter((t) => !(optional && t.flags & ts.TypeFlags.Undefined));
+    const membersOf = (type: ts.Type) =>
+      (type.isUnion() ? type.types : [type]).filter((t) => !(optional && t.flags & ts.TypeFlags.Undefined));
     const [membersBefore, membersAfter] = [membersOf(before), membersOf(after)];
     if (membersBefore.length !== 1 || membersAfter.length !== 1) {
       this.compareUnions(membersBefore, membersAfter, direction, where);
@@ -318,12 +384,14 @@ class ApiComparer {
       if (direction === 'write') {
         if (a.flags & anyLike) this.add('minor', where, `now accepts anything (${this.show(a)}), was ${this.show(b)}`);
         else this.add('major', where, `accepted anything (${this.show(b)}), now only ${this.show(a)}`);
-      } else if (a.flags & anyLike) this.add('major', where, `is now ${this.show(a)}, was ${this.show(b)}: code reading it loses its type`);
+      } else if (a.flags & anyLike)
+        this.add('major', where, `is now ${this.show(a)}, was ${this.show(b)}: code reading it loses its type`);
       else this.add('minor', where, `is now ${this.show(a)}, was ${this.show(b)}`);
       return;
     }
     if (b.flags & ts.TypeFlags.TypeParameter && a.flags & ts.TypeFlags.TypeParameter) {
-      if (b.symbol.name !== a.symbol.name) this.add('major', where, `type parameter ${b.symbol.name} is now ${a.symbol.name}`);
+      if (b.symbol.name !== a.symbol.name)
+        this.add('major', where, `type parameter ${b.symbol.name} is now ${a.symbol.name}`);
       return;
     }
     if (b.flags & ts.TypeFlags.Instantiable || a.flags & ts.TypeFlags.Instantiable) {
@@ -342,7 +410,13 @@ class ApiComparer {
 
   /** Two primitives or literals of the same kind (`'New'` and `string`, `1` and `number`). */
   private sameFamily(a: ts.Type, b: ts.Type): boolean {
-    const families = [ts.TypeFlags.StringLike, ts.TypeFlags.NumberLike, ts.TypeFlags.BooleanLike, ts.TypeFlags.BigIntLike, ts.TypeFlags.EnumLike];
+    const families = [
+      ts.TypeFlags.StringLike,
+      ts.TypeFlags.NumberLike,
+      ts.TypeFlags.BooleanLike,
+      ts.TypeFlags.BigIntLike,
+      ts.TypeFlags.EnumLike,
+    ];
     return families.some((family) => (a.flags & family) !== 0 && (b.flags & family) !== 0);
   }
 
@@ -359,9 +433,15 @@ class ApiComparer {
     } else this.add('minor', where, `narrowed from ${b} to ${a}`);
   }
 
-  private compareUnions(before: readonly ts.Type[], after: readonly ts.Type[], direction: Direction, where: string): void {
+  private compareUnions(
+    before: readonly ts.Type[],
+    after: readonly ts.Type[],
+    direction: Direction,
+    where: string,
+  ): void {
     const objectLike = ts.TypeFlags.Object | ts.TypeFlags.Intersection | ts.TypeFlags.NonPrimitive;
-    const split = (types: readonly ts.Type[]) => [types.filter((t) => !(t.flags & objectLike)), types.filter((t) => t.flags & objectLike)] as const;
+    const split = (types: readonly ts.Type[]) =>
+      [types.filter((t) => !(t.flags & objectLike)), types.filter((t) => t.flags & objectLike)] as const;
     const [primitivesBefore, objectsBefore] = split(before);
     const [primitivesAfter, objectsAfter] = split(after);
     const covered = (type: ts.Type, by: readonly ts.Type[]) => by.some((t) => this.assignable(type, t));
@@ -372,7 +452,8 @@ class ApiComparer {
     }
     for (const type of primitivesAfter.filter((t) => !covered(t, primitivesBefore))) {
       if (direction === 'write') this.add('minor', where, `now also accepts ${this.show(type)}`);
-      else if (primitivesBefore.some((t) => this.sameFamily(t, type))) this.add('minor', where, `may now also be ${this.show(type)}`);
+      else if (primitivesBefore.some((t) => this.sameFamily(t, type)))
+        this.add('minor', where, `may now also be ${this.show(type)}`);
       else this.add('major', where, `may now be ${this.show(type)}: code reading it breaks`);
     }
 
@@ -387,29 +468,43 @@ class ApiComparer {
     for (const type of objectsBefore) {
       const key = this.exportedKey('before', type);
       const name = (type.aliasSymbol ?? type.symbol)?.name;
-      const match = (key && take((a) => this.exportedKey('after', a) === key)) || (name && name !== '__type' && take((a) => (a.aliasSymbol ?? a.symbol)?.name === name));
+      const match =
+        (key && take((a) => this.exportedKey('after', a) === key)) ||
+        (name && name !== '__type' && take((a) => (a.aliasSymbol ?? a.symbol)?.name === name));
       if (match) pairs.push([type, match]);
       else unpaired.push(type);
     }
     // Anonymous members (a discriminated union, a function or an object): the most alike pairs, if alike at all.
     const discriminant = (type: ts.Type) =>
       this.properties(type)
-        .filter((p) => this.checker.getTypeOfSymbol(p).flags & ts.TypeFlags.Literal || this.checker.getTypeOfSymbol(p).isUnion())
+        .filter(
+          (p) =>
+            this.checker.getTypeOfSymbol(p).flags & ts.TypeFlags.Literal || this.checker.getTypeOfSymbol(p).isUnion(),
+        )
         .map((p) => `${p.name}=${this.show(this.checker.getTypeOfSymbol(p))}`);
     const likeness = (b: ts.Type, a: ts.Type) => {
-      const [namesB, namesA] = [new Set(this.properties(b).map((p) => p.name)), new Set(this.properties(a).map((p) => p.name))];
+      const [namesB, namesA] = [
+        new Set(this.properties(b).map((p) => p.name)),
+        new Set(this.properties(a).map((p) => p.name)),
+      ];
       const callable = (t: ts.Type) => this.checker.getSignaturesOfType(t, ts.SignatureKind.Call).length > 0;
       const shared = [...namesB].filter((n) => namesA.has(n)).length;
       const sameDiscriminant = discriminant(b).some((d) => discriminant(a).includes(d)) ? 100 : 0;
       const union = new Set([...namesB, ...namesA]).size;
-      return sameDiscriminant + (union === 0 ? 0 : shared / union) + (callable(b) === callable(a) ? (union === 0 ? 1 : 0.01) : -1);
+      return (
+        sameDiscriminant +
+        (union === 0 ? 0 : shared / union) +
+        (callable(b) === callable(a) ? (union === 0 ? 1 : 0.01) : -1)
+      );
     };
     while (unpaired.length > 0 && left.length > 0) {
       let best: [number, number, number] | undefined;
-      unpaired.forEach((b, i) => left.forEach((a, j) => {
-        const score = likeness(b, a);
-        if (score > 0.01 && (!best || score > best[0])) best = [score, i, j];
-      }));
+      unpaired.forEach((b, i) =>
+        left.forEach((a, j) => {
+          const score = likeness(b, a);
+          if (score > 0.01 && (!best || score > best[0])) best = [score, i, j];
+        }),
+      );
       if (!best) break;
       pairs.push([unpaired.splice(best[1], 1)[0]!, left.splice(best[2], 1)[0]!]);
     }
@@ -443,7 +538,8 @@ class ApiComparer {
       const [forward, backward] = [this.assignable(before, after), this.assignable(after, before)];
       const ok = direction === 'write' ? forward : backward;
       if (!ok) this.add('major', where, `changed from ${this.show(before)} to ${this.show(after)}`);
-      else if (!(forward && backward)) this.add('minor', where, `changed from ${this.show(before)} to ${this.show(after)}`);
+      else if (!(forward && backward))
+        this.add('minor', where, `changed from ${this.show(before)} to ${this.show(after)}`);
       return;
     }
 
@@ -458,10 +554,14 @@ class ApiComparer {
         else this.add('major', place, 'removed: code passing it no longer compiles');
         continue;
       }
-      if (direction === 'read' && !optional(property) && optional(now)) this.add('major', place, 'may now be missing (was always there)');
-      if (direction === 'write' && optional(property) && !optional(now)) this.add('major', place, 'is now required: existing code does not pass it');
+      if (direction === 'read' && !optional(property) && optional(now))
+        this.add('major', place, 'may now be missing (was always there)');
+      if (direction === 'write' && optional(property) && !optional(now))
+        this.add('major', place, 'is now required: existing code does not pass it');
       if (direction === 'write' && !optional(property) && optional(now)) this.add('minor', place, 'is now optional');
-      this.compare(this.checker.getTypeOfSymbol(property), this.checker.getTypeOfSymbol(now), direction, place, { optional: optional(property) || optional(now) });
+      this.compare(this.checker.getTypeOfSymbol(property), this.checker.getTypeOfSymbol(now), direction, place, {
+        optional: optional(property) || optional(now),
+      });
     }
     for (const [name, property] of propertiesAfter) {
       const place = `${where}.${name}`;
@@ -471,17 +571,36 @@ class ApiComparer {
     }
 
     for (const kind of [ts.SignatureKind.Call, ts.SignatureKind.Construct]) {
-      const [signaturesBefore, signaturesAfter] = [this.checker.getSignaturesOfType(before, kind), this.checker.getSignaturesOfType(after, kind)];
+      const [signaturesBefore, signaturesAfter] = [
+        this.checker.getSignaturesOfType(before, kind),
+        this.checker.getSignaturesOfType(after, kind),
+      ];
       const label = kind === ts.SignatureKind.Construct ? 'new ' : '';
       signaturesBefore.forEach((signature, i) => {
         const now = signaturesAfter[i];
         if (now) this.compareSignatures(signature, now, direction, `${label}${where}`);
-        else if (direction === 'read') this.add('major', where, `${kind === ts.SignatureKind.Construct ? 'constructor' : 'call'} signature ${i + 1} removed`);
-        else this.add('major', where, `${kind === ts.SignatureKind.Construct ? 'constructor' : 'call'} signature ${i + 1} is no longer expected`);
+        else if (direction === 'read')
+          this.add(
+            'major',
+            where,
+            `${kind === ts.SignatureKind.Construct ? 'constructor' : 'call'} signature ${i + 1} removed`,
+          );
+        else
+          this.add(
+            'major',
+            where,
+            `${kind === ts.SignatureKind.Construct ? 'constructor' : 'call'} signature ${i + 1} is no longer expected`,
+          );
       });
       for (let i = signaturesBefore.length; i < signaturesAfter.length; i++) {
-        if (direction === 'read') this.add('minor', where, `new ${kind === ts.SignatureKind.Construct ? 'constructor' : 'call'} signature`);
-        else this.add('major', where, `must now also be ${kind === ts.SignatureKind.Construct ? 'constructible' : 'callable'}`);
+        if (direction === 'read')
+          this.add('minor', where, `new ${kind === ts.SignatureKind.Construct ? 'constructor' : 'call'} signature`);
+        else
+          this.add(
+            'major',
+            where,
+            `must now also be ${kind === ts.SignatureKind.Construct ? 'constructible' : 'callable'}`,
+          );
       }
     }
 
@@ -491,14 +610,28 @@ class ApiComparer {
       if (now) this.compare(info.type, now.type, direction, `${where}[${this.show(info.keyType)}]`);
       else this.add('major', where, `no longer has an index signature [key: ${this.show(info.keyType)}]`);
     }
-    for (const info of indexAfter.filter((i) => !this.checker.getIndexInfosOfType(before).some((b) => this.show(b.keyType) === this.show(i.keyType)))) {
-      this.add(direction === 'read' ? 'minor' : 'major', where, `new index signature [key: ${this.show(info.keyType)}]`);
+    for (const info of indexAfter.filter(
+      (i) => !this.checker.getIndexInfosOfType(before).some((b) => this.show(b.keyType) === this.show(i.keyType)),
+    )) {
+      this.add(
+        direction === 'read' ? 'minor' : 'major',
+        where,
+        `new index signature [key: ${this.show(info.keyType)}]`,
+      );
     }
   }
 
   private compareSignatures(before: ts.Signature, after: ts.Signature, direction: Direction, where: string): void {
-    const [typeParametersBefore, typeParametersAfter] = [before.getTypeParameters() ?? [], after.getTypeParameters() ?? []];
-    if (typeParametersBefore.length !== typeParametersAfter.length) this.add('major', where, `type parameters changed from ${typeParametersBefore.length} to ${typeParametersAfter.length}`);
+    const [typeParametersBefore, typeParametersAfter] = [
+      before.getTypeParameters() ?? [],
+      after.getTypeParameters() ?? [],
+    ];
+    if (typeParametersBefore.length !== typeParametersAfter.length)
+      this.add(
+        'major',
+        where,
+        `type parameters changed from ${typeParametersBefore.length} to ${typeParametersAfter.length}`,
+      );
     typeParametersBefore.forEach((t, i) => {
       const [b, a] = [t.getConstraint(), typeParametersAfter[i]?.getConstraint()];
       if (b && a) this.compare(b, a, flip(direction), `${where}<${t.symbol.name}>`);
@@ -506,7 +639,10 @@ class ApiComparer {
 
     const parameterInfo = (p: ts.Symbol) => {
       const declaration = p.valueDeclaration && ts.isParameter(p.valueDeclaration) ? p.valueDeclaration : undefined;
-      return { rest: !!declaration?.dotDotDotToken, optional: !!declaration && (this.checker.isOptionalParameter(declaration) || !!declaration.dotDotDotToken) };
+      return {
+        rest: !!declaration?.dotDotDotToken,
+        optional: !!declaration && (this.checker.isOptionalParameter(declaration) || !!declaration.dotDotDotToken),
+      };
     };
     const [parametersBefore, parametersAfter] = [before.getParameters(), after.getParameters()];
     const caller = direction === 'read'; // users call it (else: users write it, and we call it)
@@ -521,8 +657,11 @@ class ApiComparer {
       }
       const [b, a] = [parameterInfo(parameter), parameterInfo(now)];
       if (caller && b.optional && !a.optional) this.add('major', place, 'parameter is now required');
-      if (!caller && !b.optional && a.optional) this.add('major', place, 'may now be left out when your function is called');
-      this.compare(this.checker.getTypeOfSymbol(parameter), this.checker.getTypeOfSymbol(now), flip(direction), place, { optional: b.optional || a.optional });
+      if (!caller && !b.optional && a.optional)
+        this.add('major', place, 'may now be left out when your function is called');
+      this.compare(this.checker.getTypeOfSymbol(parameter), this.checker.getTypeOfSymbol(now), flip(direction), place, {
+        optional: b.optional || a.optional,
+      });
     });
     for (const parameter of parametersAfter.slice(parametersBefore.length)) {
       const place = `${where}(${parameter.name})`;
@@ -530,21 +669,36 @@ class ApiComparer {
       else if (parameterInfo(parameter).optional) this.add('minor', place, 'new optional parameter');
       else this.add('major', place, 'new required parameter: existing calls do not pass it');
     }
-    this.compare(this.checker.getReturnTypeOfSignature(before), this.checker.getReturnTypeOfSignature(after), direction, `${where}()`);
+    this.compare(
+      this.checker.getReturnTypeOfSignature(before),
+      this.checker.getReturnTypeOfSignature(after),
+      direction,
+      `${where}()`,
+    );
   }
 
   /** Compares one export of a package: a value in the read direction, a type in each direction it is used in. */
   compareExport(before: ts.Symbol, after: ts.Symbol, name: string, key: string | undefined): void {
     const isValue = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Value) !== 0;
     if (isValue(before)) {
-      this.compare(this.checker.getTypeOfSymbol(before), this.checker.getTypeOfSymbol(after), 'read', name, { top: true });
+      this.compare(this.checker.getTypeOfSymbol(before), this.checker.getTypeOfSymbol(after), 'read', name, {
+        top: true,
+      });
     }
     if (before.flags & (ts.SymbolFlags.Type & ~ts.SymbolFlags.Value) || before.flags & ts.SymbolFlags.Class) {
-      const [declaredBefore, declaredAfter] = [this.checker.getDeclaredTypeOfSymbol(before), this.checker.getDeclaredTypeOfSymbol(after)];
+      const [declaredBefore, declaredAfter] = [
+        this.checker.getDeclaredTypeOfSymbol(before),
+        this.checker.getDeclaredTypeOfSymbol(after),
+      ];
       // `type CreateOrderInput = CreateOrderParams`: another export under a second name, compared as that export.
       const target = this.exportedKey('before', declaredBefore);
       if (target && target !== key && target === this.exportedKey('after', declaredAfter)) return;
-      const directions = before.flags & ts.SymbolFlags.Class ? new Set<Direction>(['read']) : (key && this.directions.get(key)) || (target && this.directions.get(target)) || new Set<Direction>(['read']);
+      const directions =
+        before.flags & ts.SymbolFlags.Class
+          ? new Set<Direction>(['read'])
+          : (key && this.directions.get(key)) ||
+            (target && this.directions.get(target)) ||
+            new Set<Direction>(['read']);
       for (const direction of directions) this.compare(declaredBefore, declaredAfter, direction, name, { top: true });
     }
   }
@@ -576,11 +730,21 @@ export interface CompareOptions {
   nodeTypes?: boolean;
 }
 
-export function compareApis(before: readonly PackageApi[], after: readonly PackageApi[], { implementedByUsers = [], nodeTypes = true }: CompareOptions = {}): ApiComparison {
+export function compareApis(
+  before: readonly PackageApi[],
+  after: readonly PackageApi[],
+  { implementedByUsers = [], nodeTypes = true }: CompareOptions = {},
+): ApiComparison {
   const program = createApiProgram(before, after, nodeTypes);
   const comparer = new ApiComparer(program);
-  comparer.registerExports('before', before.map((p) => p.name));
-  comparer.registerExports('after', after.map((p) => p.name));
+  comparer.registerExports(
+    'before',
+    before.map((p) => p.name),
+  );
+  comparer.registerExports(
+    'after',
+    after.map((p) => p.name),
+  );
 
   // Directions: walk every exported value at the base (not those exported as types only), as users meet it (read).
   const values = before.flatMap((api) => {
@@ -598,8 +762,11 @@ export function compareApis(before: readonly PackageApi[], after: readonly Packa
     const exportsBefore = comparer.moduleExports('before', api.name);
     const exportsAfter = comparer.moduleExports('after', api.name);
     const entries = new Map(api.entries.filter((e) => e.exported).map((e) => [e.name, e]));
-    const entriesAfter = new Map((after.find((p) => p.name === api.name)?.entries ?? []).filter((e) => e.exported).map((e) => [e.name, e]));
-    const found = (level: ChangeLevel, where: string, message: string) => findings.push({ package: api.name, level, where, message });
+    const entriesAfter = new Map(
+      (after.find((p) => p.name === api.name)?.entries ?? []).filter((e) => e.exported).map((e) => [e.name, e]),
+    );
+    const found = (level: ChangeLevel, where: string, message: string) =>
+      findings.push({ package: api.name, level, where, message });
 
     for (const [name, entry] of entries) {
       const now = entriesAfter.get(name);
@@ -608,10 +775,12 @@ export function compareApis(before: readonly PackageApi[], after: readonly Packa
         continue;
       }
       const typeOnly = (e: ApiEntry) => e.kind.includes('(exported as a type only)');
-      if (!typeOnly(entry) && typeOnly(now) && /class|function|const|let|var|enum/.test(entry.kind)) found('major', name, 'is now exported as a type only: code using it as a value breaks');
+      if (!typeOnly(entry) && typeOnly(now) && /class|function|const|let|var|enum/.test(entry.kind))
+        found('major', name, 'is now exported as a type only: code using it as a value breaks');
       const [symbolBefore, symbolAfter] = [exportsBefore.get(name), exportsAfter.get(name)];
       if (!symbolBefore || !symbolAfter) {
-        if (entry.text !== now.text || entry.kind !== now.kind) found('major', name, `changed (${entry.kind} → ${now.kind})`);
+        if (entry.text !== now.text || entry.kind !== now.kind)
+          found('major', name, `changed (${entry.kind} → ${now.kind})`);
         continue;
       }
       const [keyBefore, keyAfter] = [comparer.keyOf('before', symbolBefore), comparer.keyOf('after', symbolAfter)];

@@ -23,7 +23,16 @@ import { compareApis, type ApiFinding, type PackageApi } from './api-compat.js';
 import { extractApi, parseReport, parseReportImports, renderReport, type ApiSurface } from './api-surface.js';
 import { repoRoot } from './paths.js';
 import { buildPackages, withTempDir } from './release-packages.js';
-import { bumpCovers, fileAt, newestReleaseTag, pendingChangesets, plannedBump, publishablePackages, type Bump, type PublishablePackage } from './release-state.js';
+import {
+  bumpCovers,
+  fileAt,
+  newestReleaseTag,
+  pendingChangesets,
+  plannedBump,
+  publishablePackages,
+  type Bump,
+  type PublishablePackage,
+} from './release-state.js';
 import { specChanges } from './spec-diff.js';
 
 export const apiDir = path.join(repoRoot, 'api');
@@ -57,7 +66,12 @@ export interface ApiGateResult {
  * The breaking-change gate: the API (reports at `base` against `fresh`) and the spec (at `base` against the working
  * tree), each change's level against the bump each package is getting.
  */
-export function apiGate(root: string, base: string, fresh: ReadonlyMap<string, ApiSurface>, packages: readonly PublishablePackage[] = publishablePackages(root)): ApiGateResult {
+export function apiGate(
+  root: string,
+  base: string,
+  fresh: ReadonlyMap<string, ApiSurface>,
+  packages: readonly PublishablePackage[] = publishablePackages(root),
+): ApiGateResult {
   const before: PackageApi[] = [];
   const after: PackageApi[] = [];
   for (const pkg of packages) {
@@ -66,29 +80,54 @@ export function apiGate(root: string, base: string, fresh: ReadonlyMap<string, A
     if (!surface || baseline === undefined) continue;
     const imports = parseReportImports(baseline);
     const resolveFrom = path.join(root, pkg.dir);
-    before.push({ name: pkg.name, imports: imports.length > 0 ? imports : surface.imports, entries: parseReport(baseline), resolveFrom });
+    before.push({
+      name: pkg.name,
+      imports: imports.length > 0 ? imports : surface.imports,
+      entries: parseReport(baseline),
+      resolveFrom,
+    });
     after.push({ name: pkg.name, imports: surface.imports, entries: surface.entries, resolveFrom });
   }
-  const findings = before.length > 0 ? compareApis(before, after, { implementedByUsers: IMPLEMENTED_BY_USERS }).findings : [];
+  const findings =
+    before.length > 0 ? compareApis(before, after, { implementedByUsers: IMPLEMENTED_BY_USERS }).findings : [];
   const specBefore = fileAt(root, base, SPEC_FILE);
   if (specBefore !== undefined && existsSync(path.join(root, SPEC_FILE))) {
-    for (const change of specChanges(JSON.parse(specBefore), JSON.parse(readFileSync(path.join(root, SPEC_FILE), 'utf8')))) {
-      findings.push({ package: SPEC_PACKAGE, level: change.level, where: `spec: ${change.where}`, message: change.message });
+    for (const change of specChanges(
+      JSON.parse(specBefore),
+      JSON.parse(readFileSync(path.join(root, SPEC_FILE), 'utf8')),
+    )) {
+      findings.push({
+        package: SPEC_PACKAGE,
+        level: change.level,
+        where: `spec: ${change.where}`,
+        message: change.message,
+      });
     }
   }
   const changesets = pendingChangesets(root);
   return {
     packages: packages.map((pkg) => {
       const own = findings.filter((f) => f.package === pkg.name);
-      const required: Bump | undefined = own.some((f) => f.level === 'major') ? 'major' : own.length > 0 ? 'minor' : undefined;
+      const required: Bump | undefined = own.some((f) => f.level === 'major')
+        ? 'major'
+        : own.length > 0
+          ? 'minor'
+          : undefined;
       const planned = plannedBump(root, base, pkg, changesets);
-      return { name: pkg.name, findings: own, required, planned, ok: required === undefined || bumpCovers(planned, required) };
+      return {
+        name: pkg.name,
+        findings: own,
+        required,
+        planned,
+        ok: required === undefined || bumpCovers(planned, required),
+      };
     }),
   };
 }
 
 export function gateMessage(result: ApiGateResult['packages'][number], base: string): string {
-  const lines = (level: 'major' | 'minor') => result.findings.filter((f) => f.level === level).map((f) => `  ${level}  ${f.where}: ${f.message}`);
+  const lines = (level: 'major' | 'minor') =>
+    result.findings.filter((f) => f.level === level).map((f) => `  ${level}  ${f.where}: ${f.message}`);
   const listed = [...lines('major'), ...lines('minor')];
   if (result.ok) {
     return result.required
@@ -107,16 +146,25 @@ export function gateMessage(result: ApiGateResult['packages'][number], base: str
 
 /** The declarations must promise exactly what the JavaScript exports, in both builds. */
 async function runtimeMismatch(packageDir: string, surface: ApiSurface): Promise<string | undefined> {
-  const esm = Object.keys((await import(pathToFileURL(path.join(packageDir, 'dist/index.js')).href)) as object).filter((k) => k !== 'default');
-  const cjs = Object.keys(createRequire(import.meta.url)(path.join(packageDir, 'dist/index.cjs')) as object).filter((k) => k !== '__esModule');
+  const esm = Object.keys((await import(pathToFileURL(path.join(packageDir, 'dist/index.js')).href)) as object).filter(
+    (k) => k !== 'default',
+  );
+  const cjs = Object.keys(createRequire(import.meta.url)(path.join(packageDir, 'dist/index.cjs')) as object).filter(
+    (k) => k !== '__esModule',
+  );
   const declared = new Set(surface.values);
   const problems: string[] = [];
-  for (const [format, names] of [['ESM', esm], ['CJS', cjs]] as const) {
+  for (const [format, names] of [
+    ['ESM', esm],
+    ['CJS', cjs],
+  ] as const) {
     const actual = new Set(names);
     const missing = [...declared].filter((n) => !actual.has(n));
     const undeclared = [...actual].filter((n) => !declared.has(n));
-    if (missing.length > 0) problems.push(`declared as values but not exported by the ${format} build: ${missing.join(', ')}`);
-    if (undeclared.length > 0) problems.push(`exported by the ${format} build but not declared: ${undeclared.join(', ')}`);
+    if (missing.length > 0)
+      problems.push(`declared as values but not exported by the ${format} build: ${missing.join(', ')}`);
+    if (undeclared.length > 0)
+      problems.push(`exported by the ${format} build but not declared: ${undeclared.join(', ')}`);
   }
   return problems.length > 0 ? problems.join('; ') : undefined;
 }
@@ -126,7 +174,18 @@ function showDiff(committedFile: string, fresh: string): void {
     const freshFile = path.join(dir, path.basename(committedFile));
     writeFileSync(freshFile, fresh);
     try {
-      execFileSync('git', ['diff', '--no-index', '--color=never', '--', existsSync(committedFile) ? committedFile : '/dev/null', freshFile], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+      execFileSync(
+        'git',
+        [
+          'diff',
+          '--no-index',
+          '--color=never',
+          '--',
+          existsSync(committedFile) ? committedFile : '/dev/null',
+          freshFile,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+      );
     } catch (error) {
       console.error((error as { stdout?: string }).stdout ?? '');
     }
@@ -160,11 +219,15 @@ async function main(argv: readonly string[]): Promise<number> {
       mkdirSync(apiDir, { recursive: true });
       const previous = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : undefined;
       writeFileSync(reportPath, rendered);
-      console.log(`${previous === rendered ? 'unchanged' : 'wrote    '} ${reportFile} (${surface.entries.filter((e) => e.exported).length} exports)`);
+      console.log(
+        `${previous === rendered ? 'unchanged' : 'wrote    '} ${reportFile} (${surface.entries.filter((e) => e.exported).length} exports)`,
+      );
     } else {
       const committed = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : undefined;
       if (committed !== rendered) {
-        console.error(`${pkg.name}: ${reportFile} is not what the build declares${committed === undefined ? ' (missing)' : ''}:`);
+        console.error(
+          `${pkg.name}: ${reportFile} is not what the build declares${committed === undefined ? ' (missing)' : ''}:`,
+        );
         showDiff(reportPath, rendered);
         console.error(`Run \`pnpm api:report\` and commit ${reportFile} (review the diff: it is your API change).`);
         failed = true;

@@ -30,7 +30,8 @@ export interface ApiSurface {
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 
 function kindOf(declaration: ts.Declaration): string {
-  if (ts.isClassDeclaration(declaration)) return declaration.modifiers?.some((m) => m.kind === ts.SyntaxKind.AbstractKeyword) ? 'abstract class' : 'class';
+  if (ts.isClassDeclaration(declaration))
+    return declaration.modifiers?.some((m) => m.kind === ts.SyntaxKind.AbstractKeyword) ? 'abstract class' : 'class';
   if (ts.isFunctionDeclaration(declaration)) return 'function';
   if (ts.isInterfaceDeclaration(declaration)) return 'interface';
   if (ts.isTypeAliasDeclaration(declaration)) return 'type';
@@ -45,13 +46,20 @@ function kindOf(declaration: ts.Declaration): string {
 
 /** The node to print for a declaration: a variable prints with its `declare const`. */
 function printable(declaration: ts.Declaration): ts.Node {
-  if (ts.isVariableDeclaration(declaration) && ts.isVariableDeclarationList(declaration.parent) && declaration.parent.declarations.length === 1) return declaration.parent.parent;
+  if (
+    ts.isVariableDeclaration(declaration) &&
+    ts.isVariableDeclarationList(declaration.parent) &&
+    declaration.parent.declarations.length === 1
+  )
+    return declaration.parent.parent;
   return declaration;
 }
 
 function print(declarations: readonly ts.Declaration[]): string {
   return declarations
-    .map((declaration) => printer.printNode(ts.EmitHint.Unspecified, printable(declaration), declaration.getSourceFile()))
+    .map((declaration) =>
+      printer.printNode(ts.EmitHint.Unspecified, printable(declaration), declaration.getSourceFile()),
+    )
     .join('\n');
 }
 
@@ -85,13 +93,23 @@ function cachingHost(options: ts.CompilerOptions): ts.CompilerHost {
  * `import * as api from './index.js'` touches each, and TypeScript refuses the type-only ones (`export type`,
  * `export type *`). (The checker has no public "is this export type-only" question; this asks it the user's way.)
  */
-function usableAsValues(declarationFile: string, options: ts.CompilerOptions, baseHost: ts.CompilerHost, candidates: readonly string[]): string[] {
+function usableAsValues(
+  declarationFile: string,
+  options: ts.CompilerOptions,
+  baseHost: ts.CompilerHost,
+  candidates: readonly string[],
+): string[] {
   const probeFile = path.join(path.dirname(declarationFile), '__api_probe__.mts');
-  const probeText = [`import * as api from './${path.basename(declarationFile).replace(/\.d\.ts$/, '.js')}';`, ...candidates.map((name) => `void api.${name};`)].join('\n');
+  const probeText = [
+    `import * as api from './${path.basename(declarationFile).replace(/\.d\.ts$/, '.js')}';`,
+    ...candidates.map((name) => `void api.${name};`),
+  ].join('\n');
   const host: ts.CompilerHost = {
     ...baseHost,
     getSourceFile: (fileName, languageVersion, ...rest) =>
-      fileName === probeFile ? ts.createSourceFile(fileName, probeText, languageVersion, true) : baseHost.getSourceFile(fileName, languageVersion, ...rest),
+      fileName === probeFile
+        ? ts.createSourceFile(fileName, probeText, languageVersion, true)
+        : baseHost.getSourceFile(fileName, languageVersion, ...rest),
     fileExists: (fileName) => fileName === probeFile || baseHost.fileExists(fileName),
     readFile: (fileName) => (fileName === probeFile ? probeText : baseHost.readFile(fileName)),
   };
@@ -101,7 +119,10 @@ function usableAsValues(declarationFile: string, options: ts.CompilerOptions, ba
   for (const diagnostic of program.getSemanticDiagnostics(probe)) {
     if (diagnostic.start === undefined) continue;
     const line = probe.getLineAndCharacterOfPosition(diagnostic.start).line;
-    if (line === 0) throw new Error(`the API probe cannot import ${declarationFile}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`);
+    if (line === 0)
+      throw new Error(
+        `the API probe cannot import ${declarationFile}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`,
+      );
     refused.add(line - 1);
   }
   return candidates.filter((_, index) => !refused.has(index));
@@ -139,14 +160,25 @@ export function extractApi(declarationFile: string): ApiSurface {
       declarations.forEach((d) => printed.add(d));
       entries.push({ name: exported.name, exported: true, kind, text: print(declarations) });
     } else {
-      entries.push({ name: exported.name, exported: true, kind, ...(origin && origin !== ownPackage ? { from: origin } : {}), text: '' });
+      entries.push({
+        name: exported.name,
+        exported: true,
+        kind,
+        ...(origin && origin !== ownPackage ? { from: origin } : {}),
+        text: '',
+      });
     }
   }
   // Declarations the exports reach without being exported themselves (e.g. an options interface's member types).
   for (const statement of sourceFile.statements) {
     const declarations: ts.Declaration[] = ts.isVariableStatement(statement)
       ? [...statement.declarationList.declarations]
-      : ts.isClassDeclaration(statement) || ts.isFunctionDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement) || ts.isModuleDeclaration(statement)
+      : ts.isClassDeclaration(statement) ||
+          ts.isFunctionDeclaration(statement) ||
+          ts.isInterfaceDeclaration(statement) ||
+          ts.isTypeAliasDeclaration(statement) ||
+          ts.isEnumDeclaration(statement) ||
+          ts.isModuleDeclaration(statement)
         ? [statement]
         : [];
     for (const declaration of declarations) {
@@ -162,11 +194,14 @@ export function extractApi(declarationFile: string): ApiSurface {
     }
   }
 
-  const imports = sourceFile.statements.filter(ts.isImportDeclaration).map((statement) => printer.printNode(ts.EmitHint.Unspecified, statement, sourceFile));
+  const imports = sourceFile.statements
+    .filter(ts.isImportDeclaration)
+    .map((statement) => printer.printNode(ts.EmitHint.Unspecified, statement, sourceFile));
 
   const values = usableAsValues(declarationFile, options, host, valueCandidates);
   for (const entry of entries) {
-    if (entry.exported && valueCandidates.includes(entry.name) && !values.includes(entry.name)) entry.kind += ' (exported as a type only)';
+    if (entry.exported && valueCandidates.includes(entry.name) && !values.includes(entry.name))
+      entry.kind += ' (exported as a type only)';
   }
 
   const byName = (a: ApiEntry, b: ApiEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -189,7 +224,11 @@ function entryHeading(entry: ApiEntry): string {
 
 export function renderReport(packageName: string, declarationPath: string, surface: ApiSurface): string {
   const section = (entries: ApiEntry[]) =>
-    entries.map((entry) => (entry.text ? `${entryHeading(entry)}\n\n\`\`\`ts\n${entry.text}\n\`\`\`\n` : `${entryHeading(entry)}\n`)).join('\n');
+    entries
+      .map((entry) =>
+        entry.text ? `${entryHeading(entry)}\n\n\`\`\`ts\n${entry.text}\n\`\`\`\n` : `${entryHeading(entry)}\n`,
+      )
+      .join('\n');
   const internal = surface.entries.filter((e) => !e.exported);
   return [
     `# API report: ${packageName}`,

@@ -82,7 +82,8 @@ export function bundleSpec(root: string = repoRoot): JsonSchema {
   const components = (bundled.components ?? {}) as JsonSchema;
   const schemas = { ...((components.schemas ?? {}) as JsonSchema) };
   for (const file of files) {
-    if (file.name in schemas) throw new Error(`${file.relativePath}: component "${file.name}" is already defined in openapi.yaml`);
+    if (file.name in schemas)
+      throw new Error(`${file.relativePath}: component "${file.name}" is already defined in openapi.yaml`);
     const { $id: _dropped, ...schema } = file.schema;
     schemas[file.name] = rewriteRefs(schema, path.dirname(file.absolutePath), nameByPath, file.relativePath);
   }

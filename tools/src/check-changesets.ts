@@ -9,7 +9,16 @@
 // came before is in the version. So the check passes on a version commit, on a release (the tags are at HEAD), and
 // fails as soon as a shipped file changes again without a new changeset.
 // (`changeset status --since` is not enough: it passes as soon as any changeset exists, whatever it names.)
-import { changesetBumps, firstCommit, git, newestReleaseTag, pendingChangesets, publishablePackages, versionedSince, type PublishablePackage } from './release-state.js';
+import {
+  changesetBumps,
+  firstCommit,
+  git,
+  newestReleaseTag,
+  pendingChangesets,
+  publishablePackages,
+  versionedSince,
+  type PublishablePackage,
+} from './release-state.js';
 import { repoRoot } from './paths.js';
 
 export { publishablePackages, type PublishablePackage };
@@ -29,10 +38,16 @@ export function packagesNamedIn(changeset: string): string[] {
   return [...changesetBumps(changeset).keys()];
 }
 
-export function packagesMissingChangesets(changedFiles: readonly string[], packages: readonly PublishablePackage[], changesets: Map<string, string[]>): string[] {
+export function packagesMissingChangesets(
+  changedFiles: readonly string[],
+  packages: readonly PublishablePackage[],
+  changesets: Map<string, string[]>,
+): string[] {
   const named = new Set([...changesets.values()].flat());
   return packages
-    .filter((pkg) => changedFiles.some((file) => file.startsWith(`${pkg.dir}/`) && isShippedChange(file.slice(pkg.dir.length + 1))))
+    .filter((pkg) =>
+      changedFiles.some((file) => file.startsWith(`${pkg.dir}/`) && isShippedChange(file.slice(pkg.dir.length + 1))),
+    )
     .filter((pkg) => !named.has(pkg.name))
     .map((pkg) => pkg.name);
 }
@@ -43,7 +58,12 @@ export function defaultBase(root = repoRoot): string {
 
 /** Files changed since `ref` (committed or not, untracked included). */
 export function changedSince(root: string, ref: string): string[] {
-  return [...new Set([...git(root, ['diff', '--name-only', ref]).split('\n'), ...git(root, ['ls-files', '--others', '--exclude-standard']).split('\n')])].filter(Boolean);
+  return [
+    ...new Set([
+      ...git(root, ['diff', '--name-only', ref]).split('\n'),
+      ...git(root, ['ls-files', '--others', '--exclude-standard']).split('\n'),
+    ]),
+  ].filter(Boolean);
 }
 
 export interface ChangesetCheck {
@@ -72,7 +92,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const baseFlag = process.argv.indexOf('--base');
   const result = checkChangesets(repoRoot, baseFlag > 0 ? process.argv[baseFlag + 1]! : undefined);
   const short = (ref: string) => (/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 12) : ref);
-  for (const { name, since } of result.versioned) console.log(`changeset:check: ${name} was versioned since ${short(result.base)} (${short(since)}); checking the changes after that`);
+  for (const { name, since } of result.versioned)
+    console.log(
+      `changeset:check: ${name} was versioned since ${short(result.base)} (${short(since)}); checking the changes after that`,
+    );
   if (result.missing.length > 0) {
     console.error(
       `changeset:check: changed since ${short(result.base)} without a changeset naming them: ${result.missing.join(', ')}.\n` +

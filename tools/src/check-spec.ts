@@ -17,10 +17,14 @@ function lintWithRedocly(bundleText: string): boolean {
     const file = path.join(workDir, 'openapi.bundled.json');
     writeFileSync(file, bundleText);
     const redoclyBin = createRequire(import.meta.url).resolve('@redocly/cli/bin/cli.js');
-    const run = spawnSync(process.execPath, [redoclyBin, 'lint', file, '--config', path.join(repoRoot, 'redocly.yaml')], {
-      stdio: 'inherit',
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [redoclyBin, 'lint', file, '--config', path.join(repoRoot, 'redocly.yaml')],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      },
+    );
     return run.status === 0;
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -12,11 +12,13 @@ export async function findCodegenDrift(root: string = repoRoot): Promise<string[
   for (const file of files) {
     const onDisk = path.join(root, file.path);
     if (!existsSync(onDisk)) problems.push(`${file.path}: missing`);
-    else if (readFileSync(onDisk, 'utf8') !== file.content) problems.push(`${file.path}: differs from what spec/ generates`);
+    else if (readFileSync(onDisk, 'utf8') !== file.content)
+      problems.push(`${file.path}: differs from what spec/ generates`);
   }
   const produced = new Set(files.map((f) => f.path));
   for (const dir of GENERATED_DIRS) {
-    for (const stale of listFiles(dir, root).filter((p) => !produced.has(p))) problems.push(`${stale}: stale (no longer generated)`);
+    for (const stale of listFiles(dir, root).filter((p) => !produced.has(p)))
+      problems.push(`${stale}: stale (no longer generated)`);
   }
   return problems;
 }
@@ -24,7 +26,9 @@ export async function findCodegenDrift(root: string = repoRoot): Promise<string[
 if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = await findCodegenDrift();
   if (problems.length > 0) {
-    console.error(`Generated code is out of date with spec/ (run \`pnpm codegen\` and commit):\n  ${problems.join('\n  ')}`);
+    console.error(
+      `Generated code is out of date with spec/ (run \`pnpm codegen\` and commit):\n  ${problems.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log('codegen:check: generated files match spec/');

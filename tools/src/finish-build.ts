@@ -25,13 +25,22 @@ export function runtimeExports(javascript: string): RuntimeExports {
   const stars = new Set<string>();
   for (const statement of source.statements) {
     if (ts.isExportDeclaration(statement)) {
-      const from = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const from =
+        statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+          ? statement.moduleSpecifier.text
+          : undefined;
       if (!statement.exportClause) stars.add(from!);
-      else if (ts.isNamedExports(statement.exportClause)) statement.exportClause.elements.forEach((e) => names.add(e.name.text));
+      else if (ts.isNamedExports(statement.exportClause))
+        statement.exportClause.elements.forEach((e) => names.add(e.name.text));
       else names.add(statement.exportClause.name.text);
-    } else if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
-      if (ts.isVariableStatement(statement)) statement.declarationList.declarations.forEach((d) => ts.isIdentifier(d.name) && names.add(d.name.text));
-      else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) names.add(statement.name.text);
+    } else if (
+      ts.canHaveModifiers(statement) &&
+      ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    ) {
+      if (ts.isVariableStatement(statement))
+        statement.declarationList.declarations.forEach((d) => ts.isIdentifier(d.name) && names.add(d.name.text));
+      else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name)
+        names.add(statement.name.text);
     }
   }
   return { names, stars };
@@ -43,7 +52,10 @@ export function typeOnlyWhereNotRuntime(declarations: string, runtime: RuntimeEx
   const insertions: number[] = [];
   for (const statement of source.statements) {
     if (!ts.isExportDeclaration(statement) || statement.isTypeOnly) continue;
-    const from = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+    const from =
+      statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+        ? statement.moduleSpecifier.text
+        : undefined;
     if (!statement.exportClause) {
       // `export * from 'x'` → `export type * from 'x'`
       if (!runtime.stars.has(from!)) insertions.push(statement.getStart(source) + 'export '.length);
@@ -54,7 +66,8 @@ export function typeOnlyWhereNotRuntime(declarations: string, runtime: RuntimeEx
     }
   }
   let result = declarations;
-  for (const position of insertions.sort((a, b) => b - a)) result = `${result.slice(0, position)}type ${result.slice(position)}`;
+  for (const position of insertions.sort((a, b) => b - a))
+    result = `${result.slice(0, position)}type ${result.slice(position)}`;
   return result;
 }
 
@@ -64,7 +77,9 @@ export function typeOnlyWhereNotRuntime(declarations: string, runtime: RuntimeEx
  */
 export function assertNoRequireShim(javascript: string, file: string): void {
   if (/\b__require\b/.test(javascript)) {
-    throw new Error(`${file} calls require() through esbuild's __require shim, which fails in ESM: convert that CommonJS source for the ESM build (tools/src/tsup-config.ts).`);
+    throw new Error(
+      `${file} calls require() through esbuild's __require shim, which fails in ESM: convert that CommonJS source for the ESM build (tools/src/tsup-config.ts).`,
+    );
   }
 }
 
@@ -87,5 +102,6 @@ export function finishBuild(packageDir: string): string[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const changed = finishBuild(process.cwd());
-  if (changed.length > 0) console.log(`finish-build: exports the JavaScript does not have made type-only in dist/${changed.join(', dist/')}`);
+  if (changed.length > 0)
+    console.log(`finish-build: exports the JavaScript does not have made type-only in dist/${changed.join(', dist/')}`);
 }

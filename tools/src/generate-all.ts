@@ -7,7 +7,12 @@ import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { listServices } from './service-list.js';
 
-export const GENERATED_DIRS = ['spec/dist', 'packages/models/src/gen', 'packages/mock/src/gen', 'packages/sdk/src/gen'] as const;
+export const GENERATED_DIRS = [
+  'spec/dist',
+  'packages/models/src/gen',
+  'packages/mock/src/gen',
+  'packages/sdk/src/gen',
+] as const;
 
 export async function generateAll(root: string = repoRoot): Promise<GeneratedFile[]> {
   const bundle = bundleSpec(root);

@@ -10,7 +10,14 @@ import { serializeBundle, type BizContentFile, type JsonSchema } from './bundle.
 import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
 import { createSchemaCompiler, schemaId } from './schema-compiler.js';
 import type { ServiceDescription } from './service-list.js';
-import { readCurrencyMinorUnits, readErrorCodes, readMoneyLimits, readOrderStatuses, readPatternRules, readTokenRefusalCodes } from './spec-extensions.js';
+import {
+  readCurrencyMinorUnits,
+  readErrorCodes,
+  readMoneyLimits,
+  readOrderStatuses,
+  readPatternRules,
+  readTokenRefusalCodes,
+} from './spec-extensions.js';
 
 const GEN_DIR = 'packages/models/src/gen';
 
@@ -31,7 +38,11 @@ export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> 
     const output = path.join(workDir, 'out');
     await createClient({
       input,
-      output: { path: output, entryFile: false, header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)') },
+      output: {
+        path: output,
+        entryFile: false,
+        header: doNotEditHeader('@hey-api/openapi-ts (tools/src/generate-models.ts)'),
+      },
       plugins: ['@hey-api/typescript'],
       logs: { level: 'silent' },
     });
@@ -41,7 +52,10 @@ export async function generateTypes(bundle: JsonSchema): Promise<GeneratedFile> 
   }
 }
 
-function validatorTargets(files: readonly BizContentFile[], services: readonly ServiceDescription[]): Map<string, string> {
+function validatorTargets(
+  files: readonly BizContentFile[],
+  services: readonly ServiceDescription[],
+): Map<string, string> {
   const byName = new Map(files.map((f) => [f.name, f]));
   const typeNames = [...services.flatMap((s) => [s.paramsType, s.resultType]), ...NOTIFICATION_SCHEMAS];
   const targets = new Map<string, string>();
@@ -53,7 +67,10 @@ function validatorTargets(files: readonly BizContentFile[], services: readonly S
   return targets;
 }
 
-export function generateValidators(files: readonly BizContentFile[], services: readonly ServiceDescription[]): GeneratedFile[] {
+export function generateValidators(
+  files: readonly BizContentFile[],
+  services: readonly ServiceDescription[],
+): GeneratedFile[] {
   const targets = validatorTargets(files, services);
   const ajv = createSchemaCompiler(files, true);
   const exportsMap = Object.fromEntries([...targets].map(([typeName, id]) => [validatorName(typeName), id]));
@@ -64,7 +81,9 @@ export function generateValidators(files: readonly BizContentFile[], services: r
     "import type { ValidateFunction } from 'ajv';",
     `import type { ${[...targets.keys()].sort().join(', ')} } from './types.gen.js';`,
     '',
-    ...[...targets.keys()].map((typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`),
+    ...[...targets.keys()].map(
+      (typeName) => `export declare const ${validatorName(typeName)}: ValidateFunction<${typeName}>;`,
+    ),
     '',
   ].join('\n');
   return [
@@ -83,7 +102,9 @@ const stringList = (values: readonly string[]) => `[${values.map(quoted).join(',
 
 /** The spec's facts that are not per service: minor units per currency, the money range, token refusal codes. */
 function specFacts(bundle: JsonSchema): string[] {
-  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(([currency, places]) => `${currency}: ${places}`);
+  const minorUnits = Object.entries(readCurrencyMinorUnits(bundle)).map(
+    ([currency, places]) => `${currency}: ${places}`,
+  );
   const limits = readMoneyLimits(bundle);
   return [
     '/**',
@@ -123,7 +144,7 @@ function specFacts(bundle: JsonSchema): string[] {
     '/** A known gateway error code; errors carry `GatewayErrorCode | (string & {})`, since the gateway may send others. */',
     'export type GatewayErrorCode = keyof typeof gatewayErrorCodes;',
     '',
-    '/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox\'s. */',
+    "/** The business error codes we know of (spec: `x-codepay-business-error-codes`): the documented `-1` and the sandbox's. */",
     `export const businessErrorCodes = ${JSON.stringify(readErrorCodes(bundle).business, null, 2)} as const;`,
     'export type BusinessErrorCode = keyof typeof businessErrorCodes;',
     '',
@@ -167,8 +188,8 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     '}',
     '',
     'export type ServiceName = keyof ServiceTypes;',
-    'export type ServiceParams<S extends ServiceName> = ServiceTypes[S][\'params\'];',
-    'export type ServiceResult<S extends ServiceName> = ServiceTypes[S][\'result\'];',
+    "export type ServiceParams<S extends ServiceName> = ServiceTypes[S]['params'];",
+    "export type ServiceResult<S extends ServiceName> = ServiceTypes[S]['result'];",
     '',
     '/** How a service may be retried: `safe` services are read-only; `unsafe` ones change state. */',
     "export type RetryPolicy = 'safe' | 'unsafe';",

@@ -87,7 +87,10 @@ function methodDoc(s: ServiceShape): string {
       : 'changes state: never retried once it may have reached the gateway';
   const lines = [`${s.summary}. ${firstSentence(s.description)}`, '', `Service \`${s.service}\` (${retry}).`];
   if (s.pagination) {
-    lines.push('', `Iterate with \`for await\` to get every ${s.itemType} across pages, or call \`.page()\` for one page.`);
+    lines.push(
+      '',
+      `Iterate with \`for await\` to get every ${s.itemType} across pages, or call \`.page()\` for one page.`,
+    );
   }
   return ['  /**', ...lines.map((l) => (l ? `   * ${l}` : '   *')), '   */'].join('\n');
 }
@@ -99,7 +102,9 @@ function methodSignature(s: ServiceShape): string {
 
 function methodImplementation(s: ServiceShape): string {
   if (!s.pagination) return `      ${s.method}: (params, options) => caller.call('${s.service}', params, options),`;
-  const hint = `{ ${Object.entries(s.pagination).map(([key, value]) => `${key}: '${value}'`).join(', ')} }`;
+  const hint = `{ ${Object.entries(s.pagination)
+    .map(([key, value]) => `${key}: '${value}'`)
+    .join(', ')} }`;
   return `      ${s.method}: (params, options) => caller.list<'${s.service}', ${s.itemType}>('${s.service}', params, options, ${hint}),`;
 }
 

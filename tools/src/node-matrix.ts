@@ -17,7 +17,10 @@ export const DEFAULT_MAJORS = ['22', '24'];
 const VITEST_ARGS = ['run', '--project', 'sdk', '--project', 'examples'];
 
 export function nodePackageName(platform = process.platform, arch = process.arch): string {
-  if (platform !== 'linux' && platform !== 'darwin') throw new Error(`test:node-matrix runs on Linux and macOS (node-<platform>-<arch> packages with bin/node), not ${platform}`);
+  if (platform !== 'linux' && platform !== 'darwin')
+    throw new Error(
+      `test:node-matrix runs on Linux and macOS (node-<platform>-<arch> packages with bin/node), not ${platform}`,
+    );
   return `node-${platform}-${arch}`;
 }
 
@@ -39,10 +42,24 @@ export function nodeBinary(major: string): { binary: string; cached: boolean } {
     }
   }
   mkdirSync(dir, { recursive: true });
-  execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', `${packageName}@${major}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: npmEnvironment(),
-  });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      dir,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `${packageName}@${major}`,
+    ],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: npmEnvironment(),
+    },
+  );
   if (!existsSync(binary)) throw new Error(`${packageName}@${major} has no ${binary}`);
   return { binary, cached: false };
 }
@@ -53,7 +70,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const major of majors.length > 0 ? majors : DEFAULT_MAJORS) {
     const { binary, cached } = nodeBinary(major);
     const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
-    console.log(`\n== Node ${version} (${cached ? 'cached' : 'installed'}: ${binary})\n   ${path.basename(binary)} node_modules/vitest/vitest.mjs ${VITEST_ARGS.join(' ')}`);
+    console.log(
+      `\n== Node ${version} (${cached ? 'cached' : 'installed'}: ${binary})\n   ${path.basename(binary)} node_modules/vitest/vitest.mjs ${VITEST_ARGS.join(' ')}`,
+    );
     const started = Date.now();
     const run = spawnSync(binary, [path.join('node_modules', 'vitest', 'vitest.mjs'), ...VITEST_ARGS], {
       cwd: repoRoot,
@@ -63,6 +82,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     results.push({ version, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
   }
   console.log('\ntest:node-matrix:');
-  for (const r of results) console.log(`  Node ${r.version.padEnd(9)} ${r.ok ? 'passed' : 'FAILED'} (${r.seconds.toFixed(0)} s)`);
+  for (const r of results)
+    console.log(`  Node ${r.version.padEnd(9)} ${r.ok ? 'passed' : 'FAILED'} (${r.seconds.toFixed(0)} s)`);
   if (results.some((r) => !r.ok)) process.exitCode = 1;
 }

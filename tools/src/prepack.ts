@@ -40,7 +40,13 @@ export function staleBuild(packageDir: string): string | undefined {
   if (outputs.length === 0) return 'package.json points at no file under dist/';
   const missing = outputs.filter((file) => !existsSync(path.join(packageDir, file)));
   if (missing.length > 0) return `${missing.join(', ')} missing`;
-  const inputs = ['src', 'package.json', 'tsup.config.ts', path.join(toolsDir, 'tsup-config.ts'), path.join(toolsDir, 'finish-build.ts')];
+  const inputs = [
+    'src',
+    'package.json',
+    'tsup.config.ts',
+    path.join(toolsDir, 'tsup-config.ts'),
+    path.join(toolsDir, 'finish-build.ts'),
+  ];
   const newestInput = Math.max(...inputs.map((input) => newestFile(path.resolve(packageDir, input))));
   const oldestOutput = Math.min(...outputs.map((file) => statSync(path.join(packageDir, file)).mtimeMs));
   return newestInput > oldestOutput ? 'dist/ is older than its sources' : undefined;
@@ -49,7 +55,8 @@ export function staleBuild(packageDir: string): string | undefined {
 /** How to run `pnpm run build`: the pnpm that runs this script names itself in npm_execpath. */
 function pnpmRun(): [string, string[]] {
   const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(path.basename(execPath)) && /\.c?js$/.test(execPath)) return [process.execPath, [execPath, 'run', 'build']];
+  if (execPath && /pnpm/.test(path.basename(execPath)) && /\.c?js$/.test(execPath))
+    return [process.execPath, [execPath, 'run', 'build']];
   return ['npx', ['-y', 'pnpm@10', 'run', 'build']];
 }
 

@@ -17,13 +17,19 @@ export { publishablePackages };
  */
 export function pnpmCommand(): { command: string; prefix: string[] } {
   const execPath = process.env.npm_execpath;
-  if (execPath && /pnpm/.test(path.basename(execPath)) && /\.c?js$/.test(execPath)) return { command: process.execPath, prefix: [execPath] };
+  if (execPath && /pnpm/.test(path.basename(execPath)) && /\.c?js$/.test(execPath))
+    return { command: process.execPath, prefix: [execPath] };
   return { command: 'npx', prefix: ['-y', 'pnpm@10'] };
 }
 
 export function runPnpm(args: readonly string[], options: ExecFileSyncOptions = {}): string {
   const { command, prefix } = pnpmCommand();
-  const output = execFileSync(command, [...prefix, ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...options });
+  const output = execFileSync(command, [...prefix, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...options,
+  });
   return typeof output === 'string' ? output : (output?.toString('utf8') ?? '');
 }
 
@@ -51,7 +57,12 @@ export function packPackages(destination: string, root = repoRoot): PackedPackag
   return publishablePackages(root).map(({ dir }) => {
     const packageDir = path.join(root, dir);
     const result = packResult(runPnpm(['pack', '--json', '--pack-destination', destination], { cwd: packageDir }));
-    return { name: result.name, version: result.version, dir: packageDir, tarball: path.resolve(destination, result.filename) };
+    return {
+      name: result.name,
+      version: result.version,
+      dir: packageDir,
+      tarball: path.resolve(destination, result.filename),
+    };
   });
 }
 
@@ -67,7 +78,11 @@ export function tarballEntries(tarball: string): TarballEntry[] {
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((byte) => byte === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = Number.parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1);
     const prefix = field(345, 155);
@@ -85,7 +100,9 @@ export function tarballEntries(tarball: string): TarballEntry[] {
  */
 export function npmEnvironment(): NodeJS.ProcessEnv {
   const keep = /^npm_config_(registry|cache|cafile|userconfig|globalconfig|noproxy|proxy|https_proxy|strict_ssl)$/i;
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_|pnpm_)/i.test(name) || keep.test(name)));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(npm_|pnpm_)/i.test(name) || keep.test(name)),
+  );
 }
 
 export function withTempDir<T>(prefix: string, use: (dir: string) => T): T {
@@ -108,7 +125,10 @@ export function binOf(packageName: string, binName = packageName.split('/').at(-
 
 /** Copies the repository's files (git-tracked and untracked, not ignored; no node_modules) to `destination`. */
 export function copyRepository(source: string, destination: string): number {
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: source, encoding: 'utf8' }).split('\0');
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: source,
+    encoding: 'utf8',
+  }).split('\0');
   let copied = 0;
   for (const file of new Set(listed.filter(Boolean))) {
     if (file.split('/').includes('node_modules')) continue;
@@ -127,6 +147,9 @@ export function installCopy(root: string): void {
   try {
     execFileSync(command, [...prefix, 'install', '--frozen-lockfile', '--offline'], { cwd: root, stdio: 'ignore' });
   } catch {
-    execFileSync(command, [...prefix, 'install', '--frozen-lockfile', '--prefer-offline'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(command, [...prefix, 'install', '--frozen-lockfile', '--prefer-offline'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
 }

@@ -21,7 +21,16 @@
 // Every command has a time limit, and the whole rehearsal stops after REHEARSAL_LIMIT_MS.
 import { execFileSync, spawn, type ChildProcess, type ExecFileSyncOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -41,7 +50,8 @@ export const REHEARSAL_LIMIT_MS = 30 * 60_000;
 const started = Date.now();
 
 async function step<T>(title: string, action: () => T | Promise<T>): Promise<T> {
-  if (Date.now() - started > REHEARSAL_LIMIT_MS) throw new Error(`over the ${REHEARSAL_LIMIT_MS / 60_000} min limit before "${title}"`);
+  if (Date.now() - started > REHEARSAL_LIMIT_MS)
+    throw new Error(`over the ${REHEARSAL_LIMIT_MS / 60_000} min limit before "${title}"`);
   const stepStarted = Date.now();
   process.stdout.write(`== ${title}\n`);
   const result = await action();
@@ -52,7 +62,13 @@ async function step<T>(title: string, action: () => T | Promise<T>): Promise<T> 
 /** Runs a command, showing its output only when it fails. */
 function quiet(command: string, args: readonly string[], options: ExecFileSyncOptions): string {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: COMMAND_LIMIT_MS, maxBuffer: 64 * 1024 * 1024, ...options }) as string;
+    return execFileSync(command, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: COMMAND_LIMIT_MS,
+      maxBuffer: 64 * 1024 * 1024,
+      ...options,
+    }) as string;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     process.stderr.write(`${stdout}${stderr}`);
@@ -72,13 +88,20 @@ function loud(command: string, args: readonly string[], options: ExecFileSyncOpt
 export function installVerdaccio(cacheRoot = os.tmpdir()): string {
   const dir = path.join(cacheRoot, `codepay-verdaccio-${VERDACCIO_VERSION}`);
   const installed = path.join(dir, 'node_modules', 'verdaccio', 'package.json');
-  if (existsSync(installed) && (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version === VERDACCIO_VERSION) return dir;
+  if (
+    existsSync(installed) &&
+    (JSON.parse(readFileSync(installed, 'utf8')) as { version: string }).version === VERDACCIO_VERSION
+  )
+    return dir;
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(dir, 'package.json'),
     `${JSON.stringify({ name: 'codepay-rehearsal-registry', private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: VERDACCIO_OVERRIDES }, null, 2)}\n`,
   );
-  quiet('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], { cwd: dir, env: npmEnvironment() });
+  quiet('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock'], {
+    cwd: dir,
+    env: npmEnvironment(),
+  });
   return dir;
 }
 
@@ -131,14 +154,20 @@ export async function startRegistry(verdaccioDir: string, storage: string): Prom
     ].join('\n'),
   );
   const log = openSync(path.join(storage, 'verdaccio.log'), 'a');
-  const child: ChildProcess = spawn(process.execPath, [launcher], { stdio: ['ignore', log, log], env: npmEnvironment() });
+  const child: ChildProcess = spawn(process.execPath, [launcher], {
+    stdio: ['ignore', log, log],
+    env: npmEnvironment(),
+  });
   const stopSync = () => {
     if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGTERM');
   };
   process.once('exit', stopSync);
   const deadline = Date.now() + 60_000;
   while (!existsSync(ready)) {
-    if (child.exitCode !== null) throw new Error(`verdaccio exited (${child.exitCode}) before listening:\n${readFileSync(path.join(storage, 'verdaccio.log'), 'utf8')}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `verdaccio exited (${child.exitCode}) before listening:\n${readFileSync(path.join(storage, 'verdaccio.log'), 'utf8')}`,
+      );
     if (Date.now() > deadline) {
       stopSync();
       throw new Error('verdaccio did not listen within 60 s');
@@ -165,10 +194,18 @@ export async function createRegistryUser(url: string, name = 'rehearsal'): Promi
   const response = await fetch(new URL(`-/user/org.couchdb.user:${name}`, url), {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password: `rehearsal-${process.pid}-${Date.now()}`, email: `${name}@example.com`, type: 'user', roles: [], date: new Date().toISOString() }),
+    body: JSON.stringify({
+      name,
+      password: `rehearsal-${process.pid}-${Date.now()}`,
+      email: `${name}@example.com`,
+      type: 'user',
+      roles: [],
+      date: new Date().toISOString(),
+    }),
   });
   const body = (await response.json()) as { token?: string; error?: string };
-  if (!response.ok || !body.token) throw new Error(`could not create a user on ${url}: ${response.status} ${body.error ?? ''}`);
+  if (!response.ok || !body.token)
+    throw new Error(`could not create a user on ${url}: ${response.status} ${body.error ?? ''}`);
   return body.token;
 }
 
@@ -184,18 +221,28 @@ export function consumerNpmrc(url: string): string {
 
 /** The @codepay packages a consumer's package-lock.json holds: location → version and where it came from. */
 export function installedCodePay(consumerDir: string): Array<{ location: string; version: string; resolved: string }> {
-  const lock = JSON.parse(readFileSync(path.join(consumerDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; resolved?: string }> };
+  const lock = JSON.parse(readFileSync(path.join(consumerDir, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; resolved?: string }>;
+  };
   return Object.entries(lock.packages)
     .filter(([location]) => /node_modules\/@codepay\//.test(location))
     .map(([location, entry]) => ({ location, version: entry.version ?? '', resolved: entry.resolved ?? '' }));
 }
 
 /** Problems with what a consumer installed: each of `names` once, at `version`, from the registry at `url`. */
-export function installProblems(installed: ReturnType<typeof installedCodePay>, names: readonly string[], version: string, url: string): string[] {
+export function installProblems(
+  installed: ReturnType<typeof installedCodePay>,
+  names: readonly string[],
+  version: string,
+  url: string,
+): string[] {
   const problems: string[] = [];
   for (const name of names) {
     const copies = installed.filter((i) => i.location.endsWith(`node_modules/${name}`));
-    if (copies.length !== 1) problems.push(`${name}: ${copies.length} copies (${copies.map((c) => `${c.location}@${c.version}`).join(', ') || 'none'})`);
+    if (copies.length !== 1)
+      problems.push(
+        `${name}: ${copies.length} copies (${copies.map((c) => `${c.location}@${c.version}`).join(', ') || 'none'})`,
+      );
     for (const copy of copies) {
       if (copy.version !== version) problems.push(`${copy.location} is ${copy.version}, not ${version}`);
       if (!copy.resolved.startsWith(url)) problems.push(`${copy.location} came from ${copy.resolved}, not ${url}`);
@@ -207,7 +254,10 @@ export function installProblems(installed: ReturnType<typeof installedCodePay>, 
 /** Starts the installed `codepay-mock` executable on a free port; resolves with its URL once it listens. */
 async function startMockBin(consumerDir: string, keysFile: string) {
   const bin = path.join(consumerDir, 'node_modules/.bin/codepay-mock');
-  const child = spawn(bin, ['--port', '0', '--keys-out', keysFile], { cwd: consumerDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['--port', '0', '--keys-out', keysFile], {
+    cwd: consumerDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -238,7 +288,10 @@ async function startMockBin(consumerDir: string, keysFile: string) {
 
 async function runConsumers(consumer: string, version: string): Promise<void> {
   const env = { ...npmEnvironment(), CODEPAY_EXPECTED_VERSION: version };
-  const node = (file: string, extra: NodeJS.ProcessEnv = {}) => process.stdout.write(`   ${quiet(process.execPath, [file], { cwd: consumer, env: { ...env, ...extra } }).trim()}\n`);
+  const node = (file: string, extra: NodeJS.ProcessEnv = {}) =>
+    process.stdout.write(
+      `   ${quiet(process.execPath, [file], { cwd: consumer, env: { ...env, ...extra } }).trim()}\n`,
+    );
   node('consumer.cjs');
   const keysFile = path.join(consumer, 'mock-keys.json');
   const mock = await startMockBin(consumer, keysFile);
@@ -253,7 +306,9 @@ async function runConsumers(consumer: string, version: string): Promise<void> {
   quiet(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit', 'false', '--noCheck'], { cwd: consumer });
   node('out/consumer.mjs');
   node('out/consumer.cjs');
-  console.log(`   CommonJS, ESM (codepay-mock ${mock.url}) and TypeScript (tsc nodenext, no errors) consumers passed on ${version}`);
+  console.log(
+    `   CommonJS, ESM (codepay-mock ${mock.url}) and TypeScript (tsc nodenext, no errors) consumers passed on ${version}`,
+  );
 }
 
 // ---- the rehearsal -----------------------------------------------------------------------------------------------
@@ -278,17 +333,30 @@ async function main(argv: readonly string[]): Promise<void> {
   }, REHEARSAL_LIMIT_MS);
   overall.unref();
   try {
-    const verdaccio = await step(`install verdaccio ${VERDACCIO_VERSION} (node-fetch ${VERDACCIO_OVERRIDES['node-fetch']})`, () => installVerdaccio());
-    registry = await step('start the registry on 127.0.0.1', () => startRegistry(verdaccio, path.join(work, 'registry')));
+    const verdaccio = await step(
+      `install verdaccio ${VERDACCIO_VERSION} (node-fetch ${VERDACCIO_OVERRIDES['node-fetch']})`,
+      () => installVerdaccio(),
+    );
+    registry = await step('start the registry on 127.0.0.1', () =>
+      startRegistry(verdaccio, path.join(work, 'registry')),
+    );
     const url = registry.url;
     console.log(`   verdaccio pid ${registry.pid} at ${url}`);
-    const token = await step('create a registry user; its token is the release’s NODE_AUTH_TOKEN', () => createRegistryUser(url));
+    const token = await step('create a registry user; its token is the release’s NODE_AUTH_TOKEN', () =>
+      createRegistryUser(url),
+    );
 
     await step(`copy the repository to ${repo}; one commit; pnpm install`, () => {
       const count = copyRepository(repoRoot, repo);
       // What CI's .npmrc gets for the public registry, here for the local one.
       appendFileSync(path.join(repo, '.npmrc'), `//${new URL(url).host}/:_authToken=\${NODE_AUTH_TOKEN}\n`);
-      for (const args of [['init', '-q', '-b', 'main'], ['config', 'user.name', 'Release Rehearsal'], ['config', 'user.email', 'rehearsal@example.com'], ['add', '-A'], ['commit', '-q', '-m', 'rehearsal: the repository as it is']]) {
+      for (const args of [
+        ['init', '-q', '-b', 'main'],
+        ['config', 'user.name', 'Release Rehearsal'],
+        ['config', 'user.email', 'rehearsal@example.com'],
+        ['add', '-A'],
+        ['commit', '-q', '-m', 'rehearsal: the repository as it is'],
+      ]) {
         quiet('git', args, { cwd: repo });
       }
       installCopy(repo);
@@ -313,19 +381,40 @@ async function main(argv: readonly string[]): Promise<void> {
 
     const first = await releaseOnce('release 1');
 
-    await step(`consumer: npm install @codepay/sdk@${first} @codepay/mock@${first} ${TYPESCRIPT} ${TYPES_NODE} from the registry`, () => {
-      mkdirSync(consumer);
-      for (const [file, content] of Object.entries(consumerFiles)) writeFileSync(path.join(consumer, file), content);
-      writeFileSync(path.join(consumer, '.npmrc'), consumerNpmrc(url));
-      quiet('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `@codepay/sdk@${first}`, `@codepay/mock@${first}`, TYPESCRIPT, TYPES_NODE], { cwd: consumer, env: npmEnvironment() });
-      const problems = installProblems(installedCodePay(consumer), names, first, url);
-      if (problems.length > 0) throw new Error(`the consumer's install is wrong: ${problems.join('; ')}`);
-      console.log(`   ${names.map((n) => `${n}@${first}`).join(', ')} installed once each, from ${url}`);
-    });
-    await step(`consumers on ${first}: CommonJS, ESM against the installed codepay-mock, TypeScript`, () => runConsumers(consumer, first));
+    await step(
+      `consumer: npm install @codepay/sdk@${first} @codepay/mock@${first} ${TYPESCRIPT} ${TYPES_NODE} from the registry`,
+      () => {
+        mkdirSync(consumer);
+        for (const [file, content] of Object.entries(consumerFiles)) writeFileSync(path.join(consumer, file), content);
+        writeFileSync(path.join(consumer, '.npmrc'), consumerNpmrc(url));
+        quiet(
+          'npm',
+          [
+            'install',
+            '--no-audit',
+            '--no-fund',
+            '--loglevel=error',
+            `@codepay/sdk@${first}`,
+            `@codepay/mock@${first}`,
+            TYPESCRIPT,
+            TYPES_NODE,
+          ],
+          { cwd: consumer, env: npmEnvironment() },
+        );
+        const problems = installProblems(installedCodePay(consumer), names, first, url);
+        if (problems.length > 0) throw new Error(`the consumer's install is wrong: ${problems.join('; ')}`);
+        console.log(`   ${names.map((n) => `${n}@${first}`).join(', ')} installed once each, from ${url}`);
+      },
+    );
+    await step(`consumers on ${first}: CommonJS, ESM against the installed codepay-mock, TypeScript`, () =>
+      runConsumers(consumer, first),
+    );
 
     await step('a patch changeset, committed', () => {
-      writeFileSync(path.join(repo, '.changeset', 'rehearsal-patch.md'), '---\n"@codepay/sdk": patch\n---\n\nRelease rehearsal: a patch release.\n');
+      writeFileSync(
+        path.join(repo, '.changeset', 'rehearsal-patch.md'),
+        '---\n"@codepay/sdk": patch\n---\n\nRelease rehearsal: a patch release.\n',
+      );
       quiet('git', ['add', '-A'], { cwd: repo });
       quiet('git', ['commit', '-q', '-m', 'rehearsal: a patch changeset'], { cwd: repo });
     });
@@ -341,17 +430,32 @@ async function main(argv: readonly string[]): Promise<void> {
 
     await step(`another project: npm install @codepay/sdk@${first} exactly, with ${second} out`, () => {
       mkdirSync(pinned);
-      writeFileSync(path.join(pinned, 'package.json'), '{ "name": "codepay-pinned", "version": "0.0.0", "private": true }\n');
+      writeFileSync(
+        path.join(pinned, 'package.json'),
+        '{ "name": "codepay-pinned", "version": "0.0.0", "private": true }\n',
+      );
       writeFileSync(path.join(pinned, '.npmrc'), consumerNpmrc(url));
-      quiet('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact', `@codepay/sdk@${first}`], { cwd: pinned, env: npmEnvironment() });
+      quiet(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-exact', `@codepay/sdk@${first}`],
+        { cwd: pinned, env: npmEnvironment() },
+      );
       const installed = installedCodePay(pinned);
-      const problems = installProblems(installed, ['@codepay/sdk', '@codepay/transport', '@codepay/models'], first, url);
-      if (problems.length > 0) throw new Error(`@codepay/sdk@${first} did not bring its own set: ${problems.join('; ')}`);
+      const problems = installProblems(
+        installed,
+        ['@codepay/sdk', '@codepay/transport', '@codepay/models'],
+        first,
+        url,
+      );
+      if (problems.length > 0)
+        throw new Error(`@codepay/sdk@${first} did not bring its own set: ${problems.join('; ')}`);
       console.log(`   ${installed.map((i) => `${i.location.replace(/^node_modules\//, '')}@${i.version}`).join(', ')}`);
     });
 
     await step(`stop the registry (pid ${registry.pid})`, () => registry!.stop());
-    console.log(`release:rehearse: released ${first} and ${second} to a local registry; installed, updated and used from CommonJS, ESM and TypeScript (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(
+      `release:rehearse: released ${first} and ${second} to a local registry; installed, updated and used from CommonJS, ESM and TypeScript (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
   } finally {
     clearTimeout(overall);
     if (registry) await registry.stop();

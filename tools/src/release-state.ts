@@ -13,7 +13,10 @@ export type Bump = 'major' | 'minor' | 'patch';
 export const BUMP_ORDER: readonly Bump[] = ['patch', 'minor', 'major'];
 
 export function maxBump(...bumps: Array<Bump | undefined>): Bump | undefined {
-  return bumps.reduce<Bump | undefined>((best, bump) => (bump && (!best || BUMP_ORDER.indexOf(bump) > BUMP_ORDER.indexOf(best)) ? bump : best), undefined);
+  return bumps.reduce<Bump | undefined>(
+    (best, bump) => (bump && (!best || BUMP_ORDER.indexOf(bump) > BUMP_ORDER.indexOf(best)) ? bump : best),
+    undefined,
+  );
 }
 
 /** Whether `bump` is at least `required` (`undefined` is no bump at all). */
@@ -22,7 +25,12 @@ export function bumpCovers(bump: Bump | undefined, required: Bump): boolean {
 }
 
 export function git(root: string, args: readonly string[]): string {
-  return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 }).trim();
+  return execFileSync('git', args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  }).trim();
 }
 
 function gitOrUndefined(root: string, args: readonly string[]): string | undefined {
@@ -36,7 +44,12 @@ function gitOrUndefined(root: string, args: readonly string[]): string | undefin
 /** A file's content at a ref (`undefined` when the file or the ref does not exist). */
 export function fileAt(root: string, ref: string, file: string): string | undefined {
   try {
-    return execFileSync('git', ['show', `${ref}:${file}`], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync('git', ['show', `${ref}:${file}`], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch {
     return undefined;
   }
@@ -54,7 +67,10 @@ export function publishablePackages(root = repoRoot): PublishablePackage[] {
   const packagesDir = path.join(root, 'packages');
   return readdirSync(packagesDir)
     .filter((dir) => existsSync(path.join(packagesDir, dir, 'package.json')))
-    .map((dir) => ({ dir: `packages/${dir}`, manifest: JSON.parse(readFileSync(path.join(packagesDir, dir, 'package.json'), 'utf8')) }))
+    .map((dir) => ({
+      dir: `packages/${dir}`,
+      manifest: JSON.parse(readFileSync(path.join(packagesDir, dir, 'package.json'), 'utf8')),
+    }))
     .filter(({ manifest }) => manifest.private !== true)
     .map(({ dir, manifest }) => ({ name: manifest.name as string, dir }));
 }
@@ -98,7 +114,9 @@ export function versionedSince(root: string, base: string, pkg: PublishablePacka
   const current = versionOf(root, pkg);
   if (versionAt(root, 'HEAD', pkg) !== current) return 'working tree';
   if (versionAt(root, base, pkg) === current) return undefined;
-  const commits = git(root, ['log', '--format=%H', `${base}..HEAD`, '--', `${pkg.dir}/package.json`]).split('\n').filter(Boolean);
+  const commits = git(root, ['log', '--format=%H', `${base}..HEAD`, '--', `${pkg.dir}/package.json`])
+    .split('\n')
+    .filter(Boolean);
   for (const commit of commits) {
     if (versionAt(root, commit, pkg) !== versionAt(root, `${commit}^`, pkg)) return commit;
   }
@@ -110,7 +128,9 @@ export function versionedSince(root: string, base: string, pkg: PublishablePacka
 /** The packages a changeset names and their bump types, from its front matter. */
 export function changesetBumps(changeset: string): Map<string, Bump> {
   const front = /^---\s*\n([\s\S]*?)\n---/.exec(changeset)?.[1] ?? '';
-  return new Map([...front.matchAll(/^\s*["']?(@?[\w./-]+)["']?\s*:\s*(major|minor|patch)\s*$/gm)].map((m) => [m[1]!, m[2] as Bump]));
+  return new Map(
+    [...front.matchAll(/^\s*["']?(@?[\w./-]+)["']?\s*:\s*(major|minor|patch)\s*$/gm)].map((m) => [m[1]!, m[2] as Bump]),
+  );
 }
 
 /** The changesets waiting in .changeset/: file name → text. */
@@ -136,15 +156,32 @@ export function fixedGroups(root = repoRoot): string[][] {
  * The bump the next `changeset version` gives a package: the largest bump any pending changeset gives it or, in a
  * `fixed` group, any package of its group (they are versioned together).
  */
-export function pendingBump(packageName: string, changesets: ReadonlyMap<string, string>, groups: readonly string[][]): Bump | undefined {
+export function pendingBump(
+  packageName: string,
+  changesets: ReadonlyMap<string, string>,
+  groups: readonly string[][],
+): Bump | undefined {
   const group = groups.find((g) => g.includes(packageName)) ?? [packageName];
-  return maxBump(...[...changesets.values()].flatMap((text) => [...changesetBumps(text)].filter(([name]) => group.includes(name)).map(([, bump]) => bump)));
+  return maxBump(
+    ...[...changesets.values()].flatMap((text) =>
+      [...changesetBumps(text)].filter(([name]) => group.includes(name)).map(([, bump]) => bump),
+    ),
+  );
 }
 
 /**
  * What a package's users get as a version change relative to the base: the bump already made since the base (a
  * version commit) or the one the pending changesets will make, whichever is larger.
  */
-export function plannedBump(root: string, base: string, pkg: PublishablePackage, changesets = pendingChangesets(root), groups = fixedGroups(root)): Bump | undefined {
-  return maxBump(bumpBetween(versionAt(root, base, pkg), versionOf(root, pkg)), pendingBump(pkg.name, changesets, groups));
+export function plannedBump(
+  root: string,
+  base: string,
+  pkg: PublishablePackage,
+  changesets = pendingChangesets(root),
+  groups = fixedGroups(root),
+): Bump | undefined {
+  return maxBump(
+    bumpBetween(versionAt(root, base, pkg), versionOf(root, pkg)),
+    pendingBump(pkg.name, changesets, groups),
+  );
 }

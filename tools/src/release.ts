@@ -46,7 +46,13 @@ export function parseReleaseArgs(argv: readonly string[]): ReleaseOptions {
   };
   const known = new Set(['--registry', '--tag', '--provenance', '--dry-run', '--push']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}`);
-  return { registry: value('--registry'), tag: value('--tag') ?? 'latest', provenance: argv.includes('--provenance'), dryRun: argv.includes('--dry-run'), push: argv.includes('--push') };
+  return {
+    registry: value('--registry'),
+    tag: value('--tag') ?? 'latest',
+    provenance: argv.includes('--provenance'),
+    dryRun: argv.includes('--dry-run'),
+    push: argv.includes('--push'),
+  };
 }
 
 function step(title: string): void {
@@ -77,7 +83,11 @@ export function npmView(spec: string, field: string, registry: string, cwd: stri
 }
 
 /** What the published manifest gets wrong: a sibling not at exactly `version`. */
-export function inexactSiblings(dependencies: Record<string, string> | undefined, siblings: readonly string[], version: string): string[] {
+export function inexactSiblings(
+  dependencies: Record<string, string> | undefined,
+  siblings: readonly string[],
+  version: string,
+): string[] {
   return Object.entries(dependencies ?? {})
     .filter(([name, range]) => siblings.includes(name) && range !== version)
     .map(([name, range]) => `${name}@${range}`);
@@ -88,20 +98,31 @@ function sleep(ms: number): void {
 }
 
 /** Asks the registry until it serves what was published (the public registry can take a few seconds). */
-function verifyPublished(packages: readonly PublishablePackage[], version: string, tag: string, registry: string, cwd: string): void {
+function verifyPublished(
+  packages: readonly PublishablePackage[],
+  version: string,
+  tag: string,
+  registry: string,
+  cwd: string,
+): void {
   const names = packages.map((p) => p.name);
   for (const name of names) {
     let problem = '';
     for (let attempt = 0; attempt < 12; attempt++) {
-      const manifest = npmView(`${name}@${version}`, 'dependencies', registry, cwd) as Record<string, string> | undefined;
+      const manifest = npmView(`${name}@${version}`, 'dependencies', registry, cwd) as
+        | Record<string, string>
+        | undefined;
       const tags = npmView(name, 'dist-tags', registry, cwd) as Record<string, string> | undefined;
       const published = npmView(`${name}@${version}`, 'version', registry, cwd);
       const inexact = inexactSiblings(manifest, names, version);
       problem =
-        published !== version ? `${name}@${version} is not on ${registry}`
-        : tags?.[tag] !== version ? `${name}: dist-tag ${tag} is ${tags?.[tag]}, not ${version}`
-        : inexact.length > 0 ? `${name}@${version} depends on ${inexact.join(', ')}: the fixed group must depend on exactly ${version}`
-        : '';
+        published !== version
+          ? `${name}@${version} is not on ${registry}`
+          : tags?.[tag] !== version
+            ? `${name}: dist-tag ${tag} is ${tags?.[tag]}, not ${version}`
+            : inexact.length > 0
+              ? `${name}@${version} depends on ${inexact.join(', ')}: the fixed group must depend on exactly ${version}`
+              : '';
       if (!problem || inexact.length > 0) break;
       sleep(5_000);
     }
@@ -119,13 +140,19 @@ export function release(root: string, options: ReleaseOptions): void {
   const dirty = git(root, ['status', '--porcelain']);
   if (dirty) throw new Error(`the working tree has changes; commit or stash them first:\n${dirty}`);
   if (options.provenance && !(process.env.GITHUB_ACTIONS === 'true' && process.env.ACTIONS_ID_TOKEN_REQUEST_URL)) {
-    throw new Error('--provenance needs GitHub Actions with `permissions: id-token: write` (npm signs the provenance with its OIDC token)');
+    throw new Error(
+      '--provenance needs GitHub Actions with `permissions: id-token: write` (npm signs the provenance with its OIDC token)',
+    );
   }
   if (!options.dryRun) {
     try {
-      console.log(`   registry ${registry}, logged in as ${capture('npm', ['whoami', '--registry', registry], root, npmEnv)}`);
+      console.log(
+        `   registry ${registry}, logged in as ${capture('npm', ['whoami', '--registry', registry], root, npmEnv)}`,
+      );
     } catch {
-      throw new Error(`npm whoami failed for ${registry}: log in (\`npm login --registry ${registry}\`) or provide a token (NODE_AUTH_TOKEN with an .npmrc line \`//<registry host>/:_authToken=\${NODE_AUTH_TOKEN}\`)`);
+      throw new Error(
+        `npm whoami failed for ${registry}: log in (\`npm login --registry ${registry}\`) or provide a token (NODE_AUTH_TOKEN with an .npmrc line \`//<registry host>/:_authToken=\${NODE_AUTH_TOKEN}\`)`,
+      );
     }
   }
 
@@ -135,16 +162,29 @@ export function release(root: string, options: ReleaseOptions): void {
     pnpm(['exec', 'changeset', 'version'], root);
     const version = versionOf(root, packages[0]!);
     git(root, ['add', '-A']);
-    git(root, ['commit', '-q', '-m', `Release ${version}`, '-m', `changeset version: ${pending.size} changeset(s) → ${packages.map((p) => p.name).join(', ')} ${version}`]);
-    console.log(`   ${pending.size} changeset(s) → ${version}; committed ${git(root, ['rev-parse', '--short', 'HEAD'])} "Release ${version}"`);
+    git(root, [
+      'commit',
+      '-q',
+      '-m',
+      `Release ${version}`,
+      '-m',
+      `changeset version: ${pending.size} changeset(s) → ${packages.map((p) => p.name).join(', ')} ${version}`,
+    ]);
+    console.log(
+      `   ${pending.size} changeset(s) → ${version}; committed ${git(root, ['rev-parse', '--short', 'HEAD'])} "Release ${version}"`,
+    );
   } else {
     console.log('   no pending changesets: releasing the version in package.json');
   }
   const versions = new Set(packages.map((p) => versionOf(root, p)));
   if (versions.size !== 1) throw new Error(`the fixed group should share one version, got ${[...versions].join(', ')}`);
   const version = [...versions][0]!;
-  if (version.includes('-') && options.tag === 'latest') throw new Error(`${version} is a pre-release: pass --tag next (or another dist-tag), not latest`);
-  if (!options.dryRun && packages.every((p) => npmView(`${p.name}@${version}`, 'version', registry, root) === version)) {
+  if (version.includes('-') && options.tag === 'latest')
+    throw new Error(`${version} is a pre-release: pass --tag next (or another dist-tag), not latest`);
+  if (
+    !options.dryRun &&
+    packages.every((p) => npmView(`${p.name}@${version}`, 'version', registry, root) === version)
+  ) {
     console.log(`   ${version} is already on ${registry}: nothing to release`);
     return;
   }
@@ -162,9 +202,26 @@ export function release(root: string, options: ReleaseOptions): void {
     throw error;
   }
 
-  step(`publish ${version} to ${registry} under "${options.tag}"${options.provenance ? ' with provenance' : ''}${options.dryRun ? ' (dry run)' : ''}`);
+  step(
+    `publish ${version} to ${registry} under "${options.tag}"${options.provenance ? ' with provenance' : ''}${options.dryRun ? ' (dry run)' : ''}`,
+  );
   const publishEnv = { ...npmEnv, ...(options.provenance ? { NPM_CONFIG_PROVENANCE: 'true' } : {}) };
-  pnpm(['publish', '-r', '--access', 'public', '--tag', options.tag, '--no-git-checks', '--registry', registry, ...(options.dryRun ? ['--dry-run'] : [])], root, publishEnv);
+  pnpm(
+    [
+      'publish',
+      '-r',
+      '--access',
+      'public',
+      '--tag',
+      options.tag,
+      '--no-git-checks',
+      '--registry',
+      registry,
+      ...(options.dryRun ? ['--dry-run'] : []),
+    ],
+    root,
+    publishEnv,
+  );
   if (options.dryRun) return;
   verifyPublished(packages, version, options.tag, registry, root);
 
@@ -189,7 +246,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       try {
         const clone = path.join(scratch, 'repo');
         run('git', ['clone', '-q', '--no-hardlinks', repoRoot, clone], repoRoot);
-        for (const [key, value] of [['user.name', 'Release dry run'], ['user.email', 'release-dry-run@example.com']]) git(clone, ['config', key!, value!]);
+        for (const [key, value] of [
+          ['user.name', 'Release dry run'],
+          ['user.email', 'release-dry-run@example.com'],
+        ])
+          git(clone, ['config', key!, value!]);
         pnpm(['install', '--frozen-lockfile', '--prefer-offline'], clone);
         release(clone, options);
       } finally {

@@ -40,7 +40,18 @@ export function createSchemaCompiler(files: readonly BizContentFile[], standalon
   return ajv;
 }
 
-const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', '$comment', 'x-codepay-assumption', 'x-codepay-money', 'x-codepay-minor-units', 'x-codepay-rule', 'x-codepay-statuses']);
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  'examples',
+  'default',
+  '$comment',
+  'x-codepay-assumption',
+  'x-codepay-money',
+  'x-codepay-minor-units',
+  'x-codepay-rule',
+  'x-codepay-statuses',
+]);
 
 function withoutAnnotations(node: unknown): any {
   if (Array.isArray(node)) return node.map(withoutAnnotations);
@@ -49,7 +60,10 @@ function withoutAnnotations(node: unknown): any {
     Object.entries(node)
       .filter(([key]) => !ANNOTATIONS.has(key))
       // `properties` maps names to schemas: a field called "title" or "default" is not an annotation.
-      .map(([key, value]) => [key, key === 'properties' ? mapValues(value, withoutAnnotations) : withoutAnnotations(value)]),
+      .map(([key, value]) => [
+        key,
+        key === 'properties' ? mapValues(value, withoutAnnotations) : withoutAnnotations(value),
+      ]),
   );
 }
 

@@ -62,7 +62,9 @@ export function listServices(bundle: JsonSchema): ServiceDescription[] {
     const where = `paths["${path}"].post`;
     const service = op['x-service'];
     const retry = op['x-retry'];
-    const sdk = op['x-codepay-sdk'] as { resource?: unknown; method?: unknown; pagination?: PaginationHint } | undefined;
+    const sdk = op['x-codepay-sdk'] as
+      | { resource?: unknown; method?: unknown; pagination?: PaginationHint }
+      | undefined;
     if (typeof service !== 'string') throw new Error(`${where}: x-service is missing`);
     if (retry !== 'safe' && retry !== 'unsafe') throw new Error(`${where}: x-retry must be "safe" or "unsafe"`);
     if (typeof sdk?.resource !== 'string' || typeof sdk.method !== 'string') {
@@ -70,11 +72,13 @@ export function listServices(bundle: JsonSchema): ServiceDescription[] {
     }
     const body = (op.requestBody as JsonSchema | undefined)?.content as Record<string, JsonSchema> | undefined;
     const paramsRef = (body?.['application/json']?.schema as JsonSchema | undefined)?.$ref;
-    const ok = ((op.responses as Record<string, JsonSchema>)['200']?.content as Record<string, JsonSchema> | undefined)?.[
-      'application/json'
-    ]?.schema as JsonSchema | undefined;
+    const ok = (
+      (op.responses as Record<string, JsonSchema>)['200']?.content as Record<string, JsonSchema> | undefined
+    )?.['application/json']?.schema as JsonSchema | undefined;
     const dataSchema = (ok?.properties as Record<string, JsonSchema> | undefined)?.data;
-    const dataRef = ((dataSchema?.anyOf as JsonSchema[] | undefined) ?? []).find((s) => typeof s.$ref === 'string')?.$ref;
+    const dataRef = ((dataSchema?.anyOf as JsonSchema[] | undefined) ?? []).find(
+      (s) => typeof s.$ref === 'string',
+    )?.$ref;
     const paramsType = componentName(paramsRef, `${where}.requestBody`);
     const resultType = componentName(dataRef, `${where}.responses.200 data`);
     const echo = readEcho(op, where);

@@ -11,7 +11,14 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { repoRoot } from './paths.js';
-import { buildPackages, packPackages, publishablePackages, tarballEntries, withTempDir, type PackedPackage } from './release-packages.js';
+import {
+  buildPackages,
+  packPackages,
+  publishablePackages,
+  tarballEntries,
+  withTempDir,
+  type PackedPackage,
+} from './release-packages.js';
 
 /** The budget for the SDK with its runtime dependencies, minified (1 KB = 1000 bytes). */
 export const BUNDLE_BUDGET_BYTES = 180_000;
@@ -66,13 +73,17 @@ export async function measureBundle(entry = "export { createCodePay } from '@cod
   const output = result.outputFiles[0]!;
   const [, meta] = Object.entries((result.metafile as Metafile).outputs)[0]!;
   const byOwner = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) byOwner.set(ownerOf(input), (byOwner.get(ownerOf(input)) ?? 0) + bytesInOutput);
+  for (const [input, { bytesInOutput }] of Object.entries(meta.inputs))
+    byOwner.set(ownerOf(input), (byOwner.get(ownerOf(input)) ?? 0) + bytesInOutput);
   return {
     bytes: output.contents.byteLength,
     gzipBytes: gzipSync(output.contents).byteLength,
     byOwner: [...byOwner].map(([owner, bytes]) => ({ owner, bytes })).sort((a, b) => b.bytes - a.bytes),
     biggestInputs: Object.entries(meta.inputs)
-      .map(([input, { bytesInOutput }]) => ({ input: path.relative(repoRoot, path.resolve(repoRoot, input)), bytes: bytesInOutput }))
+      .map(([input, { bytesInOutput }]) => ({
+        input: path.relative(repoRoot, path.resolve(repoRoot, input)),
+        bytes: bytesInOutput,
+      }))
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 8),
   };
@@ -94,24 +105,36 @@ function directorySize(dir: string): number {
  * registry package in its dependency tree as pnpm installed it (a package directory holds what its tarball
  * unpacks to), each counted once.
  */
-function installSize(pkg: PackedPackage, packed: ReadonlyMap<string, PackedPackage>, unpacked: ReadonlyMap<string, number>): { bytes: number; packages: number } {
+function installSize(
+  pkg: PackedPackage,
+  packed: ReadonlyMap<string, PackedPackage>,
+  unpacked: ReadonlyMap<string, number>,
+): { bytes: number; packages: number } {
   const seen = new Set<string>();
   let bytes = 0;
   const visit = (name: string, fromDir: string) => {
     const own = packed.get(name);
-    const key = own ? name : (() => {
-      try {
-        return realpathSync(path.dirname(createRequire(path.join(fromDir, 'package.json')).resolve(`${name}/package.json`)));
-      } catch {
-        return undefined;
-      }
-    })();
+    const key = own
+      ? name
+      : (() => {
+          try {
+            return realpathSync(
+              path.dirname(createRequire(path.join(fromDir, 'package.json')).resolve(`${name}/package.json`)),
+            );
+          } catch {
+            return undefined;
+          }
+        })();
     if (!key || seen.has(key)) return;
     seen.add(key);
     const dir = own ? own.dir : key;
     bytes += own ? unpacked.get(name)! : directorySize(dir);
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
-    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dependency, dir);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }))
+      visit(dependency, dir);
   };
   visit(pkg.name, pkg.dir);
   return { bytes, packages: seen.size };
@@ -119,16 +142,33 @@ function installSize(pkg: PackedPackage, packed: ReadonlyMap<string, PackedPacka
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   if (!argv.includes('--no-build')) buildPackages();
   const bundle = await measureBundle();
   const within = bundle.bytes <= BUNDLE_BUDGET_BYTES;
-  console.log("Bundle of `import { createCodePay } from '@codepay/sdk'` (esbuild: node, esm, minified; Node built-ins external):");
-  console.log(table([['package', 'minified'], ...bundle.byOwner.map(({ owner, bytes }) => [owner, kb(bytes)]), ['total', kb(bundle.bytes)], ['total, gzipped', kb(bundle.gzipBytes)]]));
-  console.log(`budget ${kb(BUNDLE_BUDGET_BYTES)}: ${within ? 'met' : `OVER by ${kb(bundle.bytes - BUNDLE_BUDGET_BYTES)}`}`);
+  console.log(
+    "Bundle of `import { createCodePay } from '@codepay/sdk'` (esbuild: node, esm, minified; Node built-ins external):",
+  );
+  console.log(
+    table([
+      ['package', 'minified'],
+      ...bundle.byOwner.map(({ owner, bytes }) => [owner, kb(bytes)]),
+      ['total', kb(bundle.bytes)],
+      ['total, gzipped', kb(bundle.gzipBytes)],
+    ]),
+  );
+  console.log(
+    `budget ${kb(BUNDLE_BUDGET_BYTES)}: ${within ? 'met' : `OVER by ${kb(bundle.bytes - BUNDLE_BUDGET_BYTES)}`}`,
+  );
   if (!within) {
     console.log('largest inputs:');
     for (const { input, bytes } of bundle.biggestInputs) console.log(`  ${kb(bytes).padStart(9)}  ${input}`);
@@ -138,7 +178,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const rows = withTempDir('codepay-size-', (dir) => {
     const packed = packPackages(dir);
     const byName = new Map(packed.map((p) => [p.name, p]));
-    const unpacked = new Map(packed.map((p) => [p.name, tarballEntries(p.tarball).reduce((sum, e) => sum + e.size, 0)]));
+    const unpacked = new Map(
+      packed.map((p) => [p.name, tarballEntries(p.tarball).reduce((sum, e) => sum + e.size, 0)]),
+    );
     return packed.map((p) => {
       const tgz = statSync(p.tarball).size;
       const tree = installSize(p, byName, unpacked);

@@ -26,7 +26,11 @@ export interface SpecChange {
 }
 
 type Direction = 'read' | 'write';
-type Doc = { paths?: Record<string, Record<string, unknown>>; webhooks?: Record<string, Record<string, unknown>>; components?: unknown };
+type Doc = {
+  paths?: Record<string, Record<string, unknown>>;
+  webhooks?: Record<string, Record<string, unknown>>;
+  components?: unknown;
+};
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const LOWER_BOUNDS = ['minLength', 'minimum', 'exclusiveMinimum', 'minItems', 'minProperties'] as const;
@@ -64,7 +68,8 @@ function resolvePointer(doc: unknown, ref: string): JsonSchema {
   return node as JsonSchema;
 }
 
-const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value);
+const jsonType = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
 const show = (value: unknown) => JSON.stringify(value);
 
 function flatten(doc: unknown, schema: JsonSchema, flat: Flat = emptyFlat(), seen = new Set<unknown>()): Flat {
@@ -78,16 +83,21 @@ function flatten(doc: unknown, schema: JsonSchema, flat: Flat = emptyFlat(), see
   for (const part of (schema.allOf as JsonSchema[] | undefined) ?? []) flatten(doc, part, flat, seen);
   if (schema.type !== undefined) {
     const types = new Set(Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string]);
-    flat.types = flat.types ? new Set([...flat.types].filter((t) => types.has(t) || (t === 'integer' && types.has('number')))) : types;
-    if (flat.types.has('number') && types.has('integer') && !types.has('number')) flat.types = new Set([...flat.types].map((t) => (t === 'number' ? 'integer' : t)));
+    flat.types = flat.types
+      ? new Set([...flat.types].filter((t) => types.has(t) || (t === 'integer' && types.has('number'))))
+      : types;
+    if (flat.types.has('number') && types.has('integer') && !types.has('number'))
+      flat.types = new Set([...flat.types].map((t) => (t === 'number' ? 'integer' : t)));
   }
   const values = schema.const !== undefined ? [schema.const] : (schema.enum as unknown[] | undefined);
   if (values) flat.enum = flat.enum ? flat.enum.filter((v) => values.some((w) => show(w) === show(v))) : [...values];
   for (const keyword of LOWER_BOUNDS) {
-    if (typeof schema[keyword] === 'number') flat.bounds.set(keyword, Math.max(flat.bounds.get(keyword) ?? -Infinity, schema[keyword] as number));
+    if (typeof schema[keyword] === 'number')
+      flat.bounds.set(keyword, Math.max(flat.bounds.get(keyword) ?? -Infinity, schema[keyword] as number));
   }
   for (const keyword of UPPER_BOUNDS) {
-    if (typeof schema[keyword] === 'number') flat.bounds.set(keyword, Math.min(flat.bounds.get(keyword) ?? Infinity, schema[keyword] as number));
+    if (typeof schema[keyword] === 'number')
+      flat.bounds.set(keyword, Math.min(flat.bounds.get(keyword) ?? Infinity, schema[keyword] as number));
   }
   for (const keyword of OPAQUE) {
     if (schema[keyword] !== undefined) flat.opaque.set(keyword, [...(flat.opaque.get(keyword) ?? []), schema[keyword]]);
@@ -97,7 +107,8 @@ function flatten(doc: unknown, schema: JsonSchema, flat: Flat = emptyFlat(), see
   }
   for (const name of (schema.required as string[] | undefined) ?? []) flat.required.add(name);
   if (schema.additionalProperties === false || schema.unevaluatedProperties === false) flat.closed = true;
-  if (schema.items !== undefined && typeof schema.items !== 'boolean' && !Array.isArray(schema.items)) flat.items.push(schema.items as JsonSchema);
+  if (schema.items !== undefined && typeof schema.items !== 'boolean' && !Array.isArray(schema.items))
+    flat.items.push(schema.items as JsonSchema);
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     if (Array.isArray(schema[keyword])) flat.alternatives.push(schema[keyword] as JsonSchema[]);
   }
@@ -105,7 +116,15 @@ function flatten(doc: unknown, schema: JsonSchema, flat: Flat = emptyFlat(), see
 }
 
 function emptyFlat(): Flat {
-  return { bounds: new Map(), opaque: new Map(), properties: new Map(), required: new Set(), closed: false, items: [], alternatives: [] };
+  return {
+    bounds: new Map(),
+    opaque: new Map(),
+    properties: new Map(),
+    required: new Set(),
+    closed: false,
+    items: [],
+    alternatives: [],
+  };
 }
 
 /** The schema as a list of single-typed alternatives (anyOf/oneOf and `type: [a, b]` spread out). */
@@ -113,11 +132,21 @@ function alternativesOf(doc: unknown, schema: JsonSchema): Alternative[] {
   const flat = flatten(doc, schema);
   if (flat.alternatives.length > 0) {
     const [first, ...rest] = flat.alternatives;
-    return first!.flatMap((alternative) => alternativesOf(doc, { allOf: [stripAlternatives(doc, schema, first!), alternative, ...rest.map((group) => ({ anyOf: group }))] }));
+    return first!.flatMap((alternative) =>
+      alternativesOf(doc, {
+        allOf: [stripAlternatives(doc, schema, first!), alternative, ...rest.map((group) => ({ anyOf: group }))],
+      }),
+    );
   }
   const types = flat.types ?? (flat.enum ? new Set(flat.enum.map(jsonType)) : undefined);
   if (!types) return [{ type: '*', flat }];
-  return [...types].map((type) => ({ type, flat: { ...flat, enum: flat.enum?.filter((v) => jsonType(v) === type || (type === 'number' && jsonType(v) === 'integer')) } }));
+  return [...types].map((type) => ({
+    type,
+    flat: {
+      ...flat,
+      enum: flat.enum?.filter((v) => jsonType(v) === type || (type === 'number' && jsonType(v) === 'integer')),
+    },
+  }));
 }
 
 /** The schema without the anyOf/oneOf group `group` (wherever it sits in its $ref/allOf chain). */
@@ -130,7 +159,8 @@ function stripAlternatives(doc: unknown, schema: JsonSchema, group: JsonSchema[]
     delete copy.$ref;
     copy.allOf = [...((copy.allOf as JsonSchema[] | undefined) ?? []), stripAlternatives(doc, target, group)];
   }
-  if (Array.isArray(copy.allOf)) copy.allOf = (copy.allOf as JsonSchema[]).map((part) => stripAlternatives(doc, part, group));
+  if (Array.isArray(copy.allOf))
+    copy.allOf = (copy.allOf as JsonSchema[]).map((part) => stripAlternatives(doc, part, group));
   return copy;
 }
 
@@ -152,20 +182,26 @@ class SpecComparer {
   }
 
   add(level: SpecChangeLevel, where: string, message: string): void {
-    if (!this.changes.some((c) => c.where === where && c.message === message)) this.changes.push({ level, where, message });
+    if (!this.changes.some((c) => c.where === where && c.message === message))
+      this.changes.push({ level, where, message });
   }
 
   compare(before: JsonSchema, after: JsonSchema, direction: Direction, where: string): void {
     const mark = `${this.id(before)}|${this.id(after)}|${direction}|${where}`;
     if (this.compared.has(mark)) return;
     this.compared.add(mark);
-    const [alternativesBefore, alternativesAfter] = [alternativesOf(this.before, before), alternativesOf(this.after, after)];
+    const [alternativesBefore, alternativesAfter] = [
+      alternativesOf(this.before, before),
+      alternativesOf(this.after, after),
+    ];
     const left = [...alternativesAfter];
     const pairs: Array<[Alternative, Alternative]> = [];
     const unpaired: Alternative[] = [];
     const family = (type: string) => (type === 'integer' ? 'number' : type);
     for (const alternative of alternativesBefore) {
-      const candidates = left.filter((a) => family(a.type) === family(alternative.type) || a.type === '*' || alternative.type === '*');
+      const candidates = left.filter(
+        (a) => family(a.type) === family(alternative.type) || a.type === '*' || alternative.type === '*',
+      );
       const best = candidates.sort((x, y) => this.likeness(alternative, y) - this.likeness(alternative, x))[0];
       if (best) {
         left.splice(left.indexOf(best), 1);
@@ -185,7 +221,11 @@ class SpecComparer {
 
   private describe(alternative: Alternative): string {
     if (alternative.flat.enum) return alternative.flat.enum.map(show).join(' or ');
-    return alternative.type === '*' ? 'any value' : alternative.type === 'null' ? 'null' : `a value of type ${alternative.type}`;
+    return alternative.type === '*'
+      ? 'any value'
+      : alternative.type === 'null'
+        ? 'null'
+        : `a value of type ${alternative.type}`;
   }
 
   private likeness(b: Alternative, a: Alternative): number {
@@ -195,8 +235,18 @@ class SpecComparer {
 
   private compareAlternatives(before: Alternative, after: Alternative, direction: Direction, where: string): void {
     const write = direction === 'write';
-    const narrowed = (message: string) => this.add(write ? 'major' : 'minor', where, `${message} (${write ? 'values accepted before are refused now' : 'narrower'})`);
-    const widened = (message: string) => this.add(write ? 'minor' : 'major', where, `${message} (${write ? 'wider' : 'results may not be what code expects'})`);
+    const narrowed = (message: string) =>
+      this.add(
+        write ? 'major' : 'minor',
+        where,
+        `${message} (${write ? 'values accepted before are refused now' : 'narrower'})`,
+      );
+    const widened = (message: string) =>
+      this.add(
+        write ? 'minor' : 'major',
+        where,
+        `${message} (${write ? 'wider' : 'results may not be what code expects'})`,
+      );
 
     if (before.type !== after.type) {
       if (before.type === '*') narrowed(`now only ${after.type}`);
@@ -213,7 +263,12 @@ class SpecComparer {
         if (write) this.add('major', where, `no longer accepts ${removed.map(show).join(', ')} (enum value removed)`);
         else this.add('minor', where, `is no longer ${removed.map(show).join(', ')}`);
       }
-      if (added.length > 0) this.add('minor', where, `${write ? 'now also accepts' : 'may now also be'} ${added.map(show).join(', ')} (new enum value)`);
+      if (added.length > 0)
+        this.add(
+          'minor',
+          where,
+          `${write ? 'now also accepts' : 'may now also be'} ${added.map(show).join(', ')} (new enum value)`,
+        );
     } else if (enumAfter) narrowed(`now limited to ${enumAfter.map(show).join(', ')}`);
     else if (enumBefore) this.add('minor', where, `no longer limited to ${enumBefore.map(show).join(', ')}`);
 
@@ -239,7 +294,8 @@ class SpecComparer {
       }
     }
 
-    if (before.type === 'object' || before.type === '*' || after.type === 'object') this.compareObjects(before.flat, after.flat, direction, where);
+    if (before.type === 'object' || before.type === '*' || after.type === 'object')
+      this.compareObjects(before.flat, after.flat, direction, where);
     if (before.type === 'array' || after.type === 'array') {
       const [b, a] = [before.flat.items, after.flat.items];
       if (b.length > 0 && a.length > 0) this.compare({ allOf: b }, { allOf: a }, direction, `${where}[]`);
@@ -250,14 +306,23 @@ class SpecComparer {
 
   private compareObjects(before: Flat, after: Flat, direction: Direction, where: string): void {
     const write = direction === 'write';
-    const names = new Set([...before.properties.keys(), ...after.properties.keys(), ...before.required, ...after.required]);
+    const names = new Set([
+      ...before.properties.keys(),
+      ...after.properties.keys(),
+      ...before.required,
+      ...after.required,
+    ]);
     for (const name of names) {
       const place = `${where}.${name}`;
-      const [had, has] = [before.properties.has(name) || before.required.has(name), after.properties.has(name) || after.required.has(name)];
+      const [had, has] = [
+        before.properties.has(name) || before.required.has(name),
+        after.properties.has(name) || after.required.has(name),
+      ];
       const [requiredBefore, requiredAfter] = [before.required.has(name), after.required.has(name)];
       if (had && !has) {
         if (!write) this.add('major', place, 'result field removed: code reading it breaks');
-        else if (after.closed) this.add('major', place, 'field no longer accepted (the object is closed): requests sending it are refused');
+        else if (after.closed)
+          this.add('major', place, 'field no longer accepted (the object is closed): requests sending it are refused');
         else this.add('minor', place, 'field no longer described');
         continue;
       }
@@ -276,20 +341,25 @@ class SpecComparer {
       const [b, a] = [before.properties.get(name), after.properties.get(name)];
       if (b && a) this.compare({ allOf: b }, { allOf: a }, direction, place);
     }
-    if (write && !before.closed && after.closed) this.add('major', where, 'no longer accepts fields it does not describe (additionalProperties: false)');
+    if (write && !before.closed && after.closed)
+      this.add('major', where, 'no longer accepts fields it does not describe (additionalProperties: false)');
     if (write && before.closed && !after.closed) this.add('minor', where, 'now accepts fields it does not describe');
   }
 }
 
 function operationsOf(doc: Doc): Map<string, { operation: Record<string, unknown>; webhook: boolean }> {
   const operations = new Map<string, { operation: Record<string, unknown>; webhook: boolean }>();
-  for (const [group, webhook] of [[doc.paths, false], [doc.webhooks, true]] as const) {
+  for (const [group, webhook] of [
+    [doc.paths, false],
+    [doc.webhooks, true],
+  ] as const) {
     for (const [route, item] of Object.entries(group ?? {})) {
       for (const method of METHODS) {
         const operation = item[method] as Record<string, unknown> | undefined;
         if (!operation) continue;
         const service = operation['x-service'];
-        const name = typeof service === 'string' ? service : webhook ? `webhook ${route}` : `${method.toUpperCase()} ${route}`;
+        const name =
+          typeof service === 'string' ? service : webhook ? `webhook ${route}` : `${method.toUpperCase()} ${route}`;
         operations.set(name, { operation, webhook });
       }
     }
@@ -315,15 +385,28 @@ export function specChanges(before: Doc, after: Doc): SpecChange[] {
       continue;
     }
     // A webhook's request is what users receive (read); their answer is what they write.
-    const [requestDirection, responseDirection]: [Direction, Direction] = webhook ? ['read', 'write'] : ['write', 'read'];
+    const [requestDirection, responseDirection]: [Direction, Direction] = webhook
+      ? ['read', 'write']
+      : ['write', 'read'];
     const label = (part: string) => `${name} ${part}`;
 
-    const [bodyBefore, bodyAfter] = [operation.requestBody as Record<string, unknown> | undefined, now.requestBody as Record<string, unknown> | undefined];
+    const [bodyBefore, bodyAfter] = [
+      operation.requestBody as Record<string, unknown> | undefined,
+      now.requestBody as Record<string, unknown> | undefined,
+    ];
     const [requestBefore, requestAfter] = [jsonSchemaOf(bodyBefore?.content), jsonSchemaOf(bodyAfter?.content)];
-    if (requestBefore && requestAfter) comparer.compare(requestBefore, requestAfter, requestDirection, label('request'));
-    else if (requestBefore && !requestAfter) comparer.add(requestDirection === 'write' ? 'minor' : 'major', label('request'), 'request body removed');
-    else if (!requestBefore && requestAfter) comparer.add(requestDirection === 'write' && bodyAfter?.required ? 'major' : 'minor', label('request'), 'new request body');
-    if (requestDirection === 'write' && !bodyBefore?.required && bodyAfter?.required && requestBefore) comparer.add('major', label('request'), 'request body now required');
+    if (requestBefore && requestAfter)
+      comparer.compare(requestBefore, requestAfter, requestDirection, label('request'));
+    else if (requestBefore && !requestAfter)
+      comparer.add(requestDirection === 'write' ? 'minor' : 'major', label('request'), 'request body removed');
+    else if (!requestBefore && requestAfter)
+      comparer.add(
+        requestDirection === 'write' && bodyAfter?.required ? 'major' : 'minor',
+        label('request'),
+        'new request body',
+      );
+    if (requestDirection === 'write' && !bodyBefore?.required && bodyAfter?.required && requestBefore)
+      comparer.add('major', label('request'), 'request body now required');
 
     const parametersOf = (op: Record<string, unknown>, doc: Doc) =>
       new Map(
@@ -338,14 +421,23 @@ export function specChanges(before: Doc, after: Doc): SpecChange[] {
       if (!current) comparer.add('minor', place, 'parameter no longer described');
       else {
         if (!parameter.required && current.required) comparer.add('major', place, 'parameter now required');
-        if (parameter.schema !== undefined && current.schema !== undefined) comparer.compare(parameter.schema as JsonSchema, current.schema as JsonSchema, 'write', place);
+        if (parameter.schema !== undefined && current.schema !== undefined)
+          comparer.compare(parameter.schema as JsonSchema, current.schema as JsonSchema, 'write', place);
       }
     }
     for (const [key, parameter] of parametersAfter) {
-      if (!parametersBefore.has(key)) comparer.add(parameter.required ? 'major' : 'minor', `${label('parameter')} ${key}`, parameter.required ? 'new required parameter' : 'new optional parameter');
+      if (!parametersBefore.has(key))
+        comparer.add(
+          parameter.required ? 'major' : 'minor',
+          `${label('parameter')} ${key}`,
+          parameter.required ? 'new required parameter' : 'new optional parameter',
+        );
     }
 
-    const [responsesBefore, responsesAfter] = [(operation.responses ?? {}) as Record<string, Record<string, unknown>>, (now.responses ?? {}) as Record<string, Record<string, unknown>>];
+    const [responsesBefore, responsesAfter] = [
+      (operation.responses ?? {}) as Record<string, Record<string, unknown>>,
+      (now.responses ?? {}) as Record<string, Record<string, unknown>>,
+    ];
     for (const [status, response] of Object.entries(responsesBefore)) {
       const current = responsesAfter[status];
       const place = label(`response ${status}`);
@@ -353,8 +445,10 @@ export function specChanges(before: Doc, after: Doc): SpecChange[] {
       if (!current) comparer.add(responseDirection === 'read' ? 'major' : 'minor', place, 'response removed');
       else if (schemaBefore && schemaAfter) comparer.compare(schemaBefore, schemaAfter, responseDirection, place);
     }
-    for (const status of Object.keys(responsesAfter).filter((s) => !(s in responsesBefore))) comparer.add('minor', label(`response ${status}`), 'new response');
+    for (const status of Object.keys(responsesAfter).filter((s) => !(s in responsesBefore)))
+      comparer.add('minor', label(`response ${status}`), 'new response');
   }
-  for (const name of operationsAfter.keys()) if (!operationsBefore.has(name)) comparer.add('minor', name, 'new operation');
+  for (const name of operationsAfter.keys())
+    if (!operationsBefore.has(name)) comparer.add('minor', name, 'new operation');
   return comparer.changes;
 }

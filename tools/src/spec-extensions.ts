@@ -9,7 +9,9 @@ export function componentSchemas(bundle: JsonSchema): Record<string, JsonSchema>
 }
 
 function componentOf(schemas: Record<string, JsonSchema>, ref: unknown): JsonSchema | undefined {
-  return typeof ref === 'string' && ref.startsWith(COMPONENT_REF) ? schemas[ref.slice(COMPONENT_REF.length)] : undefined;
+  return typeof ref === 'string' && ref.startsWith(COMPONENT_REF)
+    ? schemas[ref.slice(COMPONENT_REF.length)]
+    : undefined;
 }
 
 /**
@@ -53,7 +55,8 @@ export function moneyFieldsOf(bundle: JsonSchema, service: string, paramsType: s
     .map(([name]) => name);
   if (fields.length > 0) {
     const currency = properties.currency;
-    const units = currency && (currency['x-codepay-minor-units'] ?? componentOf(schemas, currency.$ref)?.['x-codepay-minor-units']);
+    const units =
+      currency && (currency['x-codepay-minor-units'] ?? componentOf(schemas, currency.$ref)?.['x-codepay-minor-units']);
     if (!units) {
       throw new Error(
         `${service}: has money fields (${fields.join(', ')}) but no top-level "currency" field whose schema has x-codepay-minor-units; ` +
@@ -65,7 +68,13 @@ export function moneyFieldsOf(bundle: JsonSchema, service: string, paramsType: s
 }
 
 /** `x-codepay-echo` must name fields that both the params and the result of the service have. */
-export function checkEcho(bundle: JsonSchema, service: string, echo: readonly string[], paramsType: string, resultType: string): void {
+export function checkEcho(
+  bundle: JsonSchema,
+  service: string,
+  echo: readonly string[],
+  paramsType: string,
+  resultType: string,
+): void {
   const params = topLevelProperties(bundle, paramsType);
   const result = topLevelProperties(bundle, resultType);
   const wrong = echo.filter((field) => !params.has(field) || !result.has(field));
@@ -90,11 +99,16 @@ export function readCurrencyMinorUnits(bundle: JsonSchema): Record<string, numbe
     const units = schema['x-codepay-minor-units'];
     if (units === undefined) continue;
     const where = `components.schemas.${name} x-codepay-minor-units`;
-    if (units === null || typeof units !== 'object' || Array.isArray(units)) throw new Error(`${where}: must map currency codes to decimal places`);
+    if (units === null || typeof units !== 'object' || Array.isArray(units))
+      throw new Error(`${where}: must map currency codes to decimal places`);
     for (const [currency, places] of Object.entries(units as Record<string, unknown>)) {
       if (!CURRENCY_CODE.test(currency)) throw new Error(`${where}: "${currency}" is not a three-letter currency code`);
-      if (!Number.isInteger(places) || (places as number) < 0) throw new Error(`${where}: ${currency} must have a whole, non-negative number of decimal places`);
-      if (Object.hasOwn(merged, currency) && merged[currency] !== places) throw new Error(`${where}: ${currency} has ${String(places)} decimal places here and ${merged[currency]} elsewhere`);
+      if (!Number.isInteger(places) || (places as number) < 0)
+        throw new Error(`${where}: ${currency} must have a whole, non-negative number of decimal places`);
+      if (Object.hasOwn(merged, currency) && merged[currency] !== places)
+        throw new Error(
+          `${where}: ${currency} has ${String(places)} decimal places here and ${merged[currency]} elsewhere`,
+        );
       merged[currency] = places as number;
     }
     const allowed = schema.enum as unknown[] | undefined;
@@ -119,7 +133,10 @@ export function readTokenRefusalCodes(bundle: JsonSchema): string[] {
     throw new Error(`${where}: x-codepay-token-refusal-codes must be a list of error codes`);
   }
   const unknown = codes.filter((code) => !Object.hasOwn(known, code));
-  if (unknown.length > 0) throw new Error(`${where}: x-codepay-token-refusal-codes lists ${unknown.join(', ')}, which x-codepay-error-codes does not`);
+  if (unknown.length > 0)
+    throw new Error(
+      `${where}: x-codepay-token-refusal-codes lists ${unknown.join(', ')}, which x-codepay-error-codes does not`,
+    );
   return codes;
 }
 
@@ -138,9 +155,14 @@ const PLAIN_NUMBER = /^(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 export function readMoneyLimits(bundle: JsonSchema): MoneyLimits {
   const found = moneyComponents(bundle).map(([name, schema]): MoneyLimits => {
     const { exclusiveMinimum, maximum } = schema;
-    for (const [keyword, limit] of [['exclusiveMinimum', exclusiveMinimum], ['maximum', maximum]] as const) {
+    for (const [keyword, limit] of [
+      ['exclusiveMinimum', exclusiveMinimum],
+      ['maximum', maximum],
+    ] as const) {
       if (typeof limit !== 'number' || !PLAIN_NUMBER.test(String(limit))) {
-        throw new Error(`components.schemas.${name}: a money schema needs a non-negative "${keyword}" written without an exponent`);
+        throw new Error(
+          `components.schemas.${name}: a money schema needs a non-negative "${keyword}" written without an exponent`,
+        );
       }
     }
     return { exclusiveMinimum: exclusiveMinimum as number, maximum: maximum as number };
@@ -148,7 +170,9 @@ export function readMoneyLimits(bundle: JsonSchema): MoneyLimits {
   if (found.length === 0) throw new Error('no component has x-codepay-money: true (spec/bizcontent/common/money.json)');
   const [first, ...others] = found;
   if (others.some((l) => l.exclusiveMinimum !== first!.exclusiveMinimum || l.maximum !== first!.maximum)) {
-    throw new Error('the x-codepay-money schemas state different ranges; one range for all money fields is all the generator supports');
+    throw new Error(
+      'the x-codepay-money schemas state different ranges; one range for all money fields is all the generator supports',
+    );
   }
   return first!;
 }
@@ -165,8 +189,10 @@ export function readPatternRules(bundle: JsonSchema): Record<string, string> {
     if (typeof schema !== 'object' || schema === null) return;
     const { pattern, 'x-codepay-rule': rule } = schema as JsonSchema;
     if (typeof pattern === 'string') {
-      if (typeof rule !== 'string' || rule.trim() === '') throw new Error(`${where}: a pattern needs its rule in words (x-codepay-rule)`);
-      if (rules[pattern] !== undefined && rules[pattern] !== rule) throw new Error(`${where}: the pattern ${pattern} has two different rules in words`);
+      if (typeof rule !== 'string' || rule.trim() === '')
+        throw new Error(`${where}: a pattern needs its rule in words (x-codepay-rule)`);
+      if (rules[pattern] !== undefined && rules[pattern] !== rule)
+        throw new Error(`${where}: the pattern ${pattern} has two different rules in words`);
       rules[pattern] = rule;
     }
     for (const [key, value] of Object.entries(schema)) if (key !== 'examples') visit(value, `${where}/${key}`);
@@ -191,17 +217,30 @@ export function readOrderStatuses(bundle: JsonSchema): Record<string, StatusInfo
   const values = (schema.enum ?? []) as string[];
   const missing = values.filter((value) => !Object.hasOwn(table, value));
   const extra = Object.keys(table).filter((value) => !values.includes(value));
-  if (missing.length > 0 || extra.length > 0) throw new Error(`${where}: x-codepay-statuses must describe exactly the enum (missing ${missing.join(', ') || 'none'}; extra ${extra.join(', ') || 'none'})`);
+  if (missing.length > 0 || extra.length > 0)
+    throw new Error(
+      `${where}: x-codepay-statuses must describe exactly the enum (missing ${missing.join(', ') || 'none'}; extra ${extra.join(', ') || 'none'})`,
+    );
   for (const [status, info] of Object.entries(table)) {
-    if (typeof info.final !== 'boolean' || typeof info.moneyReceived !== 'boolean' || typeof info.refund !== 'boolean' || typeof info.meaning !== 'string') {
-      throw new Error(`${where}: x-codepay-statuses.${status} needs final, moneyReceived, refund (booleans) and meaning (text)`);
+    if (
+      typeof info.final !== 'boolean' ||
+      typeof info.moneyReceived !== 'boolean' ||
+      typeof info.refund !== 'boolean' ||
+      typeof info.meaning !== 'string'
+    ) {
+      throw new Error(
+        `${where}: x-codepay-statuses.${status} needs final, moneyReceived, refund (booleans) and meaning (text)`,
+      );
     }
   }
   return Object.fromEntries(values.map((value) => [value, table[value]!]));
 }
 
 /** The known error codes with their meaning: the gateway's (`x-codepay-error-codes`) and the business ones. */
-export function readErrorCodes(bundle: JsonSchema): { gateway: Record<string, string>; business: Record<string, string> } {
+export function readErrorCodes(bundle: JsonSchema): {
+  gateway: Record<string, string>;
+  business: Record<string, string>;
+} {
   const schemas = componentSchemas(bundle);
   const gateway = schemas.GatewayErrorBody?.['x-codepay-error-codes'] as Record<string, string> | undefined;
   const business = schemas.BusinessStatus?.['x-codepay-business-error-codes'] as Record<string, string> | undefined;

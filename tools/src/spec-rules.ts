@@ -21,8 +21,10 @@ export function checkSchemaFiles({ files }: SpecInput): string[] {
   for (const file of files) {
     const { schema, relativePath } = file;
     if (schema.$schema !== DIALECT) problems.push(`${relativePath}: "$schema" must be "${DIALECT}"`);
-    if (schema.$id !== ID_BASE + relativePath) problems.push(`${relativePath}: "$id" must be "${ID_BASE}${relativePath}"`);
-    if (!Array.isArray(schema.examples) || schema.examples.length === 0) problems.push(`${relativePath}: needs "examples"`);
+    if (schema.$id !== ID_BASE + relativePath)
+      problems.push(`${relativePath}: "$id" must be "${ID_BASE}${relativePath}"`);
+    if (!Array.isArray(schema.examples) || schema.examples.length === 0)
+      problems.push(`${relativePath}: needs "examples"`);
   }
   return problems;
 }
@@ -39,14 +41,17 @@ export function checkServices({ bundle, files }: SpecInput): string[] {
   if (services.length === 0) problems.push('no virtual /services/<service> operations found');
   const byPath = new Map(files.map((f) => [f.relativePath, f]));
   for (const s of services) {
-    if (s.path !== `/services/${s.service}`) problems.push(`${s.path}: path must be /services/${s.service} (its x-service)`);
+    if (s.path !== `/services/${s.service}`)
+      problems.push(`${s.path}: path must be /services/${s.service} (its x-service)`);
     if (s.operationId !== s.service) problems.push(`${s.path}: operationId must equal x-service "${s.service}"`);
     const request = byPath.get(`${s.service}.request.json`);
     const response = byPath.get(`${s.service}.response.json`);
     if (!request) problems.push(`${s.service}: spec/bizcontent/${s.service}.request.json is missing`);
-    else if (request.name !== s.paramsType) problems.push(`${s.service}: request body must reference ${s.service}.request.json`);
+    else if (request.name !== s.paramsType)
+      problems.push(`${s.service}: request body must reference ${s.service}.request.json`);
     if (!response) problems.push(`${s.service}: spec/bizcontent/${s.service}.response.json is missing`);
-    else if (response.name !== s.resultType) problems.push(`${s.service}: 200 data must reference ${s.service}.response.json`);
+    else if (response.name !== s.resultType)
+      problems.push(`${s.service}: 200 data must reference ${s.service}.response.json`);
     // Requests are closed (a typo must not be silently dropped); responses are open (the gateway may add keys).
     if (request && request.schema.additionalProperties !== false) {
       problems.push(`${s.service}.request.json: must set "additionalProperties": false`);
@@ -69,7 +74,8 @@ export function checkBizContentExamples({ files }: SpecInput): string[] {
       continue;
     }
     ((file.schema.examples as unknown[] | undefined) ?? []).forEach((example, index) => {
-      if (!validate(example)) problems.push(`${file.relativePath}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
+      if (!validate(example))
+        problems.push(`${file.relativePath}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
     });
   }
   return problems;
@@ -81,7 +87,9 @@ export function checkBizContentExamples({ files }: SpecInput): string[] {
  */
 export function checkBundleExamples({ bundle }: SpecInput): string[] {
   const components = (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
-  const asDefs = JSON.parse(JSON.stringify({ $id: 'urn:codepay:bundle', $defs: components }).replaceAll('#/components/schemas/', '#/$defs/'));
+  const asDefs = JSON.parse(
+    JSON.stringify({ $id: 'urn:codepay:bundle', $defs: components }).replaceAll('#/components/schemas/', '#/$defs/'),
+  );
   const ajv = new Ajv2020({ strict: false, allowUnionTypes: true, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(asDefs);
@@ -89,7 +97,8 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
   for (const [name, schema] of Object.entries(components)) {
     const validate = ajv.getSchema(`urn:codepay:bundle#/$defs/${name}`);
     ((schema.examples as unknown[] | undefined) ?? []).forEach((example, index) => {
-      if (validate && !validate(example)) problems.push(`components.schemas.${name}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
+      if (validate && !validate(example))
+        problems.push(`components.schemas.${name}: examples[${index}] is invalid: ${ajv.errorsText(validate.errors)}`);
     });
   }
   const paths = bundle.paths as Record<string, { post: JsonSchema }>;
@@ -104,7 +113,9 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
     const resultExamples = (components[s.resultType]?.examples as unknown[] | undefined) ?? [];
     resultExamples.forEach((data, index) => {
       if (!validate({ status: 0, errorCode: null, errorMessage: null, data })) {
-        problems.push(`${s.path}: 200 payload rejects a success built from ${s.resultType}.examples[${index}]: ${ajv.errorsText(validate.errors)}`);
+        problems.push(
+          `${s.path}: 200 payload rejects a success built from ${s.resultType}.examples[${index}]: ${ajv.errorsText(validate.errors)}`,
+        );
       }
     });
     if (!validate({ status: -1, errorCode: 'P0001', errorMessage: 'Payer not found', data: null })) {

@@ -20,9 +20,14 @@ export async function openApiParserProblems(bundle: JsonSchema): Promise<string[
 export async function spectralResults(bundleText: string): Promise<{ errors: string[]; warnings: string[] }> {
   const spectral = new spectralCore.Spectral();
   spectral.setRuleset({ extends: [[spectralRulesets.oas as never, 'recommended']] } as never);
-  const results = await spectral.run(new spectralCore.Document(bundleText, spectralParsers.Json, 'openapi.bundled.json'));
+  const results = await spectral.run(
+    new spectralCore.Document(bundleText, spectralParsers.Json, 'openapi.bundled.json'),
+  );
   const describe = (r: (typeof results)[number]) => `${r.code} at ${r.path.join('.')}: ${r.message}`;
-  return { errors: results.filter((r) => r.severity === 0).map(describe), warnings: results.filter((r) => r.severity === 1).map(describe) };
+  return {
+    errors: results.filter((r) => r.severity === 0).map(describe),
+    warnings: results.filter((r) => r.severity === 1).map(describe),
+  };
 }
 
 // Constructs outside the portable subset of ECMA-262 regular expressions (JSON Schema's recommendation).
@@ -43,7 +48,8 @@ export function nonPortablePatterns(bundle: JsonSchema): string[] {
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'pattern' && typeof value === 'string') {
-        for (const [construct, name] of NOT_PORTABLE) if (construct.test(value)) problems.push(`${where}/pattern uses ${name}: ${value}`);
+        for (const [construct, name] of NOT_PORTABLE)
+          if (construct.test(value)) problems.push(`${where}/pattern uses ${name}: ${value}`);
       } else if (key !== 'examples') visit(value, `${where}/${key}`);
     }
   };

@@ -34,7 +34,11 @@ export interface LibraryBuildOptions {
  *     `import validators from './validators.gen.cjs'` gets from a CommonJS module).
  * Anything else CommonJS in the file stops the build rather than ship something half converted.
  */
-export function commonJsAsEsm(source: string, file: string, resolveSpecifier: (specifier: string) => string = (s) => s): string {
+export function commonJsAsEsm(
+  source: string,
+  file: string,
+  resolveSpecifier: (specifier: string) => string = (s) => s,
+): string {
   const exported: Array<[name: string, local: string]> = [];
   const imports = new Map<string, string>();
   const body = source
@@ -48,7 +52,10 @@ export function commonJsAsEsm(source: string, file: string, resolveSpecifier: (s
       return imports.get(specifier)!;
     });
   const leftover = /\bexports\.|\bmodule\.exports\b|\brequire\s*\(/.exec(body);
-  if (leftover) throw new Error(`${file}: cannot convert to ESM (unexpected \`${leftover[0]}\`); update commonJsAsEsm() in tools/src/tsup-config.ts`);
+  if (leftover)
+    throw new Error(
+      `${file}: cannot convert to ESM (unexpected \`${leftover[0]}\`); update commonJsAsEsm() in tools/src/tsup-config.ts`,
+    );
   if (exported.length === 0) throw new Error(`${file}: no \`exports.name = value;\` lines found`);
   const header = [...imports].map(
     ([specifier, local]) =>
@@ -66,7 +73,9 @@ function esmSpecifier(specifier: string, fromFile: string): string {
   const require = createRequire(fromFile);
   const packageName = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
   if (specifier === packageName) return specifier;
-  const manifest = JSON.parse(readFileSync(require.resolve(`${packageName}/package.json`), 'utf8')) as { exports?: unknown };
+  const manifest = JSON.parse(readFileSync(require.resolve(`${packageName}/package.json`), 'utf8')) as {
+    exports?: unknown;
+  };
   if (manifest.exports !== undefined || path.extname(specifier) !== '') return specifier;
   return `${specifier}${path.extname(require.resolve(specifier))}`;
 }
@@ -77,7 +86,9 @@ function commonJsAsEsmPlugin(filter: RegExp): NonNullable<Options['esbuildPlugin
     setup(build) {
       if (build.initialOptions.format !== 'esm') return;
       build.onLoad({ filter }, (args) => ({
-        contents: commonJsAsEsm(readFileSync(args.path, 'utf8'), args.path, (specifier) => esmSpecifier(specifier, args.path)),
+        contents: commonJsAsEsm(readFileSync(args.path, 'utf8'), args.path, (specifier) =>
+          esmSpecifier(specifier, args.path),
+        ),
         loader: 'js',
       }));
     },

@@ -72,8 +72,10 @@ export { type CodePay, type CodePayOptions, type Logger, type OrdersResource, co
 `;
 
 const baseline = packages(MODELS, SDK);
-const compare = (models: string, sdk: string, implementedByUsers = ['@example/sdk:Logger']) => compareApis(baseline, packages(models, sdk), { implementedByUsers, nodeTypes: false }).findings;
-const summary = (findings: readonly ApiFinding[]) => findings.map((f) => `${f.level} ${f.package} ${f.where}: ${f.message}`);
+const compare = (models: string, sdk: string, implementedByUsers = ['@example/sdk:Logger']) =>
+  compareApis(baseline, packages(models, sdk), { implementedByUsers, nodeTypes: false }).findings;
+const summary = (findings: readonly ApiFinding[]) =>
+  findings.map((f) => `${f.level} ${f.package} ${f.where}: ${f.message}`);
 const levels = (findings: readonly ApiFinding[]) => [...new Set(findings.map((f) => f.level))];
 
 describe('api:check — what changed, as users use each type (results read, params written)', () => {
@@ -82,7 +84,10 @@ describe('api:check — what changed, as users use each type (results read, para
   });
 
   it('reads the directions from the exported values: params are written, results and the client read', () => {
-    const { directions } = compareApis(baseline, baseline, { implementedByUsers: ['@example/sdk:Logger'], nodeTypes: false });
+    const { directions } = compareApis(baseline, baseline, {
+      implementedByUsers: ['@example/sdk:Logger'],
+      nodeTypes: false,
+    });
     expect([...(directions.get('@example/models:CreateOrderParams') ?? [])]).toEqual(['write']);
     expect([...(directions.get('@example/models:CreateOrderResult') ?? [])]).toEqual(['read']);
     expect([...(directions.get('@example/sdk:CodePay') ?? [])]).toEqual(['read']);
@@ -95,10 +100,19 @@ describe('api:check — what changed, as users use each type (results read, para
       '        result: CreateOrderResult;\n    };\n}',
       '        result: CreateOrderResult;\n    };\n    refundOrder: {\n        params: RefundOrderParams;\n        result: RefundOrderResult;\n    };\n}',
     )
-      .replace('declare const serviceNames', 'type RefundOrderParams = {\n    order_sn: string;\n};\ntype RefundOrderResult = {\n    refunded: boolean;\n};\ndeclare const serviceNames')
+      .replace(
+        'declare const serviceNames',
+        'type RefundOrderParams = {\n    order_sn: string;\n};\ntype RefundOrderResult = {\n    refunded: boolean;\n};\ndeclare const serviceNames',
+      )
       .replace('type ServiceParams,', 'type ServiceParams, type RefundOrderParams, type RefundOrderResult,');
-    const sdk = SDK.replace('interface CodePay {\n    orders: OrdersResource;', 'interface RefundsResource {\n    create(params: RefundOrderParams): Promise<RefundOrderResult>;\n}\ninterface CodePay {\n    orders: OrdersResource;\n    refunds: RefundsResource;')
-      .replace("ServiceParams } from '@example/models';", "ServiceParams, RefundOrderParams, RefundOrderResult } from '@example/models';")
+    const sdk = SDK.replace(
+      'interface CodePay {\n    orders: OrdersResource;',
+      'interface RefundsResource {\n    create(params: RefundOrderParams): Promise<RefundOrderResult>;\n}\ninterface CodePay {\n    orders: OrdersResource;\n    refunds: RefundsResource;',
+    )
+      .replace(
+        "ServiceParams } from '@example/models';",
+        "ServiceParams, RefundOrderParams, RefundOrderResult } from '@example/models';",
+      )
       .replace('type OrdersResource,', 'type OrdersResource, type RefundsResource,');
     const findings = compare(models, sdk);
     expect(summary(findings)).toEqual(
@@ -113,52 +127,102 @@ describe('api:check — what changed, as users use each type (results read, para
   });
 
   it('a new optional request field written over several lines is minor', () => {
-    const models = MODELS.replace('    note?: string;\n};', '    note?: string;\n    shipping?: {\n        address: string;\n        city: string;\n    };\n};');
-    expect(summary(compare(models, SDK))).toEqual(['minor @example/models CreateOrderParams.shipping: new optional member']);
+    const models = MODELS.replace(
+      '    note?: string;\n};',
+      '    note?: string;\n    shipping?: {\n        address: string;\n        city: string;\n    };\n};',
+    );
+    expect(summary(compare(models, SDK))).toEqual([
+      'minor @example/models CreateOrderParams.shipping: new optional member',
+    ]);
   });
 
   it('a new field in a result, and a new value a result may have, are minor', () => {
-    const models = MODELS.replace("    status: 'New' | 'Paid';\n    paymentUrl?: string;", "    status: 'New' | 'Paid' | 'Refunded';\n    paymentUrl?: string;\n    linkID: string;");
-    expect(summary(compare(models, SDK)).sort()).toEqual(['minor @example/models CreateOrderResult.linkID: new member', 'minor @example/models CreateOrderResult.status: may now also be "Refunded"']);
+    const models = MODELS.replace(
+      "    status: 'New' | 'Paid';\n    paymentUrl?: string;",
+      "    status: 'New' | 'Paid' | 'Refunded';\n    paymentUrl?: string;\n    linkID: string;",
+    );
+    expect(summary(compare(models, SDK)).sort()).toEqual([
+      'minor @example/models CreateOrderResult.linkID: new member',
+      'minor @example/models CreateOrderResult.status: may now also be "Refunded"',
+    ]);
   });
 
   it('a removed or narrowed param, or a new required one, is major', () => {
-    expect(summary(compare(MODELS.replace('    note?: string;\n', ''), SDK))).toEqual(['major @example/models CreateOrderParams.note: removed: code passing it no longer compiles']);
-    expect(summary(compare(MODELS.replace("currency: 'USD' | 'EUR';", "currency: 'USD';"), SDK))).toEqual(['major @example/models CreateOrderParams.currency: no longer accepts "EUR"']);
+    expect(summary(compare(MODELS.replace('    note?: string;\n', ''), SDK))).toEqual([
+      'major @example/models CreateOrderParams.note: removed: code passing it no longer compiles',
+    ]);
+    expect(summary(compare(MODELS.replace("currency: 'USD' | 'EUR';", "currency: 'USD';"), SDK))).toEqual([
+      'major @example/models CreateOrderParams.currency: no longer accepts "EUR"',
+    ]);
     expect(summary(compare(MODELS.replace('    amount: number;', '    amount: 1 | 2;'), SDK))).toEqual([
       'major @example/models CreateOrderParams.amount: no longer accepts number',
     ]);
-    expect(summary(compare(MODELS.replace('    note?: string;', '    note?: string;\n    payerID: number;'), SDK))).toEqual([
-      'major @example/models CreateOrderParams.payerID: new required member: existing code does not pass it',
+    expect(
+      summary(compare(MODELS.replace('    note?: string;', '    note?: string;\n    payerID: number;'), SDK)),
+    ).toEqual(['major @example/models CreateOrderParams.payerID: new required member: existing code does not pass it']);
+    expect(summary(compare(MODELS.replace('    note?: string;', '    note: string;'), SDK))).toEqual([
+      'major @example/models CreateOrderParams.note: is now required: existing code does not pass it',
     ]);
-    expect(summary(compare(MODELS.replace('    note?: string;', '    note: string;'), SDK))).toEqual(['major @example/models CreateOrderParams.note: is now required: existing code does not pass it']);
   });
 
   it('a removed result field, or one that may now be missing or null, is major', () => {
-    expect(summary(compare(MODELS.replace('    paymentUrl?: string;\n', ''), SDK))).toEqual(['major @example/models CreateOrderResult.paymentUrl: removed: code reading it breaks']);
-    expect(summary(compare(MODELS.replace("    status: 'New' | 'Paid';", "    status?: 'New' | 'Paid';"), SDK))).toEqual(['major @example/models CreateOrderResult.status: may now be missing (was always there)']);
-    expect(summary(compare(MODELS.replace('    order_sn: string;\n    status', '    order_sn: string | null;\n    status'), SDK))).toEqual([
-      'major @example/models CreateOrderResult.order_sn: may now be null: code reading it breaks',
+    expect(summary(compare(MODELS.replace('    paymentUrl?: string;\n', ''), SDK))).toEqual([
+      'major @example/models CreateOrderResult.paymentUrl: removed: code reading it breaks',
     ]);
+    expect(
+      summary(compare(MODELS.replace("    status: 'New' | 'Paid';", "    status?: 'New' | 'Paid';"), SDK)),
+    ).toEqual(['major @example/models CreateOrderResult.status: may now be missing (was always there)']);
+    expect(
+      summary(
+        compare(MODELS.replace('    order_sn: string;\n    status', '    order_sn: string | null;\n    status'), SDK),
+      ),
+    ).toEqual(['major @example/models CreateOrderResult.order_sn: may now be null: code reading it breaks']);
   });
 
   it('the spec hash as a string instead of a literal type is minor, so a spec edit no longer changes the API', () => {
-    expect(summary(compare(MODELS.replace('declare const specHash = "a9699749dfd9";', 'declare const specHash: string;'), SDK))).toEqual([
-      'minor @example/models specHash: may now be string (was "a9699749dfd9")',
-    ]);
+    expect(
+      summary(
+        compare(MODELS.replace('declare const specHash = "a9699749dfd9";', 'declare const specHash: string;'), SDK),
+      ),
+    ).toEqual(['minor @example/models specHash: may now be string (was "a9699749dfd9")']);
   });
 
   it('functions: a new optional parameter is minor, a new required one or a removed export major', () => {
-    expect(summary(compare(MODELS, SDK.replace('createCodePay(options: CodePayOptions)', 'createCodePay(options: CodePayOptions, region?: string)')))).toEqual([
-      'minor @example/sdk createCodePay(region): new optional parameter',
+    expect(
+      summary(
+        compare(
+          MODELS,
+          SDK.replace(
+            'createCodePay(options: CodePayOptions)',
+            'createCodePay(options: CodePayOptions, region?: string)',
+          ),
+        ),
+      ),
+    ).toEqual(['minor @example/sdk createCodePay(region): new optional parameter']);
+    expect(
+      levels(
+        compare(
+          MODELS,
+          SDK.replace(
+            'createCodePay(options: CodePayOptions)',
+            'createCodePay(options: CodePayOptions, region: string)',
+          ),
+        ),
+      ),
+    ).toEqual(['major']);
+    expect(summary(compare(MODELS, SDK.replace(', consoleLogger, createCodePay', ', createCodePay')))).toEqual([
+      'major @example/sdk consoleLogger: export removed (function)',
     ]);
-    expect(levels(compare(MODELS, SDK.replace('createCodePay(options: CodePayOptions)', 'createCodePay(options: CodePayOptions, region: string)')))).toEqual(['major']);
-    expect(summary(compare(MODELS, SDK.replace(', consoleLogger, createCodePay', ', createCodePay')))).toEqual(['major @example/sdk consoleLogger: export removed (function)']);
   });
 
   it('an interface users implement (Logger) grows a required method: major; the client users only call: minor', () => {
-    const logger = SDK.replace('    info(message: string): void;\n}', '    info(message: string): void;\n    warn(message: string): void;\n}');
-    expect(summary(compare(MODELS, logger))).toContain('major @example/sdk Logger.warn: new required member: existing code does not pass it');
+    const logger = SDK.replace(
+      '    info(message: string): void;\n}',
+      '    info(message: string): void;\n    warn(message: string): void;\n}',
+    );
+    expect(summary(compare(MODELS, logger))).toContain(
+      'major @example/sdk Logger.warn: new required member: existing code does not pass it',
+    );
     expect(levels(compare(MODELS, logger, []))).toEqual(['minor']); // not listed: taken as made by the library (consoleLogger)
     expect(IMPLEMENTED_BY_USERS).toContain('@codepay/transport:Logger');
   });
@@ -178,8 +242,15 @@ describe('the committed reports', () => {
   });
 
   it('compare equal to themselves, every package rebuilt from its report', () => {
-    const apis: PackageApi[] = reports.map(({ pkg, text }) => ({ name: pkg.name, imports: parseReportImports(text), entries: parseReport(text), resolveFrom: path.join(repoRoot, pkg.dir) }));
-    expect(apis.every((api) => api.imports.length > 0 || api.name === '@codepay/models' || api.entries.length > 0)).toBe(true);
+    const apis: PackageApi[] = reports.map(({ pkg, text }) => ({
+      name: pkg.name,
+      imports: parseReportImports(text),
+      entries: parseReport(text),
+      resolveFrom: path.join(repoRoot, pkg.dir),
+    }));
+    expect(
+      apis.every((api) => api.imports.length > 0 || api.name === '@codepay/models' || api.entries.length > 0),
+    ).toBe(true);
     const { findings, directions } = compareApis(apis, apis, { implementedByUsers: IMPLEMENTED_BY_USERS });
     expect(findings).toEqual([]);
     expect([...(directions.get('@codepay/sdk:CodePayOptions') ?? [])]).toEqual(['write']);
@@ -190,14 +261,37 @@ describe('the committed reports', () => {
 });
 
 describe('the gate message', () => {
-  const finding = (level: 'major' | 'minor', where: string): ApiFinding => ({ package: '@codepay/models', level, where, message: 'x' });
+  const finding = (level: 'major' | 'minor', where: string): ApiFinding => ({
+    package: '@codepay/models',
+    level,
+    where,
+    message: 'x',
+  });
 
   it('says what needs which release, and what the changesets give', () => {
-    const failing = gateMessage({ name: '@codepay/models', findings: [finding('major', 'spec: createPayer request.address'), finding('minor', 'A')], required: 'major', planned: 'minor', ok: false }, 'v1');
-    expect(failing).toMatch(/breaking changes need a major release, but the pending changesets make it a minor release/);
+    const failing = gateMessage(
+      {
+        name: '@codepay/models',
+        findings: [finding('major', 'spec: createPayer request.address'), finding('minor', 'A')],
+        required: 'major',
+        planned: 'minor',
+        ok: false,
+      },
+      'v1',
+    );
+    expect(failing).toMatch(
+      /breaking changes need a major release, but the pending changesets make it a minor release/,
+    );
     expect(failing).toMatch(/major {2}spec: createPayer request\.address: x\n {2}minor {2}A: x/);
-    expect(gateMessage({ name: '@codepay/sdk', findings: [finding('minor', 'A')], required: 'minor', planned: undefined, ok: false }, 'v1')).toMatch(/additions need a minor release, but no pending changeset names it/);
-    expect(gateMessage({ name: '@codepay/sdk', findings: [], ok: true }, 'v1')).toBe('@codepay/sdk: no API change since v1');
+    expect(
+      gateMessage(
+        { name: '@codepay/sdk', findings: [finding('minor', 'A')], required: 'minor', planned: undefined, ok: false },
+        'v1',
+      ),
+    ).toMatch(/additions need a minor release, but no pending changeset names it/);
+    expect(gateMessage({ name: '@codepay/sdk', findings: [], ok: true }, 'v1')).toBe(
+      '@codepay/sdk: no API change since v1',
+    );
   });
 });
 
@@ -206,7 +300,10 @@ describe('extractApi (built declarations → report)', () => {
     const dir = path.join(tmp, 'extract');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'package.json'), '{ "name": "@example/api", "type": "module" }');
-    writeFileSync(path.join(dir, 'other.d.ts'), 'export declare const registry: { a: 1 };\nexport type Name = "a" | "b";\n');
+    writeFileSync(
+      path.join(dir, 'other.d.ts'),
+      'export declare const registry: { a: 1 };\nexport type Name = "a" | "b";\n',
+    );
     writeFileSync(
       path.join(dir, 'index.d.ts'),
       [
@@ -231,7 +328,9 @@ describe('extractApi (built declarations → report)', () => {
       ['registry', true, 'const (exported as a type only)'],
       ['Client', false, 'interface'],
     ]);
-    expect(surface.entries.find((e) => e.name === 'create')?.text).toBe('declare function create(options: Options): Client;');
+    expect(surface.entries.find((e) => e.name === 'create')?.text).toBe(
+      'declare function create(options: Options): Client;',
+    );
     const report = renderReport('@example/api', 'index.d.ts', surface);
     expect(report).not.toMatch(/Docs are not API/);
     expect(parseReport(report)).toEqual(surface.entries);

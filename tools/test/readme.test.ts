@@ -43,30 +43,46 @@ describe('README commands', () => {
   });
 
   it('name scripts that exist in the root package.json', () => {
-    const scripts = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const scripts = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
     for (const command of shellBlocks) expect(Object.keys(scripts)).toContain(command.split(' ').at(-1));
   });
 });
 
 describe('README "Releasing"', () => {
   const releasing = readme.slice(readme.indexOf('### Releasing'));
-  const scripts = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const scripts = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<
+    string,
+    string
+  >;
 
   it('names only scripts that exist', () => {
-    const named = [...releasing.matchAll(/`pnpm ([\w:-]+)/g)].map((m) => m[1]!).filter((name) => !['publish', 'build', 'exec'].includes(name));
-    expect(named).toEqual(expect.arrayContaining(['release', 'release:rehearse', 'changeset:check', 'api:check', 'package:check']));
+    const named = [...releasing.matchAll(/`pnpm ([\w:-]+)/g)]
+      .map((m) => m[1]!)
+      .filter((name) => !['publish', 'build', 'exec'].includes(name));
+    expect(named).toEqual(
+      expect.arrayContaining(['release', 'release:rehearse', 'changeset:check', 'api:check', 'package:check']),
+    );
     for (const name of named) expect(Object.keys(scripts)).toContain(name);
   });
 
   it('is what CI rehearses: .ci/run runs release:rehearse, which runs pnpm release', () => {
     expect(ciRun.split('\n')).toContain('npx -y pnpm@10 release:rehearse');
     expect(scripts['release:rehearse']).toBe('tsx tools/src/release-rehearse.ts');
-    expect(readFileSync(path.join(repoRoot, 'tools/src/release-rehearse.ts'), 'utf8')).toMatch(/\[\.\.\.prefix, 'release', '--registry', url\]/);
+    expect(readFileSync(path.join(repoRoot, 'tools/src/release-rehearse.ts'), 'utf8')).toMatch(
+      /\[\.\.\.prefix, 'release', '--registry', url\]/,
+    );
     // The steps in the order release.ts runs them.
-    const steps = ['**Version.**', '**Build.**', '**Checks.**', '**Publish.**', '**Tags.**'].map((title) => releasing.indexOf(title));
+    const steps = ['**Version.**', '**Build.**', '**Checks.**', '**Publish.**', '**Tags.**'].map((title) =>
+      releasing.indexOf(title),
+    );
     expect(steps.every((index, i) => index > 0 && (i === 0 || index > steps[i - 1]!))).toBe(true);
     const source = readFileSync(path.join(repoRoot, 'tools/src/release.ts'), 'utf8');
-    const code = ["step('version')", "step('build')", "step('checks')", 'step(`publish', "step('tags')"].map((s) => source.indexOf(s));
+    const code = ["step('version')", "step('build')", "step('checks')", 'step(`publish', "step('tags')"].map((s) =>
+      source.indexOf(s),
+    );
     expect(code.every((index, i) => index > 0 && (i === 0 || index > code[i - 1]!))).toBe(true);
   });
 });

@@ -15,12 +15,18 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'codepay-release-gates-'));
 const root = path.join(scratch, 'repo');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** `pnpm <args>` in the scratch clone: exit status and everything it printed. */
 function pnpm(...args: string[]): { status: number | null; output: string } {
   const { command, prefix } = pnpmCommand();
-  const result = spawnSync(command, [...prefix, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } });
+  const result = spawnSync(command, [...prefix, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -36,8 +42,15 @@ function fails(...args: string[]): string {
   return output;
 }
 
-function changeset(file: string, bump: 'major' | 'minor' | 'patch', packages = publishablePackages(root).map((p) => p.name)): void {
-  writeFileSync(path.join(root, '.changeset', file), `---\n${packages.map((name) => `"${name}": ${bump}`).join('\n')}\n---\n\nScratch change.\n`);
+function changeset(
+  file: string,
+  bump: 'major' | 'minor' | 'patch',
+  packages = publishablePackages(root).map((p) => p.name),
+): void {
+  writeFileSync(
+    path.join(root, '.changeset', file),
+    `---\n${packages.map((name) => `"${name}": ${bump}`).join('\n')}\n---\n\nScratch change.\n`,
+  );
 }
 
 function editJson(file: string, edit: (json: Record<string, any>) => void): void {
@@ -62,11 +75,19 @@ describe('release gates in a scratch clone', { timeout: 300_000 }, () => {
   it('pnpm pack without a build builds first, and the packed @codepay/sdk depends on transport and models at exactly its version', () => {
     const { command, prefix } = pnpmCommand();
     const sdkDir = path.join(root, 'packages/sdk');
-    const stdout = execFileSync(command, [...prefix, 'pack', '--json', '--pack-destination', scratch], { cwd: sdkDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = execFileSync(command, [...prefix, 'pack', '--json', '--pack-destination', scratch], {
+      cwd: sdkDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tarball = path.resolve(scratch, packResult(stdout).filename);
     const files = tarballEntries(tarball).map((e) => e.path);
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']));
-    const manifest = JSON.parse(execFileSync('tar', ['xzf', tarball, '-O', 'package/package.json'], { encoding: 'utf8' })) as { version: string; dependencies: Record<string, string> };
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']),
+    );
+    const manifest = JSON.parse(
+      execFileSync('tar', ['xzf', tarball, '-O', 'package/package.json'], { encoding: 'utf8' }),
+    ) as { version: string; dependencies: Record<string, string> };
     expect(manifest.dependencies['@codepay/transport']).toBe(manifest.version);
     expect(manifest.dependencies['@codepay/models']).toBe(manifest.version);
   });
@@ -93,11 +114,18 @@ describe('release gates in a scratch clone', { timeout: 300_000 }, () => {
   });
 
   it('a source change in packages/sdk/src without a changeset: changeset:check fails naming @codepay/sdk', () => {
-    writeFileSync(path.join(root, 'packages/sdk/src/index.ts'), `${readFileSync(path.join(root, 'packages/sdk/src/index.ts'), 'utf8')}\n// a change\n`);
+    writeFileSync(
+      path.join(root, 'packages/sdk/src/index.ts'),
+      `${readFileSync(path.join(root, 'packages/sdk/src/index.ts'), 'utf8')}\n// a change\n`,
+    );
     const uncommitted = fails('changeset:check');
     expect(uncommitted).toMatch(/without a changeset naming them: @codepay\/sdk\./);
     git('commit', '-q', '-am', 'scratch: an sdk change');
-    expect(fails('changeset:check')).toMatch(new RegExp(`changed since @codepay/[a-z]+@${release1.replace(/\./g, '\\.')} without a changeset naming them: @codepay/sdk\\.`));
+    expect(fails('changeset:check')).toMatch(
+      new RegExp(
+        `changed since @codepay/[a-z]+@${release1.replace(/\./g, '\\.')} without a changeset naming them: @codepay/sdk\\.`,
+      ),
+    );
     changeset('sdk-change.md', 'patch', ['@codepay/sdk']);
     passes('changeset:check');
     git('reset', '-q', '--hard', 'HEAD~1');
@@ -117,8 +145,12 @@ describe('release gates in a scratch clone', { timeout: 300_000 }, () => {
     passes('codegen');
     changeset('shipping.md', 'patch');
     // api:report builds and rewrites the reports, then runs the same gate as api:check: a patch is not enough.
-    expect(fails('api:report')).toMatch(/additions need a minor release, but the pending changesets make it a patch release/);
-    expect(fails('api:check', '--no-build')).toMatch(/additions need a minor release, but the pending changesets make it a patch release/);
+    expect(fails('api:report')).toMatch(
+      /additions need a minor release, but the pending changesets make it a patch release/,
+    );
+    expect(fails('api:check', '--no-build')).toMatch(
+      /additions need a minor release, but the pending changesets make it a patch release/,
+    );
     changeset('shipping.md', 'minor');
     passes('changeset:check');
     const output = passes('api:check', '--no-build');
@@ -149,8 +181,12 @@ describe('release gates in a scratch clone', { timeout: 300_000 }, () => {
     changeset('address.md', 'minor');
     passes('changeset:check');
     const output = fails('api:check'); // builds: dist/ still holds the previous test's shipping field
-    expect(output).toMatch(/@codepay\/models: the API changed since @codepay\/[a-z]+@\S+ and breaking changes need a major release, but the pending changesets make it a minor release/);
-    expect(output).toContain(`major  spec: createPayer request.address: ${narrowed} (values accepted before are refused now)`);
+    expect(output).toMatch(
+      /@codepay\/models: the API changed since @codepay\/[a-z]+@\S+ and breaking changes need a major release, but the pending changesets make it a minor release/,
+    );
+    expect(output).toContain(
+      `major  spec: createPayer request.address: ${narrowed} (values accepted before are refused now)`,
+    );
     changeset('address.md', 'major');
     passes('api:check', '--no-build');
   });

@@ -8,7 +8,13 @@ import { assertNoRequireShim, runtimeExports, typeOnlyWhereNotRuntime } from '..
 import { nodePackageName } from '../src/node-matrix.js';
 import { tarballProblems } from '../src/package-check.js';
 import { repoRoot } from '../src/paths.js';
-import { copyRepository, npmEnvironment, packResult, publishablePackages, tarballEntries } from '../src/release-packages.js';
+import {
+  copyRepository,
+  npmEnvironment,
+  packResult,
+  publishablePackages,
+  tarballEntries,
+} from '../src/release-packages.js';
 import { publishedFiles, staleBuild } from '../src/prepack.js';
 import { inexactSiblings, parseReleaseArgs } from '../src/release.js';
 import { installProblems, verdaccioConfig, VERDACCIO_OVERRIDES, VERDACCIO_VERSION } from '../src/release-rehearse.js';
@@ -32,18 +38,35 @@ describe('publishable package.json files', () => {
         },
         './package.json': './package.json',
       });
-      expect(manifest.publishConfig).toMatchObject({ access: 'public', main: './dist/index.cjs', module: './dist/index.js', types: './dist/index.d.cts' });
-      expect(manifest).toMatchObject({ license: 'MIT', type: 'module', sideEffects: false, engines: { node: '>=20.19' }, files: ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE'] });
-      expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/codepay/codepay-sdk-typescript.git', directory: pkg.dir });
+      expect(manifest.publishConfig).toMatchObject({
+        access: 'public',
+        main: './dist/index.cjs',
+        module: './dist/index.js',
+        types: './dist/index.d.cts',
+      });
+      expect(manifest).toMatchObject({
+        license: 'MIT',
+        type: 'module',
+        sideEffects: false,
+        engines: { node: '>=20.19' },
+        files: ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE'],
+      });
+      expect(manifest.repository).toEqual({
+        type: 'git',
+        url: 'git+https://github.com/codepay/codepay-sdk-typescript.git',
+        directory: pkg.dir,
+      });
       expect(manifest.keywords.length).toBeGreaterThan(0);
       expect(manifest.description).toBeTruthy();
       expect(manifest.scripts.build).toMatch(/^tsup\b/);
       expect(manifest.scripts.prepack).toBe('tsx ../../tools/src/prepack.ts');
       // The fixed group depends on itself exactly: pnpm writes `workspace:*` as the version being published.
-      for (const [name, range] of Object.entries<string>(manifest.dependencies ?? {})) if (name.startsWith('@codepay/')) expect(range).toBe('workspace:*');
+      for (const [name, range] of Object.entries<string>(manifest.dependencies ?? {}))
+        if (name.startsWith('@codepay/')) expect(range).toBe('workspace:*');
       expect(existsSync(path.join(repoRoot, pkg.dir, 'tsup.config.ts'))).toBe(true);
       expect(readFileSync(path.join(repoRoot, pkg.dir, 'LICENSE'), 'utf8')).toBe(rootLicense);
-      for (const bin of Object.values<string>(manifest.publishConfig.bin ?? {})) expect(bin).toMatch(/^\.\/dist\/.+\.js$/);
+      for (const bin of Object.values<string>(manifest.publishConfig.bin ?? {}))
+        expect(bin).toMatch(/^\.\/dist\/.+\.js$/);
     });
   }
 });
@@ -101,9 +124,18 @@ describe('commonJsAsEsm (the validators in the ESM build)', () => {
       '',
     ].join('\n');
     writeFileSync(path.join(tmp, 'esm', 'validators.cjs'), source);
-    writeFileSync(path.join(tmp, 'esm', 'validators.mjs'), commonJsAsEsm(source, 'validators.cjs', (s) => `${s}.js`));
-    const cjs = (await import(pathToFileURL(path.join(tmp, 'esm', 'validators.cjs')).href)) as { default: { validateA(s: string): number; validateB(): boolean } };
-    const esm = (await import(pathToFileURL(path.join(tmp, 'esm', 'validators.mjs')).href)) as { validateA(s: string): number; validateB(): boolean; default: typeof cjs.default };
+    writeFileSync(
+      path.join(tmp, 'esm', 'validators.mjs'),
+      commonJsAsEsm(source, 'validators.cjs', (s) => `${s}.js`),
+    );
+    const cjs = (await import(pathToFileURL(path.join(tmp, 'esm', 'validators.cjs')).href)) as {
+      default: { validateA(s: string): number; validateB(): boolean };
+    };
+    const esm = (await import(pathToFileURL(path.join(tmp, 'esm', 'validators.mjs')).href)) as {
+      validateA(s: string): number;
+      validateB(): boolean;
+      default: typeof cjs.default;
+    };
     expect(esm.validateA('abc')).toBe(5);
     expect(esm.validateA('abc')).toBe(cjs.default.validateA('abc'));
     expect(esm.default.validateB()).toBe(true);
@@ -118,16 +150,42 @@ describe('commonJsAsEsm (the validators in the ESM build)', () => {
 
 describe('package:check contents rules', () => {
   const files = (entries: Record<string, string | undefined>) => new Map(Object.entries(entries));
-  const complete = { 'package.json': '{}', LICENSE: undefined, 'README.md': undefined, 'dist/index.js': '', 'dist/index.cjs': '', 'dist/index.d.ts': undefined, 'dist/index.d.cts': undefined };
+  const complete = {
+    'package.json': '{}',
+    LICENSE: undefined,
+    'README.md': undefined,
+    'dist/index.js': '',
+    'dist/index.cjs': '',
+    'dist/index.d.ts': undefined,
+    'dist/index.d.cts': undefined,
+  };
 
   it('accepts a complete package with an executable bin', () => {
-    expect(tarballProblems({ name: '@codepay/mock', bin: { 'codepay-mock': './dist/cli.js' }, exports: { '.': { import: './dist/index.js' } } }, files({ ...complete, 'dist/cli.js': '#!/usr/bin/env node\nimport "./index.js";' }))).toEqual([]);
+    expect(
+      tarballProblems(
+        {
+          name: '@codepay/mock',
+          bin: { 'codepay-mock': './dist/cli.js' },
+          exports: { '.': { import: './dist/index.js' } },
+        },
+        files({ ...complete, 'dist/cli.js': '#!/usr/bin/env node\nimport "./index.js";' }),
+      ),
+    ).toEqual([]);
   });
 
   it('names what is wrong', () => {
     const problems = tarballProblems(
-      { name: '@codepay/sdk', bin: { x: './dist/x.js' }, exports: { '.': './src/index.ts' }, dependencies: { '@codepay/models': 'workspace:^' } },
-      files({ ...Object.fromEntries(Object.entries(complete).filter(([file]) => file !== 'LICENSE')), 'dist/x.js': 'console.log(1)', 'src/index.ts': '' }),
+      {
+        name: '@codepay/sdk',
+        bin: { x: './dist/x.js' },
+        exports: { '.': './src/index.ts' },
+        dependencies: { '@codepay/models': 'workspace:^' },
+      },
+      files({
+        ...Object.fromEntries(Object.entries(complete).filter(([file]) => file !== 'LICENSE')),
+        'dist/x.js': 'console.log(1)',
+        'src/index.ts': '',
+      }),
     );
     expect(problems).toEqual([
       'LICENSE is not in the tarball',
@@ -163,7 +221,11 @@ describe('release helpers', () => {
 
   it('gives a nested npm no npm_ settings that would redirect it, but keeps the registry', () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { npm_config_local_prefix: '/work', npm_package_name: 'x', npm_config_registry: 'https://registry.example/' });
+    Object.assign(process.env, {
+      npm_config_local_prefix: '/work',
+      npm_package_name: 'x',
+      npm_config_registry: 'https://registry.example/',
+    });
     try {
       const env = npmEnvironment();
       expect(env.npm_config_local_prefix).toBeUndefined();
@@ -180,7 +242,9 @@ describe('release helpers', () => {
   it('attributes bundled inputs to their package', () => {
     expect(ownerOf('packages/transport/dist/index.js')).toBe('@codepay/transport');
     expect(ownerOf('node_modules/.pnpm/ajv@8.20.0/node_modules/ajv/dist/runtime/ucs2length.js')).toBe('ajv');
-    expect(ownerOf('../node_modules/.pnpm/ajv-formats@3.0.1_ajv@8.20.0/node_modules/ajv-formats/dist/formats.js')).toBe('ajv-formats');
+    expect(ownerOf('../node_modules/.pnpm/ajv-formats@3.0.1_ajv@8.20.0/node_modules/ajv-formats/dist/formats.js')).toBe(
+      'ajv-formats',
+    );
     expect(ownerOf('size-entry.js')).toBe('(entry)');
   });
 
@@ -193,7 +257,14 @@ describe('release helpers', () => {
 describe('prepack guard', () => {
   const manifest = {
     exports: { '.': './src/index.ts' },
-    publishConfig: { exports: { '.': { import: { types: './dist/index.d.ts', default: './dist/index.js' } }, './package.json': './package.json' }, main: './dist/index.cjs', bin: { x: './dist/cli.js' } },
+    publishConfig: {
+      exports: {
+        '.': { import: { types: './dist/index.d.ts', default: './dist/index.js' } },
+        './package.json': './package.json',
+      },
+      main: './dist/index.cjs',
+      bin: { x: './dist/cli.js' },
+    },
   };
 
   it('knows which dist/ files the published manifest points at', () => {
@@ -223,9 +294,21 @@ describe('the build inlines only the version of package.json', () => {
   it('bundles `import packageJson from "../package.json"` as { version } alone', async () => {
     const dir = path.join(tmp, 'version-only');
     mkdirSync(path.join(dir, 'src'), { recursive: true });
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@x/y', version: '1.2.3', description: 'not shipped', devDependencies: { a: '1' } }));
-    writeFileSync(path.join(dir, 'src', 'index.ts'), "import packageJson from '../package.json' with { type: 'json' };\nexport const VERSION: string = packageJson.version;\n");
-    const result = await build({ entryPoints: [path.join(dir, 'src', 'index.ts')], bundle: true, write: false, format: 'esm', plugins: [versionOnlyPackageJson(dir)] });
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: '@x/y', version: '1.2.3', description: 'not shipped', devDependencies: { a: '1' } }),
+    );
+    writeFileSync(
+      path.join(dir, 'src', 'index.ts'),
+      "import packageJson from '../package.json' with { type: 'json' };\nexport const VERSION: string = packageJson.version;\n",
+    );
+    const result = await build({
+      entryPoints: [path.join(dir, 'src', 'index.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      plugins: [versionOnlyPackageJson(dir)],
+    });
     const code = result.outputFiles[0]!.text;
     expect(code).toContain('"1.2.3"');
     expect(code).not.toMatch(/not shipped|devDependencies|@x\/y/);
@@ -234,27 +317,70 @@ describe('the build inlines only the version of package.json', () => {
 
 describe('pnpm release and the rehearsal', () => {
   it('reads its options', () => {
-    expect(parseReleaseArgs([])).toEqual({ registry: undefined, tag: 'latest', provenance: false, dryRun: false, push: false });
-    expect(parseReleaseArgs(['--registry', 'http://127.0.0.1:4873/', '--tag', 'next', '--provenance', '--push'])).toMatchObject({ registry: 'http://127.0.0.1:4873/', tag: 'next', provenance: true, push: true });
+    expect(parseReleaseArgs([])).toEqual({
+      registry: undefined,
+      tag: 'latest',
+      provenance: false,
+      dryRun: false,
+      push: false,
+    });
+    expect(
+      parseReleaseArgs(['--registry', 'http://127.0.0.1:4873/', '--tag', 'next', '--provenance', '--push']),
+    ).toMatchObject({ registry: 'http://127.0.0.1:4873/', tag: 'next', provenance: true, push: true });
     expect(() => parseReleaseArgs(['--tag'])).toThrow(/needs a value/);
     expect(() => parseReleaseArgs(['--yes'])).toThrow(/unknown option --yes/);
   });
 
   it('refuses a published manifest whose siblings are not at exactly its version', () => {
     const siblings = ['@codepay/models', '@codepay/transport'];
-    expect(inexactSiblings({ '@codepay/models': '0.1.0', '@codepay/transport': '0.1.0', ajv: '^8.20.0' }, siblings, '0.1.0')).toEqual([]);
-    expect(inexactSiblings({ '@codepay/models': '^0.1.0', '@codepay/transport': '0.1.1' }, siblings, '0.1.0')).toEqual(['@codepay/models@^0.1.0', '@codepay/transport@0.1.1']);
+    expect(
+      inexactSiblings({ '@codepay/models': '0.1.0', '@codepay/transport': '0.1.0', ajv: '^8.20.0' }, siblings, '0.1.0'),
+    ).toEqual([]);
+    expect(inexactSiblings({ '@codepay/models': '^0.1.0', '@codepay/transport': '0.1.1' }, siblings, '0.1.0')).toEqual([
+      '@codepay/models@^0.1.0',
+      '@codepay/transport@0.1.1',
+    ]);
   });
 
   it('checks what a consumer installed: each package once, at the version, from the local registry', () => {
     const url = 'http://127.0.0.1:4873/';
-    const at = (location: string, version: string, from = url) => ({ location, version, resolved: `${from}${location.split('node_modules/').at(-1)}/-/x-${version}.tgz` });
+    const at = (location: string, version: string, from = url) => ({
+      location,
+      version,
+      resolved: `${from}${location.split('node_modules/').at(-1)}/-/x-${version}.tgz`,
+    });
     const names = ['@codepay/sdk', '@codepay/models'];
-    expect(installProblems([at('node_modules/@codepay/sdk', '0.1.1'), at('node_modules/@codepay/models', '0.1.1')], names, '0.1.1', url)).toEqual([]);
     expect(
-      installProblems([at('node_modules/@codepay/sdk', '0.1.0'), at('node_modules/@codepay/models', '0.1.1'), at('node_modules/@codepay/sdk/node_modules/@codepay/models', '0.1.0')], names, '0.1.0', url),
-    ).toEqual(['@codepay/models: 2 copies (node_modules/@codepay/models@0.1.1, node_modules/@codepay/sdk/node_modules/@codepay/models@0.1.0)', 'node_modules/@codepay/models is 0.1.1, not 0.1.0']);
-    expect(installProblems([at('node_modules/@codepay/sdk', '0.1.0', 'https://registry.npmjs.org/')], ['@codepay/sdk'], '0.1.0', url)[0]).toMatch(/came from https:\/\/registry\.npmjs\.org/);
+      installProblems(
+        [at('node_modules/@codepay/sdk', '0.1.1'), at('node_modules/@codepay/models', '0.1.1')],
+        names,
+        '0.1.1',
+        url,
+      ),
+    ).toEqual([]);
+    expect(
+      installProblems(
+        [
+          at('node_modules/@codepay/sdk', '0.1.0'),
+          at('node_modules/@codepay/models', '0.1.1'),
+          at('node_modules/@codepay/sdk/node_modules/@codepay/models', '0.1.0'),
+        ],
+        names,
+        '0.1.0',
+        url,
+      ),
+    ).toEqual([
+      '@codepay/models: 2 copies (node_modules/@codepay/models@0.1.1, node_modules/@codepay/sdk/node_modules/@codepay/models@0.1.0)',
+      'node_modules/@codepay/models is 0.1.1, not 0.1.0',
+    ]);
+    expect(
+      installProblems(
+        [at('node_modules/@codepay/sdk', '0.1.0', 'https://registry.npmjs.org/')],
+        ['@codepay/sdk'],
+        '0.1.0',
+        url,
+      )[0],
+    ).toMatch(/came from https:\/\/registry\.npmjs\.org/);
   });
 
   it('runs verdaccio 6.8.0 with node-fetch 2.7.0 (Node 20), no uplinks, publishing for authenticated users only', () => {
@@ -266,7 +392,11 @@ describe('pnpm release and the rehearsal', () => {
   });
 
   it('reads pnpm pack --json after the prepack output', () => {
-    expect(packResult('\n> @codepay/sdk@0.1.0 prepack /x\n> tsx ../../tools/src/prepack.ts\n\n{\n  "name": "@codepay/sdk",\n  "version": "0.1.0",\n  "filename": "codepay-sdk-0.1.0.tgz"\n}\n')).toEqual({
+    expect(
+      packResult(
+        '\n> @codepay/sdk@0.1.0 prepack /x\n> tsx ../../tools/src/prepack.ts\n\n{\n  "name": "@codepay/sdk",\n  "version": "0.1.0",\n  "filename": "codepay-sdk-0.1.0.tgz"\n}\n',
+      ),
+    ).toEqual({
       name: '@codepay/sdk',
       version: '0.1.0',
       filename: 'codepay-sdk-0.1.0.tgz',

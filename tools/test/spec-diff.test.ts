@@ -12,7 +12,10 @@ function spec() {
       '/services/createPayer': {
         post: {
           'x-service': 'createPayer',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/CreatePayerParams' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CreatePayerParams' } } },
+          },
           responses: {
             '200': {
               description: 'ok',
@@ -21,7 +24,10 @@ function spec() {
                   schema: {
                     type: 'object',
                     required: ['status', 'data'],
-                    properties: { status: { type: 'integer', enum: [0, -1] }, data: { anyOf: [{ $ref: '#/components/schemas/Payer' }, { type: 'null' }] } },
+                    properties: {
+                      status: { type: 'integer', enum: [0, -1] },
+                      data: { anyOf: [{ $ref: '#/components/schemas/Payer' }, { type: 'null' }] },
+                    },
                   },
                 },
               },
@@ -33,8 +39,27 @@ function spec() {
     webhooks: {
       orderStatus: {
         post: {
-          requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['status'], properties: { status: { $ref: '#/components/schemas/OrderStatus' } } } } } },
-          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', required: ['ack'], properties: { ack: { const: 'SUCCESS' } } } } } } },
+          requestBody: {
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['status'],
+                  properties: { status: { $ref: '#/components/schemas/OrderStatus' } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', required: ['ack'], properties: { ack: { const: 'SUCCESS' } } },
+                },
+              },
+            },
+          },
         },
       },
     },
@@ -56,7 +81,11 @@ function spec() {
         Payer: {
           type: 'object',
           required: ['payerID', 'firstName'],
-          properties: { payerID: { type: 'integer', minimum: 1 }, firstName: { type: 'string' }, status: { $ref: '#/components/schemas/OrderStatus' } },
+          properties: {
+            payerID: { type: 'integer', minimum: 1 },
+            firstName: { type: 'string' },
+            status: { $ref: '#/components/schemas/OrderStatus' },
+          },
         },
       },
     },
@@ -85,30 +114,46 @@ describe('spec-level breaking changes (bundled spec at the base vs now)', () => 
   });
 
   it('narrowed request constraints through $ref siblings, new patterns and formats are major; wider ones minor', () => {
-    expect(changed((s) => (params(s).properties.firstName.minLength = 2))).toEqual(['major createPayer request.firstName: minLength 1 → 2 (values accepted before are refused now)']);
-    expect(changed((s) => Object.assign(params(s).properties.note, { format: 'email' }))).toEqual(['major createPayer request.note: format (none) → "email" (values accepted before are refused now)']);
-    expect(changed((s) => (params(s).properties.address.maxLength = 1024))).toEqual(['minor createPayer request.address: maxLength 512 → 1024 (wider)']);
+    expect(changed((s) => (params(s).properties.firstName.minLength = 2))).toEqual([
+      'major createPayer request.firstName: minLength 1 → 2 (values accepted before are refused now)',
+    ]);
+    expect(changed((s) => Object.assign(params(s).properties.note, { format: 'email' }))).toEqual([
+      'major createPayer request.note: format (none) → "email" (values accepted before are refused now)',
+    ]);
+    expect(changed((s) => (params(s).properties.address.maxLength = 1024))).toEqual([
+      'minor createPayer request.address: maxLength 512 → 1024 (wider)',
+    ]);
   });
 
   it('a new required request field is major, a new optional one minor, a removed one (closed object) major', () => {
-    expect(changed((s) => Object.assign(params(s).properties, { phone: { type: 'string' } }))).toEqual(['minor createPayer request.phone: new optional field']);
+    expect(changed((s) => Object.assign(params(s).properties, { phone: { type: 'string' } }))).toEqual([
+      'minor createPayer request.phone: new optional field',
+    ]);
     expect(
       changed((s) => {
         Object.assign(params(s).properties, { phone: { type: 'string' } });
         params(s).required.push('phone');
       }),
     ).toEqual(['major createPayer request.phone: new required field: requests without it are refused']);
-    expect(changed((s) => params(s).required.push('note'))).toEqual(['major createPayer request.note: now required: requests without it are refused']);
+    expect(changed((s) => params(s).required.push('note'))).toEqual([
+      'major createPayer request.note: now required: requests without it are refused',
+    ]);
     expect(
       changed((s) => {
         delete (params(s).properties as Record<string, unknown>).note;
       }),
-    ).toEqual(['major createPayer request.note: field no longer accepted (the object is closed): requests sending it are refused']);
+    ).toEqual([
+      'major createPayer request.note: field no longer accepted (the object is closed): requests sending it are refused',
+    ]);
   });
 
   it('a removed enum value in a request is major, a new one minor', () => {
-    expect(changed((s) => (params(s).properties.kind.enum = ['PERSON']))).toEqual(['major createPayer request.kind: no longer accepts "COMPANY" (enum value removed)']);
-    expect(changed((s) => params(s).properties.kind.enum.push('TRUST'))).toEqual(['minor createPayer request.kind: now also accepts "TRUST" (new enum value)']);
+    expect(changed((s) => (params(s).properties.kind.enum = ['PERSON']))).toEqual([
+      'major createPayer request.kind: no longer accepts "COMPANY" (enum value removed)',
+    ]);
+    expect(changed((s) => params(s).properties.kind.enum.push('TRUST'))).toEqual([
+      'minor createPayer request.kind: now also accepts "TRUST" (new enum value)',
+    ]);
   });
 
   it('results: a removed field or one no longer always there is major; a new field or enum value minor', () => {
@@ -119,26 +164,42 @@ describe('spec-level breaking changes (bundled spec at the base vs now)', () => 
         payer(s).required = ['payerID'];
       }),
     ).toEqual(['major createPayer response 200.data.firstName: result field removed: code reading it breaks']);
-    expect(changed((s) => (payer(s).required = ['payerID']))).toEqual(['major createPayer response 200.data.firstName: no longer always present in the result']);
-    expect(changed((s) => Object.assign(payer(s).properties, { email: { type: 'string' } }))).toEqual(['minor createPayer response 200.data.email: new result field']);
+    expect(changed((s) => (payer(s).required = ['payerID']))).toEqual([
+      'major createPayer response 200.data.firstName: no longer always present in the result',
+    ]);
+    expect(changed((s) => Object.assign(payer(s).properties, { email: { type: 'string' } }))).toEqual([
+      'minor createPayer response 200.data.email: new result field',
+    ]);
     expect(changed((s) => s.components.schemas.OrderStatus.enum.push('Refunded'))).toEqual([
       'minor createPayer response 200.data.status: may now also be "Refunded" (new enum value)',
       'minor webhook orderStatus request.status: may now also be "Refunded" (new enum value)',
     ]);
-    expect(changed((s) => (payer(s).properties.payerID = { type: ['integer', 'string'] as unknown as string, minimum: 1 }))).toEqual([
+    expect(
+      changed((s) => (payer(s).properties.payerID = { type: ['integer', 'string'] as unknown as string, minimum: 1 })),
+    ).toEqual([
       'major createPayer response 200.data.payerID: may now be a value of type string: code reading it does not expect that',
     ]);
   });
 
   it('a removed operation is major, a new one minor', () => {
-    expect(changed((s) => delete (s.paths as Record<string, unknown>)['/services/createPayer'])).toEqual(['major createPayer: operation removed']);
-    expect(changed((s) => Object.assign(s.paths, { '/services/getPayer': { post: { 'x-service': 'getPayer', responses: {} } } }))).toEqual(['minor getPayer: new operation']);
+    expect(changed((s) => delete (s.paths as Record<string, unknown>)['/services/createPayer'])).toEqual([
+      'major createPayer: operation removed',
+    ]);
+    expect(
+      changed((s) =>
+        Object.assign(s.paths, { '/services/getPayer': { post: { 'x-service': 'getPayer', responses: {} } } }),
+      ),
+    ).toEqual(['minor getPayer: new operation']);
   });
 
   it('does not compare descriptions, examples or extensions', () => {
     expect(
       changed((s) => {
-        Object.assign(params(s).properties.firstName, { description: 'First name.', examples: ['Ada'], 'x-codepay-assumption': true });
+        Object.assign(params(s).properties.firstName, {
+          description: 'First name.',
+          examples: ['Ada'],
+          'x-codepay-assumption': true,
+        });
       }),
     ).toEqual([]);
   });

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { bundleSpec, loadBizContentFiles, type JsonSchema } from '../src/bundle.js';
 import { generateRegistry } from '../src/generate-models.js';
 import { listServices } from '../src/service-list.js';
-import { readCurrencyMinorUnits, readMoneyLimits, readTokenRefusalCodes, topLevelProperties } from '../src/spec-extensions.js';
+import {
+  readCurrencyMinorUnits,
+  readMoneyLimits,
+  readTokenRefusalCodes,
+  topLevelProperties,
+} from '../src/spec-extensions.js';
 import { checkServices, checkSpecExtensions } from '../src/spec-rules.js';
 
 const realBundle = () => bundleSpec();
 const schemasOf = (bundle: JsonSchema) => (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
-const operation = (bundle: JsonSchema, service: string) => (bundle.paths as Record<string, { post: JsonSchema }>)[`/services/${service}`]!.post;
+const operation = (bundle: JsonSchema, service: string) =>
+  (bundle.paths as Record<string, { post: JsonSchema }>)[`/services/${service}`]!.post;
 
 describe('x-codepay-* extensions read from the real spec', () => {
   it('x-codepay-echo: the result fields that echo a request field, per service', () => {
@@ -40,7 +46,7 @@ describe('x-codepay-* extensions read from the real spec', () => {
     expect(checkSpecExtensions({ bundle, files: loadBizContentFiles() })).toEqual([]);
   });
 
-  it('follows $ref to find a result schema\'s fields (GetPayerResult is only a $ref to Payer)', () => {
+  it("follows $ref to find a result schema's fields (GetPayerResult is only a $ref to Payer)", () => {
     expect(topLevelProperties(realBundle(), 'GetPayerResult')).toContain('email');
   });
 
@@ -64,7 +70,10 @@ describe('extensions that contradict the spec fail generation and spec:check', (
   it('an echo field missing from the result', () => {
     const bundle = realBundle();
     operation(bundle, 'refundOrder')['x-codepay-echo'] = ['order_sn'];
-    expectRefused(bundle, /refundOrder: x-codepay-echo names "order_sn", which must be a top-level field of both RefundOrderParams and RefundOrderResult/);
+    expectRefused(
+      bundle,
+      /refundOrder: x-codepay-echo names "order_sn", which must be a top-level field of both RefundOrderParams and RefundOrderResult/,
+    );
   });
 
   it('an echo field missing from the request', () => {
@@ -83,13 +92,28 @@ describe('extensions that contradict the spec fail generation and spec:check', (
     const bundle = realBundle();
     const params = schemasOf(bundle).GetBalanceParams!;
     (params.properties as Record<string, JsonSchema>).fee = { $ref: '#/components/schemas/Amount' };
-    expectRefused(bundle, /getBalance: has money fields \(fee\) but no top-level "currency" field whose schema has x-codepay-minor-units/);
+    expectRefused(
+      bundle,
+      /getBalance: has money fields \(fee\) but no top-level "currency" field whose schema has x-codepay-minor-units/,
+    );
   });
 
   it.each([
-    ['a currency of the enum without minor units', (currency: JsonSchema) => (currency.enum = ['USD', 'EUR']), /no entry for EUR of the enum/],
-    ['minor units for a currency outside the enum', (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2, JPY: 0 }), /JPY is not in the enum/],
-    ['a fractional number of decimal places', (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2.5 }), /USD must have a whole, non-negative number/],
+    [
+      'a currency of the enum without minor units',
+      (currency: JsonSchema) => (currency.enum = ['USD', 'EUR']),
+      /no entry for EUR of the enum/,
+    ],
+    [
+      'minor units for a currency outside the enum',
+      (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2, JPY: 0 }),
+      /JPY is not in the enum/,
+    ],
+    [
+      'a fractional number of decimal places',
+      (currency: JsonSchema) => (currency['x-codepay-minor-units'] = { USD: 2.5 }),
+      /USD must have a whole, non-negative number/,
+    ],
   ])('%s', (_label, edit, message) => {
     const bundle = realBundle();
     edit(schemasOf(bundle).Currency!);

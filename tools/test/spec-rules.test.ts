@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { bundleSpec, loadBizContentFiles, type BizContentFile, type JsonSchema } from '../src/bundle.js';
-import { checkBizContentExamples, checkBundleExamples, checkSchemaFiles, checkServices, checkSpecRules } from '../src/spec-rules.js';
+import {
+  checkBizContentExamples,
+  checkBundleExamples,
+  checkSchemaFiles,
+  checkServices,
+  checkSpecRules,
+} from '../src/spec-rules.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const realInput = () => ({ bundle: bundleSpec(), files: loadBizContentFiles() });
 
-function withFile(files: readonly BizContentFile[], relativePath: string, edit: (schema: JsonSchema) => void): BizContentFile[] {
+function withFile(
+  files: readonly BizContentFile[],
+  relativePath: string,
+  edit: (schema: JsonSchema) => void,
+): BizContentFile[] {
   return files.map((f) => {
     if (f.relativePath !== relativePath) return f;
     const schema = clone(f.schema);
@@ -22,7 +32,16 @@ describe('spec rules on the real spec', () => {
   it('covers all eight documented services with both bizContent schemas', () => {
     const { files } = realInput();
     const names = files.map((f) => f.relativePath);
-    for (const service of ['createPayer', 'getPayer', 'updatePayer', 'createOrder', 'queryOrder', 'queryOrders', 'refundOrder', 'getBalance']) {
+    for (const service of [
+      'createPayer',
+      'getPayer',
+      'updatePayer',
+      'createOrder',
+      'queryOrder',
+      'queryOrders',
+      'refundOrder',
+      'getBalance',
+    ]) {
       expect(names).toContain(`${service}.request.json`);
       expect(names).toContain(`${service}.response.json`);
     }
@@ -35,7 +54,9 @@ describe('spec rules catch mistakes', () => {
     const files = withFile(input.files, 'getBalance.response.json', (s) => {
       (s.examples as unknown[]).push({ currency: 'USD', balance: 12.5 });
     });
-    expect(checkBizContentExamples({ ...input, files }).join('\n')).toMatch(/getBalance\.response\.json: examples\[1\] is invalid/);
+    expect(checkBizContentExamples({ ...input, files }).join('\n')).toMatch(
+      /getBalance\.response\.json: examples\[1\] is invalid/,
+    );
   });
 
   it('a request schema that accepts unknown keys, and a response schema that rejects them', () => {
@@ -73,7 +94,11 @@ describe('spec rules catch mistakes', () => {
     const input = realInput();
     const bundle = clone(input.bundle);
     const schemas = (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
-    (schemas.TokenSuccessBody!.examples as unknown[]).push({ statusCode: 0, psn: 'P1', data: { accessToken: 'x', expiresIn: 0 } });
+    (schemas.TokenSuccessBody!.examples as unknown[]).push({
+      statusCode: 0,
+      psn: 'P1',
+      data: { accessToken: 'x', expiresIn: 0 },
+    });
     expect(checkBundleExamples({ ...input, bundle }).join('\n')).toMatch(/TokenSuccessBody: examples\[1\] is invalid/);
   });
 });

@@ -34,7 +34,13 @@ describe('the bundled spec under third-party tools', () => {
 
   it('every pattern is in the portable subset, and the rule names what is not', () => {
     expect(nonPortablePatterns(bundle)).toEqual([]);
-    expect(nonPortablePatterns({ a: { pattern: '^[\\p{L} ]*$' }, b: { pattern: '^(?=.*[1-9])[0-9]+$' }, c: { pattern: '^\\d+$' } } as never)).toEqual([
+    expect(
+      nonPortablePatterns({
+        a: { pattern: '^[\\p{L} ]*$' },
+        b: { pattern: '^(?=.*[1-9])[0-9]+$' },
+        c: { pattern: '^\\d+$' },
+      } as never),
+    ).toEqual([
       '#/a/pattern uses a Unicode property escape (\\p{…}): ^[\\p{L} ]*$',
       '#/b/pattern uses a lookahead: ^(?=.*[1-9])[0-9]+$',
       '#/c/pattern uses a class escape (\\d, \\w, \\s…) whose meaning differs between engines: ^\\d+$',

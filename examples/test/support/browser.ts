@@ -4,12 +4,18 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+const CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
 
 /** The Chromium to use: CODEPAY_CHROMIUM, else the first of the usual paths that exists. */
 export function findChromium(): string | undefined {
   const configured = process.env.CODEPAY_CHROMIUM;
-  if (configured && !existsSync(configured)) throw new Error(`CODEPAY_CHROMIUM names ${configured}, which does not exist.`);
+  if (configured && !existsSync(configured))
+    throw new Error(`CODEPAY_CHROMIUM names ${configured}, which does not exist.`);
   return configured || CANDIDATES.find((candidate) => existsSync(candidate));
 }
 
@@ -22,7 +28,8 @@ export const browserRequired = process.env.CODEPAY_REQUIRE_BROWSER === '1';
 export function chromiumForTests(suite: string): string | undefined {
   const executable = findChromium();
   if (executable) return executable;
-  const how = 'install Debian\'s chromium (apt-get install -y chromium) or set CODEPAY_CHROMIUM to a Chromium executable';
+  const how =
+    "install Debian's chromium (apt-get install -y chromium) or set CODEPAY_CHROMIUM to a Chromium executable";
   if (browserRequired) throw new Error(`${suite}: no Chromium found and CODEPAY_REQUIRE_BROWSER=1: ${how}.`);
   console.warn(`${suite}: skipped — no Chromium found (${CANDIDATES.join(', ')}); to run them, ${how}.`);
   return undefined;
@@ -37,6 +44,15 @@ export function launchChromium(executablePath: string): Promise<Browser> {
     executablePath,
     headless: true,
     timeout: 30_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
 }

@@ -61,7 +61,8 @@ function integerOption(value: string | undefined, name: string, min: number): nu
 function unknownRecordsOption(value: string | undefined): UnknownRecords | undefined {
   if (value === undefined) return undefined;
   const mode = UNKNOWN_RECORDS_MODES.find((known) => known === value);
-  if (!mode) throw new CliUsageError(`--unknown-records must be ${UNKNOWN_RECORDS_MODES.join(' or ')}; received "${value}".`);
+  if (!mode)
+    throw new CliUsageError(`--unknown-records must be ${UNKNOWN_RECORDS_MODES.join(' or ')}; received "${value}".`);
   return mode;
 }
 
@@ -78,7 +79,9 @@ function notifyRetryOption(value: string | undefined): NotifyRetry | undefined {
   if (value === 'standard' || value === 'fast') return value;
   const waits = value.split(',').map((part) => part.trim());
   if (!waits.every((part) => /^[0-9]+$/.test(part))) {
-    throw new CliUsageError(`--notify-retry must be standard, fast, or waits in milliseconds such as 100,500,1000; received "${value}".`);
+    throw new CliUsageError(
+      `--notify-retry must be standard, fast, or waits in milliseconds such as 100,500,1000; received "${value}".`,
+    );
   }
   try {
     return retryDelays(waits.map(Number));

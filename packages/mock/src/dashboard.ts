@@ -28,7 +28,8 @@ export interface DashboardData {
 
 const MAX_REQUESTS_SHOWN = 200;
 
-const time = (date: Date | string) => escapeHtml((date instanceof Date ? date.toISOString() : date).replace('T', ' ').replace('Z', ''));
+const time = (date: Date | string) =>
+  escapeHtml((date instanceof Date ? date.toISOString() : date).replace('T', ' ').replace('Z', ''));
 const json = (value: unknown) => `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
 
 function pill(text: string, kind: 'good' | 'bad' | 'wait' | '' = ''): string {
@@ -58,7 +59,12 @@ function requestsSection(requests: readonly RecordedRequest[]): string {
   const shown = requests.slice(-MAX_REQUESTS_SHOWN).reverse();
   const rows = shown
     .map((r) => {
-      const details = { params: r.params, answer: r.answer, ...(r.change ? { change: r.change } : {}), ...(r.lostAnswer ? { lostAnswer: r.lostAnswer } : {}) };
+      const details = {
+        params: r.params,
+        answer: r.answer,
+        ...(r.change ? { change: r.change } : {}),
+        ...(r.lostAnswer ? { lostAnswer: r.lostAnswer } : {}),
+      };
       return (
         `<tr class="request" data-service="${escapeHtml(r.service ?? '')}"><td class="mono">${time(r.receivedAt)}</td><td>${escapeHtml(r.endpoint)}</td>` +
         `<td><strong>${escapeHtml(r.service ?? r.path)}</strong><div class="small mono">${escapeHtml(keyParams(r.params))}</div></td><td>${pill(r.outcome, outcomeKind(r.outcome))}${r.code ? ` <span class="mono">${escapeHtml(r.code)}</span>` : ''}</td>` +
@@ -68,7 +74,10 @@ function requestsSection(requests: readonly RecordedRequest[]): string {
       );
     })
     .join('');
-  const more = requests.length > MAX_REQUESTS_SHOWN ? `<p class="small">The newest ${MAX_REQUESTS_SHOWN} of ${requests.length}; all of them: GET /sandbox/api/requests.</p>` : '';
+  const more =
+    requests.length > MAX_REQUESTS_SHOWN
+      ? `<p class="small">The newest ${MAX_REQUESTS_SHOWN} of ${requests.length}; all of them: GET /sandbox/api/requests.</p>`
+      : '';
   return (
     `<section class="card" id="requests"><h2>Requests (${requests.length})</h2>` +
     `<p>${button('Clear the log', 'DELETE', '/sandbox/api/requests')}</p>` +
@@ -77,20 +86,28 @@ function requestsSection(requests: readonly RecordedRequest[]): string {
 }
 
 function ordersSection(orders: readonly OrderView[], stateful: boolean): string {
-  if (!stateful) return `<section class="card" id="orders"><h2>Orders</h2><p>The gateway runs with generated data (dynamic): it keeps no orders.</p></section>`;
+  if (!stateful)
+    return `<section class="card" id="orders"><h2>Orders</h2><p>The gateway runs with generated data (dynamic): it keeps no orders.</p></section>`;
   const rows = orders
     .slice()
     .reverse()
     .map((o) => {
       const sn = encodeURIComponent(o.order_sn);
       const payments = o.payments
-        .map((p) => `<div class="small">${escapeHtml(p.card.brand)} •••• ${escapeHtml(p.card.last4)}: ${escapeHtml(p.stage)}${p.failure ? ` (${escapeHtml(p.failure)})` : ''}${p.challenge ? ` — challenge <span class="mono">${escapeHtml(p.challenge.reference)}</span>` : ''}</div>`)
+        .map(
+          (p) =>
+            `<div class="small">${escapeHtml(p.card.brand)} •••• ${escapeHtml(p.card.last4)}: ${escapeHtml(p.stage)}${p.failure ? ` (${escapeHtml(p.failure)})` : ''}${p.challenge ? ` — challenge <span class="mono">${escapeHtml(p.challenge.reference)}</span>` : ''}</div>`,
+        )
         .join('');
       const actions = [
         ['New', 'Processing'].includes(o.status) ? button('Pay', 'POST', `/sandbox/api/orders/${sn}/pay`) : '',
-        ['New', 'Processing'].includes(o.status) ? button('Decline', 'POST', `/sandbox/api/orders/${sn}/decline`, undefined, 'danger') : '',
+        ['New', 'Processing'].includes(o.status)
+          ? button('Decline', 'POST', `/sandbox/api/orders/${sn}/decline`, undefined, 'danger')
+          : '',
         ['New', 'Processing'].includes(o.status) ? button('Expire', 'POST', `/sandbox/api/orders/${sn}/expire`) : '',
-        o.status.startsWith('Refund') && o.status !== 'RefundCompleted' ? button('Settle refund', 'POST', `/sandbox/api/orders/${sn}/settle-refund`) : '',
+        o.status.startsWith('Refund') && o.status !== 'RefundCompleted'
+          ? button('Settle refund', 'POST', `/sandbox/api/orders/${sn}/settle-refund`)
+          : '',
         button('Notify', 'POST', '/sandbox/api/notifications', { order_sn: o.order_sn }),
       ].join(' ');
       return (
@@ -109,7 +126,10 @@ function ordersSection(orders: readonly OrderView[], stateful: boolean): string 
 
 function payersSection(payers: readonly Record<string, unknown>[]): string {
   const rows = payers
-    .map((p) => `<tr><td>${escapeHtml(p.payerID)}</td><td>${escapeHtml(`${String(p.firstName ?? '')} ${String(p.lastName ?? '')}`)}</td><td>${escapeHtml(p.email)}</td><td>${escapeHtml(p.country)}</td><td><details><summary>all fields</summary>${json(p)}</details></td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${escapeHtml(p.payerID)}</td><td>${escapeHtml(`${String(p.firstName ?? '')} ${String(p.lastName ?? '')}`)}</td><td>${escapeHtml(p.email)}</td><td>${escapeHtml(p.country)}</td><td><details><summary>all fields</summary>${json(p)}</details></td></tr>`,
+    )
     .join('');
   return `<section class="card" id="payers"><h2>Payers (${payers.length})</h2><table><tr><th>payerID</th><th>name</th><th>email</th><th>country</th><th></th></tr>${rows}</table></section>`;
 }
@@ -120,7 +140,10 @@ function notificationsSection(notifications: readonly NotificationDelivery[], no
     .reverse()
     .map((n) => {
       const attempts = n.attempts
-        .map((a, i) => `<div class="small attempt">#${i + 1} ${time(a.at)} — ${a.httpStatus === undefined ? escapeHtml(a.error ?? 'no answer') : `HTTP ${escapeHtml(a.httpStatus)} <span class="mono">${escapeHtml(a.answer ?? '')}</span>`} ${a.acknowledged ? pill('acknowledged', 'good') : ''}</div>`)
+        .map(
+          (a, i) =>
+            `<div class="small attempt">#${i + 1} ${time(a.at)} — ${a.httpStatus === undefined ? escapeHtml(a.error ?? 'no answer') : `HTTP ${escapeHtml(a.httpStatus)} <span class="mono">${escapeHtml(a.answer ?? '')}</span>`} ${a.acknowledged ? pill('acknowledged', 'good') : ''}</div>`,
+        )
         .join('');
       const next = n.nextAttemptAt ? `<div class="small">next attempt ${time(n.nextAttemptAt)}</div>` : '';
       return (
@@ -143,7 +166,10 @@ function tokensSection(tokens: readonly TokenView[]): string {
   const rows = tokens
     .slice()
     .reverse()
-    .map((t) => `<tr><td class="mono">${escapeHtml(t.token)}</td><td>${time(t.issuedAt)}</td><td>${time(t.expiresAt)}</td><td>${pill(t.state, t.state === 'valid' ? 'good' : 'bad')}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td class="mono">${escapeHtml(t.token)}</td><td>${time(t.issuedAt)}</td><td>${time(t.expiresAt)}</td><td>${pill(t.state, t.state === 'valid' ? 'good' : 'bad')}</td></tr>`,
+    )
     .join('');
   return (
     `<section class="card" id="tokens"><h2>Issued tokens (${tokens.length})</h2><p>${button('Expire every token', 'POST', '/sandbox/api/tokens/expire')}</p>` +
@@ -152,7 +178,12 @@ function tokensSection(tokens: readonly TokenView[]): string {
 }
 
 function scenariosSection(scenarios: DashboardData['scenarios'], services: readonly string[]): string {
-  const rows = scenarios.map((s) => `<tr><td class="mono">${escapeHtml(s.scenario)}</td><td>${escapeHtml(s.service ?? 'any')}</td><td>${escapeHtml(s.remaining)}</td></tr>`).join('');
+  const rows = scenarios
+    .map(
+      (s) =>
+        `<tr><td class="mono">${escapeHtml(s.scenario)}</td><td>${escapeHtml(s.service ?? 'any')}</td><td>${escapeHtml(s.remaining)}</td></tr>`,
+    )
+    .join('');
   return (
     `<section class="card" id="scenarios"><h2>Queued scenarios</h2>` +
     `<form id="scenario-form" class="row" style="align-items:end">` +

@@ -67,11 +67,23 @@ export async function answerGatewayError(
   options: GatewayErrorAnswerOptions = {},
 ): Promise<HandledRequest> {
   const status = isKnownGatewayErrorCode(code) ? GATEWAY_ERROR_HTTP_STATUS[code] : 200;
-  const spec = { code, language: request.language, psn: request.psn, ...(options.detail ? { detail: options.detail } : {}) };
+  const spec = {
+    code,
+    language: request.language,
+    psn: request.psn,
+    ...(options.detail ? { detail: options.detail } : {}),
+  };
   const body = await createGatewayErrorBody(spec, context.keys.platformPrivateKey);
   const { sign: _sign, ...readable } = body;
   return {
     answer: { kind: 'json', status, body, ...(options.headers ? { headers: options.headers } : {}) },
-    record: { ...options.record, psn: request.psn, httpStatus: status, outcome: options.outcome ?? code, code, answer: readable },
+    record: {
+      ...options.record,
+      psn: request.psn,
+      httpStatus: status,
+      outcome: options.outcome ?? code,
+      code,
+      answer: readable,
+    },
   };
 }

@@ -64,7 +64,10 @@ export interface GatewayErrorSpec {
   detail?: string;
 }
 
-export async function createGatewayErrorBody(spec: GatewayErrorSpec, platformPrivateKey: KeyObject): Promise<GatewayErrorBody> {
+export async function createGatewayErrorBody(
+  spec: GatewayErrorSpec,
+  platformPrivateKey: KeyObject,
+): Promise<GatewayErrorBody> {
   const base = gatewayErrorMessage(spec.code, spec.language);
   const msg = spec.detail ? `${base}: ${spec.detail}` : base;
   const fields = { code: spec.code, msg, psn: spec.psn };

@@ -12,7 +12,10 @@ export function escapeHtml(value: unknown): string {
 
 /** JSON that can sit inside a <script> element: `<` is written as `\u003c`, so no `</script>` can end it early. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const CSS = `
@@ -76,7 +79,7 @@ export function htmlPage(options: PageOptions): Answer {
     "default-src 'none'",
     "script-src 'unsafe-inline'",
     "style-src 'unsafe-inline'",
-    "img-src data:",
+    'img-src data:',
     "connect-src 'self'",
     "frame-src 'self'",
     "form-action 'self'",
@@ -87,7 +90,12 @@ export function htmlPage(options: PageOptions): Answer {
     kind: 'html',
     status: options.status ?? 200,
     html,
-    headers: { 'content-security-policy': csp, 'referrer-policy': 'no-referrer', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+    headers: {
+      'content-security-policy': csp,
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
   };
 }
 

@@ -17,6 +17,11 @@ export {
 } from './webhooks.js';
 export type { NotificationAnswer, SendNotificationOptions } from './notifications.js';
 export { SCENARIO_NAMES, type ScenarioName, type ScenarioText } from './scenarios.js';
-export { GATEWAY_ERROR_HTTP_STATUS, flatSigningText, type GatewayErrorBody, type GatewayErrorCode } from './gateway-error.js';
+export {
+  GATEWAY_ERROR_HTTP_STATUS,
+  flatSigningText,
+  type GatewayErrorBody,
+  type GatewayErrorCode,
+} from './gateway-error.js';
 export { LANGUAGES, type Language } from './messages.js';
 export { tokenSigningText } from './token-handler.js';

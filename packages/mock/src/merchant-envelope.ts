@@ -46,7 +46,9 @@ export async function openMerchantEnvelope(body: ReceivedBody, keys: LoadedGatew
   }
   const params = parseJson(plaintext);
   if (!(await verifyRsaSha256(plaintext, sign, keys.merchantPublicKey))) {
-    return params.json ? { ok: false, code: 'E02001', service, params: params.value } : { ok: false, code: 'E02001', service };
+    return params.json
+      ? { ok: false, code: 'E02001', service, params: params.value }
+      : { ok: false, code: 'E02001', service };
   }
   return { ok: true, service, params };
 }

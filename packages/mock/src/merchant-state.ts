@@ -47,8 +47,10 @@ export const STATE_FAILURES = {
   P0406: {
     'en-US': 'Card session not found: sessionCard and sessionCvc must be sessions made by this gateway',
     'zh-CN': '未找到卡会话：sessionCard 和 sessionCvc 必须是本网关生成的会话',
-    'ja-JP': 'カードセッションが見つかりません: sessionCard と sessionCvc はこのゲートウェイが発行したセッションである必要があります',
-    'fr-FR': 'Session de carte introuvable : sessionCard et sessionCvc doivent être des sessions émises par cette passerelle',
+    'ja-JP':
+      'カードセッションが見つかりません: sessionCard と sessionCvc はこのゲートウェイが発行したセッションである必要があります',
+    'fr-FR':
+      'Session de carte introuvable : sessionCard et sessionCvc doivent être des sessions émises par cette passerelle',
   },
   P0407: {
     'en-US': 'Transaction not found: transactionReference does not name a checkout of this order',
@@ -59,8 +61,10 @@ export const STATE_FAILURES = {
   P0408: {
     'en-US': 'Device data session not found: sessionId must come from the device data collection of this transaction',
     'zh-CN': '未找到设备数据会话：sessionId 必须来自该交易的设备数据采集',
-    'ja-JP': 'デバイスデータセッションが見つかりません: sessionId はこの取引のデバイスデータ収集で得たものである必要があります',
-    'fr-FR': "Session de collecte des données de l'appareil introuvable : sessionId doit provenir de la collecte de cette transaction",
+    'ja-JP':
+      'デバイスデータセッションが見つかりません: sessionId はこの取引のデバイスデータ収集で得たものである必要があります',
+    'fr-FR':
+      "Session de collecte des données de l'appareil introuvable : sessionId doit provenir de la collecte de cette transaction",
   },
   P0423: {
     'en-US': 'The order cannot be paid in its current status',
@@ -165,7 +169,11 @@ const ACTION_RULES: Record<OrderAction, { from: readonly OrderStatus[]; to: Orde
   pay: { from: ['New', 'Processing'], to: 'Paid', words: 'paid' },
   decline: { from: ['New', 'Processing'], to: 'Failed', words: 'declined' },
   expire: { from: ['New', 'Processing'], to: 'Expired', words: 'expired' },
-  'settle-refund': { from: ['RefundRequest', 'RefundSubmitted', 'RefundResubmitted', 'RefundInProgress'], to: 'RefundCompleted', words: 'refund settled' },
+  'settle-refund': {
+    from: ['RefundRequest', 'RefundSubmitted', 'RefundResubmitted', 'RefundInProgress'],
+    to: 'RefundCompleted',
+    words: 'refund settled',
+  },
 };
 
 const DAY_MS = 86_400_000;
@@ -237,7 +245,11 @@ export class MerchantState {
   }
 
   /** Moves a known order to `status` (e.g. `Paid`, as if the payer paid); returns it as a notification event. */
-  setOrderStatus(orderSn: string, status: OrderStatus, cause = 'set by a test (setOrderStatus)'): PaymentOrderStatusEvent | undefined {
+  setOrderStatus(
+    orderSn: string,
+    status: OrderStatus,
+    cause = 'set by a test (setOrderStatus)',
+  ): PaymentOrderStatusEvent | undefined {
     const order = this.#orders.get(orderSn);
     if (!order) return undefined;
     this.#move(order, status, cause);
@@ -250,7 +262,11 @@ export class MerchantState {
     if (!order) return { ok: false, httpStatus: 404, message: `No order ${orderSn} was created through this gateway.` };
     const rule = ACTION_RULES[action];
     if (!rule.from.includes(order.status)) {
-      return { ok: false, httpStatus: 409, message: `Order ${orderSn} is ${order.status}: only an order that is ${rule.from.join(' or ')} can be ${rule.words}.` };
+      return {
+        ok: false,
+        httpStatus: 409,
+        message: `Order ${orderSn} is ${order.status}: only an order that is ${rule.from.join(' or ')} can be ${rule.words}.`,
+      };
     }
     if (action === 'decline') this.#extra(order).failTimes += 1;
     if (action === 'expire') order.linkExpiry = formatUtcDateTime(new Date());
@@ -262,7 +278,8 @@ export class MerchantState {
   notificationEvent(orderSn: string | undefined): PaymentOrderStatusEvent | undefined {
     const order = orderSn === undefined ? undefined : this.#orders.get(orderSn);
     if (!order) return undefined;
-    const { order_sn, platform_order_sn, currency, amount, description, status, linkID, linkExpiry, creationTime } = order;
+    const { order_sn, platform_order_sn, currency, amount, description, status, linkID, linkExpiry, creationTime } =
+      order;
     const payerEmail = this.#payers.get(order.payerID)?.email;
     return {
       order_sn,
@@ -319,15 +336,27 @@ export class MerchantState {
    * The payer's answer to a 3-D Secure challenge (on the challenge page, or by a control call): `pass` authenticates
    * the payment, which is then authorized (Paid, or Failed for a declined card); `fail` fails it (Failed).
    */
-  answerChallenge(reference: string, result: 'pass' | 'fail'): ActionResult<{ status: OrderStatus; payment: CardPayment }> {
+  answerChallenge(
+    reference: string,
+    result: 'pass' | 'fail',
+  ): ActionResult<{ status: OrderStatus; payment: CardPayment }> {
     const payment = this.#payments.get(this.#paymentByChallenge.get(reference) ?? '');
     const order = payment && this.#orders.get(payment.order_sn);
-    if (!payment || !order) return { ok: false, httpStatus: 404, message: `No 3-D Secure challenge ${reference} is known to this gateway.` };
+    if (!payment || !order)
+      return { ok: false, httpStatus: 404, message: `No 3-D Secure challenge ${reference} is known to this gateway.` };
     if (payment.stage !== 'challenged') {
-      return { ok: false, httpStatus: 409, message: `The challenge ${reference} was already answered: the payment is ${payment.stage}.` };
+      return {
+        ok: false,
+        httpStatus: 409,
+        message: `The challenge ${reference} was already answered: the payment is ${payment.stage}.`,
+      };
     }
     if (order.status !== 'Processing') {
-      return { ok: false, httpStatus: 409, message: `Order ${order.order_sn} is no longer waiting for this challenge: it is ${order.status}.` };
+      return {
+        ok: false,
+        httpStatus: 409,
+        message: `Order ${order.order_sn} is no longer waiting for this challenge: it is ${order.status}.`,
+      };
     }
     if (result === 'fail') {
       this.#fail(order, payment, 'the payer failed the 3-D Secure challenge');
@@ -351,10 +380,16 @@ export class MerchantState {
 
   #view(order: StoredOrder): OrderView {
     const { product, domain, failTimes, payments } = this.#extra(order);
-    return { ...order, product, domain, failTimes, payments: payments.flatMap((reference) => {
-      const payment = this.#payments.get(reference);
-      return payment ? [{ ...payment }] : [];
-    }) };
+    return {
+      ...order,
+      product,
+      domain,
+      failTimes,
+      payments: payments.flatMap((reference) => {
+        const payment = this.#payments.get(reference);
+        return payment ? [{ ...payment }] : [];
+      }),
+    };
   }
 
   #move(order: StoredOrder, status: OrderStatus, cause: string): void {
@@ -367,7 +402,8 @@ export class MerchantState {
 
   /** A New order whose link has expired becomes Expired when it is next looked at (with its notification). */
   #expireIfDue(order: StoredOrder): StoredOrder {
-    if (order.status === 'New' && gatewayTime(order.linkExpiry) < Date.now()) this.#move(order, 'Expired', 'the payment link expired');
+    if (order.status === 'New' && gatewayTime(order.linkExpiry) < Date.now())
+      this.#move(order, 'Expired', 'the payment link expired');
     return order;
   }
 
@@ -409,10 +445,22 @@ export class MerchantState {
       creationTime,
     };
     this.#orders.set(orderSn, order);
-    this.#extras.set(orderSn, { product: String(params.product ?? ''), domain: String(params.domain ?? ''), failTimes: 0, payments: [] });
+    this.#extras.set(orderSn, {
+      product: String(params.product ?? ''),
+      domain: String(params.domain ?? ''),
+      failTimes: 0,
+      payments: [],
+    });
     const { platform_order_sn, linkID, linkExpiry, status } = order;
     return {
-      data: { order_sn: orderSn, platform_order_sn, linkID, linkExpiry, status, paymentUrl: `${this.baseUrl()}/pay/${linkID}` },
+      data: {
+        order_sn: orderSn,
+        platform_order_sn,
+        linkID,
+        linkExpiry,
+        status,
+        paymentUrl: `${this.baseUrl()}/pay/${linkID}`,
+      },
       change: { kind: 'order-created', order: { ...order } },
     };
   }
@@ -423,7 +471,12 @@ export class MerchantState {
     // Gateway date-times are fixed-width UTC text, so they compare correctly as strings.
     const matching = [...this.#orders.values()]
       .map((order) => this.#expireIfDue(order))
-      .filter((o) => o.creationTime >= String(params.startTime) && o.creationTime <= String(params.endTime) && (params.status === undefined || o.status === params.status));
+      .filter(
+        (o) =>
+          o.creationTime >= String(params.startTime) &&
+          o.creationTime <= String(params.endTime) &&
+          (params.status === undefined || o.status === params.status),
+      );
     const first = (pageNo - 1) * pageSize;
     const orders = matching.slice(first, first + pageSize).map((o) => ({ ...o }));
     return {
@@ -470,12 +523,23 @@ export class MerchantState {
       stage: 'checked-out',
     };
     this.#payments.set(transactionReference, payment);
-    this.#cardBehaviours.set(transactionReference, { authorization: card.authorization, ...(card.alwaysChallenge ? { alwaysChallenge: true as const } : {}) });
+    this.#cardBehaviours.set(transactionReference, {
+      authorization: card.authorization,
+      ...(card.alwaysChallenge ? { alwaysChallenge: true as const } : {}),
+    });
     this.#extra(order).payments.push(transactionReference);
     // Worldpay's DDC JWT names the attempt in ReferenceId; the DDC page reads it to bind the sessionId it yields.
-    const jwt = this.options.sessions.signJwt({ OrgUnitId: 'codepay-mock', ReferenceId: transactionReference, ObjectifyPayload: true });
+    const jwt = this.options.sessions.signJwt({
+      OrgUnitId: 'codepay-mock',
+      ReferenceId: transactionReference,
+      ObjectifyPayload: true,
+    });
     return {
-      data: { outcome: order.status, transactionReference, deviceDataCollection: { jwt, url: `${this.baseUrl()}/sandbox/ddc`, bin: card.bin } },
+      data: {
+        outcome: order.status,
+        transactionReference,
+        deviceDataCollection: { jwt, url: `${this.baseUrl()}/sandbox/ddc`, bin: card.bin },
+      },
       change: { kind: 'card-checkout', order: { ...order }, payment: { ...payment } },
     };
   }
@@ -487,15 +551,29 @@ export class MerchantState {
     if (!payment || payment.order_sn !== order.order_sn) return { failure: 'P0407' };
     if (payment.stage !== 'checked-out') return { failure: 'P0424' };
     if (!MerchantState.payable(order)) return { failure: 'P0423' };
-    if (this.options.sessions.deviceDataFor(params.sessionId) !== payment.transactionReference) return { failure: 'P0408' };
+    if (this.options.sessions.deviceDataFor(params.sessionId) !== payment.transactionReference)
+      return { failure: 'P0408' };
     payment.sessionId = String(params.sessionId);
     payment.userAgent = String(params.userAgent);
 
     const behaviour = paymentBehaviour(this.#cardOf(payment), payment.cardHolderName);
     if (behaviour.threeDs === 'challenge') {
       const reference = randomUUID();
-      const payload = Buffer.from(JSON.stringify({ messageType: 'CReq', messageVersion: '2.2.0', threeDSServerTransID: randomUUID(), acsTransID: randomUUID(), challengeWindowSize: '05' })).toString('base64url');
-      const jwt = this.options.sessions.signJwt({ OrgUnitId: 'codepay-mock', ReferenceId: payment.transactionReference, ChallengeReference: reference, ObjectifyPayload: true });
+      const payload = Buffer.from(
+        JSON.stringify({
+          messageType: 'CReq',
+          messageVersion: '2.2.0',
+          threeDSServerTransID: randomUUID(),
+          acsTransID: randomUUID(),
+          challengeWindowSize: '05',
+        }),
+      ).toString('base64url');
+      const jwt = this.options.sessions.signJwt({
+        OrgUnitId: 'codepay-mock',
+        ReferenceId: payment.transactionReference,
+        ChallengeReference: reference,
+        ObjectifyPayload: true,
+      });
       payment.stage = 'challenged';
       payment.challenge = { reference, url: `${this.baseUrl()}/sandbox/challenge/${reference}`, jwt, payload };
       this.#paymentByChallenge.set(reference, payment.transactionReference);

@@ -64,7 +64,11 @@ export interface RawNotificationAnswer {
 }
 
 /** POSTs `body` (JSON) to `url` once; no pooled agent, a timeout, and the caller's signal. */
-export function postNotification(url: URL, body: string, options: Pick<SendNotificationOptions, 'headers' | 'timeoutMs' | 'signal'>): Promise<RawNotificationAnswer> {
+export function postNotification(
+  url: URL,
+  body: string,
+  options: Pick<SendNotificationOptions, 'headers' | 'timeoutMs' | 'signal'>,
+): Promise<RawNotificationAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : undefined;
   if (!send) return Promise.reject(new TypeError(`notification URL must be http: or https:, not ${url.protocol}`));
   return new Promise((resolve, reject) => {
@@ -87,18 +91,30 @@ export function postNotification(url: URL, body: string, options: Pick<SendNotif
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            headers: response.headers,
+          }),
+        );
         response.on('error', reject);
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`no answer from ${url.origin} within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));
+    request.on('timeout', () =>
+      request.destroy(new Error(`no answer from ${url.origin} within ${options.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)),
+    );
     request.on('error', reject);
     request.end(payload);
   });
 }
 
 /** The sealed notification body `{noticeType, bizContent, sign}` for `event` (merged into the spec's example). */
-export async function notificationBody(event: Partial<PaymentOrderStatusEvent>, keys: PlatformSealingKeys, tampering?: SealTampering): Promise<string> {
+export async function notificationBody(
+  event: Partial<PaymentOrderStatusEvent>,
+  keys: PlatformSealingKeys,
+  tampering?: SealTampering,
+): Promise<string> {
   const notification: PaymentOrderStatusNotification = { PaymentOrderStatus: buildNotificationEvent(event) };
   const sealed = await sealForMerchant(notification, keys, tampering);
   return JSON.stringify({ noticeType: NOTICE_TYPE, ...sealed });

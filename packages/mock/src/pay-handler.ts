@@ -5,7 +5,13 @@
 // the whole request has been handled (commit-then-lose).
 
 import { services, type ServiceName } from '@codepay/models';
-import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest, type RecordFields } from './gateway-context.js';
+import {
+  answerGatewayError,
+  type GatewayContext,
+  type GatewayRequest,
+  type HandledRequest,
+  type RecordFields,
+} from './gateway-context.js';
 import { headerValue } from './http-io.js';
 import { TEXTS } from './messages.js';
 import { openMerchantEnvelope, type OpenedEnvelope } from './merchant-envelope.js';
@@ -49,7 +55,8 @@ function knownFields(envelope: OpenedEnvelope): Partial<RecordFields> {
  */
 function withEchoes(service: string, params: unknown, data: unknown): unknown {
   const echo = Object.hasOwn(services, service) ? services[service as ServiceName].echo : [];
-  if (echo.length === 0 || typeof data !== 'object' || data === null || typeof params !== 'object' || params === null) return data;
+  if (echo.length === 0 || typeof data !== 'object' || data === null || typeof params !== 'object' || params === null)
+    return data;
   const asked = params as Record<string, unknown>;
   const answer = { ...(data as Record<string, unknown>) };
   for (const field of echo) if (asked[field] !== undefined) answer[field] = asked[field];
@@ -76,9 +83,16 @@ async function businessPayloadFor(
   const mocked = await context.prism.mock(envelope.service, envelope.params.value, preferences);
   switch (mocked.kind) {
     case 'mocked': {
-      const answered = context.state.answer(envelope.service, envelope.params.value as Record<string, unknown>, mocked.data);
+      const answered = context.state.answer(
+        envelope.service,
+        envelope.params.value as Record<string, unknown>,
+        mocked.data,
+      );
       if ('failure' in answered) {
-        return { payload: businessFailure(answered.failure, STATE_FAILURES[answered.failure][language]), outcome: 'business-error' };
+        return {
+          payload: businessFailure(answered.failure, STATE_FAILURES[answered.failure][language]),
+          outcome: 'business-error',
+        };
       }
       const data = withEchoes(envelope.service, envelope.params.value, answered.data);
       return { payload: businessSuccess(data), outcome: 'ok', ...(answered.change ? { change: answered.change } : {}) };
@@ -161,7 +175,8 @@ async function answerRequest(
   const tokenCode = bearerFailure(context, request);
   if (tokenCode) return answerGatewayError(context, request, tokenCode, { record: known });
   if (!envelope.ok) return answerGatewayError(context, request, envelope.code, { record: known });
-  if (!context.prism.hasService(envelope.service)) return answerGatewayError(context, request, 'E07303', { record: known });
+  if (!context.prism.hasService(envelope.service))
+    return answerGatewayError(context, request, 'E07303', { record: known });
 
   const result = await businessPayloadFor(context, request, envelope, scenario);
   if ('error' in result) return withRecord(result.error, known);

@@ -9,7 +9,14 @@ import { escapeHtml, header, htmlPage, scriptJson } from './html.js';
 import type { Answer } from './http-io.js';
 import { DECLINED_TEST_CARD, DEFAULT_TEST_CARD, groupedCardNumber, MAGIC_NAMES, TEST_CARDS } from './test-cards.js';
 
-const RELATIONSHIPS = ['CUSTOMER', 'FRIEND', 'RELATIVE', 'EMPLOYEE', 'DIRECTOR_SENIOR_MANAGEMENT', 'BUSINESS_OWNER_SHAREHOLDER'];
+const RELATIONSHIPS = [
+  'CUSTOMER',
+  'FRIEND',
+  'RELATIVE',
+  'EMPLOYEE',
+  'DIRECTOR_SENIOR_MANAGEMENT',
+  'BUSINESS_OWNER_SHAREHOLDER',
+];
 
 /** `USD 99.99` */
 export function money(order: Pick<OrderView, 'currency' | 'amount'>): string {
@@ -17,7 +24,10 @@ export function money(order: Pick<OrderView, 'currency' | 'amount'>): string {
 }
 
 function products(order: OrderView): string[] {
-  return order.product.split('||').map((p) => p.trim()).filter((p) => p !== '');
+  return order.product
+    .split('||')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 }
 
 function orderSummary(order: OrderView): string {
@@ -26,7 +36,9 @@ function orderSummary(order: OrderView): string {
     `<dl class="summary">` +
     `<dt>Amount</dt><dd class="amount" id="amount">${escapeHtml(money(order))}</dd>` +
     `<dt>Description</dt><dd>${escapeHtml(order.description)}</dd>` +
-    (items.length > 0 ? `<dt>Products</dt><dd><ul style="margin:0;padding-left:18px">${items.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></dd>` : '') +
+    (items.length > 0
+      ? `<dt>Products</dt><dd><ul style="margin:0;padding-left:18px">${items.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul></dd>`
+      : '') +
     (order.domain ? `<dt>Merchant</dt><dd>${escapeHtml(order.domain)}</dd>` : '') +
     `<dt>Order</dt><dd class="mono">${escapeHtml(order.order_sn)}</dd>` +
     `<dt>Link expires</dt><dd>${escapeHtml(order.linkExpiry)} UTC</dd>` +
@@ -35,8 +47,14 @@ function orderSummary(order: OrderView): string {
 }
 
 function testValuesHelp(): string {
-  const cards = TEST_CARDS.map((card) => `<tr><td class="mono">${escapeHtml(groupedCardNumber(card.number))}</td><td>${escapeHtml(card.brand)}</td><td>${escapeHtml(card.description)}</td></tr>`).join('');
-  const names = MAGIC_NAMES.map((magic) => `<tr><td class="mono">${magic.names.map(escapeHtml).join('<br>')}</td><td>${escapeHtml(magic.description)}</td></tr>`).join('');
+  const cards = TEST_CARDS.map(
+    (card) =>
+      `<tr><td class="mono">${escapeHtml(groupedCardNumber(card.number))}</td><td>${escapeHtml(card.brand)}</td><td>${escapeHtml(card.description)}</td></tr>`,
+  ).join('');
+  const names = MAGIC_NAMES.map(
+    (magic) =>
+      `<tr><td class="mono">${magic.names.map(escapeHtml).join('<br>')}</td><td>${escapeHtml(magic.description)}</td></tr>`,
+  ).join('');
   return (
     `<details><summary class="small">Test cards and cardholder names</summary>` +
     `<table><tr><th>Card number</th><th>Brand</th><th>What it does</th></tr>${cards}</table>` +
@@ -133,21 +151,36 @@ $('decline').addEventListener('click', () => start(CONFIG.declinedCard));
 const OUTCOMES: Record<string, { title: string; words: string; kind: string }> = {
   Paid: { title: 'Payment complete', words: 'The payment was accepted: the order is Paid.', kind: 'ok' },
   Failed: { title: 'Payment declined', words: 'The payment was declined: the order is Failed.', kind: 'error' },
-  Processing: { title: 'Payment in progress', words: 'The payment is waiting for the 3-D Secure challenge: the order is Processing.', kind: '' },
-  Expired: { title: 'Payment link expired', words: 'This payment link has expired: the order is Expired and can no longer be paid.', kind: 'error' },
+  Processing: {
+    title: 'Payment in progress',
+    words: 'The payment is waiting for the 3-D Secure challenge: the order is Processing.',
+    kind: '',
+  },
+  Expired: {
+    title: 'Payment link expired',
+    words: 'This payment link has expired: the order is Expired and can no longer be paid.',
+    kind: 'error',
+  },
   New: { title: 'Not paid yet', words: 'No payment has been made for this order yet: it is New.', kind: '' },
 };
 
 export function resultPage(order: OrderView, payment: CardPayment | undefined): Answer {
-  const outcome = OUTCOMES[order.status] ?? { title: `Order ${order.status}`, words: `The order is ${order.status}.`, kind: '' };
+  const outcome = OUTCOMES[order.status] ?? {
+    title: `Order ${order.status}`,
+    words: `The order is ${order.status}.`,
+    kind: '',
+  };
   const details = payment
     ? `<dl class="summary" style="margin-top:12px"><dt>Card</dt><dd>${escapeHtml(payment.card.brand)} •••• ${escapeHtml(payment.card.last4)}</dd>` +
       `<dt>Transaction</dt><dd class="mono">${escapeHtml(payment.transactionReference)}</dd>` +
       (payment.failure ? `<dt>Why</dt><dd>${escapeHtml(payment.failure)}</dd>` : '') +
-      (payment.authentication ? `<dt>3-D Secure</dt><dd>authenticated (version ${escapeHtml(payment.authentication.version)}, ECI ${escapeHtml(payment.authentication.eci)})</dd>` : '') +
+      (payment.authentication
+        ? `<dt>3-D Secure</dt><dd>authenticated (version ${escapeHtml(payment.authentication.version)}, ECI ${escapeHtml(payment.authentication.eci)})</dd>`
+        : '') +
       `</dl>`
     : '';
-  const retry = order.status === 'New' ? `<p><a href="/pay/${escapeHtml(order.linkID)}">Back to the payment page</a></p>` : '';
+  const retry =
+    order.status === 'New' ? `<p><a href="/pay/${escapeHtml(order.linkID)}">Back to the payment page</a></p>` : '';
   const body =
     `${header('Payment result')}<main><section class="card"><h1 id="result-title" class="${outcome.kind}">${escapeHtml(outcome.title)}</h1>` +
     `<p id="result">${escapeHtml(outcome.words)}</p>${orderSummary(order)}${details}${retry}` +
@@ -160,10 +193,18 @@ export function resultPage(order: OrderView, payment: CardPayment | undefined): 
  * does, `{"MessageType":"profile.completed","SessionId":"0_…","Status":true}` (a JSON string), or Status false.
  */
 export function deviceDataPage(sessionId: string | undefined, problem?: string): Answer {
-  const message = sessionId ? { MessageType: 'profile.completed', SessionId: sessionId, Status: true } : { MessageType: 'profile.completed', Status: false };
+  const message = sessionId
+    ? { MessageType: 'profile.completed', SessionId: sessionId, Status: true }
+    : { MessageType: 'profile.completed', Status: false };
   const body = `<main><section class="card"><h1>Device data collection</h1><p id="ddc-result">${escapeHtml(sessionId ? `sessionId ${sessionId}` : `failed: ${problem ?? 'no JWT'}`)}</p></section></main>`;
   const script = `(window.parent !== window ? window.parent : window).postMessage(${scriptJson(JSON.stringify(message))}, '*');`;
-  return htmlPage({ title: 'Device data collection', body, script, framable: true, ...(sessionId ? {} : { status: 400 }) });
+  return htmlPage({
+    title: 'Device data collection',
+    body,
+    script,
+    framable: true,
+    ...(sessionId ? {} : { status: 400 }),
+  });
 }
 
 export function challengePage(reference: string, order: OrderView, payment: CardPayment): Answer {

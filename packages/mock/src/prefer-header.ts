@@ -18,7 +18,10 @@ export function parsePreferHeader(header: string | undefined): MockPreferences {
     const separator = part.indexOf('=');
     if (separator < 0) continue;
     const name = part.slice(0, separator).trim().toLowerCase();
-    const value = part.slice(separator + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = part
+      .slice(separator + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (name === 'code' && /^[1-5][0-9]{2}$/.test(value)) preferences.code = Number(value);
     else if (name === 'example' && value !== '') preferences.exampleKey = value;
     else if (name === 'dynamic' && (value === 'true' || value === 'false')) preferences.dynamic = value === 'true';

@@ -47,7 +47,9 @@ function loadPrism(): Promise<LoadedPrism> {
     const operations = await getHttpOperationsFromSpec(structuredClone(openapiDocument));
     operations.forEach(answerWithSuccessOnly);
     // Prism logs every request at info level with its body: the decrypted business parameters. Keep it silent.
-    const prism = createInstance(requestConfig(false, undefined, {}), { logger: createLogger('codepay-mock', { level: 'silent' }) });
+    const prism = createInstance(requestConfig(false, undefined, {}), {
+      logger: createLogger('codepay-mock', { level: 'silent' }),
+    });
     return { prism, operations };
   })();
   return loading;
@@ -165,7 +167,9 @@ export class PrismEngine {
     const validation = problem.additional?.validation;
     if (problem.status === 422 && Array.isArray(validation) && validation.length > 0) {
       // Prism says "Request body …"; for the merchant the request body is the bizContent.
-      const messages = validation.map((issue) => String(issue.message ?? 'is invalid').replace(/^Request body\b/, 'bizContent'));
+      const messages = validation.map((issue) =>
+        String(issue.message ?? 'is invalid').replace(/^Request body\b/, 'bizContent'),
+      );
       return { kind: 'invalid-params', messages };
     }
     return { kind: 'prism-error', detail: problem.detail ?? problem.message ?? String(problem.name) };

@@ -25,8 +25,22 @@ export const PAYMENT_LINK_PREFIX = '/pay/';
 
 /** The 16 documented order statuses (contract §5). */
 const ORDER_STATUSES: readonly OrderStatus[] = [
-  'New', 'Cancelled', 'Processing', 'Paid', 'Failed', 'Expired', 'RefundRequest', 'RefundFailToSubmit', 'RefundSubmitted',
-  'RefundResubmitted', 'RefundSubmittedError', 'RefundInProgress', 'RefundCompleted', 'RefundFailed', 'RefundOffsetDealFailed', 'Chargeback',
+  'New',
+  'Cancelled',
+  'Processing',
+  'Paid',
+  'Failed',
+  'Expired',
+  'RefundRequest',
+  'RefundFailToSubmit',
+  'RefundSubmitted',
+  'RefundResubmitted',
+  'RefundSubmittedError',
+  'RefundInProgress',
+  'RefundCompleted',
+  'RefundFailed',
+  'RefundOffsetDealFailed',
+  'Chargeback',
 ];
 
 /** What the control API can do beyond the context: the gateway's own methods. */
@@ -34,7 +48,10 @@ export interface SandboxControls {
   context: GatewayContext;
   requests: () => readonly RecordedRequest[];
   clearRequests(): void;
-  queueScenario(scenario: ScenarioText, options: { times?: number; endpoint?: 'pay' | 'token'; service?: string }): void;
+  queueScenario(
+    scenario: ScenarioText,
+    options: { times?: number; endpoint?: 'pay' | 'token'; service?: string },
+  ): void;
   clearScenarios(): void;
   expireTokens(): void;
   queuedScenarios(): { scenario: string; remaining: number; service?: string }[];
@@ -78,7 +95,9 @@ function bodyFields(request: GatewayRequest): Record<string, unknown> | undefine
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -87,19 +106,32 @@ function bodyFields(request: GatewayRequest): Record<string, unknown> | undefine
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i;
 
 /** A refusal when the request may not use the control API or the dashboard, else undefined. */
-function refuseForeign(controls: SandboxControls, request: GatewayRequest, stateChanging: boolean): SandboxAnswer | undefined {
+function refuseForeign(
+  controls: SandboxControls,
+  request: GatewayRequest,
+  stateChanging: boolean,
+): SandboxAnswer | undefined {
   const host = headerValue(request, 'host') ?? '';
   if (controls.loopbackOnly && !LOOPBACK_HOST.test(host)) {
-    return problem(403, `The sandbox answers requests for a loopback host (127.0.0.1, localhost) only; this one was for ${JSON.stringify(host)}.`);
+    return problem(
+      403,
+      `The sandbox answers requests for a loopback host (127.0.0.1, localhost) only; this one was for ${JSON.stringify(host)}.`,
+    );
   }
   const origin = headerValue(request, 'origin');
   if (stateChanging && origin !== undefined && origin !== `http://${host}`) {
-    return problem(403, `Requests from another site (${origin}) may not change the sandbox; use its own pages, or call it without a browser.`);
+    return problem(
+      403,
+      `Requests from another site (${origin}) may not change the sandbox; use its own pages, or call it without a browser.`,
+    );
   }
   return undefined;
 }
 
-export async function handleSandbox(controls: SandboxControls, request: SandboxRequest): Promise<SandboxAnswer | undefined> {
+export async function handleSandbox(
+  controls: SandboxControls,
+  request: SandboxRequest,
+): Promise<SandboxAnswer | undefined> {
   const { path, method } = request;
   const read = method === 'GET' || method === 'HEAD';
   if (path === '/' && read) return refuseForeign(controls, request, false) ?? { answer: dashboard(controls) };
@@ -116,7 +148,10 @@ export async function handleSandbox(controls: SandboxControls, request: SandboxR
     case 'api':
       return refuseForeign(controls, request, !read) ?? controlApi(controls, request, rest.slice(1));
     default:
-      return problem(404, `No sandbox route ${method} ${path}; see GET /sandbox/api for the control API and the README for the rest.`);
+      return problem(
+        404,
+        `No sandbox route ${method} ${path}; see GET /sandbox/api for the control API and the README for the rest.`,
+      );
   }
 }
 
@@ -147,7 +182,10 @@ function unknownLink(controls: SandboxControls): Answer {
 }
 
 async function paymentLink(controls: SandboxControls, request: SandboxRequest): Promise<SandboxAnswer> {
-  const [linkID = '', action, ...extra] = request.path.slice(PAYMENT_LINK_PREFIX.length).split('/').map(decodeURIComponent);
+  const [linkID = '', action, ...extra] = request.path
+    .slice(PAYMENT_LINK_PREFIX.length)
+    .split('/')
+    .map(decodeURIComponent);
   const { state } = controls.context;
   const order = state.enabled ? state.orderByLink(linkID) : undefined;
   const read = request.method === 'GET' || request.method === 'HEAD';
@@ -155,7 +193,8 @@ async function paymentLink(controls: SandboxControls, request: SandboxRequest): 
   if (action === undefined || action === '' || action === 'result') {
     if (!read) return problem(405, `${request.method} is not allowed here; the payment page is read with GET.`);
     if (!order) return { answer: unknownLink(controls) };
-    if (action === 'result' || !MerchantState.payable(order)) return { answer: linkStatusPage(order, request.query.get('transactionReference')) };
+    if (action === 'result' || !MerchantState.payable(order))
+      return { answer: linkStatusPage(order, request.query.get('transactionReference')) };
     const payer = controls.context.state.payers().find((p) => p.payerID === order.payerID);
     const payerName = payer ? `${String(payer.firstName ?? '')} ${String(payer.lastName ?? '')}`.trim() : undefined;
     return { answer: checkoutPage({ order, payerName }) };
@@ -170,7 +209,9 @@ async function paymentLink(controls: SandboxControls, request: SandboxRequest): 
 
 function linkStatusPage(order: OrderView, transactionReference: string | null): Answer {
   if (order.status === 'Expired' || (order.status === 'New' && !MerchantState.payable(order))) {
-    return messagePage(410, 'This payment link has expired', [`Order ${order.order_sn} can no longer be paid (its link expired on ${order.linkExpiry} UTC). Ask the merchant for a new one.`]);
+    return messagePage(410, 'This payment link has expired', [
+      `Order ${order.order_sn} can no longer be paid (its link expired on ${order.linkExpiry} UTC). Ask the merchant for a new one.`,
+    ]);
   }
   const payment = order.payments.find((p) => p.transactionReference === transactionReference) ?? order.payments.at(-1);
   return resultPage(order, payment);
@@ -180,7 +221,12 @@ function linkStatusPage(order: OrderView, transactionReference: string | null): 
  * The checkout page's checkoutOrder and payOrder: validated against the same contract, answered by the same rules
  * as through /api/v2/pay (the page plays the merchant server's part), and logged with endpoint `payment-page`.
  */
-function pageCall(context: GatewayContext, request: GatewayRequest, order: OrderView, service: 'checkoutOrder' | 'payOrder'): SandboxAnswer {
+function pageCall(
+  context: GatewayContext,
+  request: GatewayRequest,
+  order: OrderView,
+  service: 'checkoutOrder' | 'payOrder',
+): SandboxAnswer {
   const fields = bodyFields(request);
   if (!fields) return problem(400, 'The body must be a JSON object.');
   const params = { ...fields, order_sn: order.order_sn, linkID: order.linkID };
@@ -188,29 +234,54 @@ function pageCall(context: GatewayContext, request: GatewayRequest, order: Order
   const validate = services[service].validateParams;
   if (!validate(params)) {
     const message = `Invalid parameters: ${(validate.errors ?? []).map((e) => `${e.instancePath || 'the body'} ${e.message ?? 'is invalid'}`).join('; ')}`;
-    return { ...problem(400, message), record: { ...record, httpStatus: 400, outcome: 'invalid-params', code: 'P0400', answer: { status: -1, errorCode: 'P0400', errorMessage: message, data: null } } };
+    return {
+      ...problem(400, message),
+      record: {
+        ...record,
+        httpStatus: 400,
+        outcome: 'invalid-params',
+        code: 'P0400',
+        answer: { status: -1, errorCode: 'P0400', errorMessage: message, data: null },
+      },
+    };
   }
   const answered = context.state.answer(service, params, {});
   if ('failure' in answered) {
     const message = STATE_FAILURES[answered.failure][request.language];
     const payload = { status: -1, errorCode: answered.failure, errorMessage: message, data: null };
-    return { answer: { kind: 'json', status: 409, body: { code: answered.failure, message }, headers: NO_STORE }, record: { ...record, httpStatus: 409, outcome: 'business-error', code: answered.failure, answer: payload } };
+    return {
+      answer: { kind: 'json', status: 409, body: { code: answered.failure, message }, headers: NO_STORE },
+      record: { ...record, httpStatus: 409, outcome: 'business-error', code: answered.failure, answer: payload },
+    };
   }
   return {
     answer: { kind: 'json', status: 200, body: answered.data, headers: NO_STORE },
-    record: { ...record, httpStatus: 200, answer: { status: 0, errorCode: null, errorMessage: null, data: answered.data }, ...(answered.change ? { change: answered.change } : {}) },
+    record: {
+      ...record,
+      httpStatus: 200,
+      answer: { status: 0, errorCode: null, errorMessage: null, data: answered.data },
+      ...(answered.change ? { change: answered.change } : {}),
+    },
   };
 }
 
 // --- the stand-ins for the browser-side pieces ---
 
 function sessions(context: GatewayContext, request: GatewayRequest, kind: string | undefined): SandboxAnswer {
-  if (kind !== 'card' && kind !== 'cvc') return problem(404, 'Card and CVC sessions are made with POST /sandbox/sessions/card and POST /sandbox/sessions/cvc.', CORS);
+  if (kind !== 'card' && kind !== 'cvc')
+    return problem(
+      404,
+      'Card and CVC sessions are made with POST /sandbox/sessions/card and POST /sandbox/sessions/cvc.',
+      CORS,
+    );
   if (request.method === 'OPTIONS') return { answer: { kind: 'empty', status: 204, headers: CORS } };
   if (request.method !== 'POST') return problem(405, `Use POST for /sandbox/sessions/${kind}.`, CORS);
   const fields = bodyFields(request);
   if (!fields) return problem(400, 'The body must be a JSON object.', CORS);
-  const made = kind === 'card' ? context.sessions.createCardSession(fields, context.url()) : context.sessions.createCvcSession(fields, context.url());
+  const made =
+    kind === 'card'
+      ? context.sessions.createCardSession(fields, context.url())
+      : context.sessions.createCvcSession(fields, context.url());
   return made.ok ? json(201, made.value, CORS) : problem(400, made.message, CORS);
 }
 
@@ -221,17 +292,32 @@ function deviceData(context: GatewayContext, request: SandboxRequest, sub: strin
   const jwt = fields?.JWT ?? fields?.jwt;
   const claims = context.sessions.verifyJwt(jwt);
   const reference = typeof claims?.ReferenceId === 'string' ? claims.ReferenceId : undefined;
-  const problemText = jwt === undefined ? 'no JWT was posted' : 'the JWT was not made by this gateway (use deviceDataCollection.jwt from checkoutOrder)';
+  const problemText =
+    jwt === undefined
+      ? 'no JWT was posted'
+      : 'the JWT was not made by this gateway (use deviceDataCollection.jwt from checkoutOrder)';
   if (sub === 'session') {
     if (request.method !== 'POST') return problem(405, 'Use POST for /sandbox/ddc/session.', CORS);
-    return reference ? json(200, { sessionId: context.sessions.collectDeviceData(reference) }, CORS) : problem(400, `Device data collection failed: ${problemText}.`, CORS);
+    return reference
+      ? json(200, { sessionId: context.sessions.collectDeviceData(reference) }, CORS)
+      : problem(400, `Device data collection failed: ${problemText}.`, CORS);
   }
   if (sub !== undefined) return problem(404, 'No such device data collection route.');
-  if (request.method !== 'GET' && request.method !== 'POST') return problem(405, 'Use POST (a form with JWT and Bin) or GET for /sandbox/ddc.');
-  return { answer: reference ? deviceDataPage(context.sessions.collectDeviceData(reference)) : deviceDataPage(undefined, problemText) };
+  if (request.method !== 'GET' && request.method !== 'POST')
+    return problem(405, 'Use POST (a form with JWT and Bin) or GET for /sandbox/ddc.');
+  return {
+    answer: reference
+      ? deviceDataPage(context.sessions.collectDeviceData(reference))
+      : deviceDataPage(undefined, problemText),
+  };
 }
 
-function challenge(controls: SandboxControls, request: GatewayRequest, reference: string, sub: string | undefined): SandboxAnswer {
+function challenge(
+  controls: SandboxControls,
+  request: GatewayRequest,
+  reference: string,
+  sub: string | undefined,
+): SandboxAnswer {
   const { state } = controls.context;
   if (sub === 'answer') {
     if (request.method !== 'POST') return problem(405, 'Use POST for /sandbox/challenge/<reference>/answer.');
@@ -240,18 +326,27 @@ function challenge(controls: SandboxControls, request: GatewayRequest, reference
     return answerChallenge(controls.context, request, reference);
   }
   if (sub !== undefined) return problem(404, 'No such challenge route.');
-  if (request.method !== 'GET' && request.method !== 'POST') return problem(405, 'Use GET, or POST the challenge form, for /sandbox/challenge/<reference>.');
+  if (request.method !== 'GET' && request.method !== 'POST')
+    return problem(405, 'Use GET, or POST the challenge form, for /sandbox/challenge/<reference>.');
   const found = state.challenge(reference);
-  if (!found) return { answer: messagePage(404, 'Challenge not found', ['No 3-D Secure challenge of this gateway has this reference.']) };
+  if (!found)
+    return {
+      answer: messagePage(404, 'Challenge not found', ['No 3-D Secure challenge of this gateway has this reference.']),
+    };
   return { answer: challengePage(reference, found.order, found.payment) };
 }
 
 function answerChallenge(context: GatewayContext, request: GatewayRequest, reference: string): SandboxAnswer {
   const result = bodyFields(request)?.result;
-  if (result !== 'pass' && result !== 'fail') return problem(400, 'The body must be {"result":"pass"} or {"result":"fail"}.');
+  if (result !== 'pass' && result !== 'fail')
+    return problem(400, 'The body must be {"result":"pass"} or {"result":"fail"}.');
   const answered = context.state.answerChallenge(reference, result);
   if (!answered.ok) return problem(answered.httpStatus, answered.message);
-  return json(200, { status: answered.value.status, transactionReference: answered.value.payment.transactionReference, stage: answered.value.payment.stage });
+  return json(200, {
+    status: answered.value.status,
+    transactionReference: answered.value.payment.transactionReference,
+    stage: answered.value.payment.stage,
+  });
 }
 
 // --- the control API ---
@@ -286,7 +381,11 @@ function controlApi(controls: SandboxControls, request: SandboxRequest, route: s
   const [resource = '', id, action] = route;
   const fields = method === 'GET' || method === 'DELETE' || method === 'HEAD' ? {} : bodyFields(request);
   if (!fields) return problem(400, 'The body must be a JSON object.');
-  const unknown = () => problem(404, `No control route ${method} ${request.path}. The routes: ${CONTROL_ROUTES.map((r) => r.split(/\s{2,}/)[0]).join(', ')}.`);
+  const unknown = () =>
+    problem(
+      404,
+      `No control route ${method} ${request.path}. The routes: ${CONTROL_ROUTES.map((r) => r.split(/\s{2,}/)[0]).join(', ')}.`,
+    );
   try {
     switch (resource) {
       case '':
@@ -322,44 +421,69 @@ function controlApi(controls: SandboxControls, request: SandboxRequest, route: s
         if (method === 'GET' && id === undefined) return json(200, { url: context.notifications.url ?? null });
         if (method === 'PUT' && id === undefined) {
           const url = fields.url;
-          if (url !== null && typeof url !== 'string') return problem(400, 'The body must be {"url":"http://…"} or {"url":null}.');
+          if (url !== null && typeof url !== 'string')
+            return problem(400, 'The body must be {"url":"http://…"} or {"url":null}.');
           context.notifications.url = url === null || url === '' ? undefined : url;
           return json(200, { url: context.notifications.url ?? null });
         }
         return unknown();
       case 'challenges':
-        return method === 'POST' && id !== undefined && action === undefined ? answerChallenge(context, request, id) : unknown();
+        return method === 'POST' && id !== undefined && action === undefined
+          ? answerChallenge(context, request, id)
+          : unknown();
       default:
         return unknown();
     }
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError || (error instanceof Error && error.name === 'ScenarioSyntaxError')) return problem(400, error.message);
+    if (
+      error instanceof RangeError ||
+      error instanceof TypeError ||
+      (error instanceof Error && error.name === 'ScenarioSyntaxError')
+    )
+      return problem(400, error.message);
     throw error;
   }
 }
 
-function orders(context: GatewayContext, method: string, orderSn: string | undefined, action: string | undefined, fields: Record<string, unknown>): SandboxAnswer {
+function orders(
+  context: GatewayContext,
+  method: string,
+  orderSn: string | undefined,
+  action: string | undefined,
+  fields: Record<string, unknown>,
+): SandboxAnswer {
   const { state } = context;
   if (!state.enabled) return problem(409, 'This gateway runs with generated data (dynamic): it keeps no orders.');
-  if (orderSn === undefined) return method === 'GET' ? json(200, { orders: state.orders() }) : problem(405, 'Use GET for /sandbox/api/orders.');
+  if (orderSn === undefined)
+    return method === 'GET' ? json(200, { orders: state.orders() }) : problem(405, 'Use GET for /sandbox/api/orders.');
   const order = state.order(orderSn);
   if (!order) return problem(404, `No order ${orderSn} was created through this gateway.`);
-  if (action === undefined) return method === 'GET' ? json(200, { order }) : problem(405, 'Use GET for /sandbox/api/orders/<order_sn>.');
+  if (action === undefined)
+    return method === 'GET' ? json(200, { order }) : problem(405, 'Use GET for /sandbox/api/orders/<order_sn>.');
   if (method !== 'POST') return problem(405, `Use POST for /sandbox/api/orders/<order_sn>/${action}.`);
   if (action === 'status') {
     const status = fields.status;
     if (typeof status !== 'string' || !ORDER_STATUSES.includes(status as OrderStatus)) {
-      return problem(400, `The body must be {"status":"…"} with a documented order status: ${ORDER_STATUSES.join(', ')}.`);
+      return problem(
+        400,
+        `The body must be {"status":"…"} with a documented order status: ${ORDER_STATUSES.join(', ')}.`,
+      );
     }
     state.setOrderStatus(orderSn, status as OrderStatus, 'set through the control API');
     return json(200, { order: state.order(orderSn) });
   }
-  if (!(ORDER_ACTIONS as readonly string[]).includes(action)) return problem(404, `No order action ${action}; the actions: status, ${ORDER_ACTIONS.join(', ')}.`);
+  if (!(ORDER_ACTIONS as readonly string[]).includes(action))
+    return problem(404, `No order action ${action}; the actions: status, ${ORDER_ACTIONS.join(', ')}.`);
   const done = state.orderAction(orderSn, action as OrderAction);
   return done.ok ? json(200, { order: done.value }) : problem(done.httpStatus, done.message);
 }
 
-function scenarios(controls: SandboxControls, method: string, id: string | undefined, fields: Record<string, unknown>): SandboxAnswer {
+function scenarios(
+  controls: SandboxControls,
+  method: string,
+  id: string | undefined,
+  fields: Record<string, unknown>,
+): SandboxAnswer {
   if (id !== undefined) return problem(404, 'Use /sandbox/api/scenarios.');
   if (method === 'GET') return json(200, { queued: controls.queuedScenarios() });
   if (method === 'DELETE') {
@@ -368,27 +492,51 @@ function scenarios(controls: SandboxControls, method: string, id: string | undef
   }
   if (method !== 'POST') return problem(405, 'Use GET, POST or DELETE for /sandbox/api/scenarios.');
   const { scenario, times, endpoint, service } = fields;
-  if (typeof scenario !== 'string' || scenario.trim() === '') return problem(400, 'The body must name a "scenario", e.g. {"scenario":"http-503","times":2}.');
+  if (typeof scenario !== 'string' || scenario.trim() === '')
+    return problem(400, 'The body must name a "scenario", e.g. {"scenario":"http-503","times":2}.');
   if (times !== undefined && typeof times !== 'number') return problem(400, '"times" must be a positive integer.');
-  if (endpoint !== undefined && endpoint !== 'pay' && endpoint !== 'token') return problem(400, '"endpoint" must be "pay" or "token".');
-  if (service !== undefined && typeof service !== 'string') return problem(400, '"service" must be a service name, e.g. "createOrder".');
-  controls.queueScenario(scenario as ScenarioText, { ...(times === undefined ? {} : { times }), ...(endpoint === undefined ? {} : { endpoint }), ...(service === undefined ? {} : { service }) });
+  if (endpoint !== undefined && endpoint !== 'pay' && endpoint !== 'token')
+    return problem(400, '"endpoint" must be "pay" or "token".');
+  if (service !== undefined && typeof service !== 'string')
+    return problem(400, '"service" must be a service name, e.g. "createOrder".');
+  controls.queueScenario(scenario as ScenarioText, {
+    ...(times === undefined ? {} : { times }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(service === undefined ? {} : { service }),
+  });
   return json(201, { queued: controls.queuedScenarios() });
 }
 
-function notifications(context: GatewayContext, method: string, id: string | undefined, action: string | undefined, fields: Record<string, unknown>): SandboxAnswer {
+function notifications(
+  context: GatewayContext,
+  method: string,
+  id: string | undefined,
+  action: string | undefined,
+  fields: Record<string, unknown>,
+): SandboxAnswer {
   const dispatcher = context.notifications;
   const url = typeof fields.url === 'string' ? fields.url : undefined;
   if (id === undefined) {
     if (method === 'GET') return json(200, { url: dispatcher.url ?? null, notifications: dispatcher.deliveries });
     if (method !== 'POST') return problem(405, 'Use GET or POST for /sandbox/api/notifications.');
     const event = fields.event;
-    if (event !== undefined && (typeof event !== 'object' || event === null || Array.isArray(event))) return problem(400, '"event" must be an object of PaymentOrderStatus fields.');
-    const orderSn = typeof fields.order_sn === 'string' ? fields.order_sn : (event as { order_sn?: unknown } | undefined)?.order_sn;
+    if (event !== undefined && (typeof event !== 'object' || event === null || Array.isArray(event)))
+      return problem(400, '"event" must be an object of PaymentOrderStatus fields.');
+    const orderSn =
+      typeof fields.order_sn === 'string' ? fields.order_sn : (event as { order_sn?: unknown } | undefined)?.order_sn;
     const known = typeof orderSn === 'string' ? context.state.notificationEvent(orderSn) : undefined;
-    if (typeof fields.order_sn === 'string' && !known) return problem(404, `No order ${fields.order_sn} was created through this gateway.`);
-    if (url === undefined && dispatcher.url === undefined) return problem(409, 'There is no notification URL: pass "url", or set one with PUT /sandbox/api/notify-url (or --notify-url).');
-    const delivery: NotificationDelivery = dispatcher.enqueue({ ...known, ...(event as Partial<PaymentOrderStatusEvent> | undefined) }, 'sent through the control API', url === undefined ? {} : { url });
+    if (typeof fields.order_sn === 'string' && !known)
+      return problem(404, `No order ${fields.order_sn} was created through this gateway.`);
+    if (url === undefined && dispatcher.url === undefined)
+      return problem(
+        409,
+        'There is no notification URL: pass "url", or set one with PUT /sandbox/api/notify-url (or --notify-url).',
+      );
+    const delivery: NotificationDelivery = dispatcher.enqueue(
+      { ...known, ...(event as Partial<PaymentOrderStatusEvent> | undefined) },
+      'sent through the control API',
+      url === undefined ? {} : { url },
+    );
     return json(201, { notification: delivery });
   }
   if (method === 'GET' && action === undefined) {
@@ -396,7 +544,11 @@ function notifications(context: GatewayContext, method: string, id: string | und
     return delivery ? json(200, { notification: delivery }) : problem(404, `No notification ${id}.`);
   }
   if (method === 'POST' && action === 'resend') {
-    if (url === undefined && dispatcher.url === undefined) return problem(409, 'There is no notification URL: pass "url", or set one with PUT /sandbox/api/notify-url (or --notify-url).');
+    if (url === undefined && dispatcher.url === undefined)
+      return problem(
+        409,
+        'There is no notification URL: pass "url", or set one with PUT /sandbox/api/notify-url (or --notify-url).',
+      );
     const delivery = dispatcher.resend(id, url);
     return delivery ? json(201, { notification: delivery }) : problem(404, `No notification ${id}.`);
   }

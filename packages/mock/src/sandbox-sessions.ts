@@ -59,21 +59,31 @@ export class SandboxSessions {
   readonly #jwtSecret = randomBytes(32);
 
   /** A card session for a test card: `{ cardNumber, expiryMonth, expiryYear }`. */
-  createCardSession(input: Record<string, unknown>, baseUrl: string): SessionResult<{ sessionCard: string; brand: string; last4: string }> {
+  createCardSession(
+    input: Record<string, unknown>,
+    baseUrl: string,
+  ): SessionResult<{ sessionCard: string; brand: string; last4: string }> {
     const number = typeof input.cardNumber === 'string' ? input.cardNumber.replace(/[\s-]/g, '') : '';
     const card = findTestCard(number);
     if (!card) {
       const known = TEST_CARDS.map((c) => `${groupedCardNumber(c.number)} (${c.brand}: ${c.description})`).join('; ');
-      return { ok: false, message: `cardNumber must be one of the sandbox's test cards: ${known}. Real card numbers are never accepted.` };
+      return {
+        ok: false,
+        message: `cardNumber must be one of the sandbox's test cards: ${known}. Real card numbers are never accepted.`,
+      };
     }
     const month = integerField(input.expiryMonth);
     const yearGiven = integerField(input.expiryYear);
-    if (month === undefined || month < 1 || month > 12) return { ok: false, message: 'expiryMonth must be a month number from 1 to 12.' };
+    if (month === undefined || month < 1 || month > 12)
+      return { ok: false, message: 'expiryMonth must be a month number from 1 to 12.' };
     if (yearGiven === undefined) return { ok: false, message: 'expiryYear must be a year, e.g. 2030 or 30.' };
     const year = yearGiven < 100 ? 2000 + yearGiven : yearGiven;
     const now = new Date();
     if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) {
-      return { ok: false, message: `The card expired (${String(month).padStart(2, '0')}/${year}): use any expiry date in the future.` };
+      return {
+        ok: false,
+        message: `The card expired (${String(month).padStart(2, '0')}/${year}): use any expiry date in the future.`,
+      };
     }
     const id = randomBytes(24).toString('base64url');
     remember(this.#cards, id, {
@@ -85,12 +95,16 @@ export class SandboxSessions {
       authorization: card.authorization,
       alwaysChallenge: card.alwaysChallenge ?? false,
     });
-    return { ok: true, value: { sessionCard: `${baseUrl}${CARD_SESSION_PATH}${id}`, brand: card.brand, last4: card.number.slice(-4) } };
+    return {
+      ok: true,
+      value: { sessionCard: `${baseUrl}${CARD_SESSION_PATH}${id}`, brand: card.brand, last4: card.number.slice(-4) },
+    };
   }
 
   /** A CVC session: `{ cvc }`, three or four digits (any value: the sandbox does not check it against the card). */
   createCvcSession(input: Record<string, unknown>, baseUrl: string): SessionResult<{ sessionCvc: string }> {
-    const cvc = typeof input.cvc === 'string' ? input.cvc.trim() : typeof input.cvc === 'number' ? String(input.cvc) : '';
+    const cvc =
+      typeof input.cvc === 'string' ? input.cvc.trim() : typeof input.cvc === 'number' ? String(input.cvc) : '';
     if (!/^\d{3,4}$/.test(cvc)) return { ok: false, message: 'cvc must be three or four digits, e.g. "123".' };
     const id = randomBytes(24).toString('base64url');
     this.#cvcs.add(id);
@@ -111,7 +125,9 @@ export class SandboxSessions {
   /** A JWT (HS256) with these claims plus `jti` and `iat`, as Worldpay's DDC and challenge JWTs are made. */
   signJwt(claims: Claims): string {
     const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-    const body = base64url(JSON.stringify({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), iss: 'codepay-mock', ...claims }));
+    const body = base64url(
+      JSON.stringify({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), iss: 'codepay-mock', ...claims }),
+    );
     const mac = createHmac('sha256', this.#jwtSecret).update(`${header}.${body}`).digest('base64url');
     return `${header}.${body}.${mac}`;
   }

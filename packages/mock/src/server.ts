@@ -6,9 +6,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { OrderStatus, PaymentOrderStatusEvent, ServiceName } from '@codepay/models';
-import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest } from './gateway-context.js';
+import {
+  answerGatewayError,
+  type GatewayContext,
+  type GatewayRequest,
+  type HandledRequest,
+} from './gateway-context.js';
 import { headerValue, readBody, writeAnswer } from './http-io.js';
-import { generateGatewayKeys, prepareGatewayKeys, toClientKeys, type MockClientKeys, type MockGatewayKeys } from './keys.js';
+import {
+  generateGatewayKeys,
+  prepareGatewayKeys,
+  toClientKeys,
+  type MockClientKeys,
+  type MockGatewayKeys,
+} from './keys.js';
 import { pickLanguage } from './messages.js';
 import { deliverNotification, type NotificationAnswer, type SendNotificationOptions } from './notifications.js';
 import { handlePay } from './pay-handler.js';
@@ -136,22 +147,27 @@ export interface MockGateway {
 }
 
 function nonNegativeInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer; received ${String(value)}.`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`${name} must be a non-negative integer; received ${String(value)}.`);
   return value;
 }
 
 function unknownRecordsMode(value: UnknownRecords | undefined): UnknownRecords {
   if (value === undefined) return 'not-found';
   if (!UNKNOWN_RECORDS_MODES.includes(value)) {
-    throw new RangeError(`unknownRecords must be one of ${UNKNOWN_RECORDS_MODES.map((mode) => `'${mode}'`).join(', ')}; received ${String(value)}.`);
+    throw new RangeError(
+      `unknownRecords must be one of ${UNKNOWN_RECORDS_MODES.map((mode) => `'${mode}'`).join(', ')}; received ${String(value)}.`,
+    );
   }
   return value;
 }
 
 /** A scenario can only be queued for a service the gateway knows, on the endpoint that has services. */
 function checkQueuedService(service: string, endpoint: string, known: readonly string[]): void {
-  if (endpoint !== 'pay') throw new RangeError(`service applies to the pay endpoint only; received endpoint ${String(endpoint)}.`);
-  if (!known.includes(service)) throw new RangeError(`service must be one of ${known.join(', ')}; received ${String(service)}.`);
+  if (endpoint !== 'pay')
+    throw new RangeError(`service applies to the pay endpoint only; received endpoint ${String(endpoint)}.`);
+  if (!known.includes(service))
+    throw new RangeError(`service must be one of ${known.join(', ')}; received ${String(service)}.`);
 }
 
 function endpointOf(path: string): GatewayEndpoint {
@@ -208,7 +224,8 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
 
   async function route(request: GatewayRequest, endpoint: ReturnType<typeof endpointOf>): Promise<HandledRequest> {
     if (endpoint === 'other') return answerGatewayError(context, request, 'E04040');
-    if (request.method !== 'POST') return answerGatewayError(context, request, 'E04050', { headers: { allow: 'POST' } });
+    if (request.method !== 'POST')
+      return answerGatewayError(context, request, 'E04050', { headers: { allow: 'POST' } });
     return endpoint === 'pay' ? handlePay(context, request) : handleToken(context, request);
   }
 
@@ -251,7 +268,15 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
         sandbox = { answer: { kind: 'json', status: 500, body: { error: `The sandbox failed: ${detail}` } } };
       }
       if (sandbox) {
-        if (sandbox.record) log.add({ receivedAt, endpoint: 'payment-page', method, path, language: request.language, ...sandbox.record });
+        if (sandbox.record)
+          log.add({
+            receivedAt,
+            endpoint: 'payment-page',
+            method,
+            path,
+            language: request.language,
+            ...sandbox.record,
+          });
         writeAnswer(response, sandbox.answer);
         return;
       }
@@ -310,7 +335,12 @@ export async function startMockGateway(options: MockGatewayOptions = {}): Promis
     },
     sendNotification(target, event = {}, notificationOptions = {}) {
       // A known order's own fields come first, so a notification about it matches what the merchant created.
-      return deliverNotification(target, { ...context.state.notificationEvent(event.order_sn), ...event }, loaded, notificationOptions);
+      return deliverNotification(
+        target,
+        { ...context.state.notificationEvent(event.order_sn), ...event },
+        loaded,
+        notificationOptions,
+      );
     },
     notifications: notifications.deliveries,
     get notifyUrl() {

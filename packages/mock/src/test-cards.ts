@@ -21,11 +21,37 @@ export interface TestCard {
 
 /** Every card number the sandbox accepts, first the one its checkout page is filled with. */
 export const TEST_CARDS: readonly TestCard[] = [
-  { number: '4444333322221111', brand: 'Visa', description: 'pays (frictionless unless the name asks for a challenge)', authorization: 'approved' },
-  { number: '5555555555554444', brand: 'Mastercard', description: 'pays (frictionless unless the name asks for a challenge)', authorization: 'approved' },
-  { number: '343434343434343', brand: 'American Express', description: 'pays (frictionless unless the name asks for a challenge)', authorization: 'approved' },
-  { number: '4000000000003220', brand: 'Visa', description: 'always asks for a 3-D Secure challenge, then pays if the payer passes it', authorization: 'approved', alwaysChallenge: true },
-  { number: '4000000000000002', brand: 'Visa', description: 'is declined by the issuer (the order becomes Failed)', authorization: 'declined' },
+  {
+    number: '4444333322221111',
+    brand: 'Visa',
+    description: 'pays (frictionless unless the name asks for a challenge)',
+    authorization: 'approved',
+  },
+  {
+    number: '5555555555554444',
+    brand: 'Mastercard',
+    description: 'pays (frictionless unless the name asks for a challenge)',
+    authorization: 'approved',
+  },
+  {
+    number: '343434343434343',
+    brand: 'American Express',
+    description: 'pays (frictionless unless the name asks for a challenge)',
+    authorization: 'approved',
+  },
+  {
+    number: '4000000000003220',
+    brand: 'Visa',
+    description: 'always asks for a 3-D Secure challenge, then pays if the payer passes it',
+    authorization: 'approved',
+    alwaysChallenge: true,
+  },
+  {
+    number: '4000000000000002',
+    brand: 'Visa',
+    description: 'is declined by the issuer (the order becomes Failed)',
+    authorization: 'declined',
+  },
 ];
 
 export const DEFAULT_TEST_CARD = TEST_CARDS[0]!;
@@ -42,10 +68,26 @@ export interface MagicName {
 
 /** Cardholder names with a meaning (Worldpay's magic values); any other name is frictionless. */
 export const MAGIC_NAMES: readonly MagicName[] = [
-  { names: ['3DS_V2_CHALLENGE_IDENTIFIED', '3ds2-challenge-identified'], description: 'a 3-D Secure challenge', threeDs: 'challenge' },
-  { names: ['3DS_V2_FRICTIONLESS_IDENTIFIED', '3ds2-frictionless-identified'], description: 'frictionless: authenticated without a challenge', threeDs: 'frictionless' },
-  { names: ['3DS_V2_FRICTIONLESS_FAILED', '3ds2-frictionless-failed'], description: 'authentication fails without a challenge (the order becomes Failed)', threeDs: 'authentication-failed' },
-  { names: ['REFUSED'], description: 'authenticated, then refused by the issuer (the order becomes Failed)', authorization: 'declined' },
+  {
+    names: ['3DS_V2_CHALLENGE_IDENTIFIED', '3ds2-challenge-identified'],
+    description: 'a 3-D Secure challenge',
+    threeDs: 'challenge',
+  },
+  {
+    names: ['3DS_V2_FRICTIONLESS_IDENTIFIED', '3ds2-frictionless-identified'],
+    description: 'frictionless: authenticated without a challenge',
+    threeDs: 'frictionless',
+  },
+  {
+    names: ['3DS_V2_FRICTIONLESS_FAILED', '3ds2-frictionless-failed'],
+    description: 'authentication fails without a challenge (the order becomes Failed)',
+    threeDs: 'authentication-failed',
+  },
+  {
+    names: ['REFUSED'],
+    description: 'authenticated, then refused by the issuer (the order becomes Failed)',
+    authorization: 'declined',
+  },
 ];
 
 export function findTestCard(number: string): TestCard | undefined {
@@ -59,10 +101,14 @@ function magicName(cardHolderName: string): MagicName | undefined {
 }
 
 /** What a payment with `card` and `cardHolderName` does: its 3-D Secure step, then its authorization. */
-export function paymentBehaviour(card: Pick<TestCard, 'authorization' | 'alwaysChallenge'>, cardHolderName: string): { threeDs: ThreeDsBehaviour; authorization: CardAuthorization } {
+export function paymentBehaviour(
+  card: Pick<TestCard, 'authorization' | 'alwaysChallenge'>,
+  cardHolderName: string,
+): { threeDs: ThreeDsBehaviour; authorization: CardAuthorization } {
   const magic = magicName(cardHolderName);
   const threeDs: ThreeDsBehaviour = card.alwaysChallenge ? 'challenge' : (magic?.threeDs ?? 'frictionless');
-  const authorization: CardAuthorization = card.authorization === 'declined' || magic?.authorization === 'declined' ? 'declined' : 'approved';
+  const authorization: CardAuthorization =
+    card.authorization === 'declined' || magic?.authorization === 'declined' ? 'declined' : 'approved';
   return { threeDs, authorization };
 }
 

@@ -3,7 +3,13 @@
 // (E01011), signature (E01012); every refusal is HTTP 401 with the signed error body.
 
 import { formatUtcDateTime, verifyRsaSha256 } from '@codepay/transport';
-import { answerGatewayError, type GatewayContext, type GatewayRequest, type HandledRequest, type RecordFields } from './gateway-context.js';
+import {
+  answerGatewayError,
+  type GatewayContext,
+  type GatewayRequest,
+  type HandledRequest,
+  type RecordFields,
+} from './gateway-context.js';
 import { chooseScenario } from './scenario-queue.js';
 import { answerBeforeChecks, TOKEN_ENDPOINT_SCENARIOS } from './scenarios.js';
 import { shortToken } from './token-store.js';
@@ -59,7 +65,9 @@ export async function handleToken(context: GatewayContext, request: GatewayReque
   if (body.appId !== context.keys.appId) return refuse('E01010');
   const time = parseUtcDateTime(body.timestamp);
   if (time === undefined || Math.abs(Date.now() - time) > TOKEN_TIMESTAMP_WINDOW_MS) return refuse('E01011');
-  if (!(await verifyRsaSha256(tokenSigningText(body.appId, body.timestamp), body.sign, context.keys.merchantPublicKey))) {
+  if (
+    !(await verifyRsaSha256(tokenSigningText(body.appId, body.timestamp), body.sign, context.keys.merchantPublicKey))
+  ) {
     return refuse('E01012');
   }
 
@@ -71,7 +79,11 @@ export async function handleToken(context: GatewayContext, request: GatewayReque
       psn: request.psn,
       httpStatus: 200,
       outcome: 'ok',
-      answer: { statusCode: 0, psn: request.psn, data: { accessToken: shortToken(token.accessToken), expiresIn: token.expiresIn } },
+      answer: {
+        statusCode: 0,
+        psn: request.psn,
+        data: { accessToken: shortToken(token.accessToken), expiresIn: token.expiresIn },
+      },
     },
   };
 }

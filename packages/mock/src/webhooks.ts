@@ -14,7 +14,9 @@ export const MAX_NOTIFICATION_ATTEMPTS = 10;
  * Decided (the vendor documents the limit, not the schedule): the waits between attempts — 15 s, 30 s, 1 min,
  * 2 min, 5 min, 10 min, 30 min, 1 h, 2 h — about 3 h 49 min from the first attempt to the tenth.
  */
-export const STANDARD_RETRY_DELAYS_MS: readonly number[] = [15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000];
+export const STANDARD_RETRY_DELAYS_MS: readonly number[] = [
+  15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000,
+];
 
 /** The same ten attempts, for tests: 50 ms, 100 ms, 200 ms, 400 ms, 800 ms, then 1 s apart (about 5.6 s in all). */
 export const FAST_RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 800, 1000, 1000, 1000, 1000];
@@ -68,10 +70,13 @@ export function retryDelays(retry: NotifyRetry | undefined): readonly number[] {
   if (retry === undefined || retry === 'standard') return STANDARD_RETRY_DELAYS_MS;
   if (retry === 'fast') return FAST_RETRY_DELAYS_MS;
   if (!Array.isArray(retry) || retry.length < 1 || retry.length > MAX_NOTIFICATION_ATTEMPTS - 1) {
-    throw new RangeError(`notifyRetry must be 'standard', 'fast' or 1 to ${MAX_NOTIFICATION_ATTEMPTS - 1} waits in milliseconds; received ${String(retry)}.`);
+    throw new RangeError(
+      `notifyRetry must be 'standard', 'fast' or 1 to ${MAX_NOTIFICATION_ATTEMPTS - 1} waits in milliseconds; received ${String(retry)}.`,
+    );
   }
   for (const wait of retry) {
-    if (!Number.isInteger(wait) || wait < 0 || wait > 86_400_000) throw new RangeError(`notifyRetry waits must be integers from 0 to 86400000 ms; received ${String(wait)}.`);
+    if (!Number.isInteger(wait) || wait < 0 || wait > 86_400_000)
+      throw new RangeError(`notifyRetry waits must be integers from 0 to 86400000 ms; received ${String(wait)}.`);
   }
   return retry;
 }
@@ -86,7 +91,9 @@ export function checkNotifyUrl(url: string | undefined, name = 'notifyUrl'): str
     throw new RangeError(`${name} must be an absolute http: or https: URL; received ${JSON.stringify(url)}.`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new RangeError(`${name} must be an http: or https: URL; received ${parsed.protocol} in ${JSON.stringify(url)}.`);
+    throw new RangeError(
+      `${name} must be an http: or https: URL; received ${parsed.protocol} in ${JSON.stringify(url)}.`,
+    );
   }
   return parsed.href;
 }
@@ -135,7 +142,11 @@ export class NotificationDispatcher {
   }
 
   /** Records a notification of `event` and starts delivering it (to `url`, else the notification URL, if any). */
-  enqueue(event: Partial<PaymentOrderStatusEvent>, cause: string, options: { url?: string; resendOf?: string } = {}): NotificationDelivery {
+  enqueue(
+    event: Partial<PaymentOrderStatusEvent>,
+    cause: string,
+    options: { url?: string; resendOf?: string } = {},
+  ): NotificationDelivery {
     const url = options.url === undefined ? this.#url : checkNotifyUrl(options.url, 'url');
     const delivery: NotificationDelivery = {
       id: `N${String(++this.#sequence).padStart(6, '0')}`,
@@ -148,7 +159,8 @@ export class NotificationDispatcher {
       ...(options.resendOf === undefined ? {} : { resendOf: options.resendOf }),
     };
     this.deliveries.push(delivery);
-    if (this.deliveries.length > MAX_KEPT_DELIVERIES) this.deliveries.splice(0, this.deliveries.length - MAX_KEPT_DELIVERIES);
+    if (this.deliveries.length > MAX_KEPT_DELIVERIES)
+      this.deliveries.splice(0, this.deliveries.length - MAX_KEPT_DELIVERIES);
     if (url !== undefined && !this.#closing.signal.aborted) void this.#attempt(delivery, url);
     return delivery;
   }
@@ -173,9 +185,13 @@ export class NotificationDispatcher {
     const attempt: NotificationAttempt = { at, durationMs: 0, acknowledged: false };
     try {
       const body = await notificationBody(delivery.event, this.keys);
-      const answer = await postNotification(new URL(url), body, { timeoutMs: this.#timeoutMs, signal: this.#closing.signal });
+      const answer = await postNotification(new URL(url), body, {
+        timeoutMs: this.#timeoutMs,
+        signal: this.#closing.signal,
+      });
       attempt.httpStatus = answer.status;
-      attempt.answer = answer.text.length > MAX_ANSWER_CHARS ? `${answer.text.slice(0, MAX_ANSWER_CHARS)}…` : answer.text;
+      attempt.answer =
+        answer.text.length > MAX_ANSWER_CHARS ? `${answer.text.slice(0, MAX_ANSWER_CHARS)}…` : answer.text;
       attempt.acknowledged = isAcknowledgement(answer.status, answer.text);
     } catch (error) {
       if (this.#closing.signal.aborted) return;

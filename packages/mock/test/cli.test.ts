@@ -104,7 +104,17 @@ describe('codepay-mock', () => {
   it('reuses a keys file and honours --dynamic, --seed and --token-ttl; exits 0 on SIGTERM', async () => {
     const keysFile = path.join(dir, 'keys.json');
     const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as MockGatewayKeys;
-    const cli = await startCli(['--port', '0', '--keys', keysFile, '--dynamic', '--seed', 'cli-seed', '--token-ttl', '60']);
+    const cli = await startCli([
+      '--port',
+      '0',
+      '--keys',
+      keysFile,
+      '--dynamic',
+      '--seed',
+      'cli-seed',
+      '--token-ttl',
+      '60',
+    ]);
     expect(cli.output()).toContain('seed cli-seed');
     const client = new TestClient({ url: cli.url, keys });
     try {
@@ -126,7 +136,9 @@ describe('codepay-mock', () => {
     expect(cli.output()).toContain('payers and orders it never created: answered from the examples');
     const client = new TestClient({ url: cli.url, keys });
     try {
-      expect((await client.pay('getPayer', { email: 'nobody@example.com' })).payload?.data).toMatchObject({ payerID: 157774 });
+      expect((await client.pay('getPayer', { email: 'nobody@example.com' })).payload?.data).toMatchObject({
+        payerID: 157774,
+      });
     } finally {
       client.close();
     }
@@ -151,8 +163,31 @@ describe('codepay-mock', () => {
 describe('parseCliArguments', () => {
   it('reads every option', () => {
     expect(
-      parseCliArguments(['--port', '8080', '--host', '0.0.0.0', '--keys-out', 'k.json', '--dynamic', '--seed', 's', '--token-ttl', '5', '--latency', '20']),
-    ).toEqual({ help: false, port: 8080, host: '0.0.0.0', keysOut: 'k.json', dynamic: true, seed: 's', tokenTtlSeconds: 5, latencyMs: 20 });
+      parseCliArguments([
+        '--port',
+        '8080',
+        '--host',
+        '0.0.0.0',
+        '--keys-out',
+        'k.json',
+        '--dynamic',
+        '--seed',
+        's',
+        '--token-ttl',
+        '5',
+        '--latency',
+        '20',
+      ]),
+    ).toEqual({
+      help: false,
+      port: 8080,
+      host: '0.0.0.0',
+      keysOut: 'k.json',
+      dynamic: true,
+      seed: 's',
+      tokenTtlSeconds: 5,
+      latencyMs: 20,
+    });
     expect(parseCliArguments([])).toEqual({ help: false, port: 4010, host: '127.0.0.1', dynamic: false });
     expect(parseCliArguments(['--unknown-records', 'examples'])).toMatchObject({ unknownRecords: 'examples' });
     expect(parseCliArguments(['--unknown-records', 'not-found'])).toMatchObject({ unknownRecords: 'not-found' });
@@ -162,7 +197,9 @@ describe('parseCliArguments', () => {
     expect(() => parseCliArguments(['--prot', '1'])).toThrow(/Unknown option/);
     expect(() => parseCliArguments(['--port', '70000'])).toThrow(/65535/);
     expect(() => parseCliArguments(['--token-ttl', '0'])).toThrow(/at least 1/);
-    expect(() => parseCliArguments(['--unknown-records', 'Examples'])).toThrow(/--unknown-records must be not-found or examples/);
+    expect(() => parseCliArguments(['--unknown-records', 'Examples'])).toThrow(
+      /--unknown-records must be not-found or examples/,
+    );
     expect(() => parseCliArguments(['--unknown-records'])).toThrow(/argument missing/);
   });
 });

@@ -9,7 +9,9 @@ import { expectGatewayError, TestClient, useGatewayAndClient } from './support/t
 
 const gateway = useGatewayAndClient();
 
-const scenario = (name: string, headers: Record<string, string> = {}) => ({ headers: { 'x-mock-scenario': name, ...headers } });
+const scenario = (name: string, headers: Record<string, string> = {}) => ({
+  headers: { 'x-mock-scenario': name, ...headers },
+});
 const lastEntry = (): RecordedRequest => gateway.mock.requests.at(-1)!;
 const orderParams = (order_sn: string) => ({ ...sampleParams.createOrder, order_sn });
 
@@ -26,7 +28,11 @@ function storedOrder(entry: RecordedRequest): { order_sn: string; linkID: string
 }
 
 /** Sends one pay request over a bare socket and returns everything that arrived before the connection closed. */
-async function rawPay(service: string, params: unknown, headers: Record<string, string>): Promise<{ head: string; body: Buffer }> {
+async function rawPay(
+  service: string,
+  params: unknown,
+  headers: Record<string, string>,
+): Promise<{ head: string; body: Buffer }> {
   const envelope = await gateway.client.envelope(service, params);
   const { hostname, port } = new URL(gateway.mock.url);
   const lines = [
@@ -54,7 +60,9 @@ async function rawPay(service: string, params: unknown, headers: Record<string, 
 
 describe('each commit-then-lose scenario stores the change, then loses the answer', () => {
   it('commit-drop: createOrder is stored, then the connection is destroyed without an answer', async () => {
-    await expect(gateway.client.pay('createOrder', orderParams('LOST-DROP'), scenario('commit-drop'))).rejects.toThrow(/socket hang up|ECONNRESET/);
+    await expect(gateway.client.pay('createOrder', orderParams('LOST-DROP'), scenario('commit-drop'))).rejects.toThrow(
+      /socket hang up|ECONNRESET/,
+    );
     const entry = lastEntry();
     expect(entry).toMatchObject({
       service: 'createOrder',
@@ -68,7 +76,9 @@ describe('each commit-then-lose scenario stores the change, then loses the answe
     // The log names the stored order, so a test can look it up as the merchant would have.
     const order = storedOrder(entry);
     expect(order).toMatchObject({ order_sn: 'LOST-DROP', status: 'New' });
-    expect((await gateway.client.pay('queryOrder', { order_sn: 'LOST-DROP', linkID: order.linkID })).payload?.data).toEqual({ outcome: 'New' });
+    expect(
+      (await gateway.client.pay('queryOrder', { order_sn: 'LOST-DROP', linkID: order.linkID })).payload?.data,
+    ).toEqual({ outcome: 'New' });
     await expectOrderStored('LOST-DROP');
   });
 
@@ -79,18 +89,40 @@ describe('each commit-then-lose scenario stores the change, then loses the answe
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(answer.text).toContain('<title>504 Gateway Time-out</title>');
     expect(answer.json).toBeUndefined();
-    expect(lastEntry()).toMatchObject({ outcome: 'commit-html-504', httpStatus: 504, change: { kind: 'payer-created' } });
+    expect(lastEntry()).toMatchObject({
+      outcome: 'commit-html-504',
+      httpStatus: 504,
+      change: { kind: 'payer-created' },
+    });
     const found = await gateway.client.pay('getPayer', { email: 'lost-504@example.com' });
-    expect(found.payload).toMatchObject({ status: 0, data: { email: 'lost-504@example.com', payerID: expect.any(Number) } });
+    expect(found.payload).toMatchObject({
+      status: 0,
+      data: { email: 'lost-504@example.com', payerID: expect.any(Number) },
+    });
   });
 
   it('commit-unsigned-503: updatePayer is stored, then HTTP 503 with an E05030 body and no sign', async () => {
-    const created = (await gateway.client.pay('createPayer', { ...sampleParams.createPayer, email: 'lost-503@example.com' })).payload?.data as { payerID: number };
-    const update = { ...sampleParams.updatePayer, payerID: created.payerID, email: 'lost-503@example.com', city: 'Lyon' };
-    const answer = await gateway.client.pay('updatePayer', update, scenario('commit-unsigned-503', { 'accept-language': 'fr-FR' }));
+    const created = (
+      await gateway.client.pay('createPayer', { ...sampleParams.createPayer, email: 'lost-503@example.com' })
+    ).payload?.data as { payerID: number };
+    const update = {
+      ...sampleParams.updatePayer,
+      payerID: created.payerID,
+      email: 'lost-503@example.com',
+      city: 'Lyon',
+    };
+    const answer = await gateway.client.pay(
+      'updatePayer',
+      update,
+      scenario('commit-unsigned-503', { 'accept-language': 'fr-FR' }),
+    );
     expect(answer.status).toBe(503);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(answer.json).toEqual({ code: 'E05030', msg: 'Service temporairement indisponible, réessayez plus tard', psn: expect.stringMatching(/^PSN\d{20}$/) });
+    expect(answer.json).toEqual({
+      code: 'E05030',
+      msg: 'Service temporairement indisponible, réessayez plus tard',
+      psn: expect.stringMatching(/^PSN\d{20}$/),
+    });
     expect(answer.headers['retry-after']).toBeUndefined();
     expect(lastEntry()).toMatchObject({
       outcome: 'commit-unsigned-503',
@@ -100,11 +132,15 @@ describe('each commit-then-lose scenario stores the change, then loses the answe
       lostAnswer: { outcome: 'ok', httpStatus: 200, psn: answer.json?.['psn'] },
       change: { kind: 'payer-updated', payer: { payerID: created.payerID, city: 'Lyon' } },
     });
-    expect((await gateway.client.pay('getPayer', { email: 'lost-503@example.com' })).payload?.data).toMatchObject({ city: 'Lyon' });
+    expect((await gateway.client.pay('getPayer', { email: 'lost-503@example.com' })).payload?.data).toMatchObject({
+      city: 'Lyon',
+    });
   });
 
   it('commit-truncated: refundOrder is stored, then half of the signed answer under the full Content-Length', async () => {
-    const order = (await gateway.client.pay('createOrder', orderParams('LOST-CUT'))).payload?.data as { linkID: string };
+    const order = (await gateway.client.pay('createOrder', orderParams('LOST-CUT'))).payload?.data as {
+      linkID: string;
+    };
     gateway.mock.setOrderStatus('LOST-CUT', 'Paid');
     const key = { order_sn: 'LOST-CUT', linkID: order.linkID };
     const { head, body } = await rawPay('refundOrder', key, { 'x-mock-scenario': 'commit-truncated' });
@@ -124,7 +160,9 @@ describe('each commit-then-lose scenario stores the change, then loses the answe
   });
 
   it('commit-truncated: an HTTP client sees the body end early', async () => {
-    await expect(gateway.client.pay('createOrder', orderParams('LOST-CUT-2'), scenario('commit-truncated'))).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
+    await expect(
+      gateway.client.pay('createOrder', orderParams('LOST-CUT-2'), scenario('commit-truncated')),
+    ).rejects.toThrow(/aborted|ECONNRESET|socket hang up/);
     await expectOrderStored('LOST-CUT-2');
   });
 
@@ -134,7 +172,11 @@ describe('each commit-then-lose scenario stores the change, then loses the answe
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(answer.headers['www-authenticate']).toBe('Basic realm="codepay-mock"');
     expect(answer.text).toContain('<h1>401 Authorization Required</h1>');
-    expect(lastEntry()).toMatchObject({ outcome: 'commit-html-401', httpStatus: 401, change: { kind: 'order-created' } });
+    expect(lastEntry()).toMatchObject({
+      outcome: 'commit-html-401',
+      httpStatus: 401,
+      change: { kind: 'order-created' },
+    });
     await expectOrderStored('LOST-401');
   });
 
@@ -160,12 +202,19 @@ describe('a request the gateway refuses changes nothing; its refusal is lost the
     const answer = await gateway.client.pay('createOrder', orderParams('LOST-DUP'), scenario('commit-html-504'));
     expect(answer.status).toBe(504);
     const entry = lastEntry();
-    expect(entry).toMatchObject({ outcome: 'commit-html-504', lostAnswer: { outcome: 'business-error', httpStatus: 200, code: 'P0409' } });
+    expect(entry).toMatchObject({
+      outcome: 'commit-html-504',
+      lostAnswer: { outcome: 'business-error', httpStatus: 200, code: 'P0409' },
+    });
     expect(entry).not.toHaveProperty('change');
   });
 
   it('invalid parameters: nothing stored, the P0400 answer lost', async () => {
-    const answer = await gateway.client.pay('createOrder', { ...orderParams('LOST-BAD'), currency: 'dollars' }, scenario('commit-unsigned-503'));
+    const answer = await gateway.client.pay(
+      'createOrder',
+      { ...orderParams('LOST-BAD'), currency: 'dollars' },
+      scenario('commit-unsigned-503'),
+    );
     expect(answer.status).toBe(503);
     expect(lastEntry()).toMatchObject({ lostAnswer: { outcome: 'invalid-params', code: 'P0400' } });
     expect(lastEntry()).not.toHaveProperty('change');
@@ -173,9 +222,15 @@ describe('a request the gateway refuses changes nothing; its refusal is lost the
   });
 
   it('an unknown token: nothing stored, the E01002 answer lost', async () => {
-    const refused = gateway.client.pay('createOrder', orderParams('LOST-TOKEN'), { token: 'forged', ...scenario('commit-drop') });
+    const refused = gateway.client.pay('createOrder', orderParams('LOST-TOKEN'), {
+      token: 'forged',
+      ...scenario('commit-drop'),
+    });
     await expect(refused).rejects.toThrow(/socket hang up|ECONNRESET/);
-    expect(lastEntry()).toMatchObject({ outcome: 'commit-drop', lostAnswer: { outcome: 'E01002', httpStatus: 401, code: 'E01002' } });
+    expect(lastEntry()).toMatchObject({
+      outcome: 'commit-drop',
+      lostAnswer: { outcome: 'E01002', httpStatus: 401, code: 'E01002' },
+    });
     expect(lastEntry()).not.toHaveProperty('change');
     expect((await gateway.client.pay('createOrder', orderParams('LOST-TOKEN'))).payload?.status).toBe(0);
   });
@@ -192,16 +247,38 @@ describe('choosing a commit-then-lose scenario', () => {
   it('queued for one service: other services pass, the targeted call commits and loses its answer', async () => {
     gateway.mock.queueScenario('commit-drop', { service: 'createOrder' });
     expect((await gateway.client.pay('getBalance', { currency: 'USD' })).status).toBe(200);
-    await expect(gateway.client.pay('createOrder', orderParams('LOST-QUEUED'))).rejects.toThrow(/socket hang up|ECONNRESET/);
-    expect(lastEntry()).toMatchObject({ scenario: 'commit-drop', outcome: 'commit-drop', change: { kind: 'order-created' } });
+    await expect(gateway.client.pay('createOrder', orderParams('LOST-QUEUED'))).rejects.toThrow(
+      /socket hang up|ECONNRESET/,
+    );
+    expect(lastEntry()).toMatchObject({
+      scenario: 'commit-drop',
+      outcome: 'commit-drop',
+      change: { kind: 'order-created' },
+    });
     await expectOrderStored('LOST-QUEUED');
   });
 
   it('does not apply to the token endpoint, and takes no argument', async () => {
-    for (const name of ['commit-drop', 'commit-html-504', 'commit-unsigned-503', 'commit-truncated', 'commit-html-401']) {
-      await expectGatewayError(gateway.client, await gateway.client.requestToken({ headers: { 'x-mock-scenario': name } }), 400, 'MOCK_SCENARIO');
+    for (const name of [
+      'commit-drop',
+      'commit-html-504',
+      'commit-unsigned-503',
+      'commit-truncated',
+      'commit-html-401',
+    ]) {
+      await expectGatewayError(
+        gateway.client,
+        await gateway.client.requestToken({ headers: { 'x-mock-scenario': name } }),
+        400,
+        'MOCK_SCENARIO',
+      );
     }
-    await expectGatewayError(gateway.client, await gateway.client.pay('getBalance', { currency: 'USD' }, scenario('commit-drop:1')), 400, 'MOCK_SCENARIO');
+    await expectGatewayError(
+      gateway.client,
+      await gateway.client.pay('getBalance', { currency: 'USD' }, scenario('commit-drop:1')),
+      400,
+      'MOCK_SCENARIO',
+    );
   });
 
   it('with generated data nothing is stored, and the answer is lost all the same', async () => {

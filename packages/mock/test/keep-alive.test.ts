@@ -30,12 +30,15 @@ it('1,000 sequential getBalance calls reuse one connection and leave no open han
 
   for (let call = 0; call < 1000; call++) {
     const answer = await client.pay('getBalance', { currency: 'USD' });
-    if (answer.payload?.status !== 0 || answer.signatureValid !== true) throw new Error(`call ${call} failed: ${answer.text}`);
+    if (answer.payload?.status !== 0 || answer.signatureValid !== true)
+      throw new Error(`call ${call} failed: ${answer.text}`);
   }
 
   const after = countResources();
   expect(after['TCPSocketWrap'] ?? 0).toBe(before['TCPSocketWrap'] ?? 0);
-  expect(Object.values(after).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(Object.values(before).reduce((a, b) => a + b, 0));
+  expect(Object.values(after).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(
+    Object.values(before).reduce((a, b) => a + b, 0),
+  );
   // One pooled socket on the client side, all along.
   const pooled = [...Object.values(client.agent.sockets), ...Object.values(client.agent.freeSockets)].flat().length;
   expect(pooled).toBe(1);

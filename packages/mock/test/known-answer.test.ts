@@ -69,14 +69,16 @@ it('accepts the known-answer request envelopes', async () => {
   for (const vector of requests) {
     const service = vector.name.split(' ')[0] ?? '';
     const body = JSON.stringify({ service, bizContent: vector.bizContent, sign: vector.sign });
-    const answer = await client.open(await client.post('/api/v2/pay', body, { authorization: `Bearer ${await client.token()}` }));
+    const answer = await client.open(
+      await client.post('/api/v2/pay', body, { authorization: `Bearer ${await client.token()}` }),
+    );
     expect(answer.payload?.status, vector.name).toBe(0);
     expect(mock.requests.at(-1)?.params).toEqual(JSON.parse(vector.plaintext));
   }
 });
 
 it('refuses keys that do not form pairs, at start-up', async () => {
-  await expect(startMockGateway({ keys: { ...mock.keys, platformPublicKey: mock.keys.merchantPublicKey } })).rejects.toThrow(
-    /do not form a pair/,
-  );
+  await expect(
+    startMockGateway({ keys: { ...mock.keys, platformPublicKey: mock.keys.merchantPublicKey } }),
+  ).rejects.toThrow(/do not form a pair/);
 });

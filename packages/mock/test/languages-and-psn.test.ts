@@ -21,22 +21,28 @@ afterAll(async () => {
 });
 
 const specErrorCodes = (
-  openapiDocument['components'] as { schemas: { GatewayErrorBody: { 'x-codepay-error-codes': Record<string, string> } } }
+  openapiDocument['components'] as {
+    schemas: { GatewayErrorBody: { 'x-codepay-error-codes': Record<string, string> } };
+  }
 ).schemas.GatewayErrorBody['x-codepay-error-codes'];
 
 describe('the error-code table', () => {
-  it.each(Object.entries(specErrorCodes))('%s from the spec has a message in every language and its HTTP status', (code, description) => {
-    const messages = (GATEWAY_ERROR_MESSAGES as Record<string, Record<string, string>>)[code];
-    expect(messages, `no messages for ${code}`).toBeDefined();
-    for (const language of LANGUAGES) expect(messages?.[language], `${code} ${language}`).toBeTruthy();
-    const documentedStatus = /\(HTTP (\d{3})/.exec(description)?.[1];
-    const status = (GATEWAY_ERROR_HTTP_STATUS as Record<string, number>)[code];
-    expect(status).toBe(documentedStatus === undefined ? 200 : Number(documentedStatus));
-  });
+  it.each(Object.entries(specErrorCodes))(
+    '%s from the spec has a message in every language and its HTTP status',
+    (code, description) => {
+      const messages = (GATEWAY_ERROR_MESSAGES as Record<string, Record<string, string>>)[code];
+      expect(messages, `no messages for ${code}`).toBeDefined();
+      for (const language of LANGUAGES) expect(messages?.[language], `${code} ${language}`).toBeTruthy();
+      const documentedStatus = /\(HTTP (\d{3})/.exec(description)?.[1];
+      const status = (GATEWAY_ERROR_HTTP_STATUS as Record<string, number>)[code];
+      expect(status).toBe(documentedStatus === undefined ? 200 : Number(documentedStatus));
+    },
+  );
 
   it('has a translation (not the English text) for every code and text', () => {
     for (const messages of [...Object.values(GATEWAY_ERROR_MESSAGES), ...Object.values(TEXTS)]) {
-      for (const language of LANGUAGES.filter((tag) => tag !== 'en-US')) expect(messages[language]).not.toBe(messages['en-US']);
+      for (const language of LANGUAGES.filter((tag) => tag !== 'en-US'))
+        expect(messages[language]).not.toBe(messages['en-US']);
     }
   });
 });
@@ -54,7 +60,11 @@ describe('Accept-Language', () => {
     const invalid = await client.pay('getBalance', {}, { headers });
     expect(invalid.payload?.errorMessage).toMatch(new RegExp(`^${TEXTS.invalidParamsPrefix[language]}.*currency`));
 
-    const business = await client.pay('getBalance', { currency: 'USD' }, { headers: { ...headers, 'x-mock-scenario': 'business-error' } });
+    const business = await client.pay(
+      'getBalance',
+      { currency: 'USD' },
+      { headers: { ...headers, 'x-mock-scenario': 'business-error' } },
+    );
     expect(business.payload?.errorMessage).toBe(TEXTS.businessFailure[language]);
 
     const token = await client.requestToken({ appId: 'app_unknown', headers });
@@ -109,10 +119,16 @@ describe('psn', () => {
 
 describe('error body signature', () => {
   it('verifies with the platform public key over exactly code=<code>&msg=<msg>&psn=<psn>', async () => {
-    const answer = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers: { 'accept-language': 'ja-JP' } });
+    const answer = await client.pay(
+      'getBalance',
+      { currency: 'USD' },
+      { token: 'nope', headers: { 'accept-language': 'ja-JP' } },
+    );
     const { code, msg, psn, sign } = answer.json as Record<string, string>;
     const text = `code=${code}&msg=${msg}&psn=${psn}`;
     expect(await verifyRsaSha256(text, sign ?? '', client.platformPublicKey)).toBe(true);
-    expect(await verifyRsaSha256(`code=${code}&psn=${psn}&msg=${msg}`, sign ?? '', client.platformPublicKey)).toBe(false);
+    expect(await verifyRsaSha256(`code=${code}&psn=${psn}&msg=${msg}`, sign ?? '', client.platformPublicKey)).toBe(
+      false,
+    );
   });
 });

@@ -20,39 +20,73 @@ describe('merchant state (static mode)', () => {
   };
 
   it('a created payer gets a new payerID and is found by email and updated', async () => {
-    const created = (await data('createPayer', { ...sampleParams.createPayer, email: 'wendy@example.com', firstName: 'Wendy' })).data;
+    const created = (
+      await data('createPayer', { ...sampleParams.createPayer, email: 'wendy@example.com', firstName: 'Wendy' })
+    ).data;
     expect(created).toMatchObject({ firstName: 'Wendy', email: 'wendy@example.com', payerID: expect.any(Number) });
     expect(created.payerID).not.toBe(157774);
     expect((await data('getPayer', { email: 'wendy@example.com' })).data).toEqual(created);
-    const updated = (await data('updatePayer', { ...sampleParams.updatePayer, payerID: created.payerID, email: 'wendy@example.com', city: 'London' })).data;
+    const updated = (
+      await data('updatePayer', {
+        ...sampleParams.updatePayer,
+        payerID: created.payerID,
+        email: 'wendy@example.com',
+        city: 'London',
+      })
+    ).data;
     expect(updated).toMatchObject({ payerID: created.payerID, city: 'London' });
     expect((await data('getPayer', { email: 'wendy@example.com' })).data).toMatchObject({ city: 'London' });
   });
 
   it('an order is created New, queried by order_sn and linkID, listed, paid, refunded; a duplicate is refused', async () => {
     const order = (await data('createOrder', { ...sampleParams.createOrder, order_sn: 'STATE-1' })).data;
-    expect(order).toMatchObject({ order_sn: 'STATE-1', status: 'New', linkID: expect.stringMatching(/^[0-9A-F-]{36}$/) });
+    expect(order).toMatchObject({
+      order_sn: 'STATE-1',
+      status: 'New',
+      linkID: expect.stringMatching(/^[0-9A-F-]{36}$/),
+    });
     expect(order.paymentUrl).toBe(`${mock.url}/pay/${order.linkID}`);
     const key = { order_sn: 'STATE-1', linkID: order.linkID };
     expect((await data('queryOrder', key)).data).toEqual({ outcome: 'New' });
 
     expect(await data('refundOrder', key)).toMatchObject({ status: -1, errorCode: 'P0422' });
-    expect(mock.setOrderStatus('STATE-1', 'Paid')).toMatchObject({ order_sn: 'STATE-1', status: 'Paid', linkID: order.linkID });
+    expect(mock.setOrderStatus('STATE-1', 'Paid')).toMatchObject({
+      order_sn: 'STATE-1',
+      status: 'Paid',
+      linkID: order.linkID,
+    });
     expect((await data('refundOrder', key)).data).toEqual({ message: 'Refund submitted' });
     expect((await data('queryOrder', key)).data).toEqual({ outcome: 'RefundSubmitted' });
 
     const page = (await data('queryOrders', { startTime: '2000-01-01 00:00:00', endTime: '2999-01-01 00:00:00' })).data;
     expect(page).toMatchObject({ total: 1, current_page: 1, last_page: 1, from: 1, to: 1 });
-    expect(page.orders).toEqual([expect.objectContaining({ order_sn: 'STATE-1', status: 'RefundSubmitted', amount: sampleParams.createOrder.amount })]);
+    expect(page.orders).toEqual([
+      expect.objectContaining({
+        order_sn: 'STATE-1',
+        status: 'RefundSubmitted',
+        amount: sampleParams.createOrder.amount,
+      }),
+    ]);
 
-    expect(await data('createOrder', { ...sampleParams.createOrder, order_sn: 'STATE-1' })).toMatchObject({ status: -1, errorCode: 'P0409' });
+    expect(await data('createOrder', { ...sampleParams.createOrder, order_sn: 'STATE-1' })).toMatchObject({
+      status: -1,
+      errorCode: 'P0409',
+    });
   });
 
   it('logs what each state-changing request stored', async () => {
     const payer = (await data('createPayer', { ...sampleParams.createPayer, email: 'john@example.com' })).data;
     expect(mock.requests.at(-1)).toMatchObject({ outcome: 'ok', change: { kind: 'payer-created', payer } });
-    await data('updatePayer', { ...sampleParams.updatePayer, payerID: payer.payerID, email: 'john@example.com', city: 'Paris' });
-    expect(mock.requests.at(-1)?.change).toEqual({ kind: 'payer-updated', payer: expect.objectContaining({ payerID: payer.payerID, city: 'Paris' }) });
+    await data('updatePayer', {
+      ...sampleParams.updatePayer,
+      payerID: payer.payerID,
+      email: 'john@example.com',
+      city: 'Paris',
+    });
+    expect(mock.requests.at(-1)?.change).toEqual({
+      kind: 'payer-updated',
+      payer: expect.objectContaining({ payerID: payer.payerID, city: 'Paris' }),
+    });
     const order = (await data('createOrder', { ...sampleParams.createOrder, order_sn: 'STATE-LOG' })).data;
     expect(mock.requests.at(-1)?.change).toEqual({
       kind: 'order-created',
@@ -60,7 +94,10 @@ describe('merchant state (static mode)', () => {
     });
     mock.setOrderStatus('STATE-LOG', 'Paid');
     await data('refundOrder', { order_sn: 'STATE-LOG', linkID: order.linkID });
-    expect(mock.requests.at(-1)?.change).toEqual({ kind: 'order-refunded', order: expect.objectContaining({ order_sn: 'STATE-LOG', status: 'RefundSubmitted' }) });
+    expect(mock.requests.at(-1)?.change).toEqual({
+      kind: 'order-refunded',
+      order: expect.objectContaining({ order_sn: 'STATE-LOG', status: 'RefundSubmitted' }),
+    });
     // An answer that changed nothing logs no change, and a logged change is a copy that later changes leave alone.
     await data('queryOrder', { order_sn: 'STATE-LOG', linkID: order.linkID });
     expect(mock.requests.at(-1)).not.toHaveProperty('change');
@@ -84,9 +121,19 @@ describe('merchant state (static mode)', () => {
     const address = server.address() as { port: number };
     await mock.sendNotification(`http://127.0.0.1:${address.port}/n`, { order_sn: 'STATE-2' });
     server.close();
-    const opened = await client.open({ status: 200, headers: {}, text: JSON.stringify(received), json: received as Record<string, unknown> });
+    const opened = await client.open({
+      status: 200,
+      headers: {},
+      text: JSON.stringify(received),
+      json: received as Record<string, unknown>,
+    });
     expect(opened.signatureValid).toBe(true);
-    expect(JSON.parse(opened.plaintext!).PaymentOrderStatus).toMatchObject({ order_sn: 'STATE-2', status: 'New', amount: 12.34, linkID: order.linkID });
+    expect(JSON.parse(opened.plaintext!).PaymentOrderStatus).toMatchObject({
+      order_sn: 'STATE-2',
+      status: 'New',
+      amount: 12.34,
+      linkID: order.linkID,
+    });
   });
 });
 
@@ -95,7 +142,11 @@ describe('unknown records', () => {
   const gateway = useGatewayAndClient();
 
   const payload = async (service: string, params: unknown, language?: string) => {
-    const answer = await gateway.client.pay(service, params, language ? { headers: { 'accept-language': language } } : {});
+    const answer = await gateway.client.pay(
+      service,
+      params,
+      language ? { headers: { 'accept-language': language } } : {},
+    );
     expect(answer.signatureValid).toBe(true);
     return answer.payload;
   };
@@ -107,7 +158,12 @@ describe('unknown records', () => {
   });
 
   it('getPayer of an email and updatePayer of a payerID never created are P0404, in each language', async () => {
-    const expected = { 'en-US': 'Payer not found', 'zh-CN': '付款人不存在', 'ja-JP': '支払者が見つかりません', 'fr-FR': 'Payeur introuvable' };
+    const expected = {
+      'en-US': 'Payer not found',
+      'zh-CN': '付款人不存在',
+      'ja-JP': '支払者が見つかりません',
+      'fr-FR': 'Payeur introuvable',
+    };
     for (const language of LANGUAGES) {
       expect(await payload('getPayer', { email: 'nobody@example.com' }, language)).toEqual({
         status: -1,
@@ -116,22 +172,44 @@ describe('unknown records', () => {
         data: null,
       });
     }
-    expect(gateway.mock.requests.at(-1)).toMatchObject({ service: 'getPayer', outcome: 'business-error', code: 'P0404' });
-    expect(await payload('updatePayer', sampleParams.updatePayer)).toMatchObject({ status: -1, errorCode: 'P0404', errorMessage: 'Payer not found' });
+    expect(gateway.mock.requests.at(-1)).toMatchObject({
+      service: 'getPayer',
+      outcome: 'business-error',
+      code: 'P0404',
+    });
+    expect(await payload('updatePayer', sampleParams.updatePayer)).toMatchObject({
+      status: -1,
+      errorCode: 'P0404',
+      errorMessage: 'Payer not found',
+    });
     expect(gateway.mock.requests.at(-1)).not.toHaveProperty('change');
   });
 
   it('queryOrder and refundOrder of an order never created, or of a known order_sn with another linkID, are P0405', async () => {
-    const expected = { 'en-US': 'Order not found', 'zh-CN': '订单不存在', 'ja-JP': '注文が見つかりません', 'fr-FR': 'Commande introuvable' };
+    const expected = {
+      'en-US': 'Order not found',
+      'zh-CN': '订单不存在',
+      'ja-JP': '注文が見つかりません',
+      'fr-FR': 'Commande introuvable',
+    };
     for (const language of LANGUAGES) {
-      expect(await payload('queryOrder', sampleParams.queryOrder, language)).toMatchObject({ status: -1, errorCode: 'P0405', errorMessage: expected[language] });
+      expect(await payload('queryOrder', sampleParams.queryOrder, language)).toMatchObject({
+        status: -1,
+        errorCode: 'P0405',
+        errorMessage: expected[language],
+      });
     }
     expect(await payload('refundOrder', sampleParams.refundOrder)).toMatchObject({ status: -1, errorCode: 'P0405' });
 
-    const order = (await payload('createOrder', { ...sampleParams.createOrder, order_sn: 'KNOWN-1' }))?.data as { linkID: string };
+    const order = (await payload('createOrder', { ...sampleParams.createOrder, order_sn: 'KNOWN-1' }))?.data as {
+      linkID: string;
+    };
     const otherLink = { order_sn: 'KNOWN-1', linkID: sampleParams.queryOrder.linkID };
     expect(await payload('queryOrder', otherLink)).toMatchObject({ status: -1, errorCode: 'P0405' });
-    expect(await payload('queryOrder', { order_sn: 'KNOWN-1', linkID: order.linkID.toLowerCase() })).toMatchObject({ status: 0, data: { outcome: 'New' } });
+    expect(await payload('queryOrder', { order_sn: 'KNOWN-1', linkID: order.linkID.toLowerCase() })).toMatchObject({
+      status: 0,
+      data: { outcome: 'New' },
+    });
   });
 
   it('invalid parameters are still P0400, before any lookup', async () => {
@@ -149,12 +227,25 @@ describe("unknownRecords: 'examples'", () => {
   afterAll(() => mock.close());
 
   it('answers a payer or order never created with the spec examples, and an empty account lists the example orders', async () => {
-    const data = async (service: string, params: unknown) => (await client.pay(service, params)).payload?.data as Record<string, unknown>;
-    expect(await data('getPayer', { email: 'nobody@example.com' })).toMatchObject({ payerID: 157774, firstName: 'Peter', lastName: 'Pan' });
-    expect(await data('updatePayer', { ...sampleParams.updatePayer, payerID: 157774, city: 'London' })).toMatchObject({ payerID: 157774, city: 'London' });
+    const data = async (service: string, params: unknown) =>
+      (await client.pay(service, params)).payload?.data as Record<string, unknown>;
+    expect(await data('getPayer', { email: 'nobody@example.com' })).toMatchObject({
+      payerID: 157774,
+      firstName: 'Peter',
+      lastName: 'Pan',
+    });
+    expect(await data('updatePayer', { ...sampleParams.updatePayer, payerID: 157774, city: 'London' })).toMatchObject({
+      payerID: 157774,
+      city: 'London',
+    });
     expect(await data('queryOrder', sampleParams.queryOrder)).toEqual({ outcome: 'Paid' });
-    expect(await data('refundOrder', sampleParams.refundOrder)).toEqual(expect.objectContaining({ message: expect.any(String) }));
-    expect(await data('queryOrders', sampleParams.queryOrders)).toMatchObject({ total: 1, orders: [{ order_sn: 'ORD000000001' }] });
+    expect(await data('refundOrder', sampleParams.refundOrder)).toEqual(
+      expect.objectContaining({ message: expect.any(String) }),
+    );
+    expect(await data('queryOrders', sampleParams.queryOrders)).toMatchObject({
+      total: 1,
+      orders: [{ order_sn: 'ORD000000001' }],
+    });
     // Records it did create are still answered from its state.
     const payer = await data('createPayer', { ...sampleParams.createPayer, email: 'wendy@example.com' });
     expect(await data('getPayer', { email: 'wendy@example.com' })).toEqual(payer);

@@ -23,7 +23,10 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'] });
+      received.push({
+        headers: request.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'],
+      });
       response.writeHead(answerWith.status, { 'content-type': answerWith.contentType }).end(answerWith.body);
     });
   });
@@ -62,9 +65,14 @@ describe('sendNotification', () => {
     const { plaintext, signatureValid } = await openNotification(body);
     expect(signatureValid).toBe(true);
     const notification = JSON.parse(plaintext) as unknown;
-    expect(validatePaymentOrderStatusNotification(notification), JSON.stringify(validatePaymentOrderStatusNotification.errors)).toBe(true);
+    expect(
+      validatePaymentOrderStatusNotification(notification),
+      JSON.stringify(validatePaymentOrderStatusNotification.errors),
+    ).toBe(true);
     // The spec's example event.
-    expect(notification).toMatchObject({ PaymentOrderStatus: { order_sn: 'ABC123456789', status: 'Paid', requestID: 1234567 } });
+    expect(notification).toMatchObject({
+      PaymentOrderStatus: { order_sn: 'ABC123456789', status: 'Paid', requestID: 1234567 },
+    });
   });
 
   it('merges the given event into the spec example', async () => {

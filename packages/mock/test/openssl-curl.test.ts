@@ -41,7 +41,15 @@ function verifyWithPlatformKey(input: string, signatureBase64: string): boolean 
   writeFileSync(file('answer-sig.b64'), signatureBase64);
   openssl('base64', '-d', '-A', '-in', file('answer-sig.b64'), '-out', file('answer-sig.bin'));
   try {
-    return openssl('dgst', '-sha256', '-verify', file('platform-public.pem'), '-signature', file('answer-sig.bin'), input).includes('Verified OK');
+    return openssl(
+      'dgst',
+      '-sha256',
+      '-verify',
+      file('platform-public.pem'),
+      '-signature',
+      file('answer-sig.bin'),
+      input,
+    ).includes('Verified OK');
   } catch {
     return false;
   }
@@ -86,7 +94,9 @@ it('gets a token and calls getBalance with openssl + curl, and verifies the answ
   const bizContent = openssl('base64', '-A', '-in', file('params.enc')).trim();
   writeFileSync(file('envelope.json'), JSON.stringify({ service: 'getBalance', bizContent, sign }));
 
-  const answer = JSON.parse(await curlPost(`${mock.url}/api/v2/pay`, file('envelope.json'), [`Authorization: Bearer ${token}`])) as {
+  const answer = JSON.parse(
+    await curlPost(`${mock.url}/api/v2/pay`, file('envelope.json'), [`Authorization: Bearer ${token}`]),
+  ) as {
     statusCode: number;
     psn: string;
     bizContent: string;
@@ -96,7 +106,18 @@ it('gets a token and calls getBalance with openssl + curl, and verifies the answ
 
   writeFileSync(file('answer.b64'), answer.bizContent);
   openssl('base64', '-d', '-A', '-in', file('answer.b64'), '-out', file('answer.enc'));
-  openssl('enc', '-d', '-aes-128-ecb', '-K', aesKeyHex, '-nosalt', '-in', file('answer.enc'), '-out', file('answer.json'));
+  openssl(
+    'enc',
+    '-d',
+    '-aes-128-ecb',
+    '-K',
+    aesKeyHex,
+    '-nosalt',
+    '-in',
+    file('answer.enc'),
+    '-out',
+    file('answer.json'),
+  );
   expect(verifyWithPlatformKey(file('answer.json'), answer.sign)).toBe(true);
   expect(JSON.parse(readFileSync(file('answer.json'), 'utf8'))).toEqual({
     status: 0,
@@ -109,10 +130,9 @@ it('gets a token and calls getBalance with openssl + curl, and verifies the answ
 
 it('signs gateway error bodies so that openssl verifies them over code=…&msg=…&psn=…', async () => {
   writeFileSync(file('empty-envelope.json'), '{}');
-  const body = JSON.parse(await curlPost(`${mock.url}/api/v2/pay`, file('empty-envelope.json'), ['Authorization: Bearer nope'])) as Record<
-    string,
-    string
-  >;
+  const body = JSON.parse(
+    await curlPost(`${mock.url}/api/v2/pay`, file('empty-envelope.json'), ['Authorization: Bearer nope']),
+  ) as Record<string, string>;
   expect(body['code']).toBe('E01002');
   writeFileSync(file('error-text.txt'), `code=${body['code']}&msg=${body['msg']}&psn=${body['psn']}`);
   expect(verifyWithPlatformKey(file('error-text.txt'), body['sign'] ?? '')).toBe(true);

@@ -20,32 +20,60 @@ afterAll(async () => {
   await mock.close();
 });
 
-const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) => expectSignedGatewayError(client, answer, httpStatus, code);
+const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) =>
+  expectSignedGatewayError(client, answer, httpStatus, code);
 
 describe('bearer token (HTTP 401)', () => {
   it('E01001 without an Authorization header', async () => {
     await expectGatewayError(await client.pay('getBalance', { currency: 'USD' }, { token: null }), 401, 'E01001');
-    expect(mock.requests.at(-1)).toMatchObject({ outcome: 'E01001', code: 'E01001', service: 'getBalance', params: { currency: 'USD' } });
+    expect(mock.requests.at(-1)).toMatchObject({
+      outcome: 'E01001',
+      code: 'E01001',
+      service: 'getBalance',
+      params: { currency: 'USD' },
+    });
   });
 
   it('E01001 with another scheme than Bearer', async () => {
-    const answer = await client.pay('getBalance', { currency: 'USD' }, { token: null, headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    const answer = await client.pay(
+      'getBalance',
+      { currency: 'USD' },
+      { token: null, headers: { authorization: 'Basic dXNlcjpwYXNz' } },
+    );
     await expectGatewayError(answer, 401, 'E01001');
   });
 
   it('E01002 with a token the gateway never issued', async () => {
-    await expectGatewayError(await client.pay('getBalance', { currency: 'USD' }, { token: 'mock_forged' }), 401, 'E01002');
+    await expectGatewayError(
+      await client.pay('getBalance', { currency: 'USD' }, { token: 'mock_forged' }),
+      401,
+      'E01002',
+    );
   });
 
   it('checks the token before the envelope', async () => {
-    await expectGatewayError(await client.post('/api/v2/pay', 'not json', { authorization: 'Bearer nope' }), 401, 'E01002');
+    await expectGatewayError(
+      await client.post('/api/v2/pay', 'not json', { authorization: 'Bearer nope' }),
+      401,
+      'E01002',
+    );
   });
 });
 
 describe('envelope (HTTP 400)', () => {
   it('E02003 when the body is not JSON, not an object, or lacks service, bizContent or sign', async () => {
     const authorization = `Bearer ${await client.token()}`;
-    const bodies = ['not json', '[]', '"text"', '{}', '{"bizContent":"AAAA","sign":"AAAA"}', '{"service":"getBalance","sign":"AAAA"}', '{"service":"getBalance","bizContent":"AAAA"}', '{"service":"getBalance","bizContent":"","sign":"AAAA"}', '{"service":1,"bizContent":"AAAA","sign":"AAAA"}'];
+    const bodies = [
+      'not json',
+      '[]',
+      '"text"',
+      '{}',
+      '{"bizContent":"AAAA","sign":"AAAA"}',
+      '{"service":"getBalance","sign":"AAAA"}',
+      '{"service":"getBalance","bizContent":"AAAA"}',
+      '{"service":"getBalance","bizContent":"","sign":"AAAA"}',
+      '{"service":1,"bizContent":"AAAA","sign":"AAAA"}',
+    ];
     for (const body of bodies) {
       await expectGatewayError(await client.post('/api/v2/pay', body, { authorization }), 400, 'E02003');
     }
@@ -118,7 +146,11 @@ describe('parameters (P0400 inside a sealed answer)', () => {
 
   it('checks the documented rules and limits (empty email, pageSize, unsafe integers)', async () => {
     expect((await client.pay('getPayer', { email: '' })).payload?.errorMessage).toContain('email');
-    const paging = await client.pay('queryOrders', { startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', pageSize: 101 });
+    const paging = await client.pay('queryOrders', {
+      startTime: '2024-01-01 00:00:00',
+      endTime: '2024-01-31 23:59:59',
+      pageSize: 101,
+    });
     expect(paging.payload?.errorMessage).toContain('pageSize');
     const order = await client.pay('queryOrder', { order_sn: 'A', linkID: '' });
     expect(order.payload?.errorMessage).toContain('linkID');
@@ -127,7 +159,12 @@ describe('parameters (P0400 inside a sealed answer)', () => {
   it('answers P0400 when the decrypted bizContent is not JSON', async () => {
     const answer = await client.pay('getBalance', undefined, { plaintext: 'currency=USD' });
     expect(answer.signatureValid).toBe(true);
-    expect(answer.payload).toEqual({ status: -1, errorCode: 'P0400', errorMessage: 'Invalid parameters: bizContent is not valid JSON', data: null });
+    expect(answer.payload).toEqual({
+      status: -1,
+      errorCode: 'P0400',
+      errorMessage: 'Invalid parameters: bizContent is not valid JSON',
+      data: null,
+    });
   });
 });
 

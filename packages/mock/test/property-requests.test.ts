@@ -26,9 +26,17 @@ afterAll(async () => {
 /** A signed error body whose HTTP status is the one its code is documented with, and which is not a mock crash. */
 async function expectRefusal(answer: RawAnswer, allowed: readonly string[]): Promise<string> {
   const code = answer.json?.['code'];
-  expect(typeof code === 'string' && isKnownGatewayErrorCode(code), `unexpected answer ${answer.status} ${answer.text.slice(0, 200)}`).toBe(true);
+  expect(
+    typeof code === 'string' && isKnownGatewayErrorCode(code),
+    `unexpected answer ${answer.status} ${answer.text.slice(0, 200)}`,
+  ).toBe(true);
   expect(allowed, `code ${String(code)}: ${String(answer.json?.['msg'])}`).toContain(code);
-  await expectGatewayError(client, answer, GATEWAY_ERROR_HTTP_STATUS[code as keyof typeof GATEWAY_ERROR_HTTP_STATUS], code as string);
+  await expectGatewayError(
+    client,
+    answer,
+    GATEWAY_ERROR_HTTP_STATUS[code as keyof typeof GATEWAY_ERROR_HTTP_STATUS],
+    code as string,
+  );
   return code as string;
 }
 
@@ -44,15 +52,28 @@ describe('arbitrary requests to the mock get a gateway answer, never a crash', (
     const tokenShaped = fc.record(
       {
         appId: fc.oneof(fc.constant(mockAppId()), anyText, fc.jsonValue()),
-        timestamp: fc.oneof(fc.constant('now'), anyText, fc.jsonValue(), fc.date({ noInvalidDate: true }).map(utcTimestamp)),
+        timestamp: fc.oneof(
+          fc.constant('now'),
+          anyText,
+          fc.jsonValue(),
+          fc.date({ noInvalidDate: true }).map(utcTimestamp),
+        ),
         sign: fc.oneof(base64(300), anyText, fc.jsonValue()),
       },
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(rawBodies, tokenShaped.map((fields) => JSON.stringify(fields.timestamp === 'now' ? { ...fields, timestamp: utcTimestamp() } : fields))), async (body) => {
-        await expectRefusal(await client.post('/api/v2/token', body), ['E02003', 'E01010', 'E01011', 'E01012']);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          rawBodies,
+          tokenShaped.map((fields) =>
+            JSON.stringify(fields.timestamp === 'now' ? { ...fields, timestamp: utcTimestamp() } : fields),
+          ),
+        ),
+        async (body) => {
+          await expectRefusal(await client.post('/api/v2/token', body), ['E02003', 'E01010', 'E01011', 'E01012']);
+        },
+      ),
       { numRuns: Number(process.env.MOCK_PROPERTY_RUNS ?? 150) },
     );
     // Still serving: a correct token request succeeds.
@@ -62,7 +83,13 @@ describe('arbitrary requests to the mock get a gateway answer, never a crash', (
   it('POST /api/v2/pay with a valid token: any body and envelopes with random parts get E02001–E02003 or E07303, or a signed answer', async () => {
     const authorization = `Bearer ${await client.token()}`;
     // A plaintext the merchant really encrypted (and, when `signed`, really signed): arbitrary JSON or text.
-    const sealed = fc.record({ text: fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null'), anyText), signed: fc.boolean() });
+    const sealed = fc.record({
+      text: fc.oneof(
+        fc.jsonValue().map((value) => JSON.stringify(value) ?? 'null'),
+        anyText,
+      ),
+      signed: fc.boolean(),
+    });
     const envelope = fc.record(
       {
         // Weighted towards genuine parts, so that the genuine-envelope branch is drawn in every run (it was drawn

@@ -28,11 +28,31 @@ describe('parseScenario', () => {
     expect(parseScenario('http-503:3')).toMatchObject({ name: 'http-503', argument: 3 });
     expect(parseScenario('gateway-error:E07303')).toMatchObject({ name: 'gateway-error', argument: 'E07303' });
     expect(parseScenario('business-error: P0042')).toMatchObject({ name: 'business-error', argument: 'P0042' });
-    expect(parseScenario('Commit-Drop')).toMatchObject({ name: 'commit-drop', argument: undefined, text: 'commit-drop' });
+    expect(parseScenario('Commit-Drop')).toMatchObject({
+      name: 'commit-drop',
+      argument: undefined,
+      text: 'commit-drop',
+    });
   });
 
   it('refuses unknown names, bad arguments, and arguments where none is taken', () => {
-    const refused = ['', 'explode', 'slow:', 'slow:1.5', 'slow:-1', 'slow:999999999', 'http-503:x', 'gateway-error:E 1', 'drop:now', 'html:1', 'commit-drop:1', 'commit-truncated:half', 'commit', 'constructor', '__proto__'];
+    const refused = [
+      '',
+      'explode',
+      'slow:',
+      'slow:1.5',
+      'slow:-1',
+      'slow:999999999',
+      'http-503:x',
+      'gateway-error:E 1',
+      'drop:now',
+      'html:1',
+      'commit-drop:1',
+      'commit-truncated:half',
+      'commit',
+      'constructor',
+      '__proto__',
+    ];
     for (const text of refused) {
       expect(() => parseScenario(text), text).toThrow();
     }
@@ -45,7 +65,12 @@ describe('ScenarioQueue', () => {
     queue.add(parseScenario('drop'), 2);
     queue.add(parseScenario('html'), 1);
     expect(queue.pending).toBe(3);
-    expect([queue.take(), queue.take(), queue.take(), queue.take()].map((s) => s?.name)).toEqual(['drop', 'drop', 'html', undefined]);
+    expect([queue.take(), queue.take(), queue.take(), queue.take()].map((s) => s?.name)).toEqual([
+      'drop',
+      'drop',
+      'html',
+      undefined,
+    ]);
     expect(queue.pending).toBe(0);
   });
 
@@ -57,11 +82,14 @@ describe('ScenarioQueue', () => {
     expect(queue.take('getBalance')).toBeUndefined();
     expect(queue.take(undefined)).toBeUndefined();
     expect(queue.pending).toBe(2);
-    expect([queue.take('createOrder'), queue.take('createOrder'), queue.take('createOrder')].map((s) => s?.name)).toEqual(['drop', 'drop', undefined]);
+    expect(
+      [queue.take('createOrder'), queue.take('createOrder'), queue.take('createOrder')].map((s) => s?.name),
+    ).toEqual(['drop', 'drop', undefined]);
   });
 
   it('refuses non-positive or fractional counts', () => {
     const queue = new ScenarioQueue();
-    for (const times of [0, -1, 1.5, Number.NaN]) expect(() => queue.add(parseScenario('drop'), times)).toThrow(RangeError);
+    for (const times of [0, -1, 1.5, Number.NaN])
+      expect(() => queue.add(parseScenario('drop'), times)).toThrow(RangeError);
   });
 });

@@ -18,9 +18,12 @@ afterAll(async () => {
 });
 
 const balance = { currency: 'USD' };
-const scenario = (name: string, headers: Record<string, string> = {}) => ({ headers: { 'x-mock-scenario': name, ...headers } });
+const scenario = (name: string, headers: Record<string, string> = {}) => ({
+  headers: { 'x-mock-scenario': name, ...headers },
+});
 
-const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) => expectSignedGatewayError(client, answer, httpStatus, code);
+const expectGatewayError = (answer: RawAnswer, httpStatus: number, code: string) =>
+  expectSignedGatewayError(client, answer, httpStatus, code);
 
 describe('x-mock-scenario', () => {
   it('business-error: a sealed answer with status -1, P0001 and a localized message', async () => {
@@ -33,10 +36,22 @@ describe('x-mock-scenario', () => {
       errorMessage: 'The request was rejected by a business rule (simulated failure)',
       data: null,
     });
-    expect(mock.requests.at(-1)).toMatchObject({ outcome: 'business-error', code: 'P0001', scenario: 'business-error:P0001' });
+    expect(mock.requests.at(-1)).toMatchObject({
+      outcome: 'business-error',
+      code: 'P0001',
+      scenario: 'business-error:P0001',
+    });
 
-    const french = await client.pay('getBalance', balance, scenario('business-error:P1234', { 'accept-language': 'fr-FR' }));
-    expect(french.payload).toMatchObject({ status: -1, errorCode: 'P1234', errorMessage: expect.stringContaining('règle métier') });
+    const french = await client.pay(
+      'getBalance',
+      balance,
+      scenario('business-error:P1234', { 'accept-language': 'fr-FR' }),
+    );
+    expect(french.payload).toMatchObject({
+      status: -1,
+      errorCode: 'P1234',
+      errorMessage: expect.stringContaining('règle métier'),
+    });
   });
 
   it('gateway-error: E05000 with HTTP 500 by default, or the given code with its status', async () => {
@@ -111,7 +126,11 @@ describe('x-mock-scenario', () => {
   });
 
   it('transport-level scenarios need no valid token', async () => {
-    await expectGatewayError(await client.pay('getBalance', balance, { token: null, ...scenario('http-503') }), 503, 'E05030');
+    await expectGatewayError(
+      await client.pay('getBalance', balance, { token: null, ...scenario('http-503') }),
+      503,
+      'E05030',
+    );
   });
 
   it('answers 400 MOCK_SCENARIO for a scenario it does not know, naming the known ones', async () => {
@@ -128,8 +147,14 @@ describe('x-mock-scenario', () => {
     await expectGatewayError(unavailable, 503, 'E05030');
     expect(unavailable.headers['retry-after']).toBe('2');
     expect(mock.requests.at(-1)).toMatchObject({ endpoint: 'token', outcome: 'http-503' });
-    await expect(client.requestToken({ headers: { 'x-mock-scenario': 'drop' } })).rejects.toThrow(/socket hang up|ECONNRESET/);
-    await expectGatewayError(await client.requestToken({ headers: { 'x-mock-scenario': 'bad-signature' } }), 400, 'MOCK_SCENARIO');
+    await expect(client.requestToken({ headers: { 'x-mock-scenario': 'drop' } })).rejects.toThrow(
+      /socket hang up|ECONNRESET/,
+    );
+    await expectGatewayError(
+      await client.requestToken({ headers: { 'x-mock-scenario': 'bad-signature' } }),
+      400,
+      'MOCK_SCENARIO',
+    );
   });
 });
 

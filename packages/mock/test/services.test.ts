@@ -90,7 +90,10 @@ describe('dynamic mode (Prism-generated data, seeded)', () => {
     const second = new TestClient(other);
     try {
       for (const service of ['getBalance', 'queryOrders'] as const) {
-        const [a, b] = await Promise.all([first.pay(service, sampleParams[service]), second.pay(service, sampleParams[service])]);
+        const [a, b] = await Promise.all([
+          first.pay(service, sampleParams[service]),
+          second.pay(service, sampleParams[service]),
+        ]);
         expect(a.payload?.data).toEqual(b.payload?.data);
       }
     } finally {

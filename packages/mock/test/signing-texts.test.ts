@@ -6,7 +6,9 @@ import { parseUtcDateTime, tokenSigningText } from '../src/token-handler.js';
 describe('flatSigningText', () => {
   it('sorts keys, leaves out empty values and sign', () => {
     expect(flatSigningText({ psn: 'PSN1', msg: 'Bad', code: 'E1', sign: 'xyz' })).toBe('code=E1&msg=Bad&psn=PSN1');
-    expect(flatSigningText({ psn: 'PSN1', msg: '', code: 'E1', extra: null, other: undefined })).toBe('code=E1&psn=PSN1');
+    expect(flatSigningText({ psn: 'PSN1', msg: '', code: 'E1', extra: null, other: undefined })).toBe(
+      'code=E1&psn=PSN1',
+    );
   });
 });
 
@@ -23,7 +25,14 @@ describe('parseUtcDateTime', () => {
   });
 
   it('refuses other formats and impossible dates', () => {
-    for (const text of ['2024-01-01T12:00:00Z', '2024-01-01', '2024-1-1 12:00:00', '2023-02-29 00:00:00', '2024-01-01 24:00:00', ' 2024-01-01 12:00:00']) {
+    for (const text of [
+      '2024-01-01T12:00:00Z',
+      '2024-01-01',
+      '2024-1-1 12:00:00',
+      '2023-02-29 00:00:00',
+      '2024-01-01 24:00:00',
+      ' 2024-01-01 12:00:00',
+    ]) {
       expect(parseUtcDateTime(text), text).toBeUndefined();
     }
   });
@@ -31,7 +40,11 @@ describe('parseUtcDateTime', () => {
 
 describe('parsePreferHeader', () => {
   it('reads code, example and dynamic like the Prism CLI', () => {
-    expect(parsePreferHeader('code=200, example="big", dynamic=true')).toEqual({ code: 200, exampleKey: 'big', dynamic: true });
+    expect(parsePreferHeader('code=200, example="big", dynamic=true')).toEqual({
+      code: 200,
+      exampleKey: 'big',
+      dynamic: true,
+    });
     expect(parsePreferHeader('dynamic=false')).toEqual({ dynamic: false });
   });
 

@@ -29,7 +29,12 @@ describe('token endpoint', () => {
       psn: expect.stringMatching(/^PSN\d{20}$/),
       data: { accessToken: expect.any(String), expiresIn: 7200 },
     });
-    expect(mock.requests.at(-1)).toMatchObject({ endpoint: 'token', appId: mock.keys.appId, outcome: 'ok', httpStatus: 200 });
+    expect(mock.requests.at(-1)).toMatchObject({
+      endpoint: 'token',
+      appId: mock.keys.appId,
+      outcome: 'ok',
+      httpStatus: 200,
+    });
   });
 
   it('issues a different token each time', async () => {
@@ -56,11 +61,17 @@ describe('token endpoint', () => {
   });
 
   it('refuses a timestamp more than 15 minutes old with E01011', async () => {
-    await expectRefusal(await client.requestToken({ timestamp: utcTimestamp(new Date(Date.now() - 16 * MINUTE)) }), 'E01011');
+    await expectRefusal(
+      await client.requestToken({ timestamp: utcTimestamp(new Date(Date.now() - 16 * MINUTE)) }),
+      'E01011',
+    );
   });
 
   it('refuses a timestamp more than 15 minutes ahead with E01011', async () => {
-    await expectRefusal(await client.requestToken({ timestamp: utcTimestamp(new Date(Date.now() + 16 * MINUTE)) }), 'E01011');
+    await expectRefusal(
+      await client.requestToken({ timestamp: utcTimestamp(new Date(Date.now() + 16 * MINUTE)) }),
+      'E01011',
+    );
   });
 
   it('refuses a malformed timestamp with E01011', async () => {

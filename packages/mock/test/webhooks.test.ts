@@ -44,10 +44,18 @@ async function merchant(answers: ReadonlyArray<{ status: number; body: string }>
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { noticeType: unknown; bizContent: string; sign: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        noticeType: unknown;
+        bizContent: string;
+        sign: string;
+      };
       const plaintext = aesDecrypt(body.bizContent, loadAesKey(mock.keys.aesKey));
       const signatureValid = await verifyRsaSha256(plaintext, body.sign, loadPublicKey(mock.keys.platformPublicKey));
-      received.push({ noticeType: body.noticeType, event: (JSON.parse(plaintext) as { PaymentOrderStatus: Record<string, unknown> }).PaymentOrderStatus, signatureValid });
+      received.push({
+        noticeType: body.noticeType,
+        event: (JSON.parse(plaintext) as { PaymentOrderStatus: Record<string, unknown> }).PaymentOrderStatus,
+        signatureValid,
+      });
       const answer = answers[Math.min(received.length - 1, answers.length - 1)]!;
       response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
     });
@@ -81,9 +89,18 @@ describe('delivery and retries', () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // longer than the next wait would have been
     expect(shop.received).toHaveLength(3);
     for (const received of shop.received) {
-      expect(received).toMatchObject({ noticeType: 'PaymentOrderStatus', signatureValid: true, event: { order_sn: order.order_sn, status: 'Paid', linkID: order.linkID } });
+      expect(received).toMatchObject({
+        noticeType: 'PaymentOrderStatus',
+        signatureValid: true,
+        event: { order_sn: order.order_sn, status: 'Paid', linkID: order.linkID },
+      });
     }
-    expect(delivery).toMatchObject({ id: expect.stringMatching(/^N\d{6}$/), url: shop.url, cause: 'set by a test (setOrderStatus)', event: { order_sn: order.order_sn, status: 'Paid' } });
+    expect(delivery).toMatchObject({
+      id: expect.stringMatching(/^N\d{6}$/),
+      url: shop.url,
+      cause: 'set by a test (setOrderStatus)',
+      event: { order_sn: order.order_sn, status: 'Paid' },
+    });
     expect(delivery.attempts.map((a) => [a.httpStatus, a.answer, a.acknowledged])).toEqual([
       [500, '{"code":500}', false],
       [500, 'Internal Server Error', false],
@@ -129,7 +146,9 @@ describe('delivery and retries', () => {
   });
 
   it('retry schedules: standard, fast, or at most 9 waits of your own', () => {
-    expect(retryDelays(undefined)).toEqual([15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000]);
+    expect(retryDelays(undefined)).toEqual([
+      15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000, 7_200_000,
+    ]);
     expect(retryDelays('fast')).toHaveLength(9);
     expect(() => retryDelays([])).toThrow(/1 to 9 waits/);
     expect(() => retryDelays([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toThrow(/1 to 9 waits/);
@@ -148,7 +167,12 @@ describe('every status change is a notification', () => {
       ['Paid', 'set by a test (setOrderStatus)', 'no-url'],
       ['RefundSubmitted', 'refundOrder', 'no-url'],
     ]);
-    expect(mine[1]!.event).toMatchObject({ platform_order_sn: expect.stringMatching(/^SS/), amount: sampleParams.createOrder.amount, failTimes: 0, requestTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000$/) });
+    expect(mine[1]!.event).toMatchObject({
+      platform_order_sn: expect.stringMatching(/^SS/),
+      amount: sampleParams.createOrder.amount,
+      failTimes: 0,
+      requestTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+0000$/),
+    });
 
     const shop = await merchant([{ status: 200, body: '{"code":0}' }]);
     mock.setNotifyUrl(shop.url);
@@ -160,7 +184,11 @@ describe('every status change is a notification', () => {
   });
 
   it('a notification URL must be http: or https:', async () => {
-    expect(() => mock.setNotifyUrl('ftp://example.com/notify')).toThrow(/must be an http: or https: URL; received ftp:/);
-    await expect(startMockGateway({ notifyUrl: 'not a url', keys: mock.keys })).rejects.toThrow(/notifyUrl must be an absolute http: or https: URL/);
+    expect(() => mock.setNotifyUrl('ftp://example.com/notify')).toThrow(
+      /must be an http: or https: URL; received ftp:/,
+    );
+    await expect(startMockGateway({ notifyUrl: 'not a url', keys: mock.keys })).rejects.toThrow(
+      /notifyUrl must be an absolute http: or https: URL/,
+    );
   });
 });

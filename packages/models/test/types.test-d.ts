@@ -1,5 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CreateOrderParams, CreatePayerParams, CreatePayerResult, ServiceParams, ServiceResult, ServiceName, QueryOrdersResult, OrderStatus } from '../src/index.js';
+import type {
+  CreateOrderParams,
+  CreatePayerParams,
+  CreatePayerResult,
+  ServiceParams,
+  ServiceResult,
+  ServiceName,
+  QueryOrdersResult,
+  OrderStatus,
+} from '../src/index.js';
 import { services } from '../src/index.js';
 
 describe('generated types', () => {
@@ -18,7 +27,17 @@ describe('generated types', () => {
     };
     expectTypeOf(params).toEqualTypeOf<CreatePayerParams>();
     // @ts-expect-error: `email` is required
-    const missingEmail: CreatePayerParams = { firstName: 'P', lastName: 'P', areaCode: 852, phone: '1', address: '', city: 'c', province: 'p', postcode: '1', country: 'c' };
+    const missingEmail: CreatePayerParams = {
+      firstName: 'P',
+      lastName: 'P',
+      areaCode: 852,
+      phone: '1',
+      address: '',
+      city: 'c',
+      province: 'p',
+      postcode: '1',
+      country: 'c',
+    };
     void missingEmail;
   });
 
@@ -26,7 +45,16 @@ describe('generated types', () => {
     expectTypeOf<ServiceParams<'createPayer'>>().toEqualTypeOf<CreatePayerParams>();
     expectTypeOf<ServiceResult<'createPayer'>>().toEqualTypeOf<CreatePayerResult>();
     expectTypeOf<ServiceName>().toEqualTypeOf<
-      'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'checkoutOrder' | 'payOrder' | 'getBalance'
+      | 'createPayer'
+      | 'getPayer'
+      | 'updatePayer'
+      | 'createOrder'
+      | 'queryOrder'
+      | 'queryOrders'
+      | 'refundOrder'
+      | 'checkoutOrder'
+      | 'payOrder'
+      | 'getBalance'
     >();
     expectTypeOf<QueryOrdersResult['orders'][number]['status']>().toEqualTypeOf<OrderStatus>();
   });

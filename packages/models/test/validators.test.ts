@@ -16,13 +16,19 @@ const specDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 const examplesOf = (file: string): unknown[] => JSON.parse(readFileSync(path.join(specDir, file), 'utf8')).examples;
 
 // A valid typical payload per service: the first example of its request schema.
-const valid = (service: ServiceName) => structuredClone(examplesOf(`${service}.request.json`)[0]) as Record<string, unknown>;
+const valid = (service: ServiceName) =>
+  structuredClone(examplesOf(`${service}.request.json`)[0]) as Record<string, unknown>;
 
 type Case = [label: string, edit: (p: Record<string, unknown>) => void, instancePath: string, keyword: string];
 
 const missing = (field: string): Case => [`missing ${field}`, (p) => delete p[field], '', 'required'];
 const unknownKey: Case = ['an unknown key', (p) => (p.unexpected = 1), '', 'additionalProperties'];
-const emoji = (field: string): Case => [`an emoji in ${field}`, (p) => (p[field] = `Pe\u{1F600}ter`), `/${field}`, 'pattern'];
+const emoji = (field: string): Case => [
+  `an emoji in ${field}`,
+  (p) => (p[field] = `Pe\u{1F600}ter`),
+  `/${field}`,
+  'pattern',
+];
 
 const invalid: Record<ServiceName, Case[]> = {
   createPayer: [
@@ -85,7 +91,12 @@ const invalid: Record<ServiceName, Case[]> = {
     ['page size 0', (p) => (p.pageSize = 0), '/pageSize', 'minimum'],
     ['page size 101', (p) => (p.pageSize = 101), '/pageSize', 'maximum'],
     ['page number 0', (p) => (p.pageNo = 0), '/pageNo', 'minimum'],
-    ['an ISO date-time instead of yyyy-MM-dd HH:mm:ss', (p) => (p.startTime = '2024-01-01T00:00:00Z'), '/startTime', 'pattern'],
+    [
+      'an ISO date-time instead of yyyy-MM-dd HH:mm:ss',
+      (p) => (p.startTime = '2024-01-01T00:00:00Z'),
+      '/startTime',
+      'pattern',
+    ],
     ['month 13', (p) => (p.endTime = '2024-13-01 00:00:00'), '/endTime', 'pattern'],
     ['an unknown status', (p) => (p.status = 'Done'), '/status', 'enum'],
   ],
@@ -98,23 +109,54 @@ const invalid: Record<ServiceName, Case[]> = {
     ['an undocumented relationship', (p) => (p.relationship = 'NEIGHBOUR'), '/relationship', 'enum'],
     ['an empty card session', (p) => (p.sessionCvc = ''), '/sessionCvc', 'minLength'],
   ],
-  payOrder: [missing('transactionReference'), missing('sessionId'), missing('userAgent'), unknownKey, ['an empty userAgent', (p) => (p.userAgent = ''), '/userAgent', 'minLength']],
-  getBalance: [missing('currency'), unknownKey, ['a lower-case currency', (p) => (p.currency = 'usd'), '/currency', 'pattern']],
+  payOrder: [
+    missing('transactionReference'),
+    missing('sessionId'),
+    missing('userAgent'),
+    unknownKey,
+    ['an empty userAgent', (p) => (p.userAgent = ''), '/userAgent', 'minLength'],
+  ],
+  getBalance: [
+    missing('currency'),
+    unknownKey,
+    ['a lower-case currency', (p) => (p.currency = 'usd'), '/currency', 'pattern'],
+  ],
 };
 
 describe('service registry', () => {
   it('lists the ten documented services with their virtual path and retry policy', () => {
-    expect(serviceNames).toEqual(['createPayer', 'getPayer', 'updatePayer', 'createOrder', 'queryOrder', 'queryOrders', 'refundOrder', 'checkoutOrder', 'payOrder', 'getBalance']);
+    expect(serviceNames).toEqual([
+      'createPayer',
+      'getPayer',
+      'updatePayer',
+      'createOrder',
+      'queryOrder',
+      'queryOrders',
+      'refundOrder',
+      'checkoutOrder',
+      'payOrder',
+      'getBalance',
+    ]);
     const retry = Object.fromEntries(serviceNames.map((s) => [s, services[s].retry]));
     expect(retry).toEqual({
-      createPayer: 'unsafe', getPayer: 'safe', updatePayer: 'unsafe', createOrder: 'unsafe',
-      queryOrder: 'safe', queryOrders: 'safe', refundOrder: 'unsafe', checkoutOrder: 'unsafe', payOrder: 'unsafe', getBalance: 'safe',
+      createPayer: 'unsafe',
+      getPayer: 'safe',
+      updatePayer: 'unsafe',
+      createOrder: 'unsafe',
+      queryOrder: 'safe',
+      queryOrders: 'safe',
+      refundOrder: 'unsafe',
+      checkoutOrder: 'unsafe',
+      payOrder: 'unsafe',
+      getBalance: 'safe',
     });
     for (const s of serviceNames) expect(services[s]).toMatchObject({ service: s, path: `/services/${s}` });
   });
 
   it('carries the echo fields (x-codepay-echo) and money fields (x-codepay-money) of each service', () => {
-    const registry = Object.fromEntries(serviceNames.map((s) => [s, { echo: services[s].echo, moneyFields: services[s].moneyFields }]));
+    const registry = Object.fromEntries(
+      serviceNames.map((s) => [s, { echo: services[s].echo, moneyFields: services[s].moneyFields }]),
+    );
     expect(registry).toEqual({
       createPayer: { echo: ['email'], moneyFields: [] },
       getPayer: { echo: ['email'], moneyFields: [] },
@@ -139,10 +181,14 @@ describe('service registry', () => {
 describe.each(serviceNames)('%s validators', (service) => {
   it('accept every example of the request and response schemas', () => {
     for (const example of examplesOf(`${service}.request.json`)) {
-      expect(services[service].validateParams(example), JSON.stringify(services[service].validateParams.errors)).toBe(true);
+      expect(services[service].validateParams(example), JSON.stringify(services[service].validateParams.errors)).toBe(
+        true,
+      );
     }
     for (const example of examplesOf(`${service}.response.json`)) {
-      expect(services[service].validateResult(example), JSON.stringify(services[service].validateResult.errors)).toBe(true);
+      expect(services[service].validateResult(example), JSON.stringify(services[service].validateResult.errors)).toBe(
+        true,
+      );
     }
   });
 

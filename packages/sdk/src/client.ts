@@ -15,7 +15,13 @@ import {
 import { withDatesAsGatewayText } from './dates.js';
 import { environments, type EnvironmentName } from './environments.js';
 import { createResources, type OrdersResource, type Resources, type ServiceInputs } from './gen/resources.gen.js';
-import { createOutcomeTools, rememberFailedCall, type FindOrderParams, type OutcomeResolution, type ResolveOutcomeOptions } from './outcome.js';
+import {
+  createOutcomeTools,
+  rememberFailedCall,
+  type FindOrderParams,
+  type OutcomeResolution,
+  type ResolveOutcomeOptions,
+} from './outcome.js';
 import { createNotifications, type Notifications } from './notifications.js';
 import { createPageList } from './pagination.js';
 import type { RequestOptions, ServiceCaller, WithPsn } from './service-caller.js';
@@ -46,7 +52,11 @@ export interface CodePay extends Omit<Resources, 'orders'> {
    */
   resolveOutcome(error: unknown, options?: ResolveOutcomeOptions): Promise<OutcomeResolution>;
   /** Call any service by name, typed by that name. */
-  call<S extends ServiceName>(service: S, params: ServiceInputs[S], options?: RequestOptions): Promise<WithPsn<ServiceResult<S>>>;
+  call<S extends ServiceName>(
+    service: S,
+    params: ServiceInputs[S],
+    options?: RequestOptions,
+  ): Promise<WithPsn<ServiceResult<S>>>;
   /** The exact envelope (`plaintext`, `bizContent`, `sign`, headers, body) a call would send, without sending it. */
   prepare<S extends ServiceName>(service: S, params: ServiceInputs[S]): Promise<PreparedEnvelope>;
   /** Order-status notifications: verify and decrypt, acknowledge, or mount a ready-made handler. */
@@ -67,7 +77,10 @@ export interface CodePay extends Omit<Resources, 'orders'> {
 }
 
 /** Every option of createCodePay; anything else is a ConfigurationError naming the closest of these. */
-const CODEPAY_OPTION_NAMES: readonly string[] = [...TRANSPORT_OPTION_NAMES.filter((name) => name !== 'userAgentPrefix'), 'environment'];
+const CODEPAY_OPTION_NAMES: readonly string[] = [
+  ...TRANSPORT_OPTION_NAMES.filter((name) => name !== 'userAgentPrefix'),
+  'environment',
+];
 
 function resolveBaseUrl(options: CodePayOptions): string {
   if (options.baseUrl !== undefined && options.environment !== undefined) {
@@ -84,7 +97,10 @@ function resolveBaseUrl(options: CodePayOptions): string {
     return (environments as Record<string, string>)[name]!;
   }
   if (options.baseUrl === undefined) {
-    throw new ConfigurationError('is missing; pass the gateway URL CodePay gave you (or environment: "local" for the mock).', { option: 'baseUrl' });
+    throw new ConfigurationError(
+      'is missing; pass the gateway URL CodePay gave you (or environment: "local" for the mock).',
+      { option: 'baseUrl' },
+    );
   }
   return options.baseUrl;
 }
@@ -99,7 +115,11 @@ function toTransportOptions(options: CodePayOptions): TransportOptions {
 }
 
 /** `psn` (and `drift`, when the answer departs from the spec) as non-enumerable properties: out of JSON.stringify. */
-function attachCallInfo<T>(data: T, psn: string | undefined, drift: readonly ValidationIssue[] | undefined): WithPsn<T> {
+function attachCallInfo<T>(
+  data: T,
+  psn: string | undefined,
+  drift: readonly ValidationIssue[] | undefined,
+): WithPsn<T> {
   if (typeof data === 'object' && data !== null) {
     Object.defineProperty(data, 'psn', { value: psn, enumerable: false });
     if (drift) Object.defineProperty(data, 'drift', { value: drift, enumerable: false });
@@ -122,7 +142,9 @@ function buildCodePay(options: CodePayOptions, envelope: EnvelopeClient): CodePa
     },
     list(service, params, callOptions, hint) {
       // Nothing is checked or sent until a page is awaited or iterated: a bad param surfaces there, not here.
-      return createPageList(params as Record<string, unknown>, hint, (pageParams) => caller.call(service, pageParams as never, callOptions));
+      return createPageList(params as Record<string, unknown>, hint, (pageParams) =>
+        caller.call(service, pageParams as never, callOptions),
+      );
     },
   };
   const resources = createResources(caller);

@@ -5,7 +5,8 @@ import type { ServiceName } from '@codepay/models';
 import { dateTimeFields } from './gen/resources.gen.js';
 
 export function withDatesAsGatewayText(service: ServiceName, params: unknown): unknown {
-  const fields = typeof service === 'string' && Object.hasOwn(dateTimeFields, service) ? dateTimeFields[service] : undefined;
+  const fields =
+    typeof service === 'string' && Object.hasOwn(dateTimeFields, service) ? dateTimeFields[service] : undefined;
   if (!fields || fields.length === 0 || typeof params !== 'object' || params === null) return params;
   const record = params as Record<string, unknown>;
   if (!fields.some((field) => record[field] instanceof Date)) return params;

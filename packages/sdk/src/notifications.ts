@@ -1,7 +1,16 @@
 // Order-status notifications the platform POSTs to the merchant: verify and decrypt them, answer them, and a
 // ready-made request handler for node:http and Express-style servers.
 import { validatePaymentOrderStatusNotification, type PaymentOrderStatusEvent } from '@codepay/models';
-import { ConfigurationError, describeReceived, isCodePayError, kindOf, parseJsonExact, ResponseFormatError, type EnvelopeClient, type Logger } from '@codepay/transport';
+import {
+  ConfigurationError,
+  describeReceived,
+  isCodePayError,
+  kindOf,
+  parseJsonExact,
+  ResponseFormatError,
+  type EnvelopeClient,
+  type Logger,
+} from '@codepay/transport';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */
@@ -38,7 +47,10 @@ export interface Notifications {
    * A request handler: reads the body, verifies and decrypts it, awaits `listener`, and answers `{"code":0}`.
    * A forged or malformed body is answered 400, a listener that throws 500 (so the platform retries).
    */
-  handler(listener: NotificationListener, options?: NotificationHandlerOptions): (req: NotificationRequest, res: ServerResponse) => Promise<void>;
+  handler(
+    listener: NotificationListener,
+    options?: NotificationHandlerOptions,
+  ): (req: NotificationRequest, res: ServerResponse) => Promise<void>;
 }
 
 const MAX_NOTIFICATION_BYTES = 1024 * 1024;
@@ -62,7 +74,11 @@ function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Reco
       // Parsed already (express.json() with whatever limit it was given): the fields that are decrypted and verified
       // are held to the same cap as a raw body, before any work is done on them.
       const { bizContent, sign } = rawBody;
-      if ((typeof bizContent === 'string' && bizContent.length > MAX_NOTIFICATION_BYTES) || (typeof sign === 'string' && sign.length > MAX_SIGN_CHARS)) throw tooLarge();
+      if (
+        (typeof bizContent === 'string' && bizContent.length > MAX_NOTIFICATION_BYTES) ||
+        (typeof sign === 'string' && sign.length > MAX_SIGN_CHARS)
+      )
+        throw tooLarge();
       return rawBody;
     }
     throw notANotification(`it is ${kindOf(rawBody)}; pass the raw body (string or Buffer) or the parsed JSON object`);
@@ -79,7 +95,8 @@ function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Reco
   } catch {
     throw notANotification(text.trim() === '' ? 'it is empty' : 'it is not JSON, or is nested too deep');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw notANotification('it is not a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw notANotification('it is not a JSON object');
   return body as Record<string, unknown>;
 }
 
@@ -118,15 +135,24 @@ function readRequestBody(req: NotificationRequest): Promise<string | Uint8Array 
 }
 
 function answer(res: ServerResponse, status: number, body: object, closeConnection = false): void {
-  res.writeHead(status, closeConnection ? { 'content-type': 'application/json', connection: 'close' } : { 'content-type': 'application/json' });
+  res.writeHead(
+    status,
+    closeConnection
+      ? { 'content-type': 'application/json', connection: 'close' }
+      : { 'content-type': 'application/json' },
+  );
   res.end(JSON.stringify(body), closeConnection ? () => res.socket?.destroy() : undefined);
 }
 
 export function createNotifications(envelope: EnvelopeClient, logger: Logger): Notifications {
   const verifyAndDecrypt: Notifications['verifyAndDecrypt'] = async (rawBody) => {
     const body = parseBody(rawBody);
-    if (body.noticeType !== 'PaymentOrderStatus') throw notANotification(`noticeType is ${body.noticeType === undefined ? 'missing' : describeReceived(body.noticeType)}, not "PaymentOrderStatus"`);
-    if (typeof body.bizContent !== 'string' || typeof body.sign !== 'string') throw notANotification('bizContent or sign is missing');
+    if (body.noticeType !== 'PaymentOrderStatus')
+      throw notANotification(
+        `noticeType is ${body.noticeType === undefined ? 'missing' : describeReceived(body.noticeType)}, not "PaymentOrderStatus"`,
+      );
+    if (typeof body.bizContent !== 'string' || typeof body.sign !== 'string')
+      throw notANotification('bizContent or sign is missing');
     const plaintext = await envelope.openNotification(body.bizContent, body.sign);
     let content: unknown;
     try {
@@ -139,7 +165,13 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
     // unknown status, a mistyped optional field: refusing it would make the platform retry ten times and then drop
     // the notification for good — with the departure reported as drift (a warn line and the event's `drift`).
     const event = (content as { PaymentOrderStatus?: unknown } | null)?.PaymentOrderStatus;
-    if (typeof content !== 'object' || content === null || typeof event !== 'object' || event === null || Array.isArray(event)) {
+    if (
+      typeof content !== 'object' ||
+      content === null ||
+      typeof event !== 'object' ||
+      event === null ||
+      Array.isArray(event)
+    ) {
       throw notANotification('the verified content carries no PaymentOrderStatus event');
     }
     if (!validatePaymentOrderStatusNotification(content)) {
@@ -148,7 +180,9 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
         keyword: e.keyword,
         message: e.message ?? `does not meet the contract's "${e.keyword}" rule`,
       }));
-      logger.warn('notification drift: the event departs from the spec', { paths: drift.map((d) => `${d.path || '(root)'} ${d.keyword}`).join(', ') });
+      logger.warn('notification drift: the event departs from the spec', {
+        paths: drift.map((d) => `${d.path || '(root)'} ${d.keyword}`).join(', '),
+      });
       Object.defineProperty(event, 'drift', { value: drift, enumerable: false });
     }
     return event as PaymentOrderStatusEvent;
@@ -160,7 +194,10 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
     handler: (listener, options = {}) => {
       const onError = options.onError;
       if (onError !== undefined && typeof onError !== 'function') {
-        throw new ConfigurationError('must be a function (error, { stage }) called with every failure of the handler.', { option: 'onError' });
+        throw new ConfigurationError(
+          'must be a function (error, { stage }) called with every failure of the handler.',
+          { option: 'onError' },
+        );
       }
       // The hook's own failure must not take the handler down with it: it is logged (by class) and dropped.
       const report = async (error: unknown, stage: NotificationErrorStage) => {
@@ -168,7 +205,10 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
         try {
           await onError(error, { stage });
         } catch (hookError) {
-          logger.error('notification onError hook threw', { stage, error: hookError instanceof Error ? hookError.name : typeof hookError });
+          logger.error('notification onError hook threw', {
+            stage,
+            error: hookError instanceof Error ? hookError.name : typeof hookError,
+          });
         }
       };
       return async (req, res) => {
@@ -178,8 +218,16 @@ export function createNotifications(envelope: EnvelopeClient, logger: Logger): N
         } catch (error) {
           // The answer says only that the notification was refused: which check failed (Base64, padding, UTF-8,
           // signature) would help a forger, not the platform. The class goes to the log, the error to onError.
-          logger.warn('notification refused', { reason: isCodePayError(error) ? error.name : 'error', outcome: 'refused' });
-          answer(res, 400, { code: 400, msg: 'notification refused' }, typeof error === 'object' && error !== null && cutOff.has(error));
+          logger.warn('notification refused', {
+            reason: isCodePayError(error) ? error.name : 'error',
+            outcome: 'refused',
+          });
+          answer(
+            res,
+            400,
+            { code: 400, msg: 'notification refused' },
+            typeof error === 'object' && error !== null && cutOff.has(error),
+          );
           await report(error, 'verify');
           return;
         }

@@ -52,7 +52,18 @@ const failedCalls = new WeakMap<object, FailedCall>();
 const DEFAULT_SETTLE_MS = 5_000;
 const DEFAULT_FIND_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 const CLOCK_SKEW_MS = 15 * 60 * 1000;
-const PAYER_FIELDS = ['firstName', 'lastName', 'email', 'areaCode', 'phone', 'address', 'city', 'province', 'postcode', 'country'] as const;
+const PAYER_FIELDS = [
+  'firstName',
+  'lastName',
+  'email',
+  'areaCode',
+  'phone',
+  'address',
+  'city',
+  'province',
+  'postcode',
+  'country',
+] as const;
 
 /** Called by the SDK for every failed call: remembers what a later resolveOutcome needs (state-changing calls only). */
 export function rememberFailedCall(error: unknown, service: ServiceName, params: unknown): void {
@@ -65,7 +76,13 @@ export function rememberFailedCall(error: unknown, service: ServiceName, params:
   failedCalls.set(error, { service, params: params as Record<string, unknown>, sentAt: error.sentAt });
 }
 
-const sameText = (a: unknown, b: unknown) => String(a ?? '').trim().toLowerCase() === String(b ?? '').trim().toLowerCase();
+const sameText = (a: unknown, b: unknown) =>
+  String(a ?? '')
+    .trim()
+    .toLowerCase() ===
+  String(b ?? '')
+    .trim()
+    .toLowerCase();
 const differingPayerFields = (sent: Record<string, unknown>, found: Record<string, unknown>) =>
   PAYER_FIELDS.filter((field) => field in sent && !sameText(sent[field], found[field]));
 
@@ -104,7 +121,14 @@ export function createOutcomeTools(resources: Resources, caller: ServiceCaller) 
     switch (service) {
       case 'createOrder': {
         const sentAt = call.sentAt?.getTime() ?? Date.now();
-        const order = await findOrder({ order_sn: String(params.order_sn), from: new Date(sentAt - CLOCK_SKEW_MS), to: new Date(Date.now() + CLOCK_SKEW_MS) }, options);
+        const order = await findOrder(
+          {
+            order_sn: String(params.order_sn),
+            from: new Date(sentAt - CLOCK_SKEW_MS),
+            to: new Date(Date.now() + CLOCK_SKEW_MS),
+          },
+          options,
+        );
         if (!order) {
           return {
             outcome: 'not-happened',
@@ -112,43 +136,110 @@ export function createOutcomeTools(resources: Resources, caller: ServiceCaller) 
             detail: `No order ${String(params.order_sn)} exists: createOrder did not take effect, and sending it again is safe.`,
           };
         }
-        const same = Number(order.amount) === Number(params.amount) && sameText(order.currency, params.currency) && (order.payerID == null || sameText(order.payerID, params.payerID));
+        const same =
+          Number(order.amount) === Number(params.amount) &&
+          sameText(order.currency, params.currency) &&
+          (order.payerID == null || sameText(order.payerID, params.payerID));
         return same
-          ? { outcome: 'happened', service, detail: `Order ${order.order_sn} was created (status ${order.status}, linkID ${order.linkID ?? 'not given'}).`, data: order }
-          : { outcome: 'unknown', service, reason: `An order ${order.order_sn} exists but with another amount, currency or payer: it is not the one this call sent.` };
+          ? {
+              outcome: 'happened',
+              service,
+              detail: `Order ${order.order_sn} was created (status ${order.status}, linkID ${order.linkID ?? 'not given'}).`,
+              data: order,
+            }
+          : {
+              outcome: 'unknown',
+              service,
+              reason: `An order ${order.order_sn} exists but with another amount, currency or payer: it is not the one this call sent.`,
+            };
       }
       case 'refundOrder': {
-        const { outcome: status } = await caller.call('queryOrder', { order_sn: String(params.order_sn), linkID: String(params.linkID) }, options);
+        const { outcome: status } = await caller.call(
+          'queryOrder',
+          { order_sn: String(params.order_sn), linkID: String(params.linkID) },
+          options,
+        );
         if (typeof status === 'string' && status.startsWith('Refund')) {
-          return { outcome: 'happened', service, detail: `The refund was taken: the order's status is ${status}.`, data: { outcome: status } };
+          return {
+            outcome: 'happened',
+            service,
+            detail: `The refund was taken: the order's status is ${status}.`,
+            data: { outcome: status },
+          };
         }
-        if (status === 'Paid') return { outcome: 'not-happened', service, detail: 'The order is still Paid: the refund did not take effect, and sending it again is safe.' };
-        return { outcome: 'unknown', service, reason: `The order's status is ${String(status)}, which says nothing about this refund.` };
+        if (status === 'Paid')
+          return {
+            outcome: 'not-happened',
+            service,
+            detail: 'The order is still Paid: the refund did not take effect, and sending it again is safe.',
+          };
+        return {
+          outcome: 'unknown',
+          service,
+          reason: `The order's status is ${String(status)}, which says nothing about this refund.`,
+        };
       }
       case 'payOrder': {
-        const { outcome: status } = await caller.call('queryOrder', { order_sn: String(params.order_sn), linkID: String(params.linkID) }, options);
-        if (status === 'New') return { outcome: 'not-happened', service, detail: 'The order is still New: no payment was made, and sending payOrder again is safe.' };
-        const challenged = status === 'Processing' ? ' The 3-D Secure challenge was in the lost answer: start again with checkoutOrder, or wait for the notification.' : '';
-        return { outcome: 'happened', service, detail: `The payment was taken up: the order's status is ${String(status)}.${challenged}`, data: { outcome: status } };
+        const { outcome: status } = await caller.call(
+          'queryOrder',
+          { order_sn: String(params.order_sn), linkID: String(params.linkID) },
+          options,
+        );
+        if (status === 'New')
+          return {
+            outcome: 'not-happened',
+            service,
+            detail: 'The order is still New: no payment was made, and sending payOrder again is safe.',
+          };
+        const challenged =
+          status === 'Processing'
+            ? ' The 3-D Secure challenge was in the lost answer: start again with checkoutOrder, or wait for the notification.'
+            : '';
+        return {
+          outcome: 'happened',
+          service,
+          detail: `The payment was taken up: the order's status is ${String(status)}.${challenged}`,
+          data: { outcome: status },
+        };
       }
       case 'checkoutOrder':
         return {
           outcome: 'unknown',
           service,
-          reason: 'A checkout leaves the order New, so nothing can be read back; it moves no money: start again with a fresh checkoutOrder.',
+          reason:
+            'A checkout leaves the order New, so nothing can be read back; it moves no money: start again with a fresh checkoutOrder.',
         };
       case 'createPayer':
       case 'updatePayer': {
         const payer = await readPayer(params.email, options);
-        if (!payer) return { outcome: 'not-happened', service, detail: `No payer has the email sent: ${service} did not take effect, and sending it again is safe.` };
+        if (!payer)
+          return {
+            outcome: 'not-happened',
+            service,
+            detail: `No payer has the email sent: ${service} did not take effect, and sending it again is safe.`,
+          };
         const differing = differingPayerFields(params, payer as unknown as Record<string, unknown>);
         if (service === 'updatePayer' && !sameText(payer.payerID, params.payerID)) {
           return { outcome: 'unknown', service, reason: 'The email sent belongs to another payerID.' };
         }
-        if (differing.length === 0) return { outcome: 'happened', service, detail: `The payer ${String(payer.payerID)} has the details sent.`, data: payer };
+        if (differing.length === 0)
+          return {
+            outcome: 'happened',
+            service,
+            detail: `The payer ${String(payer.payerID)} has the details sent.`,
+            data: payer,
+          };
         return service === 'updatePayer'
-          ? { outcome: 'not-happened', service, detail: `The payer's ${differing.join(', ')} are not the ones sent: the update did not take effect, and sending it again is safe.` }
-          : { outcome: 'unknown', service, reason: `A payer with this email exists with another ${differing.join(', ')}: it may predate this call.` };
+          ? {
+              outcome: 'not-happened',
+              service,
+              detail: `The payer's ${differing.join(', ')} are not the ones sent: the update did not take effect, and sending it again is safe.`,
+            }
+          : {
+              outcome: 'unknown',
+              service,
+              reason: `A payer with this email exists with another ${differing.join(', ')}: it may predate this call.`,
+            };
       }
       default:
         return { outcome: 'unknown', service, reason: `There is no read-back for ${service}.` };
@@ -156,14 +247,24 @@ export function createOutcomeTools(resources: Resources, caller: ServiceCaller) 
   }
 
   async function resolveOutcome(error: unknown, options: ResolveOutcomeOptions = {}): Promise<OutcomeResolution> {
-    if (!isCodePayError(error)) return { outcome: 'unknown', service: undefined, reason: 'This is not an error of the CodePay SDK.' };
+    if (!isCodePayError(error))
+      return { outcome: 'unknown', service: undefined, reason: 'This is not an error of the CodePay SDK.' };
     const service = (error as { service?: ServiceName }).service;
     if (error.outcomeUnknown === false) {
-      return { outcome: 'not-happened', service, detail: `The call was refused or never sent (${error.name}): nothing happened, and sending it again is safe once the cause is fixed.` };
+      return {
+        outcome: 'not-happened',
+        service,
+        detail: `The call was refused or never sent (${error.name}): nothing happened, and sending it again is safe once the cause is fixed.`,
+      };
     }
     const call = failedCalls.get(error);
     if (!call) {
-      return { outcome: 'unknown', service, reason: 'This error did not come from a state-changing call of this SDK (or its outcome is not recorded): check the order or payer by hand.' };
+      return {
+        outcome: 'unknown',
+        service,
+        reason:
+          'This error did not come from a state-changing call of this SDK (or its outcome is not recorded): check the order or payer by hand.',
+      };
     }
     const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     await delay((call.sentAt?.getTime() ?? 0) + settleMs - Date.now(), options.requestOptions?.signal);
@@ -171,7 +272,11 @@ export function createOutcomeTools(resources: Resources, caller: ServiceCaller) 
       return await readBack(call, options.requestOptions);
     } catch (readError) {
       const why = isCodePayError(readError) ? `${readError.name}: ${readError.message}` : 'an unexpected error';
-      return { outcome: 'unknown', service: call.service, reason: `Reading the result back failed (${why}); try again later.` };
+      return {
+        outcome: 'unknown',
+        service: call.service,
+        reason: `Reading the result back failed (${why}); try again later.`,
+      };
     }
   }
 

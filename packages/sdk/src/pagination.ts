@@ -36,7 +36,8 @@ export function createPageList<TItem, TPage>(
       const total = counter(fields[totalField]);
       if (!Array.isArray(items) || items.length === 0) return;
       // Another page than the one asked for, or no usable counters: nothing says where the next page is.
-      if (currentPage === undefined || currentPage !== pageNo || lastPage === undefined || currentPage >= lastPage) return;
+      if (currentPage === undefined || currentPage !== pageNo || lastPage === undefined || currentPage >= lastPage)
+        return;
       seen = (seen ?? (pageNo - 1) * items.length) + items.length;
       if (total !== undefined && seen >= total) return;
       const next = currentPage + 1;

@@ -35,6 +35,15 @@ export interface PageList<TItem, TPage> extends AsyncIterable<TItem> {
 }
 
 export interface ServiceCaller {
-  call<S extends ServiceName>(service: S, params: ServiceInputs[S], options?: RequestOptions): Promise<WithPsn<ServiceResult<S>>>;
-  list<S extends ServiceName, TItem>(service: S, params: ServiceInputs[S], options: RequestOptions | undefined, hint: PaginationHint): PageList<TItem, ServiceResult<S>>;
+  call<S extends ServiceName>(
+    service: S,
+    params: ServiceInputs[S],
+    options?: RequestOptions,
+  ): Promise<WithPsn<ServiceResult<S>>>;
+  list<S extends ServiceName, TItem>(
+    service: S,
+    params: ServiceInputs[S],
+    options: RequestOptions | undefined,
+    hint: PaginationHint,
+  ): PageList<TItem, ServiceResult<S>>;
 }

@@ -31,11 +31,14 @@ describe('createCodePay options', () => {
     expect(error.message).toMatch(message);
   });
 
-  it.each(['/api/v2', '/api/v2/pay'])('a baseUrl ending in %s is refused at construction with the URL to pass', (path) => {
-    const error = refusal({ baseUrl: `${env.mock.url}${path}`, ...keys() });
-    expect(error.option).toBe('baseUrl');
-    expect(error.message).toContain(`pass ${env.mock.url} instead`);
-  });
+  it.each(['/api/v2', '/api/v2/pay'])(
+    'a baseUrl ending in %s is refused at construction with the URL to pass',
+    (path) => {
+      const error = refusal({ baseUrl: `${env.mock.url}${path}`, ...keys() });
+      expect(error.option).toBe('baseUrl');
+      expect(error.message).toContain(`pass ${env.mock.url} instead`);
+    },
+  );
 
   it('a secret pasted into environment is not echoed', () => {
     const secret = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
@@ -57,7 +60,18 @@ describe('close()', () => {
     expect(codepay.closed).toBe(true);
     expect(copy.closed).toBe(true);
     for (const client of [codepay, copy]) {
-      const error = await client.orders.create({ order_sn: 'CLOSED-1', currency: 'USD', amount: 1, payerID: 1, purposeOfTransaction: 'PAY_FOR_GOODS', description: 'x', domain: 'www.example.com', product: 'x' }).catch((e: unknown) => e);
+      const error = await client.orders
+        .create({
+          order_sn: 'CLOSED-1',
+          currency: 'USD',
+          amount: 1,
+          payerID: 1,
+          purposeOfTransaction: 'PAY_FOR_GOODS',
+          description: 'x',
+          domain: 'www.example.com',
+          product: 'x',
+        })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
       expect(error).toMatchObject({ outcomeUnknown: false });
       expect((error as Error).message).toMatch(/client was closed/);

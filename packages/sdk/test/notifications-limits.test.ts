@@ -70,7 +70,10 @@ describe('the notification handler under abuse', () => {
 
   it('a body a framework already parsed is held to the 1 MiB cap before any decryption', async () => {
     const genuine = await sealed({ PaymentOrderStatus: { order_sn: 'L-1', platform_order_sn: 'SS1', status: 'Paid' } });
-    const huge = { ...genuine, bizContent: genuine.bizContent.repeat(Math.ceil((64 * 1024 * 1024) / genuine.bizContent.length)) };
+    const huge = {
+      ...genuine,
+      bizContent: genuine.bizContent.repeat(Math.ceil((64 * 1024 * 1024) / genuine.bizContent.length)),
+    };
     const started = performance.now();
     const error = await env.codepay.notifications.verifyAndDecrypt(huge).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseFormatError);
@@ -97,10 +100,19 @@ describe('the notification handler under abuse', () => {
         resolve({ written, status });
         request.destroy();
       };
-      const request = httpRequest({ host: '127.0.0.1', port, path: '/notify', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-        response.resume();
-        finish(response.statusCode ?? 0);
-      });
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/notify',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (response) => {
+          response.resume();
+          finish(response.statusCode ?? 0);
+        },
+      );
       request.on('error', () => finish('closed'));
       const pump = () => {
         // The test's own limit: 256 MiB without an answer is a handler reading forever.
@@ -135,17 +147,30 @@ describe('the notification handler under abuse', () => {
       json: 'not json',
     };
     reported.length = 0;
-    const answers = await Promise.all(Object.values(bodies).map((body) => post(url, typeof body === 'string' ? body : JSON.stringify(body))));
-    for (const answer of answers) expect(answer).toEqual({ status: 400, body: { code: 400, msg: 'notification refused' } });
+    const answers = await Promise.all(
+      Object.values(bodies).map((body) => post(url, typeof body === 'string' ? body : JSON.stringify(body))),
+    );
+    for (const answer of answers)
+      expect(answer).toEqual({ status: 400, body: { code: 400, msg: 'notification refused' } });
     expect(reported.map((r) => r.stage)).toEqual(['verify', 'verify', 'verify', 'verify']);
-    expect(reported.map((r) => (r.error as Error).name).sort()).toEqual(['DecryptionError', 'DecryptionError', 'ResponseFormatError', 'SignatureVerificationError']);
+    expect(reported.map((r) => (r.error as Error).name).sort()).toEqual([
+      'DecryptionError',
+      'DecryptionError',
+      'ResponseFormatError',
+      'SignatureVerificationError',
+    ]);
   });
 
   it('a listener that throws: answered 500, and onError gets the error itself', async () => {
     reported.length = 0;
     failListener = true;
     try {
-      const answer = await post(url, JSON.stringify(await sealed({ PaymentOrderStatus: { order_sn: 'L-3', platform_order_sn: 'SS3', status: 'Paid' } })));
+      const answer = await post(
+        url,
+        JSON.stringify(
+          await sealed({ PaymentOrderStatus: { order_sn: 'L-3', platform_order_sn: 'SS3', status: 'Paid' } }),
+        ),
+      );
       expect(answer).toEqual({ status: 500, body: { code: 500, msg: 'listener failed' } });
     } finally {
       failListener = false;
@@ -157,7 +182,12 @@ describe('the notification handler under abuse', () => {
 
   it('a genuine notification still goes through (the control)', async () => {
     const before = delivered.length;
-    const answer = await post(url, JSON.stringify(await sealed({ PaymentOrderStatus: { order_sn: 'L-4', platform_order_sn: 'SS4', status: 'Paid' } })));
+    const answer = await post(
+      url,
+      JSON.stringify(
+        await sealed({ PaymentOrderStatus: { order_sn: 'L-4', platform_order_sn: 'SS4', status: 'Paid' } }),
+      ),
+    );
     expect(answer).toEqual({ status: 200, body: { code: 0 } });
     expect(delivered.length).toBe(before + 1);
   });

@@ -22,7 +22,11 @@ describe('notifications', () => {
   /** A notification sealed with the mock's platform key, as the platform sends it. */
   async function sealed(content: unknown, signer = loadPrivateKey(env.mock.keys.platformPrivateKey)): Promise<string> {
     const plaintext = JSON.stringify(content);
-    return JSON.stringify({ noticeType: 'PaymentOrderStatus', bizContent: aesEncrypt(plaintext, loadAesKey(env.mock.keys.aesKey)), sign: await signRsaSha256(plaintext, signer) });
+    return JSON.stringify({
+      noticeType: 'PaymentOrderStatus',
+      bizContent: aesEncrypt(plaintext, loadAesKey(env.mock.keys.aesKey)),
+      sign: await signRsaSha256(plaintext, signer),
+    });
   }
 
   it('the node:http handler verifies a notification from env.mock.sendNotification and answers {"code":0}', async () => {
@@ -37,14 +41,19 @@ describe('notifications', () => {
   });
 
   it('verifyAndDecrypt returns the typed event; ack() is {code: 0}', async () => {
-    const event = await env.codepay.notifications.verifyAndDecrypt(await sealed({ PaymentOrderStatus: { order_sn: 'N-2', platform_order_sn: 'SS2', status: 'Expired' } }));
+    const event = await env.codepay.notifications.verifyAndDecrypt(
+      await sealed({ PaymentOrderStatus: { order_sn: 'N-2', platform_order_sn: 'SS2', status: 'Expired' } }),
+    );
     expect(event).toEqual({ order_sn: 'N-2', platform_order_sn: 'SS2', status: 'Expired' });
     expect(env.codepay.notifications.ack()).toEqual({ code: 0 });
   });
 
   it('a forged signature raises SignatureVerificationError and the listener is never called', async () => {
     const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const body = await sealed({ PaymentOrderStatus: { order_sn: 'N-3', platform_order_sn: 'SS3', status: 'Paid' } }, forger);
+    const body = await sealed(
+      { PaymentOrderStatus: { order_sn: 'N-3', platform_order_sn: 'SS3', status: 'Paid' } },
+      forger,
+    );
     await expect(env.codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(SignatureVerificationError);
     let called = false;
     const server = createServer(env.codepay.notifications.handler(() => void (called = true)));
@@ -66,33 +75,57 @@ describe('notifications', () => {
     ['null', null, /it is null; pass the raw body/],
     ['a number', 42, /it is a number; pass the raw body/],
     ['an array', [], /it is an array; pass the raw body/],
-    ['a parsed body with an object noticeType', { noticeType: { toString: {} } }, /noticeType is an object, not "PaymentOrderStatus"/],
-    ['a parsed body with a long noticeType', { noticeType: 'x'.repeat(5000) }, /noticeType is a 5000-character string, not "PaymentOrderStatus"/],
-  ])('from plain JavaScript, %s raises a ResponseFormatError saying what is expected, never a TypeError', async (_label, body, message) => {
-    const error = await env.codepay.notifications.verifyAndDecrypt(body as never).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResponseFormatError);
-    expect((error as Error).message).toMatch(message);
-  });
+    [
+      'a parsed body with an object noticeType',
+      { noticeType: { toString: {} } },
+      /noticeType is an object, not "PaymentOrderStatus"/,
+    ],
+    [
+      'a parsed body with a long noticeType',
+      { noticeType: 'x'.repeat(5000) },
+      /noticeType is a 5000-character string, not "PaymentOrderStatus"/,
+    ],
+  ])(
+    'from plain JavaScript, %s raises a ResponseFormatError saying what is expected, never a TypeError',
+    async (_label, body, message) => {
+      const error = await env.codepay.notifications.verifyAndDecrypt(body as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseFormatError);
+      expect((error as Error).message).toMatch(message);
+    },
+  );
 
   it('verified content that is not a PaymentOrderStatus notification raises ResponseFormatError', async () => {
-    await expect(env.codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(/carries no PaymentOrderStatus event/);
+    await expect(env.codepay.notifications.verifyAndDecrypt(await sealed({ order_sn: 'N-4' }))).rejects.toThrow(
+      /carries no PaymentOrderStatus event/,
+    );
   });
 
   it('a verified event with an unknown status or a mistyped optional field reaches the listener, with its drift', async () => {
     // Refusing it would make the platform retry ten times and then drop the notification for good.
     const event = await env.codepay.notifications.verifyAndDecrypt(
-      await sealed({ PaymentOrderStatus: { order_sn: 'N-7', platform_order_sn: 'SS7', status: 'PartiallyRefunded', failTimes: 'two' } }),
+      await sealed({
+        PaymentOrderStatus: {
+          order_sn: 'N-7',
+          platform_order_sn: 'SS7',
+          status: 'PartiallyRefunded',
+          failTimes: 'two',
+        },
+      }),
     );
     expect(event).toMatchObject({ order_sn: 'N-7', status: 'PartiallyRefunded', failTimes: 'two' });
     const drift = (event as unknown as { drift: Array<{ path: string; keyword: string }> }).drift;
-    expect(drift.map((d) => `${d.path} ${d.keyword}`)).toEqual(expect.arrayContaining(['/status enum', '/failTimes type']));
+    expect(drift.map((d) => `${d.path} ${d.keyword}`)).toEqual(
+      expect.arrayContaining(['/status enum', '/failTimes type']),
+    );
     expect(Object.keys(event)).not.toContain('drift');
   });
 
   it('a listener that throws is answered 500 so the platform retries', async () => {
-    const server = createServer(env.codepay.notifications.handler(async () => {
-      throw new Error('database down');
-    }));
+    const server = createServer(
+      env.codepay.notifications.handler(async () => {
+        throw new Error('database down');
+      }),
+    );
     const answer = await env.mock.sendNotification(await listen(server), { order_sn: 'N-5' });
     server.close();
     expect(answer.status).toBe(500);

@@ -8,7 +8,11 @@ import { payerFields } from './support/params.js';
 const env = useMockClient();
 let serial = 0;
 
-const payerParams = () => ({ ...payerFields, email: `outcome-${process.pid}-${++serial}@example.com`, phone: '98765432' });
+const payerParams = () => ({
+  ...payerFields,
+  email: `outcome-${process.pid}-${++serial}@example.com`,
+  phone: '98765432',
+});
 
 const orderParams = () => ({
   order_sn: `OUTCOME-${process.pid}-${++serial}`,
@@ -45,7 +49,13 @@ describe('orders.find', () => {
     expect(found).toMatchObject({ order_sn: params.order_sn, linkID: created.linkID, status: 'New' });
     expect(await env.codepay.orders.find({ order_sn: 'NO-SUCH-ORDER' })).toBeUndefined();
     // Outside the window: not found.
-    expect(await env.codepay.orders.find({ order_sn: params.order_sn, from: new Date('2020-01-01'), to: new Date('2020-01-02') })).toBeUndefined();
+    expect(
+      await env.codepay.orders.find({
+        order_sn: params.order_sn,
+        from: new Date('2020-01-01'),
+        to: new Date('2020-01-02'),
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -54,7 +64,11 @@ describe('resolveOutcome', () => {
     const { params, error } = await lostCreate(env.codepay);
     expect(error).toMatchObject({ name: 'ConnectionError', outcomeUnknown: true, service: 'createOrder' });
     const resolution = await env.codepay.resolveOutcome(error, { settleMs: 0 });
-    expect(resolution).toMatchObject({ outcome: 'happened', service: 'createOrder', data: { order_sn: params.order_sn, amount: 12.5 } });
+    expect(resolution).toMatchObject({
+      outcome: 'happened',
+      service: 'createOrder',
+      data: { order_sn: params.order_sn, amount: 12.5 },
+    });
     expect((resolution as { data: { linkID?: string } }).data.linkID).toMatch(/^[0-9A-F-]{36}$/);
   });
 
@@ -82,13 +96,21 @@ describe('resolveOutcome', () => {
     env.mock.setOrderStatus(refund.order_sn, 'Paid');
     env.mock.queueScenario('commit-html-504', { service: 'refundOrder' });
     const taken = await failureOf(() => env.codepay.orders.refund(refund));
-    expect(await env.codepay.resolveOutcome(taken, { settleMs: 0 })).toMatchObject({ outcome: 'happened', data: { outcome: 'RefundSubmitted' } });
+    expect(await env.codepay.resolveOutcome(taken, { settleMs: 0 })).toMatchObject({
+      outcome: 'happened',
+      data: { outcome: 'RefundSubmitted' },
+    });
 
     env.mock.setOrderStatus(refund.order_sn, 'Paid');
-    const lost = await failureOf(() => env.codepay.orders.refund(refund, { headers: { 'x-mock-scenario': 'slow:2000' }, timeout: 100, deadline: 150 }));
+    const lost = await failureOf(() =>
+      env.codepay.orders.refund(refund, { headers: { 'x-mock-scenario': 'slow:2000' }, timeout: 100, deadline: 150 }),
+    );
     expect(lost).toMatchObject({ name: 'TimeoutError', outcomeUnknown: true });
     // The mock answers the timed-out request only after 2 s: before that the order is still Paid.
-    expect(await env.codepay.resolveOutcome(lost, { settleMs: 0 })).toMatchObject({ outcome: 'not-happened', service: 'refundOrder' });
+    expect(await env.codepay.resolveOutcome(lost, { settleMs: 0 })).toMatchObject({
+      outcome: 'not-happened',
+      service: 'refundOrder',
+    });
 
     env.mock.setOrderStatus(refund.order_sn, 'Chargeback');
     env.mock.queueScenario('commit-drop', { service: 'refundOrder' });
@@ -101,11 +123,19 @@ describe('resolveOutcome', () => {
     env.mock.queueScenario('commit-unsigned-503', { service: 'createPayer' });
     const stored = await failureOf(() => env.codepay.payers.create(payer));
     expect(stored).toMatchObject({ outcomeUnknown: true });
-    expect(await env.codepay.resolveOutcome(stored, { settleMs: 0 })).toMatchObject({ outcome: 'happened', data: { email: payer.email } });
+    expect(await env.codepay.resolveOutcome(stored, { settleMs: 0 })).toMatchObject({
+      outcome: 'happened',
+      data: { email: payer.email },
+    });
 
     const other = payerParams();
-    const lost = await failureOf(() => env.codepay.payers.create(other, { headers: { 'x-mock-scenario': 'slow:2000' }, timeout: 100, deadline: 150 }));
-    expect(await env.codepay.resolveOutcome(lost, { settleMs: 0 })).toMatchObject({ outcome: 'not-happened', service: 'createPayer' });
+    const lost = await failureOf(() =>
+      env.codepay.payers.create(other, { headers: { 'x-mock-scenario': 'slow:2000' }, timeout: 100, deadline: 150 }),
+    );
+    expect(await env.codepay.resolveOutcome(lost, { settleMs: 0 })).toMatchObject({
+      outcome: 'not-happened',
+      service: 'createPayer',
+    });
   });
 
   it('updatePayer: the payer has every detail sent → happened; other details → not-happened', async () => {
@@ -114,20 +144,31 @@ describe('resolveOutcome', () => {
     const update = { ...payer, phone: 98765432, payerID: created.payerID, city: 'Kowloon' };
     env.mock.queueScenario('commit-truncated', { service: 'updatePayer' });
     const applied = await failureOf(() => env.codepay.payers.update(update));
-    expect(await env.codepay.resolveOutcome(applied, { settleMs: 0 })).toMatchObject({ outcome: 'happened', data: { city: 'Kowloon' } });
+    expect(await env.codepay.resolveOutcome(applied, { settleMs: 0 })).toMatchObject({
+      outcome: 'happened',
+      data: { city: 'Kowloon' },
+    });
 
-    const lost = await failureOf(() => env.codepay.payers.update({ ...update, city: 'Lantau' }, { headers: { 'x-mock-scenario': 'slow:2000' }, timeout: 100, deadline: 150 }));
+    const lost = await failureOf(() =>
+      env.codepay.payers.update(
+        { ...update, city: 'Lantau' },
+        { headers: { 'x-mock-scenario': 'slow:2000' }, timeout: 100, deadline: 150 },
+      ),
+    );
     const resolution = await env.codepay.resolveOutcome(lost, { settleMs: 0 });
     expect(resolution).toMatchObject({ outcome: 'not-happened', service: 'updatePayer' });
     expect((resolution as { detail: string }).detail).toMatch(/city/);
   });
 
-  it('an error whose outcome is known, or that is not the SDK\'s, is answered without a read-back', async () => {
+  it("an error whose outcome is known, or that is not the SDK's, is answered without a read-back", async () => {
     const invalid = await failureOf(() => env.codepay.orders.create({ ...orderParams(), amount: 10.005 }));
     expect(invalid).toBeInstanceOf(ValidationError);
     expect(invalid).toMatchObject({ outcomeUnknown: false });
     expect(await env.codepay.resolveOutcome(invalid)).toMatchObject({ outcome: 'not-happened' });
-    expect(await env.codepay.resolveOutcome(new Error('boom'))).toMatchObject({ outcome: 'unknown', reason: expect.stringMatching(/not an error of the CodePay SDK/) });
+    expect(await env.codepay.resolveOutcome(new Error('boom'))).toMatchObject({
+      outcome: 'unknown',
+      reason: expect.stringMatching(/not an error of the CodePay SDK/),
+    });
   });
 
   it('every error of a state-changing call carries a boolean outcomeUnknown, also those raised before the transport', async () => {
@@ -152,6 +193,9 @@ describe('amounts', () => {
   ])('%s is refused before sending, naming /amount', async (amount, rule) => {
     const error = await failureOf(() => env.codepay.orders.create({ ...orderParams(), amount }));
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]).toMatchObject({ path: '/amount', message: expect.stringMatching(rule) });
+    expect((error as ValidationError).issues[0]).toMatchObject({
+      path: '/amount',
+      message: expect.stringMatching(rule),
+    });
   });
 });

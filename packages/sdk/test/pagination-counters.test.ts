@@ -13,8 +13,18 @@ import { createCodePay, type CodePay } from '../src/index.js';
 type PageScript = (pageNo: number) => string;
 
 const order = (n: number) =>
-  JSON.stringify({ order_sn: `PC-${n}`, platform_order_sn: `SS${n}`, currency: 'USD', amount: 10, payerID: 1, purposeOfTransaction: 'PAY_FOR_GOODS', description: 'x', status: 'Paid' });
-const orders = (from: number, count: number) => `[${Array.from({ length: count }, (_, i) => order(from + i)).join(',')}]`;
+  JSON.stringify({
+    order_sn: `PC-${n}`,
+    platform_order_sn: `SS${n}`,
+    currency: 'USD',
+    amount: 10,
+    payerID: 1,
+    purposeOfTransaction: 'PAY_FOR_GOODS',
+    description: 'x',
+    status: 'Paid',
+  });
+const orders = (from: number, count: number) =>
+  `[${Array.from({ length: count }, (_, i) => order(from + i)).join(',')}]`;
 
 describe('auto-pagination trusts the counters only to stop', () => {
   let keys: MockGatewayKeys;
@@ -65,7 +75,12 @@ describe('auto-pagination trusts the counters only to stop', () => {
   async function iterate(params: Record<string, unknown>, limit = 50): Promise<{ items: number; pages: number[] }> {
     asked.length = 0;
     let items = 0;
-    for await (const _ of codepay.orders.list({ startTime: '2024-01-01 00:00:00', endTime: '2024-01-31 23:59:59', pageSize: 10, ...params } as never)) {
+    for await (const _ of codepay.orders.list({
+      startTime: '2024-01-01 00:00:00',
+      endTime: '2024-01-31 23:59:59',
+      pageSize: 10,
+      ...params,
+    } as never)) {
       items++;
       if (asked.length > limit) break;
     }
@@ -73,25 +88,29 @@ describe('auto-pagination trusts the counters only to stop', () => {
   }
 
   it('stops once `total` orders were seen, though last_page says a million', async () => {
-    script = (pageNo) => `{"total":25,"current_page":${pageNo},"per_page":10,"from":1,"to":10,"last_page":1000000,"orders":${orders(pageNo * 10, 10)}}`;
+    script = (pageNo) =>
+      `{"total":25,"current_page":${pageNo},"per_page":10,"from":1,"to":10,"last_page":1000000,"orders":${orders(pageNo * 10, 10)}}`;
     const { pages } = await iterate({});
     expect(pages).toEqual([1, 2, 3]);
   });
 
   it('never asks for a page number beyond 2^53 (where n + 1 === n), though last_page is beyond it', async () => {
-    script = (pageNo) => `{"total":90071992547409930,"current_page":${pageNo},"per_page":10,"from":1,"to":10,"last_page":9007199254740993,"orders":${orders(1, 10)}}`;
+    script = (pageNo) =>
+      `{"total":90071992547409930,"current_page":${pageNo},"per_page":10,"from":1,"to":10,"last_page":9007199254740993,"orders":${orders(1, 10)}}`;
     const { pages } = await iterate({ pageNo: Number.MAX_SAFE_INTEGER });
     expect(pages).toEqual([Number.MAX_SAFE_INTEGER]);
   });
 
   it('stops when the gateway answers another page than the one asked for', async () => {
-    script = () => `{"total":100,"current_page":1,"per_page":10,"from":1,"to":10,"last_page":10,"orders":${orders(1, 10)}}`;
+    script = () =>
+      `{"total":100,"current_page":1,"per_page":10,"from":1,"to":10,"last_page":10,"orders":${orders(1, 10)}}`;
     const { pages } = await iterate({ pageNo: 2 });
     expect(pages).toEqual([2]);
   });
 
   it('the control: honest counters are followed to the last page', async () => {
-    script = (pageNo) => `{"total":25,"current_page":${pageNo},"per_page":10,"from":1,"to":10,"last_page":3,"orders":${orders(pageNo * 10, pageNo === 3 ? 5 : 10)}}`;
+    script = (pageNo) =>
+      `{"total":25,"current_page":${pageNo},"per_page":10,"from":1,"to":10,"last_page":3,"orders":${orders(pageNo * 10, pageNo === 3 ? 5 : 10)}}`;
     expect(await iterate({})).toEqual({ items: 25, pages: [1, 2, 3] });
   });
 });

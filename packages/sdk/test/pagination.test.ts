@@ -21,14 +21,20 @@ describe('orders.list pagination against the mock', () => {
     }
   });
 
-  const range = () => ({ startTime: new Date(Date.now() - 3_600_000), endTime: new Date(Date.now() + 3_600_000), pageSize: 10 });
+  const range = () => ({
+    startTime: new Date(Date.now() - 3_600_000),
+    endTime: new Date(Date.now() + 3_600_000),
+    pageSize: 10,
+  });
 
   it('iterates every order across three pages, fetching each page once', async () => {
     env.mock.clearRequests();
     const seen: Order[] = [];
     for await (const order of env.codepay.orders.list(range())) seen.push(order);
     expect(seen.map((o) => o.order_sn)).toEqual(created);
-    const pages = env.mock.requests.filter((r) => r.service === 'queryOrders').map((r) => (r.params as { pageNo: number }).pageNo);
+    const pages = env.mock.requests
+      .filter((r) => r.service === 'queryOrders')
+      .map((r) => (r.params as { pageNo: number }).pageNo);
     expect(pages).toEqual([1, 2, 3]);
   });
 
@@ -41,7 +47,8 @@ describe('orders.list pagination against the mock', () => {
 
   it('iterates page by page, starting from the pageNo in the params', async () => {
     const numbers: number[] = [];
-    for await (const page of env.codepay.orders.list({ ...range(), pageNo: 2 }).pages()) numbers.push(page.current_page);
+    for await (const page of env.codepay.orders.list({ ...range(), pageNo: 2 }).pages())
+      numbers.push(page.current_page);
     expect(numbers).toEqual([2, 3]);
   });
 
@@ -51,7 +58,11 @@ describe('orders.list pagination against the mock', () => {
     for await (const order of env.codepay.orders.list({ ...range(), status: 'Paid' })) paid.push(order.order_sn);
     expect(paid).toEqual(['PAGE-03']);
     const none: Order[] = [];
-    for await (const order of env.codepay.orders.list({ startTime: '2000-01-01 00:00:00', endTime: '2000-01-02 00:00:00' })) none.push(order);
+    for await (const order of env.codepay.orders.list({
+      startTime: '2000-01-01 00:00:00',
+      endTime: '2000-01-02 00:00:00',
+    }))
+      none.push(order);
     expect(none).toEqual([]);
   });
 });

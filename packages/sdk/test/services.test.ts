@@ -27,7 +27,8 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
         product: 'Book',
       }),
     queryOrder: () => env.codepay.orders.get({ order_sn: 'SDK-1', linkID }),
-    queryOrders: () => env.codepay.orders.list({ startTime: new Date(Date.now() - 86_400_000), endTime: new Date() }).page(),
+    queryOrders: () =>
+      env.codepay.orders.list({ startTime: new Date(Date.now() - 86_400_000), endTime: new Date() }).page(),
     refundOrder: () => env.codepay.orders.refund({ order_sn: 'SDK-1', linkID }),
     checkoutOrder: () =>
       env.codepay.orders.checkout({
@@ -39,7 +40,13 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
         relationship: 'CUSTOMER',
       }),
     payOrder: () =>
-      env.codepay.orders.pay({ order_sn: 'SDK-1', linkID, transactionReference: '8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056', sessionId: '0_797c4992', userAgent: 'Mozilla/5.0' }),
+      env.codepay.orders.pay({
+        order_sn: 'SDK-1',
+        linkID,
+        transactionReference: '8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056',
+        sessionId: '0_797c4992',
+        userAgent: 'Mozilla/5.0',
+      }),
     getBalance: () => env.codepay.balance.get({ currency: 'USD' }),
   } satisfies Record<(typeof serviceNames)[number], () => Promise<unknown>>;
 
@@ -53,15 +60,18 @@ describe('every service through the SDK against @codepay/mock over loopback', ()
     expect(recorded?.psn).toBe(result.psn);
   });
 
-  it.each(serviceNames)('%s business failure raises BusinessError with code, message, service and psn', async (service) => {
-    const call = calls[service];
-    env.mock.queueScenario('business-error:P0042', { times: 1 });
-    const error = await call().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BusinessError);
-    expect(error).toMatchObject({ errorCode: 'P0042', service });
-    expect((error as BusinessError).psn).toMatch(/\S/);
-    expect((error as BusinessError).errorMessage).not.toBe('');
-  });
+  it.each(serviceNames)(
+    '%s business failure raises BusinessError with code, message, service and psn',
+    async (service) => {
+      const call = calls[service];
+      env.mock.queueScenario('business-error:P0042', { times: 1 });
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BusinessError);
+      expect(error).toMatchObject({ errorCode: 'P0042', service });
+      expect((error as BusinessError).psn).toMatch(/\S/);
+      expect((error as BusinessError).errorMessage).not.toBe('');
+    },
+  );
 
   it('client.call is typed by service name and behaves like the resource method', async () => {
     const balance = await env.codepay.call('getBalance', { currency: 'USD' });

@@ -47,8 +47,26 @@ describe('SDK method types', () => {
     // @ts-expect-error: `linkID` is required
     void codepay.orders.refund({ order_sn: 'A1' });
     // @ts-expect-error: `amount` must be a number or a decimal string, not a boolean
-    void codepay.orders.create({ order_sn: 'A', currency: 'USD', amount: true, payerID: 1, purposeOfTransaction: 'OTHERS', description: 'd', domain: 'example.com', product: 'p' });
+    void codepay.orders.create({
+      order_sn: 'A',
+      currency: 'USD',
+      amount: true,
+      payerID: 1,
+      purposeOfTransaction: 'OTHERS',
+      description: 'd',
+      domain: 'example.com',
+      product: 'p',
+    });
     // @ts-expect-error: only the documented purposes
-    void codepay.orders.create({ order_sn: 'A', currency: 'USD', amount: 9.99, payerID: 1, purposeOfTransaction: 'GIFTS', description: 'd', domain: 'example.com', product: 'p' });
+    void codepay.orders.create({
+      order_sn: 'A',
+      currency: 'USD',
+      amount: 9.99,
+      payerID: 1,
+      purposeOfTransaction: 'GIFTS',
+      description: 'd',
+      domain: 'example.com',
+      product: 'p',
+    });
   });
 });

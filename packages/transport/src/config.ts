@@ -2,7 +2,14 @@
 // a ConfigurationError naming the option and the fix: better at start-up than on the first payment.
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey, type AesKeyInput, type RsaKeyInput } from './crypto/keys.js';
+import {
+  assertKeyPair,
+  loadAesKey,
+  loadPrivateKey,
+  loadPublicKey,
+  type AesKeyInput,
+  type RsaKeyInput,
+} from './crypto/keys.js';
 import { platformKeyRing, type PlatformKeys } from './crypto/platform-keys.js';
 import type { Signer } from './crypto/signer.js';
 import { describeChoice, describeReceived } from './describe-value.js';
@@ -166,18 +173,27 @@ export function checkBaseUrl(value: unknown, option = 'baseUrl'): string {
   } catch {
     return fail(option, `"${value}" is not an absolute URL; pass e.g. "https://gateway.example.com".`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(option, `uses ${url.protocol}; the gateway is reached over https:.`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    fail(option, `uses ${url.protocol}; the gateway is reached over https:.`);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    fail(option, `uses http: for ${url.hostname}; the API requires HTTPS (plain http: is allowed only for a loopback mock such as http://127.0.0.1).`);
+    fail(
+      option,
+      `uses http: for ${url.hostname}; the API requires HTTPS (plain http: is allowed only for a loopback mock such as http://127.0.0.1).`,
+    );
   }
-  if (url.username || url.password) fail(option, 'contains credentials; remove them (authentication uses the token flow).');
-  if (url.search || url.hash) fail(option, 'has a query or fragment; pass only the origin and an optional path prefix.');
+  if (url.username || url.password)
+    fail(option, 'contains credentials; remove them (authentication uses the token flow).');
+  if (url.search || url.hash)
+    fail(option, 'has a query or fragment; pass only the origin and an optional path prefix.');
   // The client adds /api/v2/pay and /api/v2/token itself: a base URL that already has them would send every call to
   // /api/v2/api/v2/pay, and the first failure would look like a key or clock problem.
   const path = url.pathname.replace(/\/+$/, '');
   const endpoint = /\/api\/v2(?:\/(?:pay|token))?$/i.exec(path);
   if (endpoint) {
-    fail(option, `ends in ${endpoint[0]}, which the client adds itself; pass ${url.origin}${path.slice(0, endpoint.index)} instead.`);
+    fail(
+      option,
+      `ends in ${endpoint[0]}, which the client adds itself; pass ${url.origin}${path.slice(0, endpoint.index)} instead.`,
+    );
   }
   return url.toString().replace(/\/+$/, '');
 }
@@ -188,7 +204,10 @@ const MAX_TIMER_MS = 2_147_483_647;
 export function checkDuration(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    return fail(option, `must be a positive number of milliseconds up to ${MAX_TIMER_MS}; received ${describeReceived(value)}.`);
+    return fail(
+      option,
+      `must be a positive number of milliseconds up to ${MAX_TIMER_MS}; received ${describeReceived(value)}.`,
+    );
   }
   return value;
 }
@@ -201,7 +220,11 @@ function checkLogger(logger: unknown, level: unknown): void {
   }
   if (logger === undefined) return;
   const methods = ['debug', 'info', 'warn', 'error'] as const;
-  if (typeof logger !== 'object' || logger === null || methods.some((m) => typeof (logger as Record<string, unknown>)[m] !== 'function')) {
+  if (
+    typeof logger !== 'object' ||
+    logger === null ||
+    methods.some((m) => typeof (logger as Record<string, unknown>)[m] !== 'function')
+  ) {
     fail('logger', 'must be an object with debug, info, warn and error methods (console works).');
   }
 }
@@ -248,25 +271,45 @@ function checkCa(value: unknown): ReadonlyArray<string | Buffer> | undefined {
 }
 
 /** Exactly one of `merchantPrivateKey` and `signer`; `merchantPublicKey`, when given, checked against the private key. */
-function loadMerchantSigning(options: TransportOptions): { merchantPrivateKey: KeyObject | undefined; signer: Signer | undefined; merchantPublicKey: KeyObject | undefined } {
+function loadMerchantSigning(options: TransportOptions): {
+  merchantPrivateKey: KeyObject | undefined;
+  signer: Signer | undefined;
+  merchantPublicKey: KeyObject | undefined;
+} {
   const hasKey = options.merchantPrivateKey !== undefined;
   const hasSigner = options.signer !== undefined;
   if (hasKey && hasSigner) {
-    fail('signer', 'and merchantPrivateKey were both given; pass exactly one: merchantPrivateKey to sign locally, or signer to sign with a key held elsewhere (KMS/HSM).');
+    fail(
+      'signer',
+      'and merchantPrivateKey were both given; pass exactly one: merchantPrivateKey to sign locally, or signer to sign with a key held elsewhere (KMS/HSM).',
+    );
   }
   if (!hasKey && !hasSigner) {
-    fail('merchantPrivateKey', 'is missing; pass exactly one of merchantPrivateKey (the merchant RSA private key) or signer (a function that signs with it, e.g. in a KMS/HSM).');
+    fail(
+      'merchantPrivateKey',
+      'is missing; pass exactly one of merchantPrivateKey (the merchant RSA private key) or signer (a function that signs with it, e.g. in a KMS/HSM).',
+    );
   }
   if (hasSigner) {
     if (typeof options.signer !== 'function') {
-      fail('signer', `must be a function (plaintext: Uint8Array) => Promise<Uint8Array> returning the SHA256withRSA signature; received ${describeReceived(options.signer)}.`);
+      fail(
+        'signer',
+        `must be a function (plaintext: Uint8Array) => Promise<Uint8Array> returning the SHA256withRSA signature; received ${describeReceived(options.signer)}.`,
+      );
     }
-    const merchantPublicKey = options.merchantPublicKey === undefined ? undefined : loadPublicKey(options.merchantPublicKey, 'merchantPublicKey');
+    const merchantPublicKey =
+      options.merchantPublicKey === undefined
+        ? undefined
+        : loadPublicKey(options.merchantPublicKey, 'merchantPublicKey');
     return { merchantPrivateKey: undefined, signer: options.signer, merchantPublicKey };
   }
   const merchantPrivateKey = loadPrivateKey(options.merchantPrivateKey!, 'merchantPrivateKey');
   if (options.merchantPublicKey !== undefined) {
-    assertKeyPair(merchantPrivateKey, loadPublicKey(options.merchantPublicKey, 'merchantPublicKey'), 'merchantPublicKey');
+    assertKeyPair(
+      merchantPrivateKey,
+      loadPublicKey(options.merchantPublicKey, 'merchantPublicKey'),
+      'merchantPublicKey',
+    );
   }
   return { merchantPrivateKey, signer: undefined, merchantPublicKey: undefined };
 }
@@ -275,7 +318,10 @@ function loadMerchantSigning(options: TransportOptions): { merchantPrivateKey: K
 function loadPlatformKeys(input: TransportOptions['platformPublicKey'], logger: Logger): PlatformKeys {
   if (!Array.isArray(input)) return loadPublicKey(input as RsaKeyInput, 'platformPublicKey');
   if (input.length === 0) {
-    fail('platformPublicKey', 'is an empty array; pass the platform public key, or during a rotation an array of the keys to accept (e.g. [oldKey, newKey]).');
+    fail(
+      'platformPublicKey',
+      'is an empty array; pass the platform public key, or during a rotation an array of the keys to accept (e.g. [oldKey, newKey]).',
+    );
   }
   const keys = input.map((key: RsaKeyInput, index: number) => {
     try {
@@ -283,31 +329,52 @@ function loadPlatformKeys(input: TransportOptions['platformPublicKey'], logger: 
     } catch (error) {
       // The error names the option (what a caller branches on); the message names the entry.
       if (!(error instanceof ConfigurationError)) throw error;
-      throw new ConfigurationError(`entry ${index}: ${error.message.slice(`platformPublicKey[${index}]: `.length)}`, { option: 'platformPublicKey', cause: error.cause });
+      throw new ConfigurationError(`entry ${index}: ${error.message.slice(`platformPublicKey[${index}]: `.length)}`, {
+        option: 'platformPublicKey',
+        cause: error.cause,
+      });
     }
   });
   return platformKeyRing(keys, logger);
 }
 
 export function resolveTransportConfig(options: TransportOptions): TransportConfig {
-  if (typeof options !== 'object' || options === null) fail('options', 'must be an object with baseUrl, appId and the keys.');
+  if (typeof options !== 'object' || options === null)
+    fail('options', 'must be an object with baseUrl, appId and the keys.');
   const baseUrl = checkBaseUrl(options.baseUrl);
   if (typeof options.appId !== 'string' || options.appId.trim() === '') {
     fail('appId', 'is missing; pass the application id from the CodePay dashboard.');
   }
   if (options.language !== undefined && !LANGUAGES.includes(options.language)) {
-    fail('language', `must be one of ${LANGUAGES.join(', ')}; received ${describeChoice(options.language, LANGUAGES)}.`);
+    fail(
+      'language',
+      `must be one of ${LANGUAGES.join(', ')}; received ${describeChoice(options.language, LANGUAGES)}.`,
+    );
   }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('fetch', 'must be a fetch-compatible function.');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    fail('fetch', 'must be a fetch-compatible function.');
   checkOptionNames(options, TRANSPORT_OPTION_NAMES, 'the client');
   if (options.fetch !== undefined && options.ca !== undefined) {
-    fail('ca', 'cannot be combined with a custom fetch; configure the CA in that fetch instead (or drop fetch: the built-in client takes ca).');
+    fail(
+      'ca',
+      'cannot be combined with a custom fetch; configure the CA in that fetch instead (or drop fetch: the built-in client takes ca).',
+    );
   }
   if (options.fetch !== undefined && options.proxy !== undefined && options.proxy !== false) {
-    fail('proxy', 'cannot be combined with a custom fetch; configure the proxy in that fetch instead (or drop fetch: the built-in client takes proxy).');
+    fail(
+      'proxy',
+      'cannot be combined with a custom fetch; configure the proxy in that fetch instead (or drop fetch: the built-in client takes proxy).',
+    );
   }
-  if (options.tracerProvider !== undefined && options.tracerProvider !== false && typeof (options.tracerProvider as { getTracer?: unknown } | null)?.getTracer !== 'function') {
-    fail('tracerProvider', 'must be an OpenTelemetry TracerProvider (an object with getTracer()), or false to turn tracing off.');
+  if (
+    options.tracerProvider !== undefined &&
+    options.tracerProvider !== false &&
+    typeof (options.tracerProvider as { getTracer?: unknown } | null)?.getTracer !== 'function'
+  ) {
+    fail(
+      'tracerProvider',
+      'must be an OpenTelemetry TracerProvider (an object with getTracer()), or false to turn tracing off.',
+    );
   }
   const { merchantPrivateKey, signer, merchantPublicKey } = loadMerchantSigning(options);
   const aesKey = loadAesKey(options.aesKey, 'aesKey');

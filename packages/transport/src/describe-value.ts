@@ -17,7 +17,8 @@ export function kindOf(value: unknown): string {
 
 /** A short string or a number shown as it is (`"verbose"`, `12.5`); anything else by its kind only. */
 export function describeReceived(value: unknown): string {
-  if (typeof value === 'string') return value.length <= 40 ? JSON.stringify(value) : `a ${value.length}-character string`;
+  if (typeof value === 'string')
+    return value.length <= 40 ? JSON.stringify(value) : `a ${value.length}-character string`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return kindOf(value);
 }
@@ -32,9 +33,14 @@ export function describeChoice(value: unknown, allowed: readonly string[]): stri
   const lower = value.toLowerCase();
   const near = allowed.find((choice) => {
     const other = choice.toLowerCase();
-    return editDistance(lower, other) <= Math.min(2, Math.floor(other.length / 3)) || (lower.length <= other.length + 4 && lower.startsWith(other));
+    return (
+      editDistance(lower, other) <= Math.min(2, Math.floor(other.length / 3)) ||
+      (lower.length <= other.length + 4 && lower.startsWith(other))
+    );
   });
-  return near === undefined ? `a ${value.length}-character string that is none of them` : `${JSON.stringify(value)} (did you mean ${JSON.stringify(near)}?)`;
+  return near === undefined
+    ? `a ${value.length}-character string that is none of them`
+    : `${JSON.stringify(value)} (did you mean ${JSON.stringify(near)}?)`;
 }
 
 function constructorName(value: object): string | undefined {
@@ -42,7 +48,8 @@ function constructorName(value: object): string | undefined {
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype === null) return 'no prototype';
     const descriptor = Object.getOwnPropertyDescriptor(prototype, 'constructor');
-    const name: unknown = typeof descriptor?.value === 'function' ? (descriptor.value as { name?: unknown }).name : undefined;
+    const name: unknown =
+      typeof descriptor?.value === 'function' ? (descriptor.value as { name?: unknown }).name : undefined;
     return typeof name === 'string' && name !== '' ? name : undefined;
   } catch {
     return undefined;

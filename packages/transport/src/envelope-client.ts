@@ -85,7 +85,11 @@ export interface VerifiedNotification {
 
 export interface EnvelopeClient {
   readonly config: Readonly<TransportConfig>;
-  call<S extends ServiceName>(service: S, params: ServiceParams<S>, options?: CallOptions): Promise<CallResult<ServiceResult<S>>>;
+  call<S extends ServiceName>(
+    service: S,
+    params: ServiceParams<S>,
+    options?: CallOptions,
+  ): Promise<CallResult<ServiceResult<S>>>;
   prepare<S extends ServiceName>(service: S, params: ServiceParams<S>): Promise<PreparedEnvelope>;
   /** Decrypts a notification's `bizContent` and verifies its `sign`; returns the verified plaintext. */
   openNotification(bizContent: string, sign: string): Promise<string>;
@@ -152,20 +156,31 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
     if (!HEADER_NAME.test(name)) {
-      throw new ConfigurationError(`has a header name ${JSON.stringify(name)} that HTTP does not allow; nothing was sent.`, { option: 'headers' });
+      throw new ConfigurationError(
+        `has a header name ${JSON.stringify(name)} that HTTP does not allow; nothing was sent.`,
+        { option: 'headers' },
+      );
     }
     if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
-      throw new ConfigurationError(`has a value for "${name}" that is not header text (line breaks and control characters are not allowed); nothing was sent.`, {
-        option: 'headers',
-      });
+      throw new ConfigurationError(
+        `has a value for "${name}" that is not header text (line breaks and control characters are not allowed); nothing was sent.`,
+        {
+          option: 'headers',
+        },
+      );
     }
     if (RESERVED_HEADERS.has(lower)) {
-      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself; nothing was sent.`, { option: 'headers' });
-    }
-    if (FRAMING_HEADERS.has(lower)) {
-      throw new ConfigurationError(`cannot set "${name}": the HTTP client frames the request and manages the connection itself; nothing was sent.`, {
+      throw new ConfigurationError(`cannot set "${name}": the envelope sets it itself; nothing was sent.`, {
         option: 'headers',
       });
+    }
+    if (FRAMING_HEADERS.has(lower)) {
+      throw new ConfigurationError(
+        `cannot set "${name}": the HTTP client frames the request and manages the connection itself; nothing was sent.`,
+        {
+          option: 'headers',
+        },
+      );
     }
     extra[lower] = value;
   }
@@ -176,9 +191,12 @@ function checkExtraHeaders(headers: Record<string, string> | undefined): Record<
 function checkSignal(signal: unknown): AbortSignal | undefined {
   if (signal === undefined || signal === null) return undefined;
   if (!(signal instanceof AbortSignal)) {
-    throw new ConfigurationError(`must be an AbortSignal (new AbortController().signal or AbortSignal.timeout(ms)); received ${kindOf(signal)}; nothing was sent.`, {
-      option: 'signal',
-    });
+    throw new ConfigurationError(
+      `must be an AbortSignal (new AbortController().signal or AbortSignal.timeout(ms)); received ${kindOf(signal)}; nothing was sent.`,
+      {
+        option: 'signal',
+      },
+    );
   }
   return signal;
 }
@@ -186,7 +204,12 @@ function checkSignal(signal: unknown): AbortSignal | undefined {
 function createHttp(config: TransportConfig): HttpClient {
   return config.fetch
     ? createFetchHttpClient(config.fetch)
-    : createNodeHttpClient({ ca: config.ca, proxy: config.proxy, maxSockets: config.maxSockets, idleSocketTimeoutMs: config.idleSocketTimeoutMs });
+    : createNodeHttpClient({
+        ca: config.ca,
+        proxy: config.proxy,
+        maxSockets: config.maxSockets,
+        idleSocketTimeoutMs: config.idleSocketTimeoutMs,
+      });
 }
 
 /** What prepare()'s pipeline ends in instead of the send. */
@@ -195,10 +218,13 @@ const NOT_SENT: EnvelopeResponse = Object.freeze({ http: { status: 0, headers: n
 const LOG_RANK = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 
 function clientClosed(service: string): ConnectionError {
-  return new ConnectionError(`The ${service} call was not sent: the client was closed (close()). Create a new client to make calls.`, {
-    service,
-    outcomeUnknown: false,
-  });
+  return new ConnectionError(
+    `The ${service} call was not sent: the client was closed (close()). Create a new client to make calls.`,
+    {
+      service,
+      outcomeUnknown: false,
+    },
+  );
 }
 
 function baseHeaders(config: TransportConfig): Record<string, string> {
@@ -260,7 +286,10 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       });
     }
     if (typeof callOptions !== 'object' || callOptions === null) {
-      throw new ConfigurationError(`must be an object (signal, timeout, deadline, headers); received ${kindOf(callOptions)}; nothing was sent.`, { option: 'options' });
+      throw new ConfigurationError(
+        `must be an object (signal, timeout, deadline, headers); received ${kindOf(callOptions)}; nothing was sent.`,
+        { option: 'options' },
+      );
     }
     checkOptionNames(callOptions, CALL_OPTION_NAMES, "a call's options", '; nothing was sent.');
     const deadlineMs = checkDuration(callOptions.deadline, 'deadline', config.deadlineMs);
@@ -298,8 +327,14 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
       lifecycle.active++;
       try {
         const traceWith = tracer();
-        const response: EnvelopeResponse = traceWith === undefined ? await pipeline(request) : await traced(traceWith, request, where, () => pipeline(request));
-        const result: CallResult<ServiceResult<typeof service>> = { data: response.data as ServiceResult<typeof service>, psn: response.psn };
+        const response: EnvelopeResponse =
+          traceWith === undefined
+            ? await pipeline(request)
+            : await traced(traceWith, request, where, () => pipeline(request));
+        const result: CallResult<ServiceResult<typeof service>> = {
+          data: response.data as ServiceResult<typeof service>,
+          psn: response.psn,
+        };
         if (response.drift) result.drift = response.drift;
         return result;
       } finally {
@@ -384,5 +419,9 @@ export function createEnvelopeClient(options: TransportOptions): EnvelopeClient 
 export function createEnvelopeClientOver(options: TransportOptions, http: HttpClient | undefined): EnvelopeClient {
   const config = resolveTransportConfig(options);
   const exchange = http ?? createHttp(config);
-  return buildClient(options, config, { http: exchange, tokens: createTokenSource(config, exchange), lifecycle: newLifecycle() });
+  return buildClient(options, config, {
+    http: exchange,
+    tokens: createTokenSource(config, exchange),
+    lifecycle: newLifecycle(),
+  });
 }

@@ -19,23 +19,38 @@ export function createEnvelopeFetch(clientOrOptions: EnvelopeClient | TransportO
     const service = VIRTUAL_PATH.exec(new URL(request.url).pathname)?.[1];
     if (service === undefined || !Object.hasOwn(services, service)) {
       throw new ValidationError(`No CodePay service at ${new URL(request.url).pathname}, nothing was sent`, {
-        issues: [{ path: '', message: `the path must be /services/<service>, one of ${Object.keys(services).join(', ')}`, keyword: 'service' }],
+        issues: [
+          {
+            path: '',
+            message: `the path must be /services/<service>, one of ${Object.keys(services).join(', ')}`,
+            keyword: 'service',
+          },
+        ],
       });
     }
     let params: unknown;
     try {
       params = JSON.parse(await request.text());
     } catch {
-      throw new ValidationError(`The ${service} body is not JSON, nothing was sent`, { service, issues: [{ path: '', message: 'must be a JSON object' }] });
+      throw new ValidationError(`The ${service} body is not JSON, nothing was sent`, {
+        service,
+        issues: [{ path: '', message: 'must be a JSON object' }],
+      });
     }
     const extra: Record<string, string> = {};
     request.headers.forEach((value, name) => {
       if (name.startsWith('x-') || name === 'prefer') extra[name] = value;
     });
-    const { data, psn } = await client.call(service as ServiceName, params as never, { signal: request.signal, headers: extra });
+    const { data, psn } = await client.call(service as ServiceName, params as never, {
+      signal: request.signal,
+      headers: extra,
+    });
     return new Response(JSON.stringify({ status: 0, errorCode: null, errorMessage: null, data }), {
       status: 200,
-      headers: psn === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', [PSN_HEADER]: psn },
+      headers:
+        psn === undefined
+          ? { 'content-type': 'application/json' }
+          : { 'content-type': 'application/json', [PSN_HEADER]: psn },
     });
   };
 }

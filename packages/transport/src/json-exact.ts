@@ -79,7 +79,9 @@ export function parseJsonExact(text: string): unknown {
 function isUnsafeInteger(token: string): boolean {
   const digits = token.charCodeAt(0) === MINUS ? token.slice(1) : token;
   // No leading zeros (the token grammar), so more digits means larger; equal lengths compare as text.
-  return digits.length > MAX_SAFE_DIGITS.length || (digits.length === MAX_SAFE_DIGITS.length && digits > MAX_SAFE_DIGITS);
+  return (
+    digits.length > MAX_SAFE_DIGITS.length || (digits.length === MAX_SAFE_DIGITS.length && digits > MAX_SAFE_DIGITS)
+  );
 }
 
 /** Index just past the string literal that opens at `start` (a quote), honouring backslash escapes. */
@@ -126,7 +128,13 @@ function findUnsafeIntegers(text: string): [number, number][] {
       }
       const end = i + match[0].length;
       const isInteger = match[1] === undefined && match[2] === undefined;
-      if (isInteger && end - i >= MAX_SAFE_DIGITS.length && isValuePosition(previous, containers) && isUnsafeInteger(match[0])) found.push([i, end]);
+      if (
+        isInteger &&
+        end - i >= MAX_SAFE_DIGITS.length &&
+        isValuePosition(previous, containers) &&
+        isUnsafeInteger(match[0])
+      )
+        found.push([i, end]);
       i = end;
       previous = '0';
     } else {

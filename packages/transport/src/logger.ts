@@ -29,7 +29,8 @@ export function filterLogger(logger: Logger, level: LogLevel): Logger {
 
 /** Writes one line per message to the console, prefixed with `[codepay]`. The default, at level `warn`. */
 export function consoleLogger(level: LogLevel = 'warn'): Logger {
-  const line = (message: string, fields?: LogFields) => (fields ? `[codepay] ${message} ${JSON.stringify(fields)}` : `[codepay] ${message}`);
+  const line = (message: string, fields?: LogFields) =>
+    fields ? `[codepay] ${message} ${JSON.stringify(fields)}` : `[codepay] ${message}`;
   return filterLogger(
     {
       debug: (m, f) => console.debug(line(m, f)),
@@ -49,5 +50,8 @@ const FINGERPRINT_KEY = randomBytes(32);
 
 /** Size and a short keyed hash of a text: enough to match log lines of one process, useless to read it. */
 export function fingerprint(text: string): { bytes: number; sha256: string } {
-  return { bytes: Buffer.byteLength(text, 'utf8'), sha256: createHmac('sha256', FINGERPRINT_KEY).update(text).digest('hex').slice(0, 16) };
+  return {
+    bytes: Buffer.byteLength(text, 'utf8'),
+    sha256: createHmac('sha256', FINGERPRINT_KEY).update(text).digest('hex').slice(0, 16),
+  };
 }

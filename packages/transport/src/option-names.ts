@@ -55,7 +55,10 @@ export function closestOptionName(name: string, known: readonly string[]): strin
     if (FALSE_FRIENDS[lower] === candidate) continue;
     const other = candidate.toLowerCase();
     // `timeoutMs`, `requestTimeout`, `deadlineMillis`: a known name inside the unknown one (or the reverse).
-    const distance = other.length >= 4 && (lower.includes(other) || other.includes(lower)) && lower.length >= 4 ? 1 : editDistance(lower, other);
+    const distance =
+      other.length >= 4 && (lower.includes(other) || other.includes(lower)) && lower.length >= 4
+        ? 1
+        : editDistance(lower, other);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -66,7 +66,10 @@ export function createTracerSource(option: TracerProviderLike | false | undefine
   let lastTracer: OTel.Tracer | undefined;
   return () => {
     const provider = api.trace.getTracerProvider();
-    const delegate = typeof (provider as OTel.ProxyTracerProvider).getDelegate === 'function' ? (provider as OTel.ProxyTracerProvider).getDelegate() : provider;
+    const delegate =
+      typeof (provider as OTel.ProxyTracerProvider).getDelegate === 'function'
+        ? (provider as OTel.ProxyTracerProvider).getDelegate()
+        : provider;
     if (delegate === noop) return undefined;
     if (provider !== lastProvider || delegate !== lastDelegate) {
       lastProvider = provider;
@@ -141,7 +144,11 @@ export async function traced<T extends { psn?: string | undefined }>(
 ): Promise<T> {
   const span = tracer.startSpan(`codepay ${request.service}`, {
     kind: SPAN_KIND_CLIENT,
-    attributes: { 'codepay.service': request.service, 'server.address': where.serverAddress, 'server.port': where.serverPort },
+    attributes: {
+      'codepay.service': request.service,
+      'server.address': where.serverAddress,
+      'server.port': where.serverPort,
+    },
   });
   if (!span.isRecording()) {
     span.end();

@@ -26,13 +26,18 @@ describe('a 1 s deadline lasts 1 s whatever the wall clock does', () => {
   it.each([
     ['back by an hour', -HOUR],
     ['forward by an hour', HOUR],
-  ])('the clock stepped %s while the call waits: TimeoutError at the deadline, not before or after', async (_name, step) => {
-    stepWallClockOnFirstCall(step);
-    const started = performance.now();
-    const error = await testClient(gateway, { timeout: 2_000 }).call('getBalance', balanceParams, { deadline: 1_000 }).catch((e: unknown) => e);
-    const elapsed = performance.now() - started;
-    expect(error).toBeInstanceOf(TimeoutError);
-    expect(elapsed).toBeGreaterThan(950);
-    expect(elapsed).toBeLessThan(1_500);
-  });
+  ])(
+    'the clock stepped %s while the call waits: TimeoutError at the deadline, not before or after',
+    async (_name, step) => {
+      stepWallClockOnFirstCall(step);
+      const started = performance.now();
+      const error = await testClient(gateway, { timeout: 2_000 })
+        .call('getBalance', balanceParams, { deadline: 1_000 })
+        .catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(elapsed).toBeGreaterThan(950);
+      expect(elapsed).toBeLessThan(1_500);
+    },
+  );
 });

@@ -33,11 +33,31 @@ describe('configuration is checked at construction', () => {
     ['an unknown language', { language: 'de-DE' }, 'language', /en-US, zh-CN, ja-JP, fr-FR/],
     ['a zero timeout', { timeout: 0 }, 'timeout', /positive number/],
     ['maxRetries 11', { maxRetries: 11 }, 'maxRetries', /0 to 10/],
-    ['a public key as the private key', { merchantPrivateKey: merchantKeys.publicSpkiBase64Der }, 'merchantPrivateKey', /public key/],
-    ['a private key as the platform public key', { platformPublicKey: platformKeys.privatePkcs8Pem }, 'platformPublicKey', /private key/],
-    ['a 1024-bit key', { merchantPrivateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey }, 'merchantPrivateKey', /1024/],
+    [
+      'a public key as the private key',
+      { merchantPrivateKey: merchantKeys.publicSpkiBase64Der },
+      'merchantPrivateKey',
+      /public key/,
+    ],
+    [
+      'a private key as the platform public key',
+      { platformPublicKey: platformKeys.privatePkcs8Pem },
+      'platformPublicKey',
+      /private key/,
+    ],
+    [
+      'a 1024-bit key',
+      { merchantPrivateKey: generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey },
+      'merchantPrivateKey',
+      /1024/,
+    ],
     ['a wrong-length AES key', { aesKey: Buffer.alloc(15).toString('base64') }, 'aesKey', /15 bytes/],
-    ['a malformed PEM', { merchantPrivateKey: '-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----' }, 'merchantPrivateKey', /./],
+    [
+      'a malformed PEM',
+      { merchantPrivateKey: '-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----' },
+      'merchantPrivateKey',
+      /./,
+    ],
     ['keys that do not pair', { merchantPublicKey: platformKeys.publicSpkiBase64Der }, 'merchantPublicKey', /pair/],
     ['a ca that is not PEM', { ca: 'hello' }, 'ca', /BEGIN CERTIFICATE/],
   ])('%s → ConfigurationError naming the option', (_label, overrides, option, message) => {
@@ -80,7 +100,9 @@ describe('unknown options and the base URL path', () => {
     (path) => {
       const error = configError({ baseUrl: `https://gateway.example.com${path}` });
       expect(error.option).toBe('baseUrl');
-      expect(error.message).toMatch(/which the client adds itself; pass https:\/\/gateway\.example\.com(\/prefix)? instead/);
+      expect(error.message).toMatch(
+        /which the client adds itself; pass https:\/\/gateway\.example\.com(\/prefix)? instead/,
+      );
     },
   );
 

@@ -45,10 +45,19 @@ const examples: Array<[string, CodePayError, Record<string, unknown>]> = [
   ],
   [
     'GatewayError',
-    new GatewayError('gateway refused the call', { code: 'E07303', msg: 'API not authorized', psn: 'P2', httpStatus: 403 }),
+    new GatewayError('gateway refused the call', {
+      code: 'E07303',
+      msg: 'API not authorized',
+      psn: 'P2',
+      httpStatus: 403,
+    }),
     { code: 'E07303', msg: 'API not authorized' },
   ],
-  ['SignatureVerificationError', new SignatureVerificationError('bad sign', { service: 'getPayer' }), { service: 'getPayer' }],
+  [
+    'SignatureVerificationError',
+    new SignatureVerificationError('bad sign', { service: 'getPayer' }),
+    { service: 'getPayer' },
+  ],
   ['DecryptionError', new DecryptionError('bad padding', { reason: 'padding' }), { reason: 'padding' }],
   ['ResponseFormatError', new ResponseFormatError('HTML instead of JSON', { httpStatus: 502 }), {}],
   [
@@ -110,7 +119,9 @@ describe('CodePayError', () => {
 
 describe('messages', () => {
   it('ConfigurationError names the option', () => {
-    expect(new ConfigurationError('must use https://', { option: 'baseUrl' }).message).toBe('baseUrl: must use https://');
+    expect(new ConfigurationError('must use https://', { option: 'baseUrl' }).message).toBe(
+      'baseUrl: must use https://',
+    );
   });
 
   it('ValidationError lists each issue with its JSON pointer ("(root)" for the root)', () => {

@@ -9,11 +9,20 @@ import { ok, startLoopbackGateway, type LoopbackGateway } from './support/loopba
 import { balanceParams, orderParams, orderResult, testClient } from './support/test-client.js';
 
 /** Settles with what the call did, or 'hung' if it did nothing within `ms`. */
-async function within<T>(ms: number, call: Promise<T>): Promise<{ value?: T; error?: unknown; hung?: true; elapsedMs: number }> {
+async function within<T>(
+  ms: number,
+  call: Promise<T>,
+): Promise<{ value?: T; error?: unknown; hung?: true; elapsedMs: number }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), ms)));
-  const outcome = await Promise.race([call.then((value) => ({ value }), (error: unknown) => ({ error })), hung]);
+  const outcome = await Promise.race([
+    call.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    ),
+    hung,
+  ]);
   clearTimeout(timer);
   const elapsedMs = performance.now() - started;
   return outcome === 'hung' ? { hung: true, elapsedMs } : { ...outcome, elapsedMs };
@@ -25,14 +34,28 @@ describe('a fetch that ignores its signal cannot make a call hang', () => {
   const ignoresSignal = () => new Promise<Response>(() => {});
 
   it('the per-attempt timeout', async () => {
-    const outcome = await within(3_000, testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, tokenProvider, maxRetries: 0 }).call('getBalance', balanceParams, { timeout: 300 }));
+    const outcome = await within(
+      3_000,
+      testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, tokenProvider, maxRetries: 0 }).call(
+        'getBalance',
+        balanceParams,
+        { timeout: 300 },
+      ),
+    );
     expect(outcome.hung).toBeUndefined();
     expect(outcome.error).toBeInstanceOf(TimeoutError);
     expect(outcome.elapsedMs).toBeLessThan(1_000);
   });
 
   it('the call deadline, across retries', async () => {
-    const outcome = await within(3_000, testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, tokenProvider }).call('getBalance', balanceParams, { deadline: 400 }));
+    const outcome = await within(
+      3_000,
+      testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, tokenProvider }).call(
+        'getBalance',
+        balanceParams,
+        { deadline: 400 },
+      ),
+    );
     expect(outcome.error).toBeInstanceOf(TimeoutError);
     expect(outcome.elapsedMs).toBeLessThan(1_000);
   });
@@ -40,7 +63,14 @@ describe('a fetch that ignores its signal cannot make a call hang', () => {
   it('the caller abort signal: an AbortError at once, the outcome unknown for a createOrder (the fetch may have sent it)', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const outcome = await within(3_000, testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, tokenProvider }).call('createOrder', orderParams, { signal: controller.signal }));
+    const outcome = await within(
+      3_000,
+      testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, tokenProvider }).call(
+        'createOrder',
+        orderParams,
+        { signal: controller.signal },
+      ),
+    );
     expect(outcome.error).toBeInstanceOf(AbortError);
     expect(outcome.error).toMatchObject({ outcomeUnknown: true });
     expect(outcome.elapsedMs).toBeLessThan(600);
@@ -56,13 +86,27 @@ describe('a fetch that ignores its signal cannot make a call hang', () => {
         }),
         { status: 200 },
       );
-    const outcome = await within(3_000, testClient({ url: 'http://127.0.0.1:9' }, { fetch: endless, tokenProvider, maxRetries: 0 }).call('getBalance', balanceParams, { timeout: 300 }));
+    const outcome = await within(
+      3_000,
+      testClient({ url: 'http://127.0.0.1:9' }, { fetch: endless, tokenProvider, maxRetries: 0 }).call(
+        'getBalance',
+        balanceParams,
+        { timeout: 300 },
+      ),
+    );
     expect(outcome.error).toBeInstanceOf(TimeoutError);
     expect(outcome.elapsedMs).toBeLessThan(1_000);
   });
 
   it('the token request through such a fetch obeys the per-call timeout too', async () => {
-    const outcome = await within(3_000, testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, maxRetries: 0 }).call('getBalance', balanceParams, { timeout: 300 }));
+    const outcome = await within(
+      3_000,
+      testClient({ url: 'http://127.0.0.1:9' }, { fetch: ignoresSignal, maxRetries: 0 }).call(
+        'getBalance',
+        balanceParams,
+        { timeout: 300 },
+      ),
+    );
     expect(outcome.error).toBeInstanceOf(TimeoutError);
     expect(outcome.error).toMatchObject({ outcomeUnknown: false });
     expect(outcome.elapsedMs).toBeLessThan(1_000);
@@ -104,35 +148,51 @@ describe('redirects are refused', () => {
     await gateway.close();
   });
 
-  it.each([307, 308])('HTTP %i with the global fetch: the signed createOrder is not re-sent elsewhere; ResponseFormatError', async (code) => {
-    status = code;
-    reachedElsewhere.length = 0;
-    const error = await testClient({ url: redirectingUrl }, { fetch: globalThis.fetch, tokenProvider }).call('createOrder', orderParams).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResponseFormatError);
-    expect((error as Error).message).toMatch(new RegExp(`redirect \\(HTTP ${code} to ${elsewhereUrl}\\).*redirects are refused`));
-    expect(error).toMatchObject({ httpStatus: code, outcomeUnknown: true });
-    expect(reachedElsewhere).toEqual([]);
-  });
+  it.each([307, 308])(
+    'HTTP %i with the global fetch: the signed createOrder is not re-sent elsewhere; ResponseFormatError',
+    async (code) => {
+      status = code;
+      reachedElsewhere.length = 0;
+      const error = await testClient({ url: redirectingUrl }, { fetch: globalThis.fetch, tokenProvider })
+        .call('createOrder', orderParams)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResponseFormatError);
+      expect((error as Error).message).toMatch(
+        new RegExp(`redirect \\(HTTP ${code} to ${elsewhereUrl}\\).*redirects are refused`),
+      );
+      expect(error).toMatchObject({ httpStatus: code, outcomeUnknown: true });
+      expect(reachedElsewhere).toEqual([]);
+    },
+  );
 
   it('HTTP 307 with the built-in client: refused the same way', async () => {
     status = 307;
     reachedElsewhere.length = 0;
-    const error = await testClient({ url: redirectingUrl }, { tokenProvider }).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient({ url: redirectingUrl }, { tokenProvider })
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect((error as Error).message).toMatch(/redirects are refused/);
     expect(reachedElsewhere).toEqual([]);
   });
 
-  it('a fetch that follows redirects anyway: its answer is refused, never taken for the gateway\'s', async () => {
+  it("a fetch that follows redirects anyway: its answer is refused, never taken for the gateway's", async () => {
     status = 307;
     reachedElsewhere.length = 0;
-    const following = (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, redirect: 'follow' });
-    const error = await testClient({ url: redirectingUrl }, { fetch: following, tokenProvider }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const following = (input: string | URL | Request, init?: RequestInit) =>
+      fetch(input, { ...init, redirect: 'follow' });
+    const error = await testClient({ url: redirectingUrl }, { fetch: following, tokenProvider })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseFormatError);
-    expect((error as Error).message).toMatch(new RegExp(`followed a redirect to ${elsewhereUrl}.*redirects are refused`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`followed a redirect to ${elsewhereUrl}.*redirects are refused`),
+    );
   });
 
   it('the control: the same fetch against the gateway itself works', async () => {
-    await expect(testClient(gateway, { fetch: globalThis.fetch }).call('createOrder', orderParams)).resolves.toMatchObject({ data: orderResult });
+    await expect(
+      testClient(gateway, { fetch: globalThis.fetch }).call('createOrder', orderParams),
+    ).resolves.toMatchObject({ data: orderResult });
   });
 });

@@ -33,25 +33,32 @@ describe('a 10 MiB deeply nested answer', () => {
   it.each([
     ['arrays', deepArrays],
     ['objects', deepObjects],
-  ])('nested %s: refused unparsed as a ResponseFormatError, the event loop never blocked, the deadline kept', async (_name, text) => {
-    body = text;
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    const started = performance.now();
-    const error = await testClient({ url }, { tokenProvider: async () => 'token', maxRetries: 0 }).call('getBalance', balanceParams, { deadline: 1_000 }).catch((e: unknown) => e);
-    const elapsed = performance.now() - started;
-    delay.disable();
-    expect(error).toBeInstanceOf(ResponseFormatError);
-    expect((error as Error).message).toMatch(new RegExp(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
-    expect(elapsed).toBeLessThan(1_000);
-    // Reading 10 MiB takes a few milliseconds per chunk; parsing it nested took seconds in one piece.
-    expect(delay.max / 1e6).toBeLessThan(250);
-  });
+  ])(
+    'nested %s: refused unparsed as a ResponseFormatError, the event loop never blocked, the deadline kept',
+    async (_name, text) => {
+      body = text;
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const started = performance.now();
+      const error = await testClient({ url }, { tokenProvider: async () => 'token', maxRetries: 0 })
+        .call('getBalance', balanceParams, { deadline: 1_000 })
+        .catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      delay.disable();
+      expect(error).toBeInstanceOf(ResponseFormatError);
+      expect((error as Error).message).toMatch(new RegExp(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+      expect(elapsed).toBeLessThan(1_000);
+      // Reading 10 MiB takes a few milliseconds per chunk; parsing it nested took seconds in one piece.
+      expect(delay.max / 1e6).toBeLessThan(250);
+    },
+  );
 
   it('a token endpoint answering it: refused the same way, not parsed', async () => {
     body = deepArrays;
     const started = performance.now();
-    const error = await testClient({ url }, { maxRetries: 0 }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient({ url }, { maxRetries: 0 })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect((error as Error).message).toMatch(/nested too deep/);
     expect(performance.now() - started).toBeLessThan(1_000);

@@ -22,7 +22,9 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
   });
 
   it('finds them after any JSON whitespace, as pretty-printed answers have them', () => {
-    expect(parseJsonExact('{\n  "a": [\n\t9007199254740993,\r\n  -9007199254740993 ]}')).toEqual({ a: ['9007199254740993', '-9007199254740993'] });
+    expect(parseJsonExact('{\n  "a": [\n\t9007199254740993,\r\n  -9007199254740993 ]}')).toEqual({
+      a: ['9007199254740993', '-9007199254740993'],
+    });
   });
 
   it('keeps safe integers, even 16-digit ones, as numbers', () => {
@@ -30,7 +32,8 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
   });
 
   it('finds them nested in arrays and objects, next to other values', () => {
-    const text = '{"total":1,"orders":[{"payerID":9007199254740993,"amount":10.5,"ids":[1, 18446744073709551615 ,-9007199254740999]}],"n":null}';
+    const text =
+      '{"total":1,"orders":[{"payerID":9007199254740993,"amount":10.5,"ids":[1, 18446744073709551615 ,-9007199254740999]}],"n":null}';
     expect(parseJsonExact(text)).toEqual({
       total: 1,
       orders: [{ payerID: '9007199254740993', amount: 10.5, ids: [1, '18446744073709551615', '-9007199254740999'] }],
@@ -45,9 +48,11 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
   });
 
   it('leaves decimals with a fraction or an exponent as numbers', () => {
-    expect(parseJsonExact('[12345678901234567890.5, 12345678901234567890e2, 1.2345678901234567890E5, -12345678901234567890.0]')).toEqual([
-      12345678901234567890.5, 12345678901234567890e2, 1.234567890123456789e5, -12345678901234567890,
-    ]);
+    expect(
+      parseJsonExact(
+        '[12345678901234567890.5, 12345678901234567890e2, 1.2345678901234567890E5, -12345678901234567890.0]',
+      ),
+    ).toEqual([12345678901234567890.5, 12345678901234567890e2, 1.234567890123456789e5, -12345678901234567890]);
   });
 
   it('leaves digits inside strings untouched, keys included', () => {
@@ -57,7 +62,11 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
 
   it('honours escapes: escaped quotes and backslashes before a big integer', () => {
     const text = String.raw`{"a":"say \"hi\" 12345678901234567890 \\","b":12345678901234567890,"c":"\\\"12345678901234567890\\"}`;
-    expect(parseJsonExact(text)).toEqual({ a: 'say "hi" 12345678901234567890 \\', b: '12345678901234567890', c: '\\"12345678901234567890\\' });
+    expect(parseJsonExact(text)).toEqual({
+      a: 'say "hi" 12345678901234567890 \\',
+      b: '12345678901234567890',
+      c: '\\"12345678901234567890\\',
+    });
   });
 
   it('refuses exactly what JSON.parse refuses (a big integer is never made into a key)', () => {
@@ -90,9 +99,19 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
 
   it('property: texts with long digit runs in strings and safe numbers still parse as JSON.parse does', () => {
     const digits = fc.stringMatching(/^[0-9]{16,24}$/);
-    const leaf = fc.oneof(digits, digits.map((d) => `"\\${d}`), fc.integer({ min: -MAX, max: MAX }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    const leaf = fc.oneof(
+      digits,
+      digits.map((d) => `"\\${d}`),
+      fc.integer({ min: -MAX, max: MAX }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    );
     const tree = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node')), fc.dictionary(fc.oneof(fc.string(), digits), tie('node'))),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node')),
+        fc.dictionary(fc.oneof(fc.string(), digits), tie('node')),
+      ),
     })).node;
     fc.assert(
       fc.property(tree, (value) => {
@@ -105,7 +124,10 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
   });
 
   it('property: every unsafe integer literal, wherever it sits, arrives as its exact digits', () => {
-    const big = fc.bigInt({ min: BigInt(MAX) + 1n, max: 10n ** 30n }).chain((n) => fc.constantFrom(n, -n)).map(String);
+    const big = fc
+      .bigInt({ min: BigInt(MAX) + 1n, max: 10n ** 30n })
+      .chain((n) => fc.constantFrom(n, -n))
+      .map(String);
     const TAG = '\u0001big:';
     const tree = fc.letrec((tie) => ({
       node: fc.oneof(

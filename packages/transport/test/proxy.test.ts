@@ -94,9 +94,11 @@ describe('through a real HTTP proxy, TLS end to end', () => {
     await client.close();
   });
 
-  it('without the CA the tunnel opens but the gateway\'s certificate is refused: nothing sent', async () => {
+  it("without the CA the tunnel opens but the gateway's certificate is refused: nothing sent", async () => {
     const calls = gateway.calls.length;
-    const error = await testClient(gateway, { proxy: proxy.url }).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { proxy: proxy.url })
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/TLS certificate check/);
     expect(error).toMatchObject({ outcomeUnknown: false });
@@ -139,7 +141,8 @@ describe('a proxy that requires basic authentication', () => {
   let guarded: TestProxy;
   beforeAll(async () => {
     guarded = await startProxy((server) => {
-      server.authenticate = (request) => request.headers['proxy-authorization'] === `Basic ${Buffer.from('merchant:p@ss word').toString('base64')}`;
+      server.authenticate = (request) =>
+        request.headers['proxy-authorization'] === `Basic ${Buffer.from('merchant:p@ss word').toString('base64')}`;
     });
   });
   afterAll(() => stop(guarded));
@@ -160,12 +163,20 @@ describe('a proxy that requires basic authentication', () => {
   it('wrong credentials: 407 as a ConnectionError, outcomeUnknown false, nothing reached the gateway, not retried, no password shown', async () => {
     const calls = gateway.calls.length;
     const connects = guarded.connects.length;
-    const error = await testClient(gateway, { ca, proxy: withCredentials('merchant', 'wrong-secret-pw'), tokenProvider: async () => 'token' })
+    const error = await testClient(gateway, {
+      ca,
+      proxy: withCredentials('merchant', 'wrong-secret-pw'),
+      tokenProvider: async () => 'token',
+    })
       .call('createOrder', orderParams)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ outcomeUnknown: false, service: 'createOrder' });
-    expect((error as Error).message).toMatch(new RegExp(`proxy ${guarded.url} refused to open a tunnel to ${gatewayHost} \\(HTTP 407, proxy authentication required\\); nothing was sent`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `proxy ${guarded.url} refused to open a tunnel to ${gatewayHost} \\(HTTP 407, proxy authentication required\\); nothing was sent`,
+      ),
+    );
     expect(guarded.connects.length - connects).toBe(1);
     expect(gateway.calls.length).toBe(calls);
     expect(`${(error as Error).message} ${inspect(error, { depth: 5 })}`).not.toMatch(/wrong-secret-pw/);
@@ -176,22 +187,27 @@ describe('a proxy that refuses or is down: never sent, for state-changing servic
   it.each([
     [403, 'Forbidden', 1],
     [502, 'Bad Gateway', 3],
-  ])('CONNECT answered %i %s: ConnectionError, outcomeUnknown false, createOrder never reaching the gateway', async (status, reason, attempts) => {
-    const refusing = await startRefusingProxy(status, reason);
-    try {
-      const calls = gateway.calls.length;
-      const error = await testClient(gateway, { ca, proxy: refusing.url, tokenProvider: async () => 'token' }).call('createOrder', orderParams).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConnectionError);
-      expect(error).toMatchObject({ outcomeUnknown: false });
-      expect(error).not.toHaveProperty('sentAt');
-      expect((error as Error).message).toMatch(new RegExp(`refused to open a tunnel .*HTTP ${status}`));
-      // A 502 may pass (the proxy could not reach the gateway a moment ago): retried like a refused connection.
-      expect(refusing.connects).toHaveLength(attempts);
-      expect(gateway.calls.length).toBe(calls);
-    } finally {
-      stop(refusing);
-    }
-  });
+  ])(
+    'CONNECT answered %i %s: ConnectionError, outcomeUnknown false, createOrder never reaching the gateway',
+    async (status, reason, attempts) => {
+      const refusing = await startRefusingProxy(status, reason);
+      try {
+        const calls = gateway.calls.length;
+        const error = await testClient(gateway, { ca, proxy: refusing.url, tokenProvider: async () => 'token' })
+          .call('createOrder', orderParams)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConnectionError);
+        expect(error).toMatchObject({ outcomeUnknown: false });
+        expect(error).not.toHaveProperty('sentAt');
+        expect((error as Error).message).toMatch(new RegExp(`refused to open a tunnel .*HTTP ${status}`));
+        // A 502 may pass (the proxy could not reach the gateway a moment ago): retried like a refused connection.
+        expect(refusing.connects).toHaveLength(attempts);
+        expect(gateway.calls.length).toBe(calls);
+      } finally {
+        stop(refusing);
+      }
+    },
+  );
 
   it('the tunnel opens but the gateway hangs up during the TLS handshake: never sent, so even createOrder is retried', async () => {
     // A TCP port that takes the connection and drops it at the first byte (the ClientHello).
@@ -200,7 +216,9 @@ describe('a proxy that refuses or is down: never sent, for state-changing servic
     const target = `https://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
     try {
       const connects = proxy.connects.length;
-      const error = await testClient({ url: target }, { ca, proxy: proxy.url, tokenProvider: async () => 'token' }).call('createOrder', orderParams).catch((e: unknown) => e);
+      const error = await testClient({ url: target }, { ca, proxy: proxy.url, tokenProvider: async () => 'token' })
+        .call('createOrder', orderParams)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
       expect(error).toMatchObject({ outcomeUnknown: false });
       // The default maxRetries: 2, so three tunnels, each refused before a request byte existed.
@@ -211,12 +229,16 @@ describe('a proxy that refuses or is down: never sent, for state-changing servic
   });
 
   it('the request written through the tunnel, then the connection reset: outcome unknown, createOrder sent once', async () => {
-    const resetting = createTlsServer(authority.issue('IP:127.0.0.1'), (socket) => socket.once('data', () => setTimeout(() => socket.destroy(), 20)));
+    const resetting = createTlsServer(authority.issue('IP:127.0.0.1'), (socket) =>
+      socket.once('data', () => setTimeout(() => socket.destroy(), 20)),
+    );
     await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
     const target = `https://127.0.0.1:${(resetting.address() as AddressInfo).port}`;
     try {
       const connects = proxy.connects.length;
-      const error = await testClient({ url: target }, { ca, proxy: proxy.url, tokenProvider: async () => 'token' }).call('createOrder', orderParams).catch((e: unknown) => e);
+      const error = await testClient({ url: target }, { ca, proxy: proxy.url, tokenProvider: async () => 'token' })
+        .call('createOrder', orderParams)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConnectionError);
       expect(error).toMatchObject({ outcomeUnknown: true });
       expect(error).toHaveProperty('sentAt');
@@ -227,10 +249,14 @@ describe('a proxy that refuses or is down: never sent, for state-changing servic
   });
 
   it('a proxy that cannot be reached: ConnectionError naming the proxy, outcomeUnknown false, retried', async () => {
-    const error = await testClient(gateway, { ca, proxy: 'http://127.0.0.1:9', tokenProvider: async () => 'token' }).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { ca, proxy: 'http://127.0.0.1:9', tokenProvider: async () => 'token' })
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ outcomeUnknown: false });
-    expect((error as Error).message).toMatch(/could not be sent to .* through the proxy http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\); nothing was sent/);
+    expect((error as Error).message).toMatch(
+      /could not be sent to .* through the proxy http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\); nothing was sent/,
+    );
   });
 });
 
@@ -260,7 +286,9 @@ describe('proxy configuration', () => {
   });
 
   it('a proxy cannot be combined with a fetch (configure the fetch instead)', () => {
-    expect(() => testClient(gateway, { proxy: proxy.url, fetch: globalThis.fetch })).toThrow(/proxy: cannot be combined with a custom fetch/);
+    expect(() => testClient(gateway, { proxy: proxy.url, fetch: globalThis.fetch })).toThrow(
+      /proxy: cannot be combined with a custom fetch/,
+    );
   });
 
   it('NO_PROXY matching', () => {

@@ -33,7 +33,9 @@ lines.on('line', (line) => {
 `;
 
 function startSignerProcess(privateKeyBase64Der: string): { signer: Signer; signed: () => number; stop: () => void } {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['-e', CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['-e', CHILD], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stdin.write(`${privateKeyBase64Der}\n`);
   const waiting = new Map<number, (signature: Buffer) => void>();
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -76,7 +78,9 @@ describe('signer option', () => {
   });
 
   it('signs the token request and createOrder in another process; both verify at the mock', async () => {
-    const client = createEnvelopeClient(mockClientOptions(mock, { signer: remote.signer, merchantPublicKey: mock.keys.merchantPublicKey }));
+    const client = createEnvelopeClient(
+      mockClientOptions(mock, { signer: remote.signer, merchantPublicKey: mock.keys.merchantPublicKey }),
+    );
     const { data } = await client.call('createOrder', { ...orderParams, order_sn: 'SIGNER0000001' });
     expect(data).toMatchObject({ order_sn: 'SIGNER0000001' });
     expect(remote.signed()).toBe(2); // token request + createOrder
@@ -93,19 +97,33 @@ describe('signer option', () => {
       throw new Error('KMS unavailable');
     };
     const client = createEnvelopeClient(mockClientOptions(mock, { signer: failing }));
-    const error = await client.call('createOrder', { ...orderParams, order_sn: 'SIGNER0000002' }).catch((e: unknown) => e);
+    const error = await client
+      .call('createOrder', { ...orderParams, order_sn: 'SIGNER0000002' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ outcomeUnknown: false });
     expect((error as Error).cause).toBeInstanceOf(Error);
     expect(mock.requests.slice(before)).toEqual([]); // neither the token request nor /api/v2/pay
-    expect(mock.requests.filter((r) => r.endpoint === 'pay' && r.service === 'createOrder' && (r.params as { order_sn?: string })?.order_sn === 'SIGNER0000002')).toEqual([]);
+    expect(
+      mock.requests.filter(
+        (r) =>
+          r.endpoint === 'pay' &&
+          r.service === 'createOrder' &&
+          (r.params as { order_sn?: string })?.order_sn === 'SIGNER0000002',
+      ),
+    ).toEqual([]);
     await client.close();
   });
 
   it('a signer that throws only for the request (token already held): nothing sent to /api/v2/pay', async () => {
     let calls = 0;
     const flaky: Signer = async (plaintext) => {
-      if (calls++ === 0) return signSync('sha256', plaintext, { key: Buffer.from(mock.keys.merchantPrivateKey, 'base64'), format: 'der', type: 'pkcs8' });
+      if (calls++ === 0)
+        return signSync('sha256', plaintext, {
+          key: Buffer.from(mock.keys.merchantPrivateKey, 'base64'),
+          format: 'der',
+          type: 'pkcs8',
+        });
       throw new Error('HSM busy');
     };
     const client = createEnvelopeClient(mockClientOptions(mock, { signer: flaky, maxRetries: 0 }));
@@ -128,13 +146,19 @@ describe('signer option (no gateway)', () => {
   it('exactly one of merchantPrivateKey and signer', () => {
     expect(() => createEnvelopeClient(base({}))).toThrow(ConfigurationError);
     expect(() => createEnvelopeClient(base({}))).toThrow(/merchantPrivateKey.*signer/);
-    expect(() => createEnvelopeClient(base({ signer: localSigner, merchantPrivateKey: merchantKeys.privatePkcs8Base64Der }))).toThrow(/merchantPrivateKey/);
+    expect(() =>
+      createEnvelopeClient(base({ signer: localSigner, merchantPrivateKey: merchantKeys.privatePkcs8Base64Der })),
+    ).toThrow(/merchantPrivateKey/);
     expect(() => createEnvelopeClient(base({ signer: 'kms://key' as unknown as Signer }))).toThrow(ConfigurationError);
   });
 
   it('prepare() with a signer gives the same envelope as the key (signature over exactly the encrypted plaintext)', async () => {
-    const vector = vectors.find((v) => v.signer === 'merchant' && v.name.startsWith('createOrder') && v.name.endsWith('request'))!;
-    const client = createEnvelopeClient(base({ signer: localSigner, merchantPublicKey: merchantKeys.publicSpkiBase64Der }));
+    const vector = vectors.find(
+      (v) => v.signer === 'merchant' && v.name.startsWith('createOrder') && v.name.endsWith('request'),
+    )!;
+    const client = createEnvelopeClient(
+      base({ signer: localSigner, merchantPublicKey: merchantKeys.publicSpkiBase64Der }),
+    );
     const prepared = await client.prepare('createOrder', JSON.parse(vector.plaintext));
     expect(prepared.plaintext).toBe(vector.plaintext);
     expect(prepared.bizContent).toBe(vector.bizContent);
@@ -143,12 +167,24 @@ describe('signer option (no gateway)', () => {
 
   it('refuses a signature of the wrong size, Base64 text, or one not made with merchantPublicKey', async () => {
     const short = createEnvelopeClient(base({ signer: async () => new Uint8Array(255) }));
-    await expect(short.prepare('getBalance', { currency: 'USD' })).rejects.toMatchObject({ name: 'AuthenticationError', outcomeUnknown: false, message: /255 bytes/ });
+    await expect(short.prepare('getBalance', { currency: 'USD' })).rejects.toMatchObject({
+      name: 'AuthenticationError',
+      outcomeUnknown: false,
+      message: /255 bytes/,
+    });
     const text = createEnvelopeClient(base({ signer: (async () => 'c2ln') as unknown as Signer }));
     await expect(text.prepare('getBalance', { currency: 'USD' })).rejects.toBeInstanceOf(AuthenticationError);
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const wrongKey = createEnvelopeClient(base({ signer: async (p) => signSync('sha256', p, other.privateKey), merchantPublicKey: merchantKeys.publicSpkiBase64Der }));
-    await expect(wrongKey.prepare('getBalance', { currency: 'USD' })).rejects.toMatchObject({ name: 'AuthenticationError', message: /merchantPublicKey/ });
+    const wrongKey = createEnvelopeClient(
+      base({
+        signer: async (p) => signSync('sha256', p, other.privateKey),
+        merchantPublicKey: merchantKeys.publicSpkiBase64Der,
+      }),
+    );
+    await expect(wrongKey.prepare('getBalance', { currency: 'USD' })).rejects.toMatchObject({
+      name: 'AuthenticationError',
+      message: /merchantPublicKey/,
+    });
   });
 
   it('withOptions({ signer }) replaces merchantPrivateKey', async () => {
@@ -171,7 +207,10 @@ describe('platform key rotation', () => {
   });
   afterAll(() => mock?.close());
 
-  const options = (platformPublicKey: TransportOptions['platformPublicKey'], lines?: CapturedLine[]): TransportOptions => ({
+  const options = (
+    platformPublicKey: TransportOptions['platformPublicKey'],
+    lines?: CapturedLine[],
+  ): TransportOptions => ({
     baseUrl: mock.url,
     appId: keys.appId,
     merchantPrivateKey: keys.merchantPrivateKey,
@@ -187,17 +226,24 @@ describe('platform key rotation', () => {
     expect(data).toBeDefined();
     const verified = lines.filter((l) => l.message === 'platform signature verified');
     expect(verified.length).toBeGreaterThan(0);
-    expect(verified[0]!.fields).toEqual({ platformKeyIndex: 1, platformKeyFingerprint: publicKeyFingerprint(loadPublicKey(keys.platformPublicKey)) });
+    expect(verified[0]!.fields).toEqual({
+      platformKeyIndex: 1,
+      platformKeyFingerprint: publicKeyFingerprint(loadPublicKey(keys.platformPublicKey)),
+    });
     const text = JSON.stringify(lines);
     expect(text).not.toContain(keys.platformPublicKey.slice(40, 80));
     expect(text).not.toContain(oldPlatformPublicKey.slice(40, 80));
     // Gateway error bodies verify with the ring too.
-    const refused = await client.call('getBalance', { currency: 'USD' }, { headers: { 'x-mock-scenario': 'gateway-error' } }).catch((e: unknown) => e);
+    const refused = await client
+      .call('getBalance', { currency: 'USD' }, { headers: { 'x-mock-scenario': 'gateway-error' } })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(GatewayError);
     // A signed token refusal (401) verifies with the ring: the call is replayed once with a fresh token (which the
     // scenario header refuses again), and the signed refusal is reported as such, not as a bad signature.
     const tokensBefore = client.tokenRequests;
-    const expired = await client.call('getBalance', { currency: 'USD' }, { headers: { 'x-mock-scenario': 'expired-token' } }).catch((e: unknown) => e);
+    const expired = await client
+      .call('getBalance', { currency: 'USD' }, { headers: { 'x-mock-scenario': 'expired-token' } })
+      .catch((e: unknown) => e);
     expect(expired).toMatchObject({ name: 'AuthenticationError', code: 'E01003', outcomeUnknown: false });
     expect(client.tokenRequests).toBe(tokensBefore + 1);
     await client.close();
@@ -232,6 +278,11 @@ describe('platform key rotation', () => {
 
   it('an empty array is a ConfigurationError; a bad key names its index', () => {
     expect(() => createEnvelopeClient(options([]))).toThrow(ConfigurationError);
-    expect(() => createEnvelopeClient(options([oldPlatformPublicKey, 'not a key']))).toThrow(expect.objectContaining({ option: 'platformPublicKey', message: expect.stringMatching(/^platformPublicKey: entry 1: /) }));
+    expect(() => createEnvelopeClient(options([oldPlatformPublicKey, 'not a key']))).toThrow(
+      expect.objectContaining({
+        option: 'platformPublicKey',
+        message: expect.stringMatching(/^platformPublicKey: entry 1: /),
+      }),
+    );
   });
 });

@@ -33,7 +33,8 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn certificate checks off', 
     selfSigned = await startLoopbackGateway({ tls: workshop.selfSigned('IP:127.0.0.1') });
     // Issued by the CA the client trusts, for another name than the host it answers on.
     wrongHost = await startLoopbackGateway({ tls: privateCa.issue('DNS:gateway.other.example') });
-    for (const gateway of [trusted, selfSigned, wrongHost]) gateway.handle(() => ok({ currency: 'USD', balance: '7.00' }));
+    for (const gateway of [trusted, selfSigned, wrongHost])
+      gateway.handle(() => ok({ currency: 'USD', balance: '7.00' }));
   });
   afterAll(async () => {
     await Promise.all([trusted.close(), selfSigned.close(), wrongHost.close()]);
@@ -47,20 +48,28 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn certificate checks off', 
   });
 
   it('the control: a certificate from the private CA passed as `ca` is accepted', async () => {
-    await expect(testClient(trusted, { ca: privateCa.pem }).call('getBalance', balanceParams)).resolves.toMatchObject({ data: { balance: '7.00' } });
+    await expect(testClient(trusted, { ca: privateCa.pem }).call('getBalance', balanceParams)).resolves.toMatchObject({
+      data: { balance: '7.00' },
+    });
   });
 
   it('a self-signed certificate is refused: ConnectionError, nothing sent, not retried', async () => {
-    const error = await testClient(selfSigned).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient(selfSigned)
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as Error).message).toMatch(/TLS certificate check \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+    expect((error as Error).message).toMatch(
+      /TLS certificate check \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+    );
     expect(error).toMatchObject({ outcomeUnknown: false });
     expect(selfSigned.tokenRequests).toBe(0);
     expect(selfSigned.calls).toHaveLength(0);
   });
 
   it('a certificate for another host is refused even from the CA passed as `ca`', async () => {
-    const error = await testClient(wrongHost, { ca: privateCa.pem }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient(wrongHost, { ca: privateCa.pem })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/TLS certificate check \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
     expect(wrongHost.tokenRequests).toBe(0);
@@ -70,7 +79,9 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn certificate checks off', 
     const lines: CapturedLine[] = [];
     for (let i = 0; i < 3; i++) testClient(trusted, { ca: privateCa.pem, logger: capturingLogger(lines) });
     // Earlier clients of this file may have said it already (once per process): never more than once.
-    const warnings = (await import('./support/capture-logger.js')).capturedLines.concat(lines).filter((line) => /NODE_TLS_REJECT_UNAUTHORIZED/.test(line.message));
+    const warnings = (await import('./support/capture-logger.js')).capturedLines
+      .concat(lines)
+      .filter((line) => /NODE_TLS_REJECT_UNAUTHORIZED/.test(line.message));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ level: 'warn' });
     expect(warnings[0]!.message).toMatch(/ignored: certificate checks of the gateway stay on/);
@@ -85,7 +96,8 @@ describe('`ca` adds to the certificates Node trusts by default', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `https://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   };
-  const answer = (_req: unknown, res: { writeHead(status: number): { end(body: string): void } }) => res.writeHead(200).end('{}');
+  const answer = (_req: unknown, res: { writeHead(status: number): { end(body: string): void } }) =>
+    res.writeHead(200).end('{}');
 
   beforeAll(() => {
     otherCa = workshop.authority('A CA the process trusts by default');
@@ -116,10 +128,14 @@ describe('`ca` adds to the certificates Node trusts by default', () => {
       http.close();
       console.log(JSON.stringify(results));
     `;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: otherCa.file, NODE_TLS_REJECT_UNAUTHORIZED: '' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: otherCa.file, NODE_TLS_REJECT_UNAUTHORIZED: '' },
+      },
+    );
     // The server trusted by the process's defaults, then the one trusted through `ca`: both answer.
     expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual([200, 200]);
   }, 30_000);
@@ -128,7 +144,9 @@ describe('`ca` adds to the certificates Node trusts by default', () => {
     const gateway = await startLoopbackGateway({ tls: privateCa.issue('IP:127.0.0.1') });
     gateway.handle(() => ok(orderResult));
     try {
-      await expect(testClient(gateway, { ca: [privateCa.pem] }).call('createOrder', orderParams)).resolves.toMatchObject({ data: { linkID: orderResult.linkID } });
+      await expect(
+        testClient(gateway, { ca: [privateCa.pem] }).call('createOrder', orderParams),
+      ).resolves.toMatchObject({ data: { linkID: orderResult.linkID } });
     } finally {
       await gateway.close();
     }

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockGateway, type MockGateway } from '@codepay/mock';
 import { isCodePayError, type CodePay, type CodePayOptions, type ServiceName } from '@codepay/sdk';
 import { unsafeServices } from './support/call-observation.js';
-import { startBlackHole, startFaultFront, startHandshakeReset, type BlackHole, type FaultFront, type FrontMode } from './support/fault-front.js';
+import {
+  startBlackHole,
+  startFaultFront,
+  startHandshakeReset,
+  type BlackHole,
+  type FaultFront,
+  type FrontMode,
+} from './support/fault-front.js';
 import { createHostileClient, generateRegisteredKeys } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { closedPortUrl } from './support/loopback-server.js';
@@ -15,7 +22,12 @@ import { sampleParams } from './support/sample-params.js';
 
 checkForLeaksAfterAll();
 
-type Setup = { kind: 'elsewhere'; url: () => string; timeout?: number } | { kind: 'front'; mode: FrontMode } | { kind: 'scenario'; scenario: Parameters<MockGateway['queueScenario']>[0] } | { kind: 'expire-tokens' } | { kind: 'reset-pooled-socket' };
+type Setup =
+  | { kind: 'elsewhere'; url: () => string; timeout?: number }
+  | { kind: 'front'; mode: FrontMode }
+  | { kind: 'scenario'; scenario: Parameters<MockGateway['queueScenario']>[0] }
+  | { kind: 'expire-tokens' }
+  | { kind: 'reset-pooled-socket' };
 
 interface Fault {
   name: string;
@@ -39,17 +51,83 @@ let codepay: CodePay;
 let options: CodePayOptions;
 
 const faults: Fault[] = [
-  { name: 'refused connection', setup: { kind: 'elsewhere', url: () => refusedUrl }, processed: 0, outcomeUnknown: false, error: 'ConnectionError' },
-  { name: 'connect timeout', setup: { kind: 'elsewhere', url: () => blackHole.url, timeout: 300 }, processed: 0, outcomeUnknown: false, error: 'TimeoutError' },
-  { name: 'reset before write (TLS handshake reset)', setup: { kind: 'elsewhere', url: () => handshakeReset.url }, processed: 0, outcomeUnknown: false, error: 'ConnectionError' },
-  { name: 'reset after write', setup: { kind: 'front', mode: 'reset-after-write' }, processed: 0, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'EHOSTUNREACH on read after delivery', setup: { kind: 'front', mode: 'unreachable-after-delivery' }, processed: 1, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'commit then drop', setup: { kind: 'scenario', scenario: 'commit-drop' }, processed: 1, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'commit then 504 HTML', setup: { kind: 'scenario', scenario: 'commit-html-504' }, processed: 1, outcomeUnknown: true, error: 'ResponseFormatError' },
-  { name: 'commit then unsigned 503', setup: { kind: 'scenario', scenario: 'commit-unsigned-503' }, processed: 1, outcomeUnknown: true, error: 'GatewayError' },
-  { name: 'commit then bad signature', setup: { kind: 'scenario', scenario: 'bad-signature' }, processed: 1, outcomeUnknown: true, error: 'SignatureVerificationError' },
-  { name: 'commit then truncated body', setup: { kind: 'scenario', scenario: 'commit-truncated' }, processed: 1, outcomeUnknown: true, error: 'ConnectionError' },
-  { name: 'commit then HTML 401', setup: { kind: 'scenario', scenario: 'commit-html-401' }, processed: 1, outcomeUnknown: true, error: 'ResponseFormatError' },
+  {
+    name: 'refused connection',
+    setup: { kind: 'elsewhere', url: () => refusedUrl },
+    processed: 0,
+    outcomeUnknown: false,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'connect timeout',
+    setup: { kind: 'elsewhere', url: () => blackHole.url, timeout: 300 },
+    processed: 0,
+    outcomeUnknown: false,
+    error: 'TimeoutError',
+  },
+  {
+    name: 'reset before write (TLS handshake reset)',
+    setup: { kind: 'elsewhere', url: () => handshakeReset.url },
+    processed: 0,
+    outcomeUnknown: false,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'reset after write',
+    setup: { kind: 'front', mode: 'reset-after-write' },
+    processed: 0,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'EHOSTUNREACH on read after delivery',
+    setup: { kind: 'front', mode: 'unreachable-after-delivery' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'commit then drop',
+    setup: { kind: 'scenario', scenario: 'commit-drop' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'commit then 504 HTML',
+    setup: { kind: 'scenario', scenario: 'commit-html-504' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ResponseFormatError',
+  },
+  {
+    name: 'commit then unsigned 503',
+    setup: { kind: 'scenario', scenario: 'commit-unsigned-503' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'GatewayError',
+  },
+  {
+    name: 'commit then bad signature',
+    setup: { kind: 'scenario', scenario: 'bad-signature' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'SignatureVerificationError',
+  },
+  {
+    name: 'commit then truncated body',
+    setup: { kind: 'scenario', scenario: 'commit-truncated' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ConnectionError',
+  },
+  {
+    name: 'commit then HTML 401',
+    setup: { kind: 'scenario', scenario: 'commit-html-401' },
+    processed: 1,
+    outcomeUnknown: true,
+    error: 'ResponseFormatError',
+  },
   { name: 'signed token refusal', setup: { kind: 'expire-tokens' }, processed: 1, succeeds: true },
   { name: 'reused-socket reset', setup: { kind: 'reset-pooled-socket' }, processed: 1, succeeds: true },
 ];
@@ -75,13 +153,21 @@ let serial = 0;
 
 /** The payer's browser's part of a card payment, against the mock's stand-ins (never through the fault front). */
 async function sandbox(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${mock.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${mock.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return (await response.json()) as Record<string, unknown>;
 }
 
 async function cardSessions(): Promise<{ sessionCard: string; sessionCvc: string }> {
-  const { sessionCard } = await sandbox('/sandbox/sessions/card', { cardNumber: '4444333322221111', expiryMonth: 12, expiryYear: 2035 });
+  const { sessionCard } = await sandbox('/sandbox/sessions/card', {
+    cardNumber: '4444333322221111',
+    expiryMonth: 12,
+    expiryYear: 2035,
+  });
   const { sessionCvc } = await sandbox('/sandbox/sessions/cvc', { cvc: '123' });
   return { sessionCard: String(sessionCard), sessionCvc: String(sessionCvc) };
 }
@@ -90,7 +176,9 @@ async function cardSessions(): Promise<{ sessionCard: string; sessionCvc: string
  * Params for one call of `service`, with what it needs created first (a payer to update, a paid order to refund, an
  * order to check out, an order checked out with its device data collected to pay).
  */
-async function paramsFor(service: ServiceName): Promise<{ params: Record<string, unknown>; key: Record<string, unknown> }> {
+async function paramsFor(
+  service: ServiceName,
+): Promise<{ params: Record<string, unknown>; key: Record<string, unknown> }> {
   const n = ++serial;
   const payer = { ...sampleParams('createPayer'), email: `exactly-once-${process.pid}-${n}@example.com` };
   switch (service) {
@@ -98,7 +186,12 @@ async function paramsFor(service: ServiceName): Promise<{ params: Record<string,
       return { params: payer, key: { email: payer.email } };
     case 'updatePayer': {
       const created = await codepay.payers.create(payer as never);
-      const params = { ...sampleParams('updatePayer'), email: payer.email, payerID: created.payerID, city: `Kowloon ${n}` };
+      const params = {
+        ...sampleParams('updatePayer'),
+        email: payer.email,
+        payerID: created.payerID,
+        city: `Kowloon ${n}`,
+      };
       return { params, key: { payerID: created.payerID, city: params.city } };
     }
     case 'createOrder': {
@@ -112,15 +205,33 @@ async function paramsFor(service: ServiceName): Promise<{ params: Record<string,
     }
     case 'checkoutOrder': {
       const order = await codepay.orders.create(sampleParams('createOrder') as never);
-      const params = { order_sn: order.order_sn, linkID: order.linkID, cardHolderName: 'Peter Pan', relationship: 'CUSTOMER', ...(await cardSessions()) };
+      const params = {
+        order_sn: order.order_sn,
+        linkID: order.linkID,
+        cardHolderName: 'Peter Pan',
+        relationship: 'CUSTOMER',
+        ...(await cardSessions()),
+      };
       return { params, key: { order_sn: order.order_sn } };
     }
     case 'payOrder': {
       const order = await codepay.orders.create(sampleParams('createOrder') as never);
       const { order_sn, linkID } = order;
-      const checkout = await codepay.orders.checkout({ order_sn: order_sn!, linkID: linkID!, cardHolderName: 'Peter Pan', relationship: 'CUSTOMER', ...(await cardSessions()) });
+      const checkout = await codepay.orders.checkout({
+        order_sn: order_sn!,
+        linkID: linkID!,
+        cardHolderName: 'Peter Pan',
+        relationship: 'CUSTOMER',
+        ...(await cardSessions()),
+      });
       const sessionId = await sandbox('/sandbox/ddc/session', { jwt: checkout.deviceDataCollection?.jwt });
-      const params = { order_sn, linkID, transactionReference: checkout.transactionReference, sessionId: sessionId.sessionId, userAgent: 'Mozilla/5.0 (hostile)' };
+      const params = {
+        order_sn,
+        linkID,
+        transactionReference: checkout.transactionReference,
+        sessionId: sessionId.sessionId,
+        userAgent: 'Mozilla/5.0 (hostile)',
+      };
       return { params, key: { transactionReference: checkout.transactionReference } };
     }
     default:
@@ -135,7 +246,9 @@ function processed(service: ServiceName, key: Record<string, unknown>): number {
       entry.endpoint === 'pay' &&
       entry.service === service &&
       entry.change !== undefined &&
-      Object.entries(key).every(([field, value]) => (entry.params as Record<string, unknown> | undefined)?.[field] === value),
+      Object.entries(key).every(
+        ([field, value]) => (entry.params as Record<string, unknown> | undefined)?.[field] === value,
+      ),
   ).length;
 }
 
@@ -144,7 +257,12 @@ async function clientFor(fault: Fault, service: ServiceName): Promise<CodePay> {
   front.mode = 'forward';
   switch (setup.kind) {
     case 'elsewhere':
-      return createHostileClient({ ...options, baseUrl: setup.url(), tokenProvider: async () => 'unused', ...(setup.timeout ? { timeout: setup.timeout } : {}) });
+      return createHostileClient({
+        ...options,
+        baseUrl: setup.url(),
+        tokenProvider: async () => 'unused',
+        ...(setup.timeout ? { timeout: setup.timeout } : {}),
+      });
     case 'front':
       front.mode = setup.mode;
       return codepay;
@@ -189,7 +307,8 @@ describe.each(unsafeServices)('%s', (service) => {
     if (fault.outcomeUnknown) expect((error as { sentAt?: unknown }).sentAt).toBeInstanceOf(Date);
 
     const resolution = await codepay.resolveOutcome(error, { settleMs: 0 });
-    const expected = fault.outcomeUnknown && noReadBack.has(service) ? 'unknown' : fault.processed === 1 ? 'happened' : 'not-happened';
+    const expected =
+      fault.outcomeUnknown && noReadBack.has(service) ? 'unknown' : fault.processed === 1 ? 'happened' : 'not-happened';
     expect(resolution.outcome, JSON.stringify(resolution)).toBe(expected);
   });
 });

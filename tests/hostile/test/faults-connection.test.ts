@@ -18,7 +18,14 @@ const { call, observe } = faults;
 const slowerThanTimeout = { timeout: 200, headers: { 'x-mock-scenario': 'slow:1500' } };
 
 it('the unsafe services are the six the contract names (payer and order changes, refunds, the card services)', () => {
-  expect(unsafeServices).toEqual(['createPayer', 'updatePayer', 'createOrder', 'refundOrder', 'checkoutOrder', 'payOrder']);
+  expect(unsafeServices).toEqual([
+    'createPayer',
+    'updatePayer',
+    'createOrder',
+    'refundOrder',
+    'checkoutOrder',
+    'payOrder',
+  ]);
 });
 
 describe('an answer slower than the timeout', () => {
@@ -42,7 +49,9 @@ describe('the connection dies before an answer', () => {
       const since = capturedLog.length;
       const error = await expectTypedFailure(call(service, {}, client), ConnectionError);
       expect(error.outcomeUnknown).toBe(false);
-      const attempts = capturedLog.slice(since).filter((line) => line.message === 'sending' && line.fields?.service === service);
+      const attempts = capturedLog
+        .slice(since)
+        .filter((line) => line.message === 'sending' && line.fields?.service === service);
       expect(attempts, service).toHaveLength(MAX_ATTEMPTS);
     }
   });
@@ -50,7 +59,11 @@ describe('the connection dies before an answer', () => {
   it('hung up on connect (the request may have been written) → ConnectionError; getBalance retried, unsafe sent once', async () => {
     const server = await startHangUpServer();
     try {
-      const client = createHostileClient({ ...faults.gateway.mock.clientKeys, baseUrl: server.url, tokenProvider: async () => 'x' });
+      const client = createHostileClient({
+        ...faults.gateway.mock.clientKeys,
+        baseUrl: server.url,
+        tokenProvider: async () => 'x',
+      });
       for (const service of ['getBalance', ...unsafeServices] as const) {
         const before = server.connections;
         const error = await expectTypedFailure(call(service, {}, client), ConnectionError);
@@ -75,12 +88,15 @@ describe('the connection dies before an answer', () => {
     expect(observed.attempts).toBe(2);
   });
 
-  it.each(unsafeServices)('%s (unsafe), dropped after the request was read → ConnectionError, outcome unknown, sent once', async (service) => {
-    faults.gateway.mock.queueScenario('drop', { times: MAX_ATTEMPTS });
-    const observed = await observe(() => call(service));
-    expect(failureOf(observed)).toMatchObject({ name: 'ConnectionError', outcomeUnknown: true });
-    expect(observed.attempts).toBe(1);
-  });
+  it.each(unsafeServices)(
+    '%s (unsafe), dropped after the request was read → ConnectionError, outcome unknown, sent once',
+    async (service) => {
+      faults.gateway.mock.queueScenario('drop', { times: MAX_ATTEMPTS });
+      const observed = await observe(() => call(service));
+      expect(failureOf(observed)).toMatchObject({ name: 'ConnectionError', outcomeUnknown: true });
+      expect(observed.attempts).toBe(1);
+    },
+  );
 });
 
 describe('5xx answers', () => {

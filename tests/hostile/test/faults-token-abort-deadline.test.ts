@@ -35,7 +35,9 @@ describe('tokens', () => {
     expectSuccess(observed);
     expect(observed.attempts).toBe(2);
     // The 401 is given before any business processing: the gateway took the order exactly once.
-    const received = faults.gateway.mock.requests.filter((entry) => (entry.params as { order_sn?: unknown } | undefined)?.order_sn === params.order_sn);
+    const received = faults.gateway.mock.requests.filter(
+      (entry) => (entry.params as { order_sn?: unknown } | undefined)?.order_sn === params.order_sn,
+    );
     expect(received.map((entry) => entry.outcome)).toEqual(['E01003', 'ok']);
   });
 
@@ -70,13 +72,18 @@ describe('the caller aborts', () => {
     expect(observed.attempts).toBe(0);
   });
 
-  it.each(['getBalance', ...unsafeServices] as const)('%s, while the gateway is answering → AbortError at once, outcome unknown, sent once', async (service) => {
-    const arrived = faults.gateway.proxy.nextArrival('pay');
-    const observed = await observe(() => abortAt(arrived, (signal) => call(service, { signal, headers: { 'x-mock-scenario': 'slow:5000' } })));
-    expect(failureOf(observed)).toMatchObject({ name: 'AbortError', outcomeUnknown: true });
-    expect(observed.attempts).toBe(1);
-    expect(observed.elapsedMs).toBeLessThan(5000);
-  });
+  it.each(['getBalance', ...unsafeServices] as const)(
+    '%s, while the gateway is answering → AbortError at once, outcome unknown, sent once',
+    async (service) => {
+      const arrived = faults.gateway.proxy.nextArrival('pay');
+      const observed = await observe(() =>
+        abortAt(arrived, (signal) => call(service, { signal, headers: { 'x-mock-scenario': 'slow:5000' } })),
+      );
+      expect(failureOf(observed)).toMatchObject({ name: 'AbortError', outcomeUnknown: true });
+      expect(observed.attempts).toBe(1);
+      expect(observed.elapsedMs).toBeLessThan(5000);
+    },
+  );
 
   it('getBalance, while waiting to retry after a 503 with Retry-After: 5 → AbortError at once', async () => {
     faults.gateway.mock.queueScenario('http-503:5', { times: MAX_ATTEMPTS });
@@ -99,16 +106,21 @@ describe('a deadline shorter than the retry schedule', () => {
   });
 
   it('getBalance, an answer slower than a 500 ms deadline (timeout 30 s) → TimeoutError at the deadline', async () => {
-    const observed = await observe(() => call('getBalance', { deadline: 500, headers: { 'x-mock-scenario': 'slow:5000' } }));
+    const observed = await observe(() =>
+      call('getBalance', { deadline: 500, headers: { 'x-mock-scenario': 'slow:5000' } }),
+    );
     expect(failureOf(observed)).toBeInstanceOf(TimeoutError);
     expect(observed.attempts).toBe(1);
     expect(observed.elapsedMs).toBeLessThan(5000);
   });
 
-  it.each(unsafeServices)('%s (unsafe), 503 with Retry-After: 0 → GatewayError, sent once even with time to spare', async (service) => {
-    faults.gateway.mock.queueScenario('http-503:0', { times: MAX_ATTEMPTS });
-    const observed = await observe(() => call(service, { deadline: 60_000 }));
-    expect(failureOf(observed)).toBeInstanceOf(GatewayError);
-    expect(observed.attempts).toBe(1);
-  });
+  it.each(unsafeServices)(
+    '%s (unsafe), 503 with Retry-After: 0 → GatewayError, sent once even with time to spare',
+    async (service) => {
+      faults.gateway.mock.queueScenario('http-503:0', { times: MAX_ATTEMPTS });
+      const observed = await observe(() => call(service, { deadline: 60_000 }));
+      expect(failureOf(observed)).toBeInstanceOf(GatewayError);
+      expect(observed.attempts).toBe(1);
+    },
+  );
 });

@@ -45,7 +45,8 @@ it(`${CALLS} createOrders against a server closing idle sockets after ${IDLE_MS}
   const processedBy = new Map<string, number>();
   for (const entry of mock.requests) {
     const orderSn = (entry.params as { order_sn?: string } | undefined)?.order_sn;
-    if (entry.service === 'createOrder' && entry.outcome === 'ok' && orderSn) processedBy.set(orderSn, (processedBy.get(orderSn) ?? 0) + 1);
+    if (entry.service === 'createOrder' && entry.outcome === 'ok' && orderSn)
+      processedBy.set(orderSn, (processedBy.get(orderSn) ?? 0) + 1);
   }
   const falseAlarms = failures.filter((error) => isCodePayError(error) && error.outcomeUnknown === true);
   expect(front.closedIdle(), 'the server really closed idle sockets under the client').toBeGreaterThan(CALLS / 4);

@@ -7,7 +7,13 @@ import { isCodePayError, type CodePay } from '@codepay/sdk';
 import { startHostileGateway } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { settle } from './support/outcome.js';
-import { activeResources, liveHeapBytes, resourcesBeyond, resourcesOnceSettled, watchUnhandledRejections } from './support/process-health.js';
+import {
+  activeResources,
+  liveHeapBytes,
+  resourcesBeyond,
+  resourcesOnceSettled,
+  watchUnhandledRejections,
+} from './support/process-health.js';
 import { sampleParams } from './support/sample-params.js';
 
 checkForLeaksAfterAll();
@@ -33,11 +39,14 @@ async function createRecords(codepay: CodePay): Promise<Records> {
   const payer = await codepay.payers.create(payerParams as never);
   const orderParams = sampleParams('createOrder');
   const order = await codepay.orders.create({ ...orderParams, payerID: payer.payerID } as never);
-  return { email: String(payerParams.email), order: { order_sn: String(orderParams.order_sn), linkID: String(order.linkID) } };
+  return {
+    email: String(payerParams.email),
+    order: { order_sn: String(orderParams.order_sn), linkID: String(order.linkID) },
+  };
 }
 
 function callNumber(codepay: CodePay, records: Records, index: number): Promise<unknown> {
-  const fault = index % 40 === 39 ? FAULTS[(index / 40) % FAULTS.length | 0] : undefined;
+  const fault = index % 40 === 39 ? FAULTS[((index / 40) % FAULTS.length) | 0] : undefined;
   const options = fault === undefined ? {} : { headers: { 'x-mock-scenario': fault } };
   switch (index % 3) {
     case 0:
@@ -62,7 +71,8 @@ async function runCalls(codepay: CodePay, records: Records, count: number): Prom
     while (next < count) {
       const outcome = await settle(callNumber(codepay, records, next++));
       if (outcome.ok) tally.succeeded++;
-      else if (isCodePayError(outcome.error)) tally.typedErrors[outcome.error.name] = (tally.typedErrors[outcome.error.name] ?? 0) + 1;
+      else if (isCodePayError(outcome.error))
+        tally.typedErrors[outcome.error.name] = (tally.typedErrors[outcome.error.name] ?? 0) + 1;
       else tally.untyped.push(outcome.error);
     }
   };
@@ -96,7 +106,12 @@ it(`${CALLS} calls at concurrency ${CONCURRENCY} with ${TOKEN_TTL_SECONDS} s tok
     // token that expired while the request queued (twice: before and after the one replay); with 2 s tokens and a
     // saturated event loop that happens to a handful of calls (see the README), never to many.
     const { AuthenticationError: expiredTwice = 0, ...injected } = tally.typedErrors;
-    expect(Object.keys(injected).sort()).toEqual(['BusinessError', 'DecryptionError', 'GatewayError', 'SignatureVerificationError']);
+    expect(Object.keys(injected).sort()).toEqual([
+      'BusinessError',
+      'DecryptionError',
+      'GatewayError',
+      'SignatureVerificationError',
+    ]);
     expect(CALLS - tally.succeeded - expiredTwice).toBe(Math.floor(CALLS / 40));
     expect(expiredTwice).toBeLessThanOrEqual(CALLS / 100);
 
@@ -106,7 +121,9 @@ it(`${CALLS} calls at concurrency ${CONCURRENCY} with ${TOKEN_TTL_SECONDS} s tok
     expect(tokenRequests).toBeLessThanOrEqual(expiries + 1);
     expect(tokenRequests).toBeLessThan(CALLS / CONCURRENCY);
 
-    expect(heapAfterRun, `heap after warm-up ${heapAfterWarmUp}, after the run ${heapAfterRun}`).toBeLessThanOrEqual(heapAfterWarmUp * 1.5);
+    expect(heapAfterRun, `heap after warm-up ${heapAfterWarmUp}, after the run ${heapAfterRun}`).toBeLessThanOrEqual(
+      heapAfterWarmUp * 1.5,
+    );
     console.info(
       `[load] ${CALLS} calls in ${Math.round(runtimeMs)} ms; ${tokenRequests} token requests (≤ ${expiries + 1} allowed); ` +
         `heap ${(heapAfterWarmUp / 2 ** 20).toFixed(1)} → ${(heapAfterRun / 2 ** 20).toFixed(1)} MiB; errors ${JSON.stringify(tally.typedErrors)}`,

@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockGatewayKeys } from '@codepay/mock';
-import { ConfigurationError, isCodePayError, type CodePay, type CodePayOptions, type RequestOptions } from '@codepay/sdk';
+import {
+  ConfigurationError,
+  isCodePayError,
+  type CodePay,
+  type CodePayOptions,
+  type RequestOptions,
+} from '@codepay/sdk';
 import { createHostileClient, generateRegisteredKeys, validOptions } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll } from './support/leak-guard.js';
 import { settle } from './support/outcome.js';
@@ -16,15 +22,60 @@ import { startScriptedGateway, type ScriptedGateway } from './support/scripted-g
 checkForLeaksAfterAll({ expectLogLines: false });
 
 const OPTIONS = [
-  'baseUrl', 'environment', 'appId', 'merchantPrivateKey', 'merchantPublicKey', 'platformPublicKey', 'aesKey', 'language', 'timeout', 'deadline',
-  'maxRetries', 'fetch', 'ca', 'logger', 'logLevel', 'tokenProvider', 'proxy', 'maxSockets', 'idleSocketTimeout', 'tracerProvider',
+  'baseUrl',
+  'environment',
+  'appId',
+  'merchantPrivateKey',
+  'merchantPublicKey',
+  'platformPublicKey',
+  'aesKey',
+  'language',
+  'timeout',
+  'deadline',
+  'maxRetries',
+  'fetch',
+  'ca',
+  'logger',
+  'logLevel',
+  'tokenProvider',
+  'proxy',
+  'maxSockets',
+  'idleSocketTimeout',
+  'tracerProvider',
 ] as const satisfies ReadonlyArray<keyof CodePayOptions>;
-const CALL_OPTIONS = ['signal', 'timeout', 'deadline', 'headers'] as const satisfies ReadonlyArray<keyof RequestOptions>;
+const CALL_OPTIONS = ['signal', 'timeout', 'deadline', 'headers'] as const satisfies ReadonlyArray<
+  keyof RequestOptions
+>;
 
 /** Any value, weighted towards the shapes that break careless code. */
 const anyValue = fc.oneof(
-  fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }),
-  fc.constantFrom(null, undefined, '', ' ', 0, -0, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, -1, true, [], {}, () => 'x', Symbol('s')),
+  fc.anything({
+    withNullPrototype: true,
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    withBoxedValues: true,
+  }),
+  fc.constantFrom(
+    null,
+    undefined,
+    '',
+    ' ',
+    0,
+    -0,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    2 ** 31,
+    -1,
+    true,
+    [],
+    {},
+    () => 'x',
+    Symbol('s'),
+  ),
 );
 
 let keys: MockGatewayKeys;
@@ -55,10 +106,19 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
         if (failure === undefined) return;
         expect(isCodePayError(failure, 'ConfigurationError'), `${option}: ${String(failure)}`).toBe(true);
         // Without either, the missing one is baseUrl.
-        expect((failure as ConfigurationError).option).toBe(option === 'environment' && value === undefined ? 'baseUrl' : option);
+        expect((failure as ConfigurationError).option).toBe(
+          option === 'environment' && value === undefined ? 'baseUrl' : option,
+        );
       }),
       // Found by this property: JSON.stringify of a BigInt in the logLevel message threw a TypeError.
-      { numRuns: propertyRuns(400), examples: [['logLevel', { '': 0n }], ['maxRetries', { toString: {} }], ['environment', 'toString']] },
+      {
+        numRuns: propertyRuns(400),
+        examples: [
+          ['logLevel', { '': 0n }],
+          ['maxRetries', { toString: {} }],
+          ['environment', 'toString'],
+        ],
+      },
     );
   });
 
@@ -76,11 +136,17 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
         }
       }),
       // Found by this property: a `signal` that was not an AbortSignal left a request whose socket error went unhandled.
-      { numRuns: propertyRuns(200), examples: [['signal', {}], ['deadline', { valueOf: {} }]] },
+      {
+        numRuns: propertyRuns(200),
+        examples: [
+          ['signal', {}],
+          ['deadline', { valueOf: {} }],
+        ],
+      },
     );
   });
 
-  it('any value as a method\'s params: a ValidationError with nothing sent, or a typed outcome', async () => {
+  it("any value as a method's params: a ValidationError with nothing sent, or a typed outcome", async () => {
     const methods: Record<string, (params: never) => Promise<unknown>> = {
       'payers.create': (params) => client.payers.create(params),
       'payers.get': (params) => client.payers.get(params),
@@ -114,8 +180,16 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
         if (isCodePayError(failure, 'ValidationError')) expect(gateway.server.connections).toBe(connectionsBefore);
       }),
       // Found by this property: orders.list(null) threw a TypeError synchronously instead of failing its first page.
-      { numRuns: propertyRuns(300), examples: [['orders.list().page()', null], ['orders.list().page()', 'text'], ['payers.create', []], ['call(<value>, {})', 'constructor'], ['prepare(<value>, {})', 'toString']] },
+      {
+        numRuns: propertyRuns(300),
+        examples: [
+          ['orders.list().page()', null],
+          ['orders.list().page()', 'text'],
+          ['payers.create', []],
+          ['call(<value>, {})', 'constructor'],
+          ['prepare(<value>, {})', 'toString'],
+        ],
+      },
     );
   });
 });
-

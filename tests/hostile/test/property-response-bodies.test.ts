@@ -69,7 +69,8 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
     });
 
     it('the envelope shape with random fields (random ciphertexts, signatures of other texts, wrong types)', async () => {
-      const base64Bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max }).map((bytes) => Buffer.from(bytes).toString('base64'));
+      const base64Bytes = (min: number, max: number) =>
+        fc.uint8Array({ minLength: min, maxLength: max }).map((bytes) => Buffer.from(bytes).toString('base64'));
       const anyText = fc.string({ unit: 'binary', maxLength: 64 });
       // `{ encrypt }`: a ciphertext that decrypts with the client's key; `{ signOver }`: a valid signature of another text.
       await fc.assert(
@@ -78,8 +79,18 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
             {
               statusCode: fc.oneof(fc.constant(0), fc.jsonValue()),
               psn: fc.oneof(anyText, fc.jsonValue()),
-              bizContent: fc.oneof(base64Bytes(0, 96), anyText, fc.jsonValue(), anyText.map((text) => ({ encrypt: text }))),
-              sign: fc.oneof(base64Bytes(256, 256), anyText, fc.jsonValue(), anyText.map((text) => ({ signOver: text }))),
+              bizContent: fc.oneof(
+                base64Bytes(0, 96),
+                anyText,
+                fc.jsonValue(),
+                anyText.map((text) => ({ encrypt: text })),
+              ),
+              sign: fc.oneof(
+                base64Bytes(256, 256),
+                anyText,
+                fc.jsonValue(),
+                anyText.map((text) => ({ signOver: text })),
+              ),
               code: anyText,
               msg: anyText,
             },
@@ -104,8 +115,22 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
     it('genuinely sealed payloads with random content: a typed error, or data that passes the result validator or comes with its drift listed', async () => {
       const payload = fc.oneof(
         fc.jsonValue(),
-        fc.record({ status: fc.oneof(fc.constantFrom(0, -1), fc.jsonValue()), errorCode: fc.jsonValue(), errorMessage: fc.jsonValue(), data: fc.jsonValue() }, { requiredKeys: [] }),
-        fc.record({ status: fc.constant(0), data: fc.record({ currency: fc.jsonValue(), balance: fc.oneof(fc.jsonValue(), fc.stringMatching(/^-?[0-9]+(\.[0-9]+)?$/)) }, { requiredKeys: [] }) }),
+        fc.record(
+          {
+            status: fc.oneof(fc.constantFrom(0, -1), fc.jsonValue()),
+            errorCode: fc.jsonValue(),
+            errorMessage: fc.jsonValue(),
+            data: fc.jsonValue(),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.record({
+          status: fc.constant(0),
+          data: fc.record(
+            { currency: fc.jsonValue(), balance: fc.oneof(fc.jsonValue(), fc.stringMatching(/^-?[0-9]+(\.[0-9]+)?$/)) },
+            { requiredKeys: [] },
+          ),
+        }),
       );
       await fc.assert(
         fc.asyncProperty(payload, async (content) => {
@@ -113,7 +138,11 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
           gateway.script({ status: 200, body: JSON.stringify({ statusCode: 0, psn: 'PSN-RANDOM', bizContent, sign }) });
           const outcome = await settle(getBalance());
           // A verified answer is never thrown away: data that departs from the schema is returned with `drift`.
-          if (outcome.ok) expect(services.getBalance.validateResult(outcome.value) || (outcome.value as { drift?: unknown[] }).drift!.length > 0).toBe(true);
+          if (outcome.ok)
+            expect(
+              services.getBalance.validateResult(outcome.value) ||
+                (outcome.value as { drift?: unknown[] }).drift!.length > 0,
+            ).toBe(true);
           else expect(isCodePayError(outcome.error), `not a CodePayError: ${String(outcome.error)}`).toBe(true);
         }),
         // A counterexample a CI run once found (String() of an object with its own `toString` key threw a TypeError).
@@ -135,20 +164,39 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
 
   describe('arbitrary token endpoint answers only ever produce a CodePayError', () => {
     // A client that asks the (scripted) token endpoint for its token: every answer below reaches the token manager.
-    const getBalanceWithTokenRequest = () => gateway.client({ ...httpClient, tokenProvider: undefined }).balance.get({ currency: 'USD' });
+    const getBalanceWithTokenRequest = () =>
+      gateway.client({ ...httpClient, tokenProvider: undefined }).balance.get({ currency: 'USD' });
 
     it('arbitrary JSON values, bytes and token-shaped bodies with random fields', async () => {
       const tokenShaped = fc.record(
-        { statusCode: fc.oneof(fc.constant(0), fc.jsonValue()), psn: fc.jsonValue(), data: fc.oneof(fc.jsonValue(), fc.record({ accessToken: fc.jsonValue(), expiresIn: fc.jsonValue() }, { requiredKeys: [] })) },
+        {
+          statusCode: fc.oneof(fc.constant(0), fc.jsonValue()),
+          psn: fc.jsonValue(),
+          data: fc.oneof(
+            fc.jsonValue(),
+            fc.record({ accessToken: fc.jsonValue(), expiresIn: fc.jsonValue() }, { requiredKeys: [] }),
+          ),
+        },
         { requiredKeys: [] },
       );
-      const body = fc.oneof(fc.jsonValue().map((value) => JSON.stringify(value) ?? ''), tokenShaped.map((value) => JSON.stringify(value)), fc.uint8Array({ maxLength: 256 }));
+      const body = fc.oneof(
+        fc.jsonValue().map((value) => JSON.stringify(value) ?? ''),
+        tokenShaped.map((value) => JSON.stringify(value)),
+        fc.uint8Array({ maxLength: 256 }),
+      );
       await fc.assert(
         fc.asyncProperty(statuses, body, async (status, answerBody) => {
           gateway.script({ status, body: answerBody });
           await expectSomeTypedFailure(getBalanceWithTokenRequest());
         }),
-        { numRuns: propertyRuns(60), examples: [[200, 'null'], [200, '[]'], [200, '{"statusCode":0,"data":"x"}']] },
+        {
+          numRuns: propertyRuns(60),
+          examples: [
+            [200, 'null'],
+            [200, '[]'],
+            [200, '{"statusCode":0,"data":"x"}'],
+          ],
+        },
       );
     });
   });
@@ -167,7 +215,12 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
     it('cut short on the wire (the full length declared, then a hang-up): every prefix is refused', async () => {
       const refusedAs = new Set<string>();
       for (let length = 0; length < genuineEnvelope.length; length++) {
-        gateway.script({ status: 200, body: genuineEnvelope.slice(0, length), delivery: 'cut-short', declaredLength: genuineEnvelope.length });
+        gateway.script({
+          status: 200,
+          body: genuineEnvelope.slice(0, length),
+          delivery: 'cut-short',
+          declaredLength: genuineEnvelope.length,
+        });
         refusedAs.add((await expectSomeTypedFailure(getBalance())).name);
       }
       expect([...refusedAs]).toEqual(['ConnectionError']);
@@ -176,12 +229,18 @@ describe.each(httpClients)('with %s', (_name, httpClient) => {
 
   describe('malformed bodies a real network produces', () => {
     const cases: Array<[string, () => { status: number; body: string | Uint8Array }]> = [
-      ['an HTML error page with HTTP 200', () => ({ status: 200, body: '<!DOCTYPE html><html><body>Service Unavailable</body></html>' })],
+      [
+        'an HTML error page with HTTP 200',
+        () => ({ status: 200, body: '<!DOCTYPE html><html><body>Service Unavailable</body></html>' }),
+      ],
       ['an empty body', () => ({ status: 200, body: '' })],
       ['bytes that are not UTF-8', () => ({ status: 200, body: Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]) })],
       ['JSON nested 100,000 levels deep', () => ({ status: 200, body: '['.repeat(100_000) + ']'.repeat(100_000) })],
       ['a body over the 10 MB cap', () => ({ status: 200, body: `{"pad":"${'x'.repeat(10 * 1024 * 1024 + 16)}"}` })],
-      ['the genuine envelope with a UTF-8 BOM and trailing garbage', () => ({ status: 200, body: `\uFEFF${genuineEnvelope}garbage` })],
+      [
+        'the genuine envelope with a UTF-8 BOM and trailing garbage',
+        () => ({ status: 200, body: `\uFEFF${genuineEnvelope}garbage` }),
+      ],
     ];
 
     it.each(cases)('%s is a ResponseFormatError', async (_name, body) => {

@@ -31,17 +31,22 @@ describe('arbitrary valid params round-trip through the SDK and the mock', () =>
     await fc.assert(
       fc.asyncProperty(paramsArbitrary(service), async (params) => {
         // The generator must produce what the contract calls valid, or the property proves nothing.
-        expect(services[service].validateParams(params), JSON.stringify(services[service].validateParams.errors)).toBe(true);
+        expect(services[service].validateParams(params), JSON.stringify(services[service].validateParams.errors)).toBe(
+          true,
+        );
         const outcome = await settle(codepay.call(service, params as never));
         if (!outcome.ok) throw outcome.error;
         const result = outcome.value as Record<string, unknown> & { psn: string };
-        expect(services[service].validateResult(result), JSON.stringify(services[service].validateResult.errors)).toBe(true);
+        expect(services[service].validateResult(result), JSON.stringify(services[service].validateResult.errors)).toBe(
+          true,
+        );
         const received = gateway.mock.requests.find((entry) => entry.psn === result.psn);
         expect(received?.service).toBe(service);
         // fast-check builds null-prototype records; the mock parsed plain JSON objects. Money given as decimal text
         // travels as a JSON number with the same digits, so the mock parsed it as that number.
         const sent: Record<string, unknown> = { ...params };
-        for (const field of services[service].moneyFields) if (typeof sent[field] === 'string') sent[field] = Number(sent[field]);
+        for (const field of services[service].moneyFields)
+          if (typeof sent[field] === 'string') sent[field] = Number(sent[field]);
         expect(received?.params).toStrictEqual(sent);
       }),
       { numRuns: RUNS_PER_SERVICE },

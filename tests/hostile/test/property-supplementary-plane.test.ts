@@ -37,7 +37,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const supplementaryCharacter = fc.integer({ min: 0x10000, max: 0x10ffff }).map((codePoint) => String.fromCodePoint(codePoint));
+const supplementaryCharacter = fc
+  .integer({ min: 0x10000, max: 0x10ffff })
+  .map((codePoint) => String.fromCodePoint(codePoint));
 const anyText = fc.string({ unit: 'binary', maxLength: 12 });
 
 /** Arbitrary text around at least one supplementary-plane character (fast-check's 'binary' unit spans all planes). */
@@ -61,13 +63,20 @@ describe('supplementary-plane text is refused before anything is sent', () => {
 
   it.each(cases)('%s /%s', async (service, field) => {
     await fc.assert(
-      fc.asyncProperty(paramsArbitrary(service), fc.oneof(textWithSupplementaryCharacter, textWithLoneSurrogate), async (valid, text) => {
-        const error = await expectTypedFailure(codepay.call(service, { ...valid, [field]: text } as never), ValidationError);
-        expect(error.service).toBe(service);
-        expect(error.issues.map((issue) => issue.path)).toContain(`/${field}`);
-        expect(error.message).not.toContain(text);
-        expect(JSON.stringify(error)).not.toContain(JSON.stringify(text).slice(1, -1));
-      }),
+      fc.asyncProperty(
+        paramsArbitrary(service),
+        fc.oneof(textWithSupplementaryCharacter, textWithLoneSurrogate),
+        async (valid, text) => {
+          const error = await expectTypedFailure(
+            codepay.call(service, { ...valid, [field]: text } as never),
+            ValidationError,
+          );
+          expect(error.service).toBe(service);
+          expect(error.issues.map((issue) => issue.path)).toContain(`/${field}`);
+          expect(error.message).not.toContain(text);
+          expect(JSON.stringify(error)).not.toContain(JSON.stringify(text).slice(1, -1));
+        },
+      ),
       { numRuns: RUNS_PER_FIELD },
     );
     expect(tokenRequests).toBe(0);

@@ -20,7 +20,14 @@ import {
   type CodePay,
 } from '@codepay/sdk';
 import { generateRegisteredKeys, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
-import { capturedLog, checkForLeaksAfterAll, exposeForLeakCheck, leaksIn, registeredSecretCount, registerPlaintext } from './support/leak-guard.js';
+import {
+  capturedLog,
+  checkForLeaksAfterAll,
+  exposeForLeakCheck,
+  leaksIn,
+  registeredSecretCount,
+  registerPlaintext,
+} from './support/leak-guard.js';
 import { closedPortUrl } from './support/loopback-server.js';
 import { expectTypedFailure, type ErrorClass } from './support/outcome.js';
 
@@ -39,7 +46,9 @@ const WENDY = {
   postcode: 'W2-2UH-HOSTILE',
   country: 'United-Kingdom',
 };
-const personalValues = Object.values(WENDY).filter((value): value is string => typeof value === 'string' && value.length >= 10);
+const personalValues = Object.values(WENDY).filter(
+  (value): value is string => typeof value === 'string' && value.length >= 10,
+);
 
 let gateway: HostileGateway;
 let codepay: CodePay;
@@ -56,7 +65,9 @@ describe('the leak check sees a leak in every encoding (so it can fail)', () => 
   it('a run of a private key as Base64 DER, as hex, and as a JWK component; the AES key; a token; a plaintext', async () => {
     await codepay.payers.create(WENDY);
     const key = gateway.mock.keys.merchantPrivateKey;
-    const jwk = createPrivateKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
+    const jwk = createPrivateKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'pkcs8' }).export({
+      format: 'jwk',
+    });
     const token = JSON.parse(gateway.proxy.lastExchange.token!.body).data.accessToken as string;
     const plaintext = JSON.stringify(WENDY);
     for (const leaked of [
@@ -76,8 +87,15 @@ describe('the leak check sees a leak in every encoding (so it can fail)', () => 
 });
 
 /** Runs `call` with every pay answer passed through `alter` by the proxy. */
-async function withPayAnswersAltered(alter: (body: Record<string, unknown>) => Record<string, unknown>, call: () => Promise<unknown>): Promise<unknown> {
-  gateway.proxy.tamperWith((exchange) => (exchange.endpoint === 'pay' ? { body: JSON.stringify(alter(JSON.parse(exchange.body) as Record<string, unknown>)) } : undefined));
+async function withPayAnswersAltered(
+  alter: (body: Record<string, unknown>) => Record<string, unknown>,
+  call: () => Promise<unknown>,
+): Promise<unknown> {
+  gateway.proxy.tamperWith((exchange) =>
+    exchange.endpoint === 'pay'
+      ? { body: JSON.stringify(alter(JSON.parse(exchange.body) as Record<string, unknown>)) }
+      : undefined,
+  );
   try {
     return await call();
   } finally {
@@ -87,14 +105,50 @@ async function withPayAnswersAltered(alter: (body: Record<string, unknown>) => R
 
 describe('every error class, inspected, serialized and printed, holds no secret', () => {
   const cases: Array<[string, () => Promise<unknown>, ErrorClass]> = [
-    ['ValidationError (personal data in the params)', () => codepay.payers.create({ ...WENDY, address: `${WENDY.address}, Flat 2`, phone: `${WENDY.phone}-1` }), ValidationError],
-    ['BusinessError', () => codepay.payers.get({ email: WENDY.email }, { headers: { 'x-mock-scenario': 'business-error' } }), BusinessError],
-    ['GatewayError', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'gateway-error:E07303' } }), GatewayError],
-    ['SignatureVerificationError', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'bad-signature' } }), SignatureVerificationError],
-    ['DecryptionError (bizContent cut short)', () => withPayAnswersAltered((body) => ({ ...body, bizContent: String(body.bizContent).slice(0, -4) }), () => codepay.payers.get({ email: WENDY.email })), DecryptionError],
-    ['ResponseFormatError (an HTML page)', () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'html' } }), ResponseFormatError],
-    ['AuthenticationError (another merchant key)', () => gateway.client({ merchantPrivateKey: other.merchantPrivateKey }).payers.create(WENDY), AuthenticationError],
-    ['TimeoutError', () => codepay.payers.create(WENDY, { timeout: 50, headers: { 'x-mock-scenario': 'slow:500' } }), TimeoutError],
+    [
+      'ValidationError (personal data in the params)',
+      () => codepay.payers.create({ ...WENDY, address: `${WENDY.address}, Flat 2`, phone: `${WENDY.phone}-1` }),
+      ValidationError,
+    ],
+    [
+      'BusinessError',
+      () => codepay.payers.get({ email: WENDY.email }, { headers: { 'x-mock-scenario': 'business-error' } }),
+      BusinessError,
+    ],
+    [
+      'GatewayError',
+      () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'gateway-error:E07303' } }),
+      GatewayError,
+    ],
+    [
+      'SignatureVerificationError',
+      () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'bad-signature' } }),
+      SignatureVerificationError,
+    ],
+    [
+      'DecryptionError (bizContent cut short)',
+      () =>
+        withPayAnswersAltered(
+          (body) => ({ ...body, bizContent: String(body.bizContent).slice(0, -4) }),
+          () => codepay.payers.get({ email: WENDY.email }),
+        ),
+      DecryptionError,
+    ],
+    [
+      'ResponseFormatError (an HTML page)',
+      () => codepay.payers.create(WENDY, { headers: { 'x-mock-scenario': 'html' } }),
+      ResponseFormatError,
+    ],
+    [
+      'AuthenticationError (another merchant key)',
+      () => gateway.client({ merchantPrivateKey: other.merchantPrivateKey }).payers.create(WENDY),
+      AuthenticationError,
+    ],
+    [
+      'TimeoutError',
+      () => codepay.payers.create(WENDY, { timeout: 50, headers: { 'x-mock-scenario': 'slow:500' } }),
+      TimeoutError,
+    ],
     ['AbortError', () => codepay.payers.create(WENDY, { signal: AbortSignal.abort() }), AbortError],
   ];
 

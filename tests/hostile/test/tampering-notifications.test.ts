@@ -5,7 +5,11 @@ import type { MockGatewayKeys } from '@codepay/mock';
 import { DecryptionError, ResponseFormatError, SignatureVerificationError, type CodePay } from '@codepay/sdk';
 import { generateRegisteredKeys, startHostileGateway, type HostileGateway } from './support/hostile-gateway.js';
 import { checkForLeaksAfterAll, exposeForLeakCheck } from './support/leak-guard.js';
-import { catchNotificationBody, startNotificationEndpoint, type NotificationEndpoint } from './support/notification-endpoint.js';
+import {
+  catchNotificationBody,
+  startNotificationEndpoint,
+  type NotificationEndpoint,
+} from './support/notification-endpoint.js';
 import { expectTypedFailure, type ErrorClass } from './support/outcome.js';
 import { decryptsUnder, seal } from './support/platform-seal.js';
 import { flipBit } from './support/tampering.js';
@@ -31,7 +35,9 @@ beforeAll(async () => {
   endpoint = await startNotificationEndpoint(codepay);
   parsedEndpoint = await startNotificationEndpoint(codepay, { bodyParser: 'json' });
   paid = JSON.parse(await catchNotificationBody(gateway.mock, { order_sn: 'N-PAID', status: 'Paid' })) as Notification;
-  refunded = JSON.parse(await catchNotificationBody(gateway.mock, { order_sn: 'N-REFUNDED', status: 'RefundCompleted' })) as Notification;
+  refunded = JSON.parse(
+    await catchNotificationBody(gateway.mock, { order_sn: 'N-REFUNDED', status: 'RefundCompleted' }),
+  ) as Notification;
 });
 afterEach(() => {
   endpoint.delivered.length = 0;
@@ -76,13 +82,22 @@ describe('forged notifications', () => {
   it('encrypted with another AES key (mock tampering wrong-key) → 400, DecryptionError (or SignatureVerificationError if it decrypts)', async () => {
     const body = await catchNotificationBody(gateway.mock, {}, 'wrong-key');
     const { bizContent } = JSON.parse(body) as Notification;
-    await expectRefused(body, decryptsUnder(bizContent, gateway.mock.keys.aesKey) ? SignatureVerificationError : DecryptionError);
+    await expectRefused(
+      body,
+      decryptsUnder(bizContent, gateway.mock.keys.aesKey) ? SignatureVerificationError : DecryptionError,
+    );
   });
 
   it('signed with another platform key → 400, SignatureVerificationError', async () => {
     const content = { PaymentOrderStatus: { order_sn: 'N-FORGED', platform_order_sn: 'SS-FORGED', status: 'Paid' } };
-    const forged = await seal(content, { aesKey: gateway.mock.keys.aesKey, platformPrivateKey: other.platformPrivateKey });
-    await expectRefused(asBody({ noticeType: 'PaymentOrderStatus', bizContent: forged.bizContent, sign: forged.sign }), SignatureVerificationError);
+    const forged = await seal(content, {
+      aesKey: gateway.mock.keys.aesKey,
+      platformPrivateKey: other.platformPrivateKey,
+    });
+    await expectRefused(
+      asBody({ noticeType: 'PaymentOrderStatus', bizContent: forged.bizContent, sign: forged.sign }),
+      SignatureVerificationError,
+    );
   });
 
   it("one notification's bizContent with another's sign (a replayed bizContent) → 400, SignatureVerificationError", async () => {
@@ -93,26 +108,37 @@ describe('forged notifications', () => {
   it('a flipped bit in bizContent → 400, DecryptionError or SignatureVerificationError (whichever applies)', async () => {
     for (const bit of [0, 77, 300, 8 * 16 * 3 + 5]) {
       const bizContent = flipBit(paid.bizContent, bit);
-      await expectRefused(asBody({ ...paid, bizContent }), decryptsUnder(bizContent, gateway.mock.keys.aesKey) ? SignatureVerificationError : DecryptionError);
+      await expectRefused(
+        asBody({ ...paid, bizContent }),
+        decryptsUnder(bizContent, gateway.mock.keys.aesKey) ? SignatureVerificationError : DecryptionError,
+      );
     }
   });
 
   it('a genuine /api/v2/pay answer (validly signed by the platform) posted as a notification → 400, ResponseFormatError', async () => {
     await codepay.balance.get({ currency: 'USD' });
     const payAnswer = JSON.parse(gateway.proxy.lastExchange.pay!.body) as Record<string, unknown>;
-    await expectRefused(asBody({ noticeType: 'PaymentOrderStatus', bizContent: payAnswer.bizContent, sign: payAnswer.sign }), ResponseFormatError);
+    await expectRefused(
+      asBody({ noticeType: 'PaymentOrderStatus', bizContent: payAnswer.bizContent, sign: payAnswer.sign }),
+      ResponseFormatError,
+    );
   });
 
   it('validly sealed content that is not a PaymentOrderStatus event at all → 400, ResponseFormatError', async () => {
     const sealed = await seal({ RefundStatus: { order_sn: 'N-X' } }, gateway.mock.keys);
-    await expectRefused(asBody({ noticeType: 'PaymentOrderStatus', bizContent: sealed.bizContent, sign: sealed.sign }), ResponseFormatError);
+    await expectRefused(
+      asBody({ noticeType: 'PaymentOrderStatus', bizContent: sealed.bizContent, sign: sealed.sign }),
+      ResponseFormatError,
+    );
   });
 
   it('a verified event that departs from the contract (mistyped field, unknown status) → {"code":0}, the listener gets it with its drift', async () => {
     // Refusing it would make the platform retry ten times and then drop the notification for good.
     const sealed = await seal({ PaymentOrderStatus: { order_sn: 42, status: 'PartiallyRefunded' } }, gateway.mock.keys);
     const before = endpoint.delivered.length;
-    const answer = await endpoint.post(asBody({ noticeType: 'PaymentOrderStatus', bizContent: sealed.bizContent, sign: sealed.sign }));
+    const answer = await endpoint.post(
+      asBody({ noticeType: 'PaymentOrderStatus', bizContent: sealed.bizContent, sign: sealed.sign }),
+    );
     expect(answer).toMatchObject({ status: 200, body: { code: 0 } });
     const event = endpoint.delivered.at(-1) as unknown as { order_sn: unknown; drift: Array<{ path: string }> };
     expect(endpoint.delivered.length).toBe(before + 1);
@@ -156,7 +182,8 @@ describe('behind a JSON body parser that already read the body (express.json())'
     expect(parsedEndpoint.delivered).toEqual([]);
   }
 
-  it('another noticeType → 400, the listener never called', () => expectRefusedBehindParser(asBody({ ...paid, noticeType: 'RefundStatus' })));
+  it('another noticeType → 400, the listener never called', () =>
+    expectRefusedBehindParser(asBody({ ...paid, noticeType: 'RefundStatus' })));
 
   it.each([
     ['`{}` (parsed to an empty object)', '{}'],

@@ -41,12 +41,18 @@ afterEach(() => {
 });
 afterAll(() => gateway.close());
 
-const getBalance = (client: CodePay = codepay, headers: Record<string, string> = {}) => client.balance.get({ currency: 'USD' }, { headers });
+const getBalance = (client: CodePay = codepay, headers: Record<string, string> = {}) =>
+  client.balance.get({ currency: 'USD' }, { headers });
 
 /** Every pay answer's JSON body is replaced by what `alter` makes of it (token answers pass untouched). */
 function alterPayAnswers(alter: (envelope: Envelope) => Envelope, status?: number): void {
   gateway.proxy.tamperWith((exchange) =>
-    exchange.endpoint === 'pay' ? { body: JSON.stringify(alter(JSON.parse(exchange.body) as Envelope)), ...(status === undefined ? {} : { status }) } : undefined,
+    exchange.endpoint === 'pay'
+      ? {
+          body: JSON.stringify(alter(JSON.parse(exchange.body) as Envelope)),
+          ...(status === undefined ? {} : { status }),
+        }
+      : undefined,
   );
 }
 
@@ -57,7 +63,8 @@ async function genuineAnswer(): Promise<Envelope> {
 }
 
 /** Whether the tampered ciphertext still decrypts (then only the signature can catch it). */
-const expectedForCiphertext = (bizContent: string): ErrorClass => (decryptsUnder(bizContent, gateway.mock.keys.aesKey) ? SignatureVerificationError : DecryptionError);
+const expectedForCiphertext = (bizContent: string): ErrorClass =>
+  decryptsUnder(bizContent, gateway.mock.keys.aesKey) ? SignatureVerificationError : DecryptionError;
 
 describe('the success envelope, tampered', () => {
   it.each([0, 7, 1024, 2047])('a flipped bit %i in `sign` → SignatureVerificationError', async (bit) => {
@@ -125,10 +132,13 @@ describe('the success envelope, a field missing or extra', () => {
     await expectTypedFailure(getBalance(), ResponseFormatError);
   });
 
-  it.each(['psn', 'statusCode'])('`%s` missing → the verified data (used when present, never required)', async (field) => {
-    alterPayAnswers((envelope) => Object.fromEntries(Object.entries(envelope).filter(([key]) => key !== field)));
-    await expect(getBalance()).resolves.toMatchObject({ currency: 'USD' });
-  });
+  it.each(['psn', 'statusCode'])(
+    '`%s` missing → the verified data (used when present, never required)',
+    async (field) => {
+      alterPayAnswers((envelope) => Object.fromEntries(Object.entries(envelope).filter(([key]) => key !== field)));
+      await expect(getBalance()).resolves.toMatchObject({ currency: 'USD' });
+    },
+  );
 
   it('`statusCode` other than 0 → ResponseFormatError', async () => {
     alterPayAnswers((envelope) => ({ ...envelope, statusCode: 1 }));
@@ -149,7 +159,9 @@ describe('the success envelope, a field missing or extra', () => {
     alterPayAnswers((envelope) => ({ ...envelope, data: { currency: 'USD', balance: '999999999.99', forged: true } }));
     const result = await getBalance();
     const exchange = JSON.parse(gateway.proxy.lastExchange.pay!.body) as Envelope;
-    const verified = JSON.parse(aesDecrypt(exchange.bizContent!, loadAesKey(gateway.mock.keys.aesKey))) as { data: unknown };
+    const verified = JSON.parse(aesDecrypt(exchange.bizContent!, loadAesKey(gateway.mock.keys.aesKey))) as {
+      data: unknown;
+    };
     expect({ ...result }).toEqual(verified.data);
     expect(result).not.toHaveProperty('forged');
   });
@@ -158,15 +170,20 @@ describe('the success envelope, a field missing or extra', () => {
 describe('answers replayed from elsewhere', () => {
   const otherServices = serviceNames.filter((service) => service !== 'getBalance');
 
-  it.each(otherServices)('a genuine getBalance answer replayed for %s → ResponseFormatError', async (service: ServiceName) => {
-    const captured = JSON.stringify(await genuineAnswer());
-    gateway.proxy.tamperWith((exchange) => (exchange.endpoint === 'pay' ? { body: captured } : undefined));
-    await expectTypedFailure(codepay.call(service, sampleParams(service) as never), ResponseFormatError);
-  });
+  it.each(otherServices)(
+    'a genuine getBalance answer replayed for %s → ResponseFormatError',
+    async (service: ServiceName) => {
+      const captured = JSON.stringify(await genuineAnswer());
+      gateway.proxy.tamperWith((exchange) => (exchange.endpoint === 'pay' ? { body: captured } : undefined));
+      await expectTypedFailure(codepay.call(service, sampleParams(service) as never), ResponseFormatError);
+    },
+  );
 
   it('known limitation (README): an answer replayed from another request of the same service, same shape, is accepted', async () => {
     const captured = await genuineAnswer();
-    gateway.proxy.tamperWith((exchange) => (exchange.endpoint === 'pay' ? { body: JSON.stringify(captured) } : undefined));
+    gateway.proxy.tamperWith((exchange) =>
+      exchange.endpoint === 'pay' ? { body: JSON.stringify(captured) } : undefined,
+    );
     const since = gateway.mock.requests.length;
     const replayed = await getBalance();
     // The signature covers only the payload; the psn that would tell the two requests apart is outside it.
@@ -201,7 +218,10 @@ describe('the gateway error body, tampered', () => {
 
 describe('the client holds the wrong key', () => {
   it('another platform public key → SignatureVerificationError', async () => {
-    await expectTypedFailure(getBalance(gateway.client({ platformPublicKey: other.platformPublicKey })), SignatureVerificationError);
+    await expectTypedFailure(
+      getBalance(gateway.client({ platformPublicKey: other.platformPublicKey })),
+      SignatureVerificationError,
+    );
   });
 
   it('another AES key → GatewayError E02002 (the gateway cannot decrypt the request)', async () => {
@@ -211,7 +231,10 @@ describe('the client holds the wrong key', () => {
 
   it('another merchant private key → AuthenticationError at the token request, nothing sent to /pay', async () => {
     const since = gateway.proxy.arrivals.length;
-    const error = await expectTypedFailure(getBalance(gateway.client({ merchantPrivateKey: other.merchantPrivateKey })), AuthenticationError);
+    const error = await expectTypedFailure(
+      getBalance(gateway.client({ merchantPrivateKey: other.merchantPrivateKey })),
+      AuthenticationError,
+    );
     expect(error.code).toBe('E01012');
     expect(gateway.proxy.payArrivalsSince(since)).toHaveLength(0);
   });

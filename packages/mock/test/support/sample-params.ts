@@ -11,6 +11,8 @@ function requestExample<S extends ServiceName>(service: S): ServiceParams<S> {
   return example as ServiceParams<S>;
 }
 
-export const sampleParams = Object.fromEntries(Object.keys(services).map((service) => [service, requestExample(service as ServiceName)])) as {
+export const sampleParams = Object.fromEntries(
+  Object.keys(services).map((service) => [service, requestExample(service as ServiceName)]),
+) as {
   readonly [S in ServiceName]: ServiceParams<S>;
 };

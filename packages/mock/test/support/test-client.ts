@@ -5,7 +5,16 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { aesDecrypt, aesEncrypt, formatUtcDateTime, loadAesKey, loadPrivateKey, loadPublicKey, signRsaSha256, verifyRsaSha256 } from '@codepay/transport';
+import {
+  aesDecrypt,
+  aesEncrypt,
+  formatUtcDateTime,
+  loadAesKey,
+  loadPrivateKey,
+  loadPublicKey,
+  signRsaSha256,
+  verifyRsaSha256,
+} from '@codepay/transport';
 import { startMockGateway, type MockGateway, type MockGatewayOptions } from '../../src/index.js';
 
 export interface RawAnswer {
@@ -48,10 +57,20 @@ export interface PayOptions {
 export const utcTimestamp = (date = new Date()): string => formatUtcDateTime(date);
 
 /** A signed gateway error body `{code, msg, psn, sign}` with the given HTTP status and code, its signature valid. */
-export async function expectGatewayError(client: TestClient, answer: RawAnswer, httpStatus: number, code: string): Promise<void> {
+export async function expectGatewayError(
+  client: TestClient,
+  answer: RawAnswer,
+  httpStatus: number,
+  code: string,
+): Promise<void> {
   expect(answer.status).toBe(httpStatus);
   expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-  expect(answer.json).toEqual({ code, msg: expect.any(String), psn: expect.stringMatching(/^PSN\d{20}$/), sign: expect.any(String) });
+  expect(answer.json).toEqual({
+    code,
+    msg: expect.any(String),
+    psn: expect.stringMatching(/^PSN\d{20}$/),
+    sign: expect.any(String),
+  });
   expect(await client.verifyErrorBody(answer.json)).toBe(true);
 }
 
@@ -116,7 +135,8 @@ export class TestClient {
   ): Promise<RawAnswer> {
     const appId = overrides.appId ?? this.mock.keys.appId;
     const timestamp = overrides.timestamp ?? utcTimestamp();
-    const sign = overrides.sign ?? (await signRsaSha256(`appId=${appId}&timestamp=${timestamp}`, this.merchantPrivateKey));
+    const sign =
+      overrides.sign ?? (await signRsaSha256(`appId=${appId}&timestamp=${timestamp}`, this.merchantPrivateKey));
     return this.post('/api/v2/token', JSON.stringify({ appId, timestamp, sign }), overrides.headers);
   }
 
@@ -177,7 +197,10 @@ export class TestClient {
 }
 
 /** A mock gateway and a TestClient for it, started before a file's (or a describe block's) tests and closed after. */
-export function useGatewayAndClient(options: MockGatewayOptions = {}): { readonly mock: MockGateway; client: TestClient } {
+export function useGatewayAndClient(options: MockGatewayOptions = {}): {
+  readonly mock: MockGateway;
+  client: TestClient;
+} {
   const holder = {} as { mock: MockGateway; client: TestClient };
   beforeAll(async () => {
     holder.mock = await startMockGateway(options);

@@ -2,7 +2,7 @@
 // Change spec/openapi.yaml or spec/bizcontent/ and run `pnpm codegen` instead.
 
 export type ClientOptions = {
-    baseUrl: `${string}://{baseUrl}` | (string & {});
+  baseUrl: `${string}://{baseUrl}` | (string & {});
 };
 
 export type Webhooks = PaymentOrderStatusNotificationWebhookRequest;
@@ -20,7 +20,17 @@ export type Psn = string;
 /**
  * The business service, case-sensitive.
  */
-export type ServiceName = 'createPayer' | 'getPayer' | 'updatePayer' | 'createOrder' | 'queryOrder' | 'queryOrders' | 'refundOrder' | 'checkoutOrder' | 'payOrder' | 'getBalance';
+export type ServiceName =
+  | 'createPayer'
+  | 'getPayer'
+  | 'updatePayer'
+  | 'createOrder'
+  | 'queryOrder'
+  | 'queryOrders'
+  | 'refundOrder'
+  | 'checkoutOrder'
+  | 'payOrder'
+  | 'getBalance';
 
 /**
  * `0` success (`data` set, `errorCode` and `errorMessage` null); `-1` failure (`errorCode` and `errorMessage` set, `data` null).
@@ -31,108 +41,108 @@ export type BusinessStatus = 0 | -1;
  * Decided contract for obtaining a token.
  */
 export type TokenRequestBody = {
-    /**
-     * The merchant's application id from the dashboard.
-     */
-    appId: string;
-    timestamp: DateTimeText;
-    /**
-     * Base64 SHA256withRSA over `appId=<appId>&timestamp=<timestamp>` with the merchant private key.
-     */
-    sign: Base64Text;
+  /**
+   * The merchant's application id from the dashboard.
+   */
+  appId: string;
+  timestamp: DateTimeText;
+  /**
+   * Base64 SHA256withRSA over `appId=<appId>&timestamp=<timestamp>` with the merchant private key.
+   */
+  sign: Base64Text;
 };
 
 /**
  * Decided contract for a token answer.
  */
 export type TokenSuccessBody = {
-    statusCode: 0;
-    psn: Psn;
-    data: {
-        /**
-         * The bearer token (a JWT in the vendor samples).
-         */
-        accessToken: string;
-        /**
-         * Lifetime in seconds from now.
-         */
-        expiresIn: number;
-    };
+  statusCode: 0;
+  psn: Psn;
+  data: {
+    /**
+     * The bearer token (a JWT in the vendor samples).
+     */
+    accessToken: string;
+    /**
+     * Lifetime in seconds from now.
+     */
+    expiresIn: number;
+  };
 };
 
 /**
  * The envelope of every business call (documented).
  */
 export type PayRequestBody = {
-    service: ServiceName;
-    /**
-     * Base64 of AES-128/ECB/PKCS#7 over the plaintext business JSON.
-     */
-    bizContent: Base64Text;
-    /**
-     * Base64 SHA256withRSA (PKCS#1 v1.5) over exactly the plaintext that was encrypted, with the merchant private key.
-     */
-    sign: Base64Text;
+  service: ServiceName;
+  /**
+   * Base64 of AES-128/ECB/PKCS#7 over the plaintext business JSON.
+   */
+  bizContent: Base64Text;
+  /**
+   * Base64 SHA256withRSA (PKCS#1 v1.5) over exactly the plaintext that was encrypted, with the merchant private key.
+   */
+  sign: Base64Text;
 };
 
 /**
  * A successful transport answer (documented; outer fields decided): the business payload, encrypted and signed by the platform.
  */
 export type PaySuccessBody = {
-    /**
-     * The outer success marker (documented in the envelope docs as `statusCode`; its value decided: 0, read tolerantly as the number or the text).
-     */
-    statusCode?: 0 | '0';
-    /**
-     * The request id; it comes from the other documentation set, so it is used when present and never required.
-     */
-    psn?: Psn;
-    /**
-     * Base64 of AES-128/ECB/PKCS#7 over the plaintext business payload.
-     */
-    bizContent: Base64Text;
-    /**
-     * Base64 SHA256withRSA over exactly the decrypted text, with the platform private key.
-     */
-    sign: Base64Text;
+  /**
+   * The outer success marker (documented in the envelope docs as `statusCode`; its value decided: 0, read tolerantly as the number or the text).
+   */
+  statusCode?: 0 | '0';
+  /**
+   * The request id; it comes from the other documentation set, so it is used when present and never required.
+   */
+  psn?: Psn;
+  /**
+   * Base64 of AES-128/ECB/PKCS#7 over the plaintext business payload.
+   */
+  bizContent: Base64Text;
+  /**
+   * Base64 SHA256withRSA over exactly the decrypted text, with the platform private key.
+   */
+  sign: Base64Text;
 };
 
 /**
  * A gateway failure (documented shape). Decided: `sign` is Base64 SHA256withRSA with the platform private key over `code=<code>&msg=<msg>&psn=<psn>` (keys sorted, empty values left out, `sign` excluded).
  */
 export type GatewayErrorBody = {
-    /**
-     * Gateway error code, e.g. `E07303`; `x-codepay-error-codes` lists the known ones.
-     */
-    code: string;
-    /**
-     * Human-readable message in the requested language.
-     */
-    msg: string;
-    psn?: Psn;
-    sign?: Base64Text;
+  /**
+   * Gateway error code, e.g. `E07303`; `x-codepay-error-codes` lists the known ones.
+   */
+  code: string;
+  /**
+   * Human-readable message in the requested language.
+   */
+  msg: string;
+  psn?: Psn;
+  sign?: Base64Text;
 };
 
 /**
  * What the platform POSTs to the merchant's notification URL (documented).
  */
 export type NotificationBody = {
-    noticeType: 'PaymentOrderStatus';
-    /**
-     * Encrypted like a response; decrypted it is a `PaymentOrderStatusNotification`.
-     */
-    bizContent: Base64Text;
-    /**
-     * Base64 SHA256withRSA over the decrypted text, with the platform private key.
-     */
-    sign: Base64Text;
+  noticeType: 'PaymentOrderStatus';
+  /**
+   * Encrypted like a response; decrypted it is a `PaymentOrderStatusNotification`.
+   */
+  bizContent: Base64Text;
+  /**
+   * Base64 SHA256withRSA over the decrypted text, with the platform private key.
+   */
+  sign: Base64Text;
 };
 
 /**
  * The merchant's answer to a notification. Decided: exactly `{"code": 0}`.
  */
 export type NotificationAck = {
-    code: 0;
+  code: 0;
 };
 
 /**
@@ -141,21 +151,21 @@ export type NotificationAck = {
  * checkoutOrder: "Request a Payment Order Device Data for a given client" (documented). Step 3 of a card payment: the merchant server sends the card and CVC sessions the Worldpay Checkout SDK made in the payer's browser, and gets the `transactionReference` and what the browser needs for 3-D Secure device data collection.
  */
 export type CheckoutOrderParams = {
-    order_sn: MerchantOrderNumber;
-    linkID: LinkId;
-    /**
-     * The name on the card, e.g. `Peter Pan` (documented).
-     */
-    cardHolderName: BmpText;
-    /**
-     * The card session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/verifiedTokens/sessions/eyJrIjoxLCJkIjoi…` (documented). Live and test hosts differ: no host or URL format is enforced (decided).
-     */
-    sessionCard: BmpText;
-    /**
-     * The CVC session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/sessions/eyJrIjoxLCJkIjoi…` (documented).
-     */
-    sessionCvc: BmpText;
-    relationship: PayerRelationship;
+  order_sn: MerchantOrderNumber;
+  linkID: LinkId;
+  /**
+   * The name on the card, e.g. `Peter Pan` (documented).
+   */
+  cardHolderName: BmpText;
+  /**
+   * The card session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/verifiedTokens/sessions/eyJrIjoxLCJkIjoi…` (documented). Live and test hosts differ: no host or URL format is enforced (decided).
+   */
+  sessionCard: BmpText;
+  /**
+   * The CVC session URL the Worldpay Checkout SDK made, e.g. `https://try.access.worldpay.com/sessions/eyJrIjoxLCJkIjoi…` (documented).
+   */
+  sessionCvc: BmpText;
+  relationship: PayerRelationship;
 };
 
 /**
@@ -164,31 +174,31 @@ export type CheckoutOrderParams = {
  * checkoutOrder's `data`. Documented: `outcome` ("Payment Order Status"; its values are not documented, so no enum) and `transactionReference` (to pass to payOrder); the rest of the vendor's table is cut off. Probable (Worldpay's device-data-initialisation answer, whose first two fields are these): `deviceDataCollection` with `jwt`, `url` (the DDC form's POST action) and `bin` — optional and open.
  */
 export type CheckoutOrderResult = {
+  /**
+   * Payment order status after the checkout (documented; values not documented).
+   */
+  outcome: string;
+  /**
+   * Identifier of the payment attempt: pass it to payOrder (documented).
+   */
+  transactionReference: string;
+  /**
+   * Probable, from Worldpay: what the payer's browser posts to the 3-D Secure device data collection page, in a hidden iframe; it yields the `sessionId` payOrder needs.
+   */
+  deviceDataCollection?: {
     /**
-     * Payment order status after the checkout (documented; values not documented).
+     * The token the DDC form posts as `JWT`.
      */
-    outcome: string;
+    jwt?: string;
     /**
-     * Identifier of the payment attempt: pass it to payOrder (documented).
+     * The DDC form's POST action.
      */
-    transactionReference: string;
+    url?: string;
     /**
-     * Probable, from Worldpay: what the payer's browser posts to the 3-D Secure device data collection page, in a hidden iframe; it yields the `sessionId` payOrder needs.
+     * The first digits of the card, posted as `Bin`.
      */
-    deviceDataCollection?: {
-        /**
-         * The token the DDC form posts as `JWT`.
-         */
-        jwt?: string;
-        /**
-         * The DDC form's POST action.
-         */
-        url?: string;
-        /**
-         * The first digits of the card, posted as `Bin`.
-         */
-        bin?: string;
-    } | null;
+    bin?: string;
+  } | null;
 };
 
 /**
@@ -204,22 +214,22 @@ export type AreaCode = number | string;
  * Authentication Data of payOrder (documented, cut off after two fields): the 3-D Secure result of a frictionless payment. Read tolerantly: open, and the probable Worldpay fields `eci` and `transactionId` are optional.
  */
 export type ThreeDsAuthentication = {
-    /**
-     * The version of 3DS used (documented).
-     */
-    version: string;
-    /**
-     * The CAVV / UCAF value (documented).
-     */
-    authenticationValue: string;
-    /**
-     * Probable (Worldpay): the Electronic Commerce Indicator.
-     */
-    eci?: string | null;
-    /**
-     * Probable (Worldpay): the 3DS server's transaction id.
-     */
-    transactionId?: string | null;
+  /**
+   * The version of 3DS used (documented).
+   */
+  version: string;
+  /**
+   * The CAVV / UCAF value (documented).
+   */
+  authenticationValue: string;
+  /**
+   * Probable (Worldpay): the Electronic Commerce Indicator.
+   */
+  eci?: string | null;
+  /**
+   * Probable (Worldpay): the 3DS server's transaction id.
+   */
+  transactionId?: string | null;
 };
 
 /**
@@ -228,22 +238,22 @@ export type ThreeDsAuthentication = {
  * Challenge Data of payOrder: the vendor's table is not stored; its challenge guide names `reference`, `url` and `jwt`, and Worldpay adds `payload`. All optional and open (x-codepay-assumption). The payer's browser posts `jwt` (and `payload`) to `url` in an iframe. How the payment completes after the payer answers is not documented: decided — the merchant waits for the PaymentOrderStatus notification (or polls queryOrder); no service call is needed.
  */
 export type ThreeDsChallenge = {
-    /**
-     * The challenge's reference.
-     */
-    reference?: string;
-    /**
-     * The challenge page the payer's browser posts to.
-     */
-    url?: string;
-    /**
-     * The token the challenge form posts as `JWT`.
-     */
-    jwt?: string;
-    /**
-     * Worldpay's challenge payload (probable).
-     */
-    payload?: string;
+  /**
+   * The challenge's reference.
+   */
+  reference?: string;
+  /**
+   * The challenge page the payer's browser posts to.
+   */
+  url?: string;
+  /**
+   * The token the challenge form posts as `JWT`.
+   */
+  jwt?: string;
+  /**
+   * Worldpay's challenge payload (probable).
+   */
+  payload?: string;
 };
 
 /**
@@ -300,7 +310,23 @@ export type MerchantOrderNumber = BmpText;
  *
  * The status of a payment order (documented with the order-status notification, 16 values; only the names are documented). What each means for a merchant — whether it can still change (`final`), whether the payer's money arrived (`moneyReceived`), whether it belongs to a refund — is in `x-codepay-statuses`: decided from the names and the documented flows, marked as an assumption.
  */
-export type OrderStatus = 'New' | 'Cancelled' | 'Processing' | 'Paid' | 'Failed' | 'Expired' | 'RefundRequest' | 'RefundFailToSubmit' | 'RefundSubmitted' | 'RefundResubmitted' | 'RefundSubmittedError' | 'RefundInProgress' | 'RefundCompleted' | 'RefundFailed' | 'RefundOffsetDealFailed' | 'Chargeback';
+export type OrderStatus =
+  | 'New'
+  | 'Cancelled'
+  | 'Processing'
+  | 'Paid'
+  | 'Failed'
+  | 'Expired'
+  | 'RefundRequest'
+  | 'RefundFailToSubmit'
+  | 'RefundSubmitted'
+  | 'RefundResubmitted'
+  | 'RefundSubmittedError'
+  | 'RefundInProgress'
+  | 'RefundCompleted'
+  | 'RefundFailed'
+  | 'RefundOffsetDealFailed'
+  | 'Chargeback';
 
 /**
  * Order
@@ -308,48 +334,48 @@ export type OrderStatus = 'New' | 'Cancelled' | 'Processing' | 'Paid' | 'Failed'
  * A payment order as listed by queryOrders (documented fields). Read tolerantly: unknown keys are allowed, `null` is treated like an absent field, and `requestID` may be a string or a number (a string here, a number in notifications). Decided: which fields are required.
  */
 export type Order = {
-    /**
-     * The merchant's order number.
-     */
-    order_sn: string;
-    /**
-     * The gateway's order number.
-     */
-    platform_order_sn: string;
-    /**
-     * Currency code, e.g. `USD`.
-     */
-    currency: string;
-    /**
-     * Order amount, a number or decimal text.
-     */
-    amount: number | DecimalText;
-    /**
-     * The payer the order belongs to.
-     */
-    payerID?: number | string | null;
-    /**
-     * One of the purposes of transaction (kept open in responses so a new purpose does not break reading).
-     */
-    purposeOfTransaction?: string | null;
-    description?: string | null;
-    status: OrderStatus;
-    /**
-     * The gateway's request id for the payment.
-     */
-    requestID?: string | number | null;
-    /**
-     * The payment link's id.
-     */
-    linkID?: string | null;
-    /**
-     * When the payment link expires (UTC).
-     */
-    linkExpiry?: GatewayTimestamp | null;
-    /**
-     * When the order was created (UTC).
-     */
-    creationTime?: GatewayTimestamp | null;
+  /**
+   * The merchant's order number.
+   */
+  order_sn: string;
+  /**
+   * The gateway's order number.
+   */
+  platform_order_sn: string;
+  /**
+   * Currency code, e.g. `USD`.
+   */
+  currency: string;
+  /**
+   * Order amount, a number or decimal text.
+   */
+  amount: number | DecimalText;
+  /**
+   * The payer the order belongs to.
+   */
+  payerID?: number | string | null;
+  /**
+   * One of the purposes of transaction (kept open in responses so a new purpose does not break reading).
+   */
+  purposeOfTransaction?: string | null;
+  description?: string | null;
+  status: OrderStatus;
+  /**
+   * The gateway's request id for the payment.
+   */
+  requestID?: string | number | null;
+  /**
+   * The payment link's id.
+   */
+  linkID?: string | null;
+  /**
+   * When the payment link expires (UTC).
+   */
+  linkExpiry?: GatewayTimestamp | null;
+  /**
+   * When the order was created (UTC).
+   */
+  creationTime?: GatewayTimestamp | null;
 };
 
 /**
@@ -365,38 +391,38 @@ export type PayerId = number | string;
  * A payer as the gateway returns it (createPayer, getPayer and updatePayer all answer with it; documented: the payer fields plus `payerID`). Read tolerantly: unknown keys are allowed; `payerID` and `areaCode` may be integers or text and `phone` any text or an integer (the vendor's samples use both). A missing field is reported as drift, never refused (updatePayer's result table is cut off in the documentation).
  */
 export type Payer = {
-    /**
-     * The payer's id (an integer; text in some samples; an integer beyond 2^53 arrives as its exact digits).
-     */
-    payerID: number | string;
-    /**
-     * Given name.
-     */
-    firstName: string;
-    /**
-     * Family name.
-     */
-    lastName: string;
-    /**
-     * The payer's email address; getPayer looks payers up by it.
-     */
-    email: string;
-    /**
-     * International dialling code without `+`, e.g. 852.
-     */
-    areaCode: number | string;
-    /**
-     * Phone number as the gateway keeps it: a digit string in createPayer's documentation, an integer in getPayer's and updatePayer's, sometimes written `+852 9876-5432`.
-     */
-    phone: string | number;
-    /**
-     * Street address.
-     */
-    address: string;
-    city: string;
-    province: string;
-    postcode: string;
-    country: string;
+  /**
+   * The payer's id (an integer; text in some samples; an integer beyond 2^53 arrives as its exact digits).
+   */
+  payerID: number | string;
+  /**
+   * Given name.
+   */
+  firstName: string;
+  /**
+   * Family name.
+   */
+  lastName: string;
+  /**
+   * The payer's email address; getPayer looks payers up by it.
+   */
+  email: string;
+  /**
+   * International dialling code without `+`, e.g. 852.
+   */
+  areaCode: number | string;
+  /**
+   * Phone number as the gateway keeps it: a digit string in createPayer's documentation, an integer in getPayer's and updatePayer's, sometimes written `+852 9876-5432`.
+   */
+  phone: string | number;
+  /**
+   * Street address.
+   */
+  address: string;
+  city: string;
+  province: string;
+  postcode: string;
+  country: string;
 };
 
 /**
@@ -404,14 +430,52 @@ export type Payer = {
  *
  * Why the payer pays (documented, 32 values).
  */
-export type PurposeOfTransaction = 'ACCOUNTING_SERVICE' | 'ADVERTISING_SERVICE' | 'ARCHITECTURAL_DECORATION_DESIGN_SERVICE' | 'CLOTHES_BAGS_SHOES' | 'CAPITAL_INJECTION' | 'DAILY_SUPPLIES_AND_COSMETICS' | 'DRAFTING_LEGAL_SERVICE' | 'ELECTRONICS_AND_HOME_APPLIANCES' | 'ESTATE_AGENCY_SERVICE' | 'EXHIBITION_BOOTH_SERVICE' | 'HUMAN_RESOURCE_SERVICE' | 'INTERPRETATION_SERVICE' | 'INSURANCE' | 'LEGAL_RELATED_CERTIFICATION_SERVICE' | 'LIVING_ACCOMMODATION_COSTS' | 'MARKET_RESEARCH_SERVICE' | 'MONEY_LENDING_REPAYMENT' | 'OTHER_SERVICE' | 'OTHERS' | 'PAY_SUPPLIER' | 'PAY_FOR_GOODS' | 'PAYMENT_TO_OVERSEAS_SUPPLIERS' | 'PERSONAL_INVESTMENT' | 'PERSONAL_PURCHASE' | 'PROPERTY_PURCHASE' | 'REPATRIATION_OF_OVERSEAS_EARNINGS' | 'SOFTWARE_DEVELOPMENT_SERVICE' | 'TAX_SERVICE' | 'TOYS_KIDS_BABIES' | 'TRANSLATION_SERVICE' | 'TUITION_FEES' | 'WEB_DESIGN_OR_DEVELOPMENT_SERVICE';
+export type PurposeOfTransaction =
+  | 'ACCOUNTING_SERVICE'
+  | 'ADVERTISING_SERVICE'
+  | 'ARCHITECTURAL_DECORATION_DESIGN_SERVICE'
+  | 'CLOTHES_BAGS_SHOES'
+  | 'CAPITAL_INJECTION'
+  | 'DAILY_SUPPLIES_AND_COSMETICS'
+  | 'DRAFTING_LEGAL_SERVICE'
+  | 'ELECTRONICS_AND_HOME_APPLIANCES'
+  | 'ESTATE_AGENCY_SERVICE'
+  | 'EXHIBITION_BOOTH_SERVICE'
+  | 'HUMAN_RESOURCE_SERVICE'
+  | 'INTERPRETATION_SERVICE'
+  | 'INSURANCE'
+  | 'LEGAL_RELATED_CERTIFICATION_SERVICE'
+  | 'LIVING_ACCOMMODATION_COSTS'
+  | 'MARKET_RESEARCH_SERVICE'
+  | 'MONEY_LENDING_REPAYMENT'
+  | 'OTHER_SERVICE'
+  | 'OTHERS'
+  | 'PAY_SUPPLIER'
+  | 'PAY_FOR_GOODS'
+  | 'PAYMENT_TO_OVERSEAS_SUPPLIERS'
+  | 'PERSONAL_INVESTMENT'
+  | 'PERSONAL_PURCHASE'
+  | 'PROPERTY_PURCHASE'
+  | 'REPATRIATION_OF_OVERSEAS_EARNINGS'
+  | 'SOFTWARE_DEVELOPMENT_SERVICE'
+  | 'TAX_SERVICE'
+  | 'TOYS_KIDS_BABIES'
+  | 'TRANSLATION_SERVICE'
+  | 'TUITION_FEES'
+  | 'WEB_DESIGN_OR_DEVELOPMENT_SERVICE';
 
 /**
  * PayerRelationship
  *
  * The payer's relationship with the recipient of the payment (documented, checkoutOrder).
  */
-export type PayerRelationship = 'BUSINESS_OWNER_SHAREHOLDER' | 'DIRECTOR_SENIOR_MANAGEMENT' | 'EMPLOYEE' | 'RELATIVE' | 'CUSTOMER' | 'FRIEND';
+export type PayerRelationship =
+  | 'BUSINESS_OWNER_SHAREHOLDER'
+  | 'DIRECTOR_SENIOR_MANAGEMENT'
+  | 'EMPLOYEE'
+  | 'RELATIVE'
+  | 'CUSTOMER'
+  | 'FRIEND';
 
 /**
  * BmpText
@@ -433,27 +497,27 @@ export type GatewayTimestamp = string;
  * createOrder: create a payment order for a payer (documented). The answer carries the payment link to send the payer to.
  */
 export type CreateOrderParams = {
-    order_sn: MerchantOrderNumber;
-    currency: Currency;
-    amount: Amount;
-    payerID: PayerId;
-    purposeOfTransaction: PurposeOfTransaction;
-    /**
-     * What the payment is for, shown to the payer.
-     */
-    description: BmpText;
-    /**
-     * Whether to skip 3-D Secure: the text `"True"` or `"False"` (documented; optional, `"False"` when absent).
-     */
-    skip3ds?: 'True' | 'False';
-    /**
-     * The merchant site's domain the order comes from, e.g. `www.example.com` (documented; no format is enforced).
-     */
-    domain: BmpText;
-    /**
-     * Product name; several products are joined by `||` (documented).
-     */
-    product: BmpText;
+  order_sn: MerchantOrderNumber;
+  currency: Currency;
+  amount: Amount;
+  payerID: PayerId;
+  purposeOfTransaction: PurposeOfTransaction;
+  /**
+   * What the payment is for, shown to the payer.
+   */
+  description: BmpText;
+  /**
+   * Whether to skip 3-D Secure: the text `"True"` or `"False"` (documented; optional, `"False"` when absent).
+   */
+  skip3ds?: 'True' | 'False';
+  /**
+   * The merchant site's domain the order comes from, e.g. `www.example.com` (documented; no format is enforced).
+   */
+  domain: BmpText;
+  /**
+   * Product name; several products are joined by `||` (documented).
+   */
+  product: BmpText;
 };
 
 /**
@@ -462,27 +526,27 @@ export type CreateOrderParams = {
  * createOrder's `data`. Not documented by the vendor: decided from the fields that queryOrders and the notification return for an order, plus `paymentUrl`, our name for the payment link the payer opens. Since none of it is documented, none of it is required and no format is checked: the fields shape the types, and an answer without them is returned with its drift reported.
  */
 export type CreateOrderResult = {
-    /**
-     * The merchant's order number, echoed.
-     */
-    order_sn?: string;
-    /**
-     * The gateway's order number.
-     */
-    platform_order_sn?: string;
-    /**
-     * The payment link's id (UUID-shaped in samples; any text accepted).
-     */
-    linkID?: string;
-    /**
-     * When the payment link expires (UTC).
-     */
-    linkExpiry?: GatewayTimestamp | null;
-    status?: OrderStatus;
-    /**
-     * The payment link to send the payer to (decided name; no format checked).
-     */
-    paymentUrl?: string | null;
+  /**
+   * The merchant's order number, echoed.
+   */
+  order_sn?: string;
+  /**
+   * The gateway's order number.
+   */
+  platform_order_sn?: string;
+  /**
+   * The payment link's id (UUID-shaped in samples; any text accepted).
+   */
+  linkID?: string;
+  /**
+   * When the payment link expires (UTC).
+   */
+  linkExpiry?: GatewayTimestamp | null;
+  status?: OrderStatus;
+  /**
+   * The payment link to send the payer to (decided name; no format checked).
+   */
+  paymentUrl?: string | null;
 };
 
 /**
@@ -491,34 +555,34 @@ export type CreateOrderResult = {
  * createPayer: create a payer for payment orders (documented). Decided: required text fields must not be empty.
  */
 export type CreatePayerParams = {
-    /**
-     * Given name.
-     */
-    firstName: BmpText;
-    /**
-     * Family name.
-     */
-    lastName: BmpText;
-    /**
-     * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
-     */
-    email: BmpText;
-    areaCode: AreaCode;
-    /**
-     * Phone number without the area code, as a digit string (documented type for createPayer). Decided: 1 to 20 digits.
-     */
-    phone: string;
-    /**
-     * Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented).
-     */
-    address: string;
-    city: BmpText;
-    province: BmpText;
-    postcode: BmpText;
-    /**
-     * Country name, e.g. `China`.
-     */
-    country: BmpText;
+  /**
+   * Given name.
+   */
+  firstName: BmpText;
+  /**
+   * Family name.
+   */
+  lastName: BmpText;
+  /**
+   * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
+   */
+  email: BmpText;
+  areaCode: AreaCode;
+  /**
+   * Phone number without the area code, as a digit string (documented type for createPayer). Decided: 1 to 20 digits.
+   */
+  phone: string;
+  /**
+   * Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented).
+   */
+  address: string;
+  city: BmpText;
+  province: BmpText;
+  postcode: BmpText;
+  /**
+   * Country name, e.g. `China`.
+   */
+  country: BmpText;
 };
 
 /**
@@ -534,7 +598,7 @@ export type CreatePayerResult = Payer;
  * getBalance: the account balance in one currency (documented).
  */
 export type GetBalanceParams = {
-    currency: CurrencyCode;
+  currency: CurrencyCode;
 };
 
 /**
@@ -543,8 +607,8 @@ export type GetBalanceParams = {
  * getBalance's `data` (documented): `balance` is decimal text so no precision is lost.
  */
 export type GetBalanceResult = {
-    currency: string;
-    balance: DecimalText;
+  currency: string;
+  balance: DecimalText;
 };
 
 /**
@@ -553,10 +617,10 @@ export type GetBalanceResult = {
  * getPayer: look a payer up by email (documented).
  */
 export type GetPayerParams = {
-    /**
-     * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
-     */
-    email: BmpText;
+  /**
+   * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
+   */
+  email: BmpText;
 };
 
 /**
@@ -572,36 +636,36 @@ export type GetPayerResult = Payer;
  * An order's new status, as the platform reports it to the merchant's notification URL (documented fields). Read tolerantly: unknown keys allowed, `null` treated like absent, `requestID` and `amount` may be numbers or text, timestamps may carry milliseconds and `+0000`. Decided: which fields are required.
  */
 export type PaymentOrderStatusEvent = {
-    /**
-     * The merchant's order number.
-     */
-    order_sn: string;
-    /**
-     * The gateway's order number.
-     */
-    platform_order_sn: string;
-    /**
-     * The gateway's request id (a number in notification samples).
-     */
-    requestID?: string | number | null;
-    region?: string | null;
-    payerEmail?: string | null;
-    description?: string | null;
-    comment?: string | null;
-    requestTime?: GatewayTimestamp | null;
-    currency?: string | null;
-    /**
-     * Order amount, a number or decimal text.
-     */
-    amount?: number | DecimalText | null;
-    linkID?: string | null;
-    linkExpiry?: GatewayTimestamp | null;
-    status: OrderStatus;
-    /**
-     * How many payment attempts failed.
-     */
-    failTimes?: number | null;
-    creationTime?: GatewayTimestamp | null;
+  /**
+   * The merchant's order number.
+   */
+  order_sn: string;
+  /**
+   * The gateway's order number.
+   */
+  platform_order_sn: string;
+  /**
+   * The gateway's request id (a number in notification samples).
+   */
+  requestID?: string | number | null;
+  region?: string | null;
+  payerEmail?: string | null;
+  description?: string | null;
+  comment?: string | null;
+  requestTime?: GatewayTimestamp | null;
+  currency?: string | null;
+  /**
+   * Order amount, a number or decimal text.
+   */
+  amount?: number | DecimalText | null;
+  linkID?: string | null;
+  linkExpiry?: GatewayTimestamp | null;
+  status: OrderStatus;
+  /**
+   * How many payment attempts failed.
+   */
+  failTimes?: number | null;
+  creationTime?: GatewayTimestamp | null;
 };
 
 /**
@@ -610,7 +674,7 @@ export type PaymentOrderStatusEvent = {
  * The decrypted `bizContent` of a `PaymentOrderStatus` notification (documented): one key, `PaymentOrderStatus`, holding the event.
  */
 export type PaymentOrderStatusNotification = {
-    PaymentOrderStatus: PaymentOrderStatusEvent;
+  PaymentOrderStatus: PaymentOrderStatusEvent;
 };
 
 /**
@@ -619,20 +683,20 @@ export type PaymentOrderStatusNotification = {
  * payOrder: "Request an Order payment for a given client" (documented). Step 5 of a card payment: pays the order with the `transactionReference` checkoutOrder returned, the `sessionId` device data collection yielded in the payer's browser, and that browser's User-Agent.
  */
 export type PayOrderParams = {
-    order_sn: MerchantOrderNumber;
-    linkID: LinkId;
-    /**
-     * The one checkoutOrder returned, e.g. `8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056` (documented).
-     */
-    transactionReference: BmpText;
-    /**
-     * From 3-D Secure device data collection in the payer's browser, e.g. `0_797c4992-0793-4034-846e-e63cb50a84fa` (documented).
-     */
-    sessionId: BmpText;
-    /**
-     * The payer's browser User-Agent, captured in the front end — not the merchant server's (documented).
-     */
-    userAgent: BmpText;
+  order_sn: MerchantOrderNumber;
+  linkID: LinkId;
+  /**
+   * The one checkoutOrder returned, e.g. `8e9dfeb7-7aa2-4da2-88d8-5e30ad4ef056` (documented).
+   */
+  transactionReference: BmpText;
+  /**
+   * From 3-D Secure device data collection in the payer's browser, e.g. `0_797c4992-0793-4034-846e-e63cb50a84fa` (documented).
+   */
+  sessionId: BmpText;
+  /**
+   * The payer's browser User-Agent, captured in the front end — not the merchant server's (documented).
+   */
+  userAgent: BmpText;
 };
 
 /**
@@ -641,16 +705,16 @@ export type PayOrderParams = {
  * payOrder's `data` (documented; "the specific business operation results are subject to status field"). Either `authentication` (frictionless 3-D Secure) or `challenge` (the payer must answer a 3-D Secure challenge, shown in an iframe) is present. The final result arrives as the PaymentOrderStatus notification and can be read with queryOrder.
  */
 export type PayOrderResult = {
-    /**
-     * Payment order status (documented; values not documented, so no enum).
-     */
-    outcome: string;
-    /**
-     * Identifier for the payment, e.g. `21F8E74C-64ED-4B0F-B403-27E1762F82C4` (documented).
-     */
-    transactionReference: string;
-    authentication?: ThreeDsAuthentication | null;
-    challenge?: ThreeDsChallenge | null;
+  /**
+   * Payment order status (documented; values not documented, so no enum).
+   */
+  outcome: string;
+  /**
+   * Identifier for the payment, e.g. `21F8E74C-64ED-4B0F-B403-27E1762F82C4` (documented).
+   */
+  transactionReference: string;
+  authentication?: ThreeDsAuthentication | null;
+  challenge?: ThreeDsChallenge | null;
 };
 
 /**
@@ -659,8 +723,8 @@ export type PayOrderResult = {
  * queryOrder: one order's status (documented).
  */
 export type QueryOrderParams = {
-    order_sn: MerchantOrderNumber;
-    linkID: LinkId;
+  order_sn: MerchantOrderNumber;
+  linkID: LinkId;
 };
 
 /**
@@ -669,7 +733,7 @@ export type QueryOrderParams = {
  * queryOrder's `data`: the order's status as `outcome` (documented).
  */
 export type QueryOrderResult = {
-    outcome: OrderStatus;
+  outcome: OrderStatus;
 };
 
 /**
@@ -678,26 +742,26 @@ export type QueryOrderResult = {
  * queryOrders: list orders created in a time range, one page at a time (documented).
  */
 export type QueryOrdersParams = {
-    /**
-     * Start of the range (UTC).
-     */
-    startTime: DateTimeText;
-    /**
-     * End of the range (UTC).
-     */
-    endTime: DateTimeText;
-    /**
-     * Page number, from 1 (documented default 1).
-     */
-    pageNo?: number;
-    /**
-     * Orders per page, 1 to 100 (documented default 10).
-     */
-    pageSize?: number;
-    /**
-     * Only orders in this status. Decided: this filter appears in a vendor sample only, not in the field table; it is optional.
-     */
-    status?: OrderStatus;
+  /**
+   * Start of the range (UTC).
+   */
+  startTime: DateTimeText;
+  /**
+   * End of the range (UTC).
+   */
+  endTime: DateTimeText;
+  /**
+   * Page number, from 1 (documented default 1).
+   */
+  pageNo?: number;
+  /**
+   * Orders per page, 1 to 100 (documented default 10).
+   */
+  pageSize?: number;
+  /**
+   * Only orders in this status. Decided: this filter appears in a vendor sample only, not in the field table; it is optional.
+   */
+  status?: OrderStatus;
 };
 
 /**
@@ -706,31 +770,31 @@ export type QueryOrdersParams = {
  * queryOrders' `data`: one page of orders with the paging figures (documented). `from` and `to` may be null on an empty page (decided tolerance).
  */
 export type QueryOrdersResult = {
-    /**
-     * Orders in the whole range.
-     */
-    total: number;
-    /**
-     * This page's number.
-     */
-    current_page: number;
-    /**
-     * Page size used.
-     */
-    per_page: number;
-    /**
-     * Position of this page's first order in the range, from 1.
-     */
-    from?: number | null;
-    /**
-     * Position of this page's last order in the range.
-     */
-    to?: number | null;
-    /**
-     * Number of the last page.
-     */
-    last_page: number;
-    orders: Array<Order>;
+  /**
+   * Orders in the whole range.
+   */
+  total: number;
+  /**
+   * This page's number.
+   */
+  current_page: number;
+  /**
+   * Page size used.
+   */
+  per_page: number;
+  /**
+   * Position of this page's first order in the range, from 1.
+   */
+  from?: number | null;
+  /**
+   * Position of this page's last order in the range.
+   */
+  to?: number | null;
+  /**
+   * Number of the last page.
+   */
+  last_page: number;
+  orders: Array<Order>;
 };
 
 /**
@@ -739,8 +803,8 @@ export type QueryOrdersResult = {
  * refundOrder: refund a paid order in full (documented). The account needs enough balance for the amount plus the fee.
  */
 export type RefundOrderParams = {
-    order_sn: MerchantOrderNumber;
-    linkID: LinkId;
+  order_sn: MerchantOrderNumber;
+  linkID: LinkId;
 };
 
 /**
@@ -749,7 +813,7 @@ export type RefundOrderParams = {
  * refundOrder's `data`: a message from the gateway (documented).
  */
 export type RefundOrderResult = {
-    message: string;
+  message: string;
 };
 
 /**
@@ -758,32 +822,32 @@ export type RefundOrderResult = {
  * updatePayer: replace a payer's details (documented: all payer fields are required). Decided: required text fields must not be empty.
  */
 export type UpdatePayerParams = {
-    payerID: PayerId;
-    /**
-     * Given name.
-     */
-    firstName: BmpText;
-    /**
-     * Family name.
-     */
-    lastName: BmpText;
-    /**
-     * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
-     */
-    email: BmpText;
-    areaCode: AreaCode;
-    /**
-     * Phone number without the area code. Documented as an integer ("Example 98765432"), but the vendor's own updatePayer sample sends a string: both are accepted and sent as given, so a leading zero written as text is kept (decided). As an integer it is 0 to 2^53−1; as text, 1 to 20 digits.
-     */
-    phone: number | string;
-    /**
-     * Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented).
-     */
-    address: string;
-    city: BmpText;
-    province: BmpText;
-    postcode: BmpText;
-    country: BmpText;
+  payerID: PayerId;
+  /**
+   * Given name.
+   */
+  firstName: BmpText;
+  /**
+   * Family name.
+   */
+  lastName: BmpText;
+  /**
+   * The payer's email address; getPayer finds the payer by it. No format is enforced (the documentation states none); it must not be empty (decided).
+   */
+  email: BmpText;
+  areaCode: AreaCode;
+  /**
+   * Phone number without the area code. Documented as an integer ("Example 98765432"), but the vendor's own updatePayer sample sends a string: both are accepted and sent as given, so a leading zero written as text is kept (decided). As an integer it is 0 to 2^53−1; as text, 1 to 20 digits.
+   */
+  phone: number | string;
+  /**
+   * Street address: letters `[a-z][A-Z]`, digits `[0-9]` and spaces only, 0 to 255 characters (documented).
+   */
+  address: string;
+  city: BmpText;
+  province: BmpText;
+  postcode: BmpText;
+  country: BmpText;
 };
 
 /**
@@ -799,285 +863,285 @@ export type UpdatePayerResult = Payer;
 export type AcceptLanguage = 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
 
 export type RequestTokenData = {
-    body: TokenRequestBody;
-    headers?: {
-        /**
-         * Language of gateway messages; anything else is answered in `en-US`.
-         */
-        'Accept-Language'?: 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
-    };
-    path?: never;
-    query?: never;
-    url: '/api/v2/token';
+  body: TokenRequestBody;
+  headers?: {
+    /**
+     * Language of gateway messages; anything else is answered in `en-US`.
+     */
+    'Accept-Language'?: 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
+  };
+  path?: never;
+  query?: never;
+  url: '/api/v2/token';
 };
 
 export type RequestTokenErrors = {
-    /**
-     * A signed gateway error body (seen with HTTP 4xx and 5xx too).
-     */
-    '4XX': GatewayErrorBody;
-    /**
-     * A signed gateway error body (seen with HTTP 4xx and 5xx too).
-     */
-    '5XX': GatewayErrorBody;
+  /**
+   * A signed gateway error body (seen with HTTP 4xx and 5xx too).
+   */
+  '4XX': GatewayErrorBody;
+  /**
+   * A signed gateway error body (seen with HTTP 4xx and 5xx too).
+   */
+  '5XX': GatewayErrorBody;
 };
 
 export type RequestTokenError = RequestTokenErrors[keyof RequestTokenErrors];
 
 export type RequestTokenResponses = {
-    /**
-     * A token, or a signed gateway error body.
-     */
-    200: TokenSuccessBody | GatewayErrorBody;
+  /**
+   * A token, or a signed gateway error body.
+   */
+  200: TokenSuccessBody | GatewayErrorBody;
 };
 
 export type RequestTokenResponse = RequestTokenResponses[keyof RequestTokenResponses];
 
 export type PayData = {
-    body: PayRequestBody;
-    headers?: {
-        /**
-         * Language of gateway messages; anything else is answered in `en-US`.
-         */
-        'Accept-Language'?: 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
-    };
-    path?: never;
-    query?: never;
-    url: '/api/v2/pay';
+  body: PayRequestBody;
+  headers?: {
+    /**
+     * Language of gateway messages; anything else is answered in `en-US`.
+     */
+    'Accept-Language'?: 'en-US' | 'zh-CN' | 'ja-JP' | 'fr-FR';
+  };
+  path?: never;
+  query?: never;
+  url: '/api/v2/pay';
 };
 
 export type PayErrors = {
-    /**
-     * Decided: the bearer token is missing, unknown or expired (codes E01001, E01002, E01003). The SDK drops that token, obtains a new one and replays the call once.
-     */
-    401: GatewayErrorBody;
-    /**
-     * A signed gateway error body (seen with HTTP 4xx and 5xx too).
-     */
-    '4XX': GatewayErrorBody;
-    /**
-     * A signed gateway error body (seen with HTTP 4xx and 5xx too).
-     */
-    '5XX': GatewayErrorBody;
+  /**
+   * Decided: the bearer token is missing, unknown or expired (codes E01001, E01002, E01003). The SDK drops that token, obtains a new one and replays the call once.
+   */
+  401: GatewayErrorBody;
+  /**
+   * A signed gateway error body (seen with HTTP 4xx and 5xx too).
+   */
+  '4XX': GatewayErrorBody;
+  /**
+   * A signed gateway error body (seen with HTTP 4xx and 5xx too).
+   */
+  '5XX': GatewayErrorBody;
 };
 
 export type PayError = PayErrors[keyof PayErrors];
 
 export type PayResponses = {
-    /**
-     * An encrypted, signed business payload, or a signed gateway error body.
-     */
-    200: PaySuccessBody | GatewayErrorBody;
+  /**
+   * An encrypted, signed business payload, or a signed gateway error body.
+   */
+  200: PaySuccessBody | GatewayErrorBody;
 };
 
 export type PayResponse = PayResponses[keyof PayResponses];
 
 export type CreatePayerData = {
-    body: CreatePayerParams;
-    path?: never;
-    query?: never;
-    url: '/services/createPayer';
+  body: CreatePayerParams;
+  path?: never;
+  query?: never;
+  url: '/services/createPayer';
 };
 
 export type CreatePayerResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: CreatePayerResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: CreatePayerResult | null;
+  };
 };
 
 export type CreatePayerResponse = CreatePayerResponses[keyof CreatePayerResponses];
 
 export type GetPayerData = {
-    body: GetPayerParams;
-    path?: never;
-    query?: never;
-    url: '/services/getPayer';
+  body: GetPayerParams;
+  path?: never;
+  query?: never;
+  url: '/services/getPayer';
 };
 
 export type GetPayerResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: GetPayerResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: GetPayerResult | null;
+  };
 };
 
 export type GetPayerResponse = GetPayerResponses[keyof GetPayerResponses];
 
 export type UpdatePayerData = {
-    body: UpdatePayerParams;
-    path?: never;
-    query?: never;
-    url: '/services/updatePayer';
+  body: UpdatePayerParams;
+  path?: never;
+  query?: never;
+  url: '/services/updatePayer';
 };
 
 export type UpdatePayerResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: UpdatePayerResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: UpdatePayerResult | null;
+  };
 };
 
 export type UpdatePayerResponse = UpdatePayerResponses[keyof UpdatePayerResponses];
 
 export type CreateOrderData = {
-    body: CreateOrderParams;
-    path?: never;
-    query?: never;
-    url: '/services/createOrder';
+  body: CreateOrderParams;
+  path?: never;
+  query?: never;
+  url: '/services/createOrder';
 };
 
 export type CreateOrderResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: CreateOrderResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: CreateOrderResult | null;
+  };
 };
 
 export type CreateOrderResponse = CreateOrderResponses[keyof CreateOrderResponses];
 
 export type QueryOrderData = {
-    body: QueryOrderParams;
-    path?: never;
-    query?: never;
-    url: '/services/queryOrder';
+  body: QueryOrderParams;
+  path?: never;
+  query?: never;
+  url: '/services/queryOrder';
 };
 
 export type QueryOrderResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: QueryOrderResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: QueryOrderResult | null;
+  };
 };
 
 export type QueryOrderResponse = QueryOrderResponses[keyof QueryOrderResponses];
 
 export type QueryOrdersData = {
-    body: QueryOrdersParams;
-    path?: never;
-    query?: never;
-    url: '/services/queryOrders';
+  body: QueryOrdersParams;
+  path?: never;
+  query?: never;
+  url: '/services/queryOrders';
 };
 
 export type QueryOrdersResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: QueryOrdersResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: QueryOrdersResult | null;
+  };
 };
 
 export type QueryOrdersResponse = QueryOrdersResponses[keyof QueryOrdersResponses];
 
 export type RefundOrderData = {
-    body: RefundOrderParams;
-    path?: never;
-    query?: never;
-    url: '/services/refundOrder';
+  body: RefundOrderParams;
+  path?: never;
+  query?: never;
+  url: '/services/refundOrder';
 };
 
 export type RefundOrderResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: RefundOrderResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: RefundOrderResult | null;
+  };
 };
 
 export type RefundOrderResponse = RefundOrderResponses[keyof RefundOrderResponses];
 
 export type CheckoutOrderData = {
-    body: CheckoutOrderParams;
-    path?: never;
-    query?: never;
-    url: '/services/checkoutOrder';
+  body: CheckoutOrderParams;
+  path?: never;
+  query?: never;
+  url: '/services/checkoutOrder';
 };
 
 export type CheckoutOrderResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: CheckoutOrderResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: CheckoutOrderResult | null;
+  };
 };
 
 export type CheckoutOrderResponse = CheckoutOrderResponses[keyof CheckoutOrderResponses];
 
 export type PayOrderData = {
-    body: PayOrderParams;
-    path?: never;
-    query?: never;
-    url: '/services/payOrder';
+  body: PayOrderParams;
+  path?: never;
+  query?: never;
+  url: '/services/payOrder';
 };
 
 export type PayOrderResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: PayOrderResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: PayOrderResult | null;
+  };
 };
 
 export type PayOrderResponse = PayOrderResponses[keyof PayOrderResponses];
 
 export type GetBalanceData = {
-    body: GetBalanceParams;
-    path?: never;
-    query?: never;
-    url: '/services/getBalance';
+  body: GetBalanceParams;
+  path?: never;
+  query?: never;
+  url: '/services/getBalance';
 };
 
 export type GetBalanceResponses = {
-    /**
-     * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
-     */
-    200: {
-        status: BusinessStatus;
-        errorCode?: string | number | null;
-        errorMessage?: string | null;
-        data?: GetBalanceResult | null;
-    };
+  /**
+   * `status` decides the outcome (documented). `errorCode`, `errorMessage` and `data` are documented as optional ("N") and `null` may be omitted, so only `status` is required; `errorCode` may be a number (the documented default code is -1).
+   */
+  200: {
+    status: BusinessStatus;
+    errorCode?: string | number | null;
+    errorMessage?: string | null;
+    data?: GetBalanceResult | null;
+  };
 };
 
 export type GetBalanceResponse = GetBalanceResponses[keyof GetBalanceResponses];
@@ -1085,8 +1149,8 @@ export type GetBalanceResponse = GetBalanceResponses[keyof GetBalanceResponses];
 export type PaymentOrderStatusNotificationWebhookPayload = NotificationBody;
 
 export type PaymentOrderStatusNotificationWebhookRequest = {
-    body: PaymentOrderStatusNotificationWebhookPayload;
-    key: 'PaymentOrderStatus';
-    path?: never;
-    query?: never;
+  body: PaymentOrderStatusNotificationWebhookPayload;
+  key: 'PaymentOrderStatus';
+  path?: never;
+  query?: never;
 };

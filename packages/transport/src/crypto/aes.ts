@@ -42,7 +42,10 @@ function blockCiphers(key: KeyObject): BlockCiphers {
   let ciphers = blockCiphersByKey.get(key);
   if (!ciphers) {
     const name = cipherName(key);
-    ciphers = { encrypt: createCipheriv(name, key, null).setAutoPadding(false), decrypt: createDecipheriv(name, key, null).setAutoPadding(false) };
+    ciphers = {
+      encrypt: createCipheriv(name, key, null).setAutoPadding(false),
+      decrypt: createDecipheriv(name, key, null).setAutoPadding(false),
+    };
     blockCiphersByKey.set(key, ciphers);
   }
   return ciphers;

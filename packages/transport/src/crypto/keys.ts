@@ -124,8 +124,7 @@ function parseText(text: string, context: KeyContext): ParsedKey {
       : undefined;
     fail(context, `a ${trimmed.length}-character string that is neither PEM nor Base64 DER`, hint);
   }
-  const notAKey =
-    `a ${trimmed.length}-character Base64 string whose ${der.length} decoded bytes are not a ${DER_FORM_NAMES} key`;
+  const notAKey = `a ${trimmed.length}-character Base64 string whose ${der.length} decoded bytes are not a ${DER_FORM_NAMES} key`;
   return parseDer(der, 'Base64 DER') ?? fail(context, notAKey);
 }
 
@@ -190,7 +189,7 @@ function requireRsaKey({ key, received }: ParsedKey, context: KeyContext): KeyOb
       context,
       `a private key (${received})`,
       'The SDK does not derive a public key from a private one, because a private key here usually means two ' +
-        'options were swapped or the wrong party\'s key was used: pass the public key from the same key pair.',
+        "options were swapped or the wrong party's key was used: pass the public key from the same key pair.",
     );
   }
   if (key.asymmetricKeyType !== 'rsa') {

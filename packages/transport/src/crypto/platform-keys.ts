@@ -18,7 +18,10 @@ export type PlatformKeys = KeyObject | PlatformKeyRing;
 
 /** A short, non-secret identifier of a public key: the SHA-256 of its SPKI DER, truncated. */
 export function publicKeyFingerprint(key: KeyObject): string {
-  return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)}`;
+  return `sha256:${createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16)}`;
 }
 
 export function platformKeyRing(keys: readonly KeyObject[], logger: Logger): PlatformKeys {
@@ -44,7 +47,10 @@ async function verifyWithRing(plaintext: string, signature: string, ring: Platfo
     const index = (first + step) % count;
     if (await verifyRsaSha256(plaintext, signature, ring.keys[index]!)) {
       ring.preferred = index;
-      ring.logger.debug('platform signature verified', { platformKeyIndex: index, platformKeyFingerprint: ring.fingerprints[index] });
+      ring.logger.debug('platform signature verified', {
+        platformKeyIndex: index,
+        platformKeyFingerprint: ring.fingerprints[index],
+      });
       return true;
     }
   }

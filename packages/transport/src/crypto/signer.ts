@@ -22,20 +22,27 @@ export interface SigningKeys {
 
 /** The Base64 signature of `plaintext`: with the local key (on the threadpool, as before), or by the signer. */
 export function signPlaintext(plaintext: string, keys: SigningKeys): Promise<string> {
-  return keys.merchantPrivateKey ? signRsaSha256(plaintext, keys.merchantPrivateKey) : signWithSigner(plaintext, keys.signer!, keys.merchantPublicKey);
+  return keys.merchantPrivateKey
+    ? signRsaSha256(plaintext, keys.merchantPrivateKey)
+    : signWithSigner(plaintext, keys.signer!, keys.merchantPublicKey);
 }
 
 /** RSA modulus sizes the SDK accepts (2048, 3072 and 4096 bits), in bytes: a signature is exactly that long. */
 const SIGNATURE_BYTES = new Set([256, 384, 512]);
 
 function signerFailure(message: string, cause?: unknown): AuthenticationError {
-  return new AuthenticationError(`The signer option ${message}; nothing was sent.`, cause === undefined ? { outcomeUnknown: false } : { outcomeUnknown: false, cause });
+  return new AuthenticationError(
+    `The signer option ${message}; nothing was sent.`,
+    cause === undefined ? { outcomeUnknown: false } : { outcomeUnknown: false, cause },
+  );
 }
 
 function verifyAsync(data: Buffer, publicKey: KeyObject, signature: Uint8Array): Promise<boolean> {
   return new Promise((resolve) => {
     try {
-      verify('sha256', data, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature, (error, valid) => resolve(!error && valid));
+      verify('sha256', data, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature, (error, valid) =>
+        resolve(!error && valid),
+      );
     } catch {
       resolve(false);
     }
@@ -47,7 +54,11 @@ function verifyAsync(data: Buffer, publicKey: KeyObject, signature: Uint8Array):
  * when the signer throws or rejects, returns something that is not bytes of an RSA signature's size, or — when
  * `publicKey` (the `merchantPublicKey` option) is given — a signature that does not verify with it.
  */
-export async function signWithSigner(plaintext: string, signer: Signer, publicKey: KeyObject | undefined): Promise<string> {
+export async function signWithSigner(
+  plaintext: string,
+  signer: Signer,
+  publicKey: KeyObject | undefined,
+): Promise<string> {
   const data = Buffer.from(plaintext, 'utf8');
   let result: unknown;
   try {
@@ -56,7 +67,9 @@ export async function signWithSigner(plaintext: string, signer: Signer, publicKe
     throw signerFailure('failed (threw or rejected)', cause);
   }
   if (!(result instanceof Uint8Array)) {
-    throw signerFailure(`returned ${kindOf(result)}; it must resolve to the signature bytes (a Buffer or Uint8Array, not Base64 text)`);
+    throw signerFailure(
+      `returned ${kindOf(result)}; it must resolve to the signature bytes (a Buffer or Uint8Array, not Base64 text)`,
+    );
   }
   const expected = publicKey ? Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8) : undefined;
   if (expected === undefined ? !SIGNATURE_BYTES.has(result.length) : result.length !== expected) {
@@ -64,7 +77,9 @@ export async function signWithSigner(plaintext: string, signer: Signer, publicKe
     throw signerFailure(`returned ${result.length} bytes; an RSA SHA256withRSA signature is ${wanted} bytes`);
   }
   if (publicKey && !(await verifyAsync(data, publicKey, result))) {
-    throw signerFailure('returned a signature that does not verify with merchantPublicKey (is the signer using the right key, with SHA-256 and PKCS#1 v1.5 padding?)');
+    throw signerFailure(
+      'returned a signature that does not verify with merchantPublicKey (is the signer using the right key, with SHA-256 and PKCS#1 v1.5 padding?)',
+    );
   }
   return Buffer.from(result.buffer, result.byteOffset, result.byteLength).toString('base64');
 }

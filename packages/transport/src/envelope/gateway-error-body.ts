@@ -25,7 +25,11 @@ export function isGatewayErrorBody(value: unknown): value is GatewayErrorBody {
  * A signed refusal of the bearer token (one of `codes`, the spec's token-refusal codes) whose signature verifies:
  * the gateway refused the request before any processing, so it may be sent again with a fresh token.
  */
-export async function isSignedTokenRefusal(bodyText: string, codes: readonly string[], platformPublicKey: PlatformKeys): Promise<boolean> {
+export async function isSignedTokenRefusal(
+  bodyText: string,
+  codes: readonly string[],
+  platformPublicKey: PlatformKeys,
+): Promise<boolean> {
   let body: unknown;
   try {
     body = parseJsonBounded(bodyText);
@@ -60,7 +64,10 @@ export function isSigned(body: GatewayErrorBody): body is GatewayErrorBody & { s
 }
 
 /** `true` when unsigned (nothing to check) or the signature verifies; `false` for a forged or damaged body. */
-export async function gatewayErrorSignatureHolds(body: GatewayErrorBody, platformPublicKey: PlatformKeys): Promise<boolean> {
+export async function gatewayErrorSignatureHolds(
+  body: GatewayErrorBody,
+  platformPublicKey: PlatformKeys,
+): Promise<boolean> {
   if (!isSigned(body)) return true;
   return verifyPlatformSignature(gatewayErrorSigningText(body), body.sign, platformPublicKey);
 }

@@ -19,7 +19,12 @@ export interface OpenContext {
   timings?: { decryptMs: number; verifyMs: number } | undefined;
 }
 
-export async function openSignedEnvelope(bizContent: string, sign: string, keys: OpeningKeys, context: OpenContext): Promise<string> {
+export async function openSignedEnvelope(
+  bizContent: string,
+  sign: string,
+  keys: OpeningKeys,
+  context: OpenContext,
+): Promise<string> {
   const timings = context.timings;
   const started = timings ? performance.now() : 0;
   let plaintext: string;
@@ -27,7 +32,8 @@ export async function openSignedEnvelope(bizContent: string, sign: string, keys:
     plaintext = aesDecrypt(bizContent, keys.aesKey);
   } catch (error) {
     if (isCodePayError(error) && context.psn !== undefined) error.psn = context.psn;
-    if (isCodePayError(error, 'DecryptionError') && context.service !== undefined) Object.assign(error, { service: context.service });
+    if (isCodePayError(error, 'DecryptionError') && context.service !== undefined)
+      Object.assign(error, { service: context.service });
     throw error;
   } finally {
     if (timings) timings.decryptMs += performance.now() - started;
@@ -36,7 +42,10 @@ export async function openSignedEnvelope(bizContent: string, sign: string, keys:
   const verified = await verifyPlatformSignature(plaintext, sign, keys.platformPublicKey);
   if (timings) timings.verifyMs += performance.now() - verifying;
   if (!verified) {
-    const known = { ...(context.service === undefined ? {} : { service: context.service }), ...(context.psn === undefined ? {} : { psn: context.psn }) };
+    const known = {
+      ...(context.service === undefined ? {} : { service: context.service }),
+      ...(context.psn === undefined ? {} : { psn: context.psn }),
+    };
     throw new SignatureVerificationError(
       `The ${context.service === undefined ? '' : `${context.service} `}${context.what} signature does not verify with the platform public key; its content was discarded. ` +
         'Check `platformPublicKey`, or the body was altered on the way.',

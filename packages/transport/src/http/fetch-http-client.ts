@@ -8,7 +8,14 @@
 // follows one anyway (`response.redirected`) has its answer refused: a signed request is never re-sent elsewhere, and
 // another origin's answer is never taken for the gateway's.
 import type { FetchFunction } from '../config.js';
-import { AnswerTooLarge, ExchangeAborted, ExchangeFailed, ExchangeTimedOut, type HttpClient, type RawAnswer } from './http-client.js';
+import {
+  AnswerTooLarge,
+  ExchangeAborted,
+  ExchangeFailed,
+  ExchangeTimedOut,
+  type HttpClient,
+  type RawAnswer,
+} from './http-client.js';
 
 /** The fetch followed a redirect although it was asked not to: the answer came from wherever it was sent. */
 export class RedirectFollowed extends Error {
@@ -20,7 +27,11 @@ export class RedirectFollowed extends Error {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number, onReader: (reader: ReadableStreamDefaultReader<Uint8Array>) => void): Promise<Uint8Array> {
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  onReader: (reader: ReadableStreamDefaultReader<Uint8Array>) => void,
+): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     void response.body?.cancel().catch(() => {});
@@ -48,7 +59,13 @@ export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient 
   let closed = false;
   return {
     exchange(request): Promise<RawAnswer> {
-      if (closed) return Promise.reject(new ExchangeFailed(false, Object.assign(new Error('the client was closed (close())'), { code: 'ERR_CLIENT_CLOSED' })));
+      if (closed)
+        return Promise.reject(
+          new ExchangeFailed(
+            false,
+            Object.assign(new Error('the client was closed (close())'), { code: 'ERR_CLIENT_CLOSED' }),
+          ),
+        );
       return new Promise<RawAnswer>((resolve, reject) => {
         const controller = new AbortController();
         const signal = request.signal;
@@ -74,16 +91,33 @@ export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient 
 
         const run = async (): Promise<RawAnswer> => {
           request.onWritten?.();
-          const response = await fetchFunction(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: controller.signal, redirect: 'manual' });
+          const response = await fetchFunction(request.url, {
+            method: 'POST',
+            headers: request.headers,
+            body: request.body,
+            signal: controller.signal,
+            redirect: 'manual',
+          });
           if (response.redirected) {
             void response.body?.cancel().catch(() => {});
             throw new RedirectFollowed(response.status, response.url);
           }
-          return { status: response.status, headers: response.headers, body: await readCapped(response, request.maxBytes, (r) => (reader = r)) };
+          return {
+            status: response.status,
+            headers: response.headers,
+            body: await readCapped(response, request.maxBytes, (r) => (reader = r)),
+          };
         };
         run().then(
           (answer) => settle(() => resolve(answer)),
-          (error: unknown) => settle(() => reject(error instanceof AnswerTooLarge || error instanceof RedirectFollowed ? error : new ExchangeFailed(undefined, error))),
+          (error: unknown) =>
+            settle(() =>
+              reject(
+                error instanceof AnswerTooLarge || error instanceof RedirectFollowed
+                  ? error
+                  : new ExchangeFailed(undefined, error),
+              ),
+            ),
         );
       });
     },

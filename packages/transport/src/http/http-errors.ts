@@ -11,7 +11,8 @@ const CONNECT_ONLY = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNO
 const UNWRITABLE = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE']);
 
 // TLS handshake failures also happen before the request is written; retrying them is pointless.
-const CERTIFICATE = /^(CERT_|ERR_TLS_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/;
+const CERTIFICATE =
+  /^(CERT_|ERR_TLS_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_)/;
 
 function errorCodes(error: unknown, depth = 0): string[] {
   if (depth > 4 || typeof error !== 'object' || error === null) return [];
@@ -37,7 +38,8 @@ const FINAL_PROXY_STATUS = new Set([403, 407]);
 
 // Failures that no retry can fix (a certificate the client does not trust).
 const notRetriable = new WeakSet<object>();
-export const isNotRetriable = (error: unknown): boolean => typeof error === 'object' && error !== null && notRetriable.has(error);
+export const isNotRetriable = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && notRetriable.has(error);
 /** Marks `error` as one no retry can fix (for an error that wraps one that was). */
 export const markNotRetriable = <E extends object>(error: E): E => {
   notRetriable.add(error);
@@ -48,13 +50,18 @@ export const markNotRetriable = <E extends object>(error: E): E => {
 // so the next attempt (on a fresh connection) need not wait.
 const RESET = new Set(['ECONNRESET', 'EPIPE']);
 const atOnce = new WeakSet<object>();
-export const retriesAtOnce = (error: unknown): boolean => typeof error === 'object' && error !== null && atOnce.has(error);
+export const retriesAtOnce = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && atOnce.has(error);
 
 /**
  * `mayHaveReached` is the phase the HTTP client saw: `false` when no byte of the request was written, `true` after,
  * `undefined` when the client cannot tell.
  */
-export function connectionFailure(error: unknown, context: FailureContext, mayHaveReached: boolean | undefined): ConnectionError {
+export function connectionFailure(
+  error: unknown,
+  context: FailureContext,
+  mayHaveReached: boolean | undefined,
+): ConnectionError {
   const codes = errorCodes(error);
   const host = new URL(context.url).host;
   const service = context.service === undefined ? {} : { service: context.service };
@@ -69,11 +76,14 @@ export function connectionFailure(error: unknown, context: FailureContext, mayHa
     return failure;
   }
   if (codes.includes('ERR_CLIENT_CLOSED')) {
-    const failure = new ConnectionError(`The ${context.what} was not sent: the client was closed (close()). Create a new client to make calls.`, {
-      ...service,
-      outcomeUnknown: false,
-      cause: error,
-    });
+    const failure = new ConnectionError(
+      `The ${context.what} was not sent: the client was closed (close()). Create a new client to make calls.`,
+      {
+        ...service,
+        outcomeUnknown: false,
+        cause: error,
+      },
+    );
     notRetriable.add(failure);
     return failure;
   }
@@ -99,7 +109,10 @@ export function connectionFailure(error: unknown, context: FailureContext, mayHa
   const detail = codes[0] ?? (error instanceof Error ? error.message : 'unknown error');
   if (mayHaveReached === false || (mayHaveReached === undefined && codes.some((c) => CONNECT_ONLY.has(c)))) {
     const route = context.via === undefined ? `to ${host}` : `to ${host} through the proxy ${context.via}`;
-    const check = context.via === undefined ? 'Check the base URL and the network.' : 'Check the proxy (the proxy option or HTTPS_PROXY), the base URL and the network.';
+    const check =
+      context.via === undefined
+        ? 'Check the base URL and the network.'
+        : 'Check the proxy (the proxy option or HTTPS_PROXY), the base URL and the network.';
     const failure = new ConnectionError(
       `The ${context.what} could not be sent ${route} (${detail}); nothing was sent. ${check}`,
       { ...service, outcomeUnknown: false, cause: error },

@@ -10,11 +10,25 @@
 // Certificates are always checked: `rejectUnauthorized: true` is set explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0
 // (which only changes Node's default) cannot turn the check off, and a private CA is added to the default roots.
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
-import { AnswerTooLarge, ExchangeAborted, ExchangeFailed, ExchangeTimedOut, type HttpClient, type HttpExchange, type RawAnswer } from './http-client.js';
+import {
+  AnswerTooLarge,
+  ExchangeAborted,
+  ExchangeFailed,
+  ExchangeTimedOut,
+  type HttpClient,
+  type HttpExchange,
+  type RawAnswer,
+} from './http-client.js';
 import type { ProxySettings } from './proxy-settings.js';
 
 export interface NodeHttpClientOptions {
@@ -43,7 +57,8 @@ function defaultCaCertificates(): string[] {
   let extra: string[] = [];
   if (extraFile) {
     try {
-      extra = readFileSync(extraFile, 'latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+      extra =
+        readFileSync(extraFile, 'latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
     } catch {
       // Node warned about an unreadable NODE_EXTRA_CA_CERTS when it started; it trusts none of it either.
     }
@@ -80,7 +95,11 @@ export class ProxyRefused extends Error {
  * 403, 502…) as if it were the server's answer, on a fake socket; here it becomes a connection error before any
  * request byte exists, which is what it is: the request certainly never reached the gateway.
  */
-async function createTunnelAgent(proxy: ProxySettings, options: ConstructorParameters<typeof HttpAgent>[0], idleSocketTimeoutMs: number): Promise<HttpAgent> {
+async function createTunnelAgent(
+  proxy: ProxySettings,
+  options: ConstructorParameters<typeof HttpAgent>[0],
+  idleSocketTimeoutMs: number,
+): Promise<HttpAgent> {
   const { HttpsProxyAgent } = (await import(PROXY_AGENT_MODULE)) as typeof import('https-proxy-agent');
   class TunnelAgent extends HttpsProxyAgent<string> {
     override async connect(...args: Parameters<InstanceType<typeof HttpsProxyAgent>['connect']>): Promise<Socket> {
@@ -103,7 +122,9 @@ async function createTunnelAgent(proxy: ProxySettings, options: ConstructorParam
       // The exchange was given up (timeout, abort) while the tunnel opened: this socket belongs to no one.
       if (request.destroyed) {
         socket.destroy();
-        throw Object.assign(new Error('the request was given up while the proxy tunnel opened'), { code: 'ECONNABORTED' });
+        throw Object.assign(new Error('the request was given up while the proxy tunnel opened'), {
+          code: 'ECONNABORTED',
+        });
       }
       return socket;
     }
@@ -227,19 +248,32 @@ class PoolWatch {
 const isDead = (socket: Socket) => socket.destroyed || !socket.writable || socket.readableEnded;
 
 function idleSocketClosed(): Error {
-  return Object.assign(new Error('every pooled connection was closed by the server before the request was written'), { code: 'ECONNRESET' });
+  return Object.assign(new Error('every pooled connection was closed by the server before the request was written'), {
+    code: 'ECONNRESET',
+  });
 }
 
 function clientClosed(): Error {
-  return Object.assign(new Error('the client was closed (close()); its connection pool is gone'), { code: 'ERR_CLIENT_CLOSED' });
+  return Object.assign(new Error('the client was closed (close()); its connection pool is gone'), {
+    code: 'ERR_CLIENT_CLOSED',
+  });
 }
 
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
   const idleSocketTimeoutMs = options.idleSocketTimeoutMs ?? IDLE_SOCKET_TIMEOUT_MS;
   const maxSockets = options.maxSockets ?? 64;
-  const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, timeout: idleSocketTimeoutMs, maxSockets, maxFreeSockets: maxSockets };
+  const agentOptions = {
+    keepAlive: true,
+    scheduling: 'lifo' as const,
+    timeout: idleSocketTimeoutMs,
+    maxSockets,
+    maxFreeSockets: maxSockets,
+  };
   // Never `undefined`: NODE_TLS_REJECT_UNAUTHORIZED=0 changes only the default.
-  const tlsOptions = { rejectUnauthorized: true, ...(options.ca ? { secureContext: secureContextWith(options.ca) } : {}) };
+  const tlsOptions = {
+    rejectUnauthorized: true,
+    ...(options.ca ? { secureContext: secureContextWith(options.ca) } : {}),
+  };
   const agents: HttpAgent[] = [];
   const watches = new Map<HttpAgent, PoolWatch>();
   const watched = <A extends HttpAgent>(agent: A): A => {
@@ -284,7 +318,13 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
           agent,
           // Through a tunnel the TLS options reach the gateway's handshake per request (the proxy agent keeps no
           // TLS options of its own), and the certificate is checked against the gateway's name, not the proxy's.
-          ...(tunnelAgent && secure ? { ...tlsOptions, checkServerIdentity: (_host: string, certificate: tls.PeerCertificate) => tls.checkServerIdentity(hostname, certificate) } : {}),
+          ...(tunnelAgent && secure
+            ? {
+                ...tlsOptions,
+                checkServerIdentity: (_host: string, certificate: tls.PeerCertificate) =>
+                  tls.checkServerIdentity(hostname, certificate),
+              }
+            : {}),
         },
       };
       targets.set(href, target);
@@ -352,7 +392,8 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
           current = (secure ? httpsRequest : httpRequest)({ ...base, headers }, (response) =>
             readAnswer(response, request.maxBytes).then(
               (answer) => settle(() => resolve(answer)),
-              (error: unknown) => settle(() => reject(error instanceof AnswerTooLarge ? error : new ExchangeFailed(true, error))),
+              (error: unknown) =>
+                settle(() => reject(error instanceof AnswerTooLarge ? error : new ExchangeFailed(true, error))),
             ),
           );
         } catch (error) {
@@ -384,7 +425,10 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
           } else if (idleMs >= HOLD_IDLE_MS && !Number.isFinite(watch.unsafeIdleLimitMs)) {
             // The server's idle timeout is not known yet and this socket sat idle: a close that is due about now (a
             // FIN in flight, a server timer due within the millisecond) gets HOLD_MS and then a turn to show.
-            setTimeout(() => setImmediate(() => (isDead(socket) ? swap(current, socket, swaps) : send(current))), HOLD_MS);
+            setTimeout(
+              () => setImmediate(() => (isDead(socket) ? swap(current, socket, swaps) : send(current))),
+              HOLD_MS,
+            );
           } else {
             // The server may have closed (or reset) this socket a moment ago, its FIN not yet read: one turn of
             // the event loop lets Node read it before anything is written.

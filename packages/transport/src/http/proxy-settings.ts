@@ -18,20 +18,32 @@ export const withoutCredentials = (url: URL): string => `${url.protocol}//${url.
 
 function parseProxyUrl(value: string, from: string): ProxySettings {
   const option = 'proxy';
-  const where = from === 'proxy' ? '' : ` (from the ${from} environment variable; set the proxy option to override it, or false to use no proxy)`;
+  const where =
+    from === 'proxy'
+      ? ''
+      : ` (from the ${from} environment variable; set the proxy option to override it, or false to use no proxy)`;
   // The environment variables are often written without a scheme (`proxy.internal:3128`), as curl accepts them.
   const text = from !== 'proxy' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? `http://${value}` : value;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigurationError(`is not a URL${where}; pass e.g. "http://proxy.internal:3128" or "http://user:password@proxy.internal:3128".`, { option });
+    throw new ConfigurationError(
+      `is not a URL${where}; pass e.g. "http://proxy.internal:3128" or "http://user:password@proxy.internal:3128".`,
+      { option },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`uses ${url.protocol}${where}; only http: and https: proxies (HTTP CONNECT) are supported.`, { option });
+    throw new ConfigurationError(
+      `uses ${url.protocol}${where}; only http: and https: proxies (HTTP CONNECT) are supported.`,
+      { option },
+    );
   }
   if (url.hostname === '' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw new ConfigurationError(`must be just the proxy's origin, ${withoutCredentials(url)}, with optional credentials${where}; remove the path, query or fragment.`, { option });
+    throw new ConfigurationError(
+      `must be just the proxy's origin, ${withoutCredentials(url)}, with optional credentials${where}; remove the path, query or fragment.`,
+      { option },
+    );
   }
   return { url, shown: withoutCredentials(url), from };
 }
@@ -43,7 +55,8 @@ const env = (name: string): string | undefined => {
   return upper !== undefined && upper.trim() !== '' ? upper.trim() : undefined;
 };
 
-const envName = (name: string): string => (process.env[name.toLowerCase()]?.trim() ? name.toLowerCase() : name.toUpperCase());
+const envName = (name: string): string =>
+  process.env[name.toLowerCase()]?.trim() ? name.toLowerCase() : name.toUpperCase();
 
 /**
  * Whether `NO_PROXY` (comma- or space-separated) exempts `url`: `*` exempts everything; `example.com` and
@@ -57,7 +70,8 @@ export function noProxyExempts(noProxy: string, url: URL): boolean {
     if (raw === '') continue;
     if (raw === '*') return true;
     // `[::1]:443`, `host:443`, `10.0.0.1:443`; a bare IPv6 address has several colons and no port.
-    const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? (raw.split(':').length === 2 ? /^([^:]+):(\d+)$/.exec(raw) : null);
+    const match =
+      /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? (raw.split(':').length === 2 ? /^([^:]+):(\d+)$/.exec(raw) : null);
     const entry = match ? match[1]! : raw;
     if (match?.[2] !== undefined && match[2] !== port) continue;
     const slash = entry.indexOf('/');
@@ -92,9 +106,12 @@ export function resolveProxy(option: unknown, gateway: URL): ProxySettings | und
   if (option === false) return undefined;
   if (option !== undefined) {
     if (typeof option !== 'string' && !(option instanceof URL)) {
-      throw new ConfigurationError('must be the proxy URL (a string or URL such as "http://proxy.internal:3128"), or false to ignore HTTPS_PROXY.', {
-        option: 'proxy',
-      });
+      throw new ConfigurationError(
+        'must be the proxy URL (a string or URL such as "http://proxy.internal:3128"), or false to ignore HTTPS_PROXY.',
+        {
+          option: 'proxy',
+        },
+      );
     }
     return parseProxyUrl(String(option), 'proxy');
   }

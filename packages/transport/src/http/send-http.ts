@@ -4,7 +4,14 @@
 import { AbortError, ResponseFormatError, TimeoutError } from '../errors.js';
 import { connectionFailure, type FailureContext } from './http-errors.js';
 import { RedirectFollowed } from './fetch-http-client.js';
-import { AnswerTooLarge, ExchangeAborted, ExchangeFailed, ExchangeTimedOut, type AnswerHeaders, type HttpClient } from './http-client.js';
+import {
+  AnswerTooLarge,
+  ExchangeAborted,
+  ExchangeFailed,
+  ExchangeTimedOut,
+  type AnswerHeaders,
+  type HttpClient,
+} from './http-client.js';
 
 /** Larger answers are refused: no CodePay response comes close, and a runaway body must not exhaust memory. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -46,7 +53,12 @@ function redirectTarget(location: string | null, base: string): string {
 }
 
 /** Redirects are never followed: a signed request is not re-sent elsewhere, and an answer must come from the gateway. */
-function redirectRefused(attempt: HttpAttempt, status: number, location: string | null, followed: boolean): ResponseFormatError {
+function redirectRefused(
+  attempt: HttpAttempt,
+  status: number,
+  location: string | null,
+  followed: boolean,
+): ResponseFormatError {
   const what = followed
     ? `The fetch passed as an option followed a redirect${redirectTarget(location, attempt.url)} for the ${attempt.what}, although the SDK asked it not to (redirect: 'manual')`
     : `The ${attempt.what} was answered with a redirect (HTTP ${status}${redirectTarget(location, attempt.url)})`;
@@ -60,14 +72,21 @@ function decodeUtf8(bytes: Uint8Array, status: number, attempt: HttpAttempt): st
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new ResponseFormatError(`The answer to the ${attempt.what} is not UTF-8 text (HTTP ${status}).`, { httpStatus: status, ...serviceOf(attempt) });
+    throw new ResponseFormatError(`The answer to the ${attempt.what} is not UTF-8 text (HTTP ${status}).`, {
+      httpStatus: status,
+      ...serviceOf(attempt),
+    });
   }
 }
 
 export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promise<HttpAnswer> {
   const service = serviceOf(attempt);
   if (attempt.signal?.aborted) {
-    throw new AbortError(`The ${attempt.what} was aborted by the caller before it was sent.`, { ...service, outcomeUnknown: false, cause: attempt.signal.reason });
+    throw new AbortError(`The ${attempt.what} was aborted by the caller before it was sent.`, {
+      ...service,
+      outcomeUnknown: false,
+      cause: attempt.signal.reason,
+    });
   }
   try {
     const answer = await client.exchange({
@@ -80,8 +99,13 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
       onWritten: attempt.onWritten,
       unsafe: attempt.unsafe,
     });
-    if (answer.status >= 300 && answer.status < 400) throw redirectRefused(attempt, answer.status, answer.headers.get('location'), false);
-    return { status: answer.status, headers: answer.headers, bodyText: decodeUtf8(answer.body, answer.status, attempt) };
+    if (answer.status >= 300 && answer.status < 400)
+      throw redirectRefused(attempt, answer.status, answer.headers.get('location'), false);
+    return {
+      status: answer.status,
+      headers: answer.headers,
+      bodyText: decodeUtf8(answer.body, answer.status, attempt),
+    };
   } catch (error) {
     if (error instanceof ResponseFormatError) throw error;
     if (error instanceof RedirectFollowed) throw redirectRefused(attempt, error.status, error.location, true);
@@ -93,10 +117,17 @@ export async function sendHttp(client: HttpClient, attempt: HttpAttempt): Promis
       );
     }
     // Only a client that saw the phase can say "never sent"; one that cannot tell (a fetch) means "may have".
-    const reached = error instanceof ExchangeFailed || error instanceof ExchangeAborted || error instanceof ExchangeTimedOut ? error.mayHaveReached : undefined;
+    const reached =
+      error instanceof ExchangeFailed || error instanceof ExchangeAborted || error instanceof ExchangeTimedOut
+        ? error.mayHaveReached
+        : undefined;
     if (error instanceof ExchangeAborted || attempt.signal?.aborted) {
       const what = reached === false ? 'before it was sent; nothing was sent' : 'its outcome is unknown';
-      throw new AbortError(`The ${attempt.what} was aborted by the caller; ${what}.`, { ...service, outcomeUnknown: reached !== false, cause: attempt.signal?.reason });
+      throw new AbortError(`The ${attempt.what} was aborted by the caller; ${what}.`, {
+        ...service,
+        outcomeUnknown: reached !== false,
+        cause: attempt.signal?.reason,
+      });
     }
     if (error instanceof ExchangeTimedOut) {
       const limit = attempt.limitedByDeadline ? 'the call deadline' : 'the per-attempt timeout';

@@ -29,7 +29,11 @@ export function bearerTokenPolicy(tokens: TokenSource, platformPublicKey: Platfo
 }
 
 /** A token the call has to wait for (none cached, or the gateway refused the one it had): an event on the call's span. */
-async function waitForToken(tokens: TokenSource, request: EnvelopeRequest, reason: 'missing' | 'refused'): Promise<string> {
+async function waitForToken(
+  tokens: TokenSource,
+  request: EnvelopeRequest,
+  reason: 'missing' | 'refused',
+): Promise<string> {
   const trace = request.trace;
   if (!trace) return tokens.getToken(request);
   const started = performance.now();

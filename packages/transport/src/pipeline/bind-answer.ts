@@ -27,13 +27,18 @@ export const bindAnswerPolicy: Policy = {
     const data = response.data;
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       if (resultFields.length === 0) return response;
-      throw unbound(request.service, response, `carries ${Array.isArray(data) ? 'an array' : data === null ? 'no data' : `a ${typeof data}`} where a ${request.service} result is an object`);
+      throw unbound(
+        request.service,
+        response,
+        `carries ${Array.isArray(data) ? 'an array' : data === null ? 'no data' : `a ${typeof data}`} where a ${request.service} result is an object`,
+      );
     }
     const answered = data as Record<string, unknown>;
     const sent = request.params as Record<string, unknown>;
     for (const field of echo) {
       const value = answered[field];
-      if (sent[field] === undefined || value === undefined || value === null || asText(sent[field]) === asText(value)) continue;
+      if (sent[field] === undefined || value === undefined || value === null || asText(sent[field]) === asText(value))
+        continue;
       throw unbound(request.service, response, `names another ${field} than this request`);
     }
     const keys = Object.keys(answered);

@@ -29,11 +29,13 @@ type Issue = Omit<ValidationIssue, 'path'>;
 function readAmount(value: unknown): Amount | Issue {
   if (typeof value === 'number') {
     // `String` names only NaN or ±Infinity here: kinds of number, not anyone's data.
-    if (!Number.isFinite(value)) return { message: `must be a finite number; received ${String(value)}`, keyword: 'finite' };
+    if (!Number.isFinite(value))
+      return { message: `must be a finite number; received ${String(value)}`, keyword: 'finite' };
     const text = String(value);
     if (/e/i.test(text)) {
       return {
-        message: 'must be a number JavaScript writes without an exponent (below 1e21, and 0.000001 or more); received a number written with one',
+        message:
+          'must be a number JavaScript writes without an exponent (below 1e21, and 0.000001 or more); received a number written with one',
         keyword: 'exponent',
       };
     }
@@ -41,7 +43,11 @@ function readAmount(value: unknown): Amount | Issue {
   }
   if (typeof value === 'string') {
     if (DECIMAL_TEXT.test(value)) return { text: value, kind: 'a decimal string' };
-    return { message: 'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not', keyword: 'decimalText' };
+    return {
+      message:
+        'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not',
+      keyword: 'decimalText',
+    };
   }
   return { message: `must be a number or a decimal string; received ${kindOf(value)}`, keyword: 'type' };
 }
@@ -61,7 +67,10 @@ function rangeIssue({ text, kind }: Amount): Issue | undefined {
   const { exclusiveMinimum, maximum } = moneyLimits;
   // A negative number's text has a sign; DECIMAL_TEXT already kept signs out of strings.
   if (text.startsWith('-') || compareDecimalText(text, String(exclusiveMinimum)) <= 0) {
-    return { message: `must be greater than ${exclusiveMinimum}; received ${kind} that is not`, keyword: 'exclusiveMinimum' };
+    return {
+      message: `must be greater than ${exclusiveMinimum}; received ${kind} that is not`,
+      keyword: 'exclusiveMinimum',
+    };
   }
   if (compareDecimalText(text, String(maximum)) > 0) {
     return { message: `must be at most ${maximum}; received ${kind} above it`, keyword: 'maximum' };
@@ -75,8 +84,13 @@ function decimalPlacesIssue({ text, kind }: Amount, currency: unknown): Issue | 
   const point = text.indexOf('.');
   const places = point < 0 ? 0 : text.length - point - 1;
   if (places <= allowed) return undefined;
-  const where = known ? `for ${currency}` : `(its currency's decimal places are unknown, so ${ASSUMED_MINOR_UNITS} are assumed)`;
-  return { message: `must have at most ${allowed} decimal places ${where}; received ${kind} with ${places}`, keyword: 'decimalPlaces' };
+  const where = known
+    ? `for ${currency}`
+    : `(its currency's decimal places are unknown, so ${ASSUMED_MINOR_UNITS} are assumed)`;
+  return {
+    message: `must have at most ${allowed} decimal places ${where}; received ${kind} with ${places}`,
+    keyword: 'decimalPlaces',
+  };
 }
 
 const pointer = (field: string) => `/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
@@ -105,7 +119,12 @@ export const checkMoneyPolicy: Policy = {
     if (moneyFields.length === 0 || typeof params !== 'object' || params === null) return next(request);
     const issues = findMoneyIssues(params as Record<string, unknown>, moneyFields);
     if (issues.length > 0) {
-      return Promise.reject(new ValidationError(`Invalid ${request.service} params, nothing was sent`, { service: request.service, issues }));
+      return Promise.reject(
+        new ValidationError(`Invalid ${request.service} params, nothing was sent`, {
+          service: request.service,
+          issues,
+        }),
+      );
     }
     return next(request);
   },

@@ -18,7 +18,8 @@ function describeBody(text: string): string {
   return 'a body that is not JSON';
 }
 
-const stringField = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+const stringField = (body: Record<string, unknown>, key: string) =>
+  typeof body[key] === 'string' ? (body[key] as string) : undefined;
 
 export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: PlatformKeys }): Policy {
   return {
@@ -31,26 +32,47 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
       try {
         wire = parseJsonBounded(bodyText);
       } catch (error) {
-        const what = error instanceof JsonTooDeep ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)` : describeBody(bodyText);
-        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with ${what}.`, { service, httpStatus: status });
+        const what =
+          error instanceof JsonTooDeep
+            ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)`
+            : describeBody(bodyText);
+        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with ${what}.`, {
+          service,
+          httpStatus: status,
+        });
       }
       if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
-        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with JSON that is not an object.`, { service, httpStatus: status });
+        throw new ResponseFormatError(`The ${service} call got HTTP ${status} with JSON that is not an object.`, {
+          service,
+          httpStatus: status,
+        });
       }
       const body = wire as Record<string, unknown>;
       const psn = stringField(body, 'psn');
       if (psn !== undefined) request.psn = psn;
       if (isGatewayErrorBody(body)) {
         if (!(await gatewayErrorSignatureHolds(body, keys.platformPublicKey))) {
-          throw new SignatureVerificationError(`The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`, answerContext(service, status, psn));
+          throw new SignatureVerificationError(
+            `The gateway error body (code ${body.code}) for ${service} has a signature that does not verify; it was discarded.`,
+            answerContext(service, status, psn),
+          );
         }
         // Only a refusal the platform signed, outside the 5xx range (a server error may come after partial work),
         // proves nothing happened; an unsigned body could come from anything between us and the gateway.
-        const context = isSigned(body) && status < 500 ? { ...answerContext(service, status, psn), outcomeUnknown: false } : answerContext(service, status, psn);
+        const context =
+          isSigned(body) && status < 500
+            ? { ...answerContext(service, status, psn), outcomeUnknown: false }
+            : answerContext(service, status, psn);
         if (status === 401) {
-          throw new AuthenticationError(`The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`, { ...context, code: body.code });
+          throw new AuthenticationError(
+            `The gateway refused the token for ${service} even after a fresh one: ${body.code} ${body.msg}.`,
+            { ...context, code: body.code },
+          );
         }
-        throw new GatewayError(`The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`, { ...context, code: body.code, msg: body.msg });
+        throw new GatewayError(
+          `The gateway refused the ${service} call: ${body.code} ${body.msg}${psn ? ` (psn ${psn})` : ''}.`,
+          { ...context, code: body.code, msg: body.msg },
+        );
       }
       const bizContent = stringField(body, 'bizContent');
       const sign = stringField(body, 'sign');
@@ -66,10 +88,18 @@ export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublic
         );
       }
       if (sign === undefined) {
-        throw new SignatureVerificationError(`The ${service} response carries no signature; its content was discarded.`, answerContext(service, status, psn));
+        throw new SignatureVerificationError(
+          `The ${service} response carries no signature; its content was discarded.`,
+          answerContext(service, status, psn),
+        );
       }
       response.psn = psn;
-      response.plaintext = await openSignedEnvelope(bizContent, sign, keys, { what: 'response', service, psn, timings: request.trace });
+      response.plaintext = await openSignedEnvelope(bizContent, sign, keys, {
+        what: 'response',
+        service,
+        psn,
+        timings: request.trace,
+      });
       return response;
     },
   };

@@ -25,7 +25,12 @@ export function encryptAndSignPolicy(keys: EnvelopeKeys): Policy {
 }
 
 /** The same steps, timed for the call's span: the signature (on the threadpool, alongside) and the encryption. */
-async function traced(request: EnvelopeRequest, next: SendNext, keys: EnvelopeKeys, trace: CallTrace): Promise<EnvelopeResponse> {
+async function traced(
+  request: EnvelopeRequest,
+  next: SendNext,
+  keys: EnvelopeKeys,
+  trace: CallTrace,
+): Promise<EnvelopeResponse> {
   const started = performance.now();
   const signing = signPlaintext(request.plaintext, keys).finally(() => {
     trace.signMs += performance.now() - started;

@@ -26,14 +26,18 @@ export function mapBusinessStatusPolicy(logger: Logger): Policy {
             { ...answerContext(request.service, response.http.status, response.psn), outcomeUnknown: false },
           );
         }
-        const errorCode = payload.errorCode === null || payload.errorCode === undefined ? '-1' : String(payload.errorCode);
+        const errorCode =
+          payload.errorCode === null || payload.errorCode === undefined ? '-1' : String(payload.errorCode);
         const errorMessage = payload.errorMessage ?? '';
-        throw new BusinessError(`${request.service} failed: ${errorCode} ${errorMessage}${response.psn ? ` (psn ${response.psn})` : ''}`, {
-          ...answerContext(request.service, response.http.status, response.psn),
-          errorCode,
-          errorMessage,
-          outcomeUnknown: false,
-        });
+        throw new BusinessError(
+          `${request.service} failed: ${errorCode} ${errorMessage}${response.psn ? ` (psn ${response.psn})` : ''}`,
+          {
+            ...answerContext(request.service, response.http.status, response.psn),
+            errorCode,
+            errorMessage,
+            outcomeUnknown: false,
+          },
+        );
       }
       const validate = request.definition.validateResult;
       if (!validate(payload.data)) {
@@ -59,6 +63,7 @@ function mistypedErrorField(payload: BusinessPayload): string | undefined {
   if (errorCode !== undefined && errorCode !== null && typeof errorCode !== 'string' && typeof errorCode !== 'number') {
     return `errorCode is ${kindOf(errorCode)}; the contract allows a string, a number or null`;
   }
-  if (errorMessage !== undefined && errorMessage !== null && typeof errorMessage !== 'string') return `errorMessage is ${kindOf(errorMessage)}; the contract allows a string or null`;
+  if (errorMessage !== undefined && errorMessage !== null && typeof errorMessage !== 'string')
+    return `errorMessage is ${kindOf(errorMessage)}; the contract allows a string or null`;
   return undefined;
 }

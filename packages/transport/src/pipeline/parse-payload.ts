@@ -12,11 +12,17 @@ export const parsePayloadPolicy: Policy = {
     try {
       payload = parseJsonExact(response.plaintext ?? '');
     } catch {
-      throw new ResponseFormatError(`The ${request.service} response decrypted and verified but is not JSON.`, answerContext(request.service, response.http.status, response.psn));
+      throw new ResponseFormatError(
+        `The ${request.service} response decrypted and verified but is not JSON.`,
+        answerContext(request.service, response.http.status, response.psn),
+      );
     }
     const status = (payload as { status?: unknown } | null)?.status;
     if (typeof payload !== 'object' || payload === null || (status !== 0 && status !== -1)) {
-      throw new ResponseFormatError(`The ${request.service} response is not a business payload (status must be 0 or -1).`, answerContext(request.service, response.http.status, response.psn));
+      throw new ResponseFormatError(
+        `The ${request.service} response is not a business payload (status must be 0 or -1).`,
+        answerContext(request.service, response.http.status, response.psn),
+      );
     }
     response.payload = payload as BusinessPayload;
     return response;

@@ -62,7 +62,11 @@ export interface EnvelopeResponse {
 }
 
 /** What an error about an answer carries: the service, the HTTP status, and the psn when the answer had one. */
-export function answerContext(service: string, httpStatus: number, psn: string | undefined): { service: string; httpStatus: number; psn?: string } {
+export function answerContext(
+  service: string,
+  httpStatus: number,
+  psn: string | undefined,
+): { service: string; httpStatus: number; psn?: string } {
   return psn === undefined ? { service, httpStatus } : { service, httpStatus, psn };
 }
 

@@ -15,17 +15,31 @@ const pointer = (keys: readonly string[]) => keys.map((key) => `/${escapePointer
  * way down are kept on a stack and a pointer is written only for a finding, so clean params (the usual case) cost
  * no string building.
  */
-export function findSupplementaryPlaneText(value: unknown, keys: string[] = [], found: ValidationIssue[] = []): ValidationIssue[] {
+export function findSupplementaryPlaneText(
+  value: unknown,
+  keys: string[] = [],
+  found: ValidationIssue[] = [],
+): ValidationIssue[] {
   if (typeof value === 'string') {
     if (SURROGATE.test(value)) {
-      found.push({ path: pointer(keys), message: 'contains a character outside the Basic Multilingual Plane (such as an emoji), which the gateway refuses', keyword: 'bmpText' });
+      found.push({
+        path: pointer(keys),
+        message:
+          'contains a character outside the Basic Multilingual Plane (such as an emoji), which the gateway refuses',
+        keyword: 'bmpText',
+      });
     }
   } else if (typeof value === 'object' && value !== null) {
     const isArray = Array.isArray(value);
     for (const key in value) {
       if (!Object.hasOwn(value, key)) continue;
       keys.push(key);
-      if (!isArray && SURROGATE.test(key)) found.push({ path: pointer(keys), message: 'has a field name outside the Basic Multilingual Plane', keyword: 'bmpText' });
+      if (!isArray && SURROGATE.test(key))
+        found.push({
+          path: pointer(keys),
+          message: 'has a field name outside the Basic Multilingual Plane',
+          keyword: 'bmpText',
+        });
       findSupplementaryPlaneText((value as Record<string, unknown>)[key], keys, found);
       keys.pop();
     }
@@ -38,7 +52,12 @@ export const rejectSupplementaryPlanePolicy: Policy = {
   sendRequest(request, next) {
     const issues = findSupplementaryPlaneText(request.params);
     if (issues.length > 0) {
-      return Promise.reject(new ValidationError(`Invalid ${request.service} params, nothing was sent`, { service: request.service, issues }));
+      return Promise.reject(
+        new ValidationError(`Invalid ${request.service} params, nothing was sent`, {
+          service: request.service,
+          issues,
+        }),
+      );
     }
     return next(request);
   },

@@ -88,16 +88,31 @@ export function retryPolicy(options: RetryOptions): Policy {
         const delay =
           reason === undefined || retriesAtOnce(outcome.failure)
             ? 0
-            : ((outcome.response ? parseRetryAfter(outcome.response.http.headers.get('retry-after')) : undefined) ?? backoffDelay(attempt, random));
+            : ((outcome.response ? parseRetryAfter(outcome.response.http.headers.get('retry-after')) : undefined) ??
+              backoffDelay(attempt, random));
         if (reason === undefined || performance.now() + delay >= request.deadlineAt) {
           if (outcome.response) return outcome.response;
           throw outcome.failure;
         }
         // The psn of a retried answer (a 503 error body carries one), read without parsing it: it is not verified yet.
-        const psn = outcome.response ? peekPsn(outcome.response.http.bodyText) : (outcome.failure as { psn?: string } | null)?.psn;
+        const psn = outcome.response
+          ? peekPsn(outcome.response.http.bodyText)
+          : (outcome.failure as { psn?: string } | null)?.psn;
         if (psn !== undefined) request.psn = psn;
-        options.logger.warn('retrying', { service: request.service, psn, attempt, outcome: 'retry', reason, nextAttempt: attempt + 1, delayMs: Math.round(delay) });
-        request.trace?.event('codepay.retry', { 'codepay.attempt': attempt, 'codepay.retry.reason': reason, 'codepay.retry.delay_ms': Math.round(delay) });
+        options.logger.warn('retrying', {
+          service: request.service,
+          psn,
+          attempt,
+          outcome: 'retry',
+          reason,
+          nextAttempt: attempt + 1,
+          delayMs: Math.round(delay),
+        });
+        request.trace?.event('codepay.retry', {
+          'codepay.attempt': attempt,
+          'codepay.retry.reason': reason,
+          'codepay.retry.delay_ms': Math.round(delay),
+        });
         if (delay > 0) await sleep(delay, request.signal);
       }
     },

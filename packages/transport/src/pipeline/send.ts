@@ -27,12 +27,15 @@ export function createSend(options: SendOptions): SendNext {
     const started = performance.now();
     const remaining = request.deadlineAt - started;
     if (remaining <= 0) {
-      throw new TimeoutError(`The ${request.service} call reached its deadline before attempt ${request.attempt + 1}; nothing more was sent.`, {
-        service: request.service,
-        timeoutMs: 0,
-        // Whatever an earlier attempt did decides it (the outcome policy knows).
-        outcomeUnknown: request.sentAt !== undefined,
-      });
+      throw new TimeoutError(
+        `The ${request.service} call reached its deadline before attempt ${request.attempt + 1}; nothing more was sent.`,
+        {
+          service: request.service,
+          timeoutMs: 0,
+          // Whatever an earlier attempt did decides it (the outcome policy knows).
+          outcomeUnknown: request.sentAt !== undefined,
+        },
+      );
     }
     if (options.debug) {
       const { bytes, sha256 } = fingerprint(request.plaintext);

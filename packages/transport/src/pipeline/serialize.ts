@@ -36,7 +36,8 @@ function stringifyWithDecimalText(params: Record<string, unknown>, moneyFields: 
 /** The exact JSON text of the params: `JSON.stringify(params)`, with decimal-text money written as numbers. */
 export function serializeParams(params: unknown, moneyFields: readonly string[]): string {
   // The usual case — no money in this service, or amounts given as numbers — is JSON.stringify and nothing more.
-  if (moneyFields.length === 0 || typeof params !== 'object' || params === null || Array.isArray(params)) return JSON.stringify(params);
+  if (moneyFields.length === 0 || typeof params !== 'object' || params === null || Array.isArray(params))
+    return JSON.stringify(params);
   const record = params as Record<string, unknown>;
   return hasDecimalText(record, moneyFields) ? stringifyWithDecimalText(record, moneyFields) : JSON.stringify(params);
 }

@@ -38,7 +38,9 @@ function offendingCharacter(text: string, characterClass: string): string | unde
   for (const character of text) {
     if (allowed.test(character)) continue;
     const code = character.codePointAt(0)!;
-    return code > 0xffff || (code >= 0xd800 && code <= 0xdfff) || code < 0x20 ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : JSON.stringify(character);
+    return code > 0xffff || (code >= 0xd800 && code <= 0xdfff) || code < 0x20
+      ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+      : JSON.stringify(character);
   }
   return undefined;
 }
@@ -77,7 +79,9 @@ function describe(error: ErrorObject, params: unknown): ValidationIssue {
       message = `must be one of ${(details.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}; received ${describeChoice(value(), (details.allowedValues as unknown[]).map(String))}`;
       break;
     case 'type': {
-      const words = String(details.type).split(',').map((type) => TYPE_WORDS[type] ?? type);
+      const words = String(details.type)
+        .split(',')
+        .map((type) => TYPE_WORDS[type] ?? type);
       message = `must be ${words.join(' or ')}; received ${kindOf(value())}`;
       break;
     }
@@ -85,7 +89,10 @@ function describe(error: ErrorObject, params: unknown): ValidationIssue {
       message = patternMessage(String(details.pattern), value());
       break;
     case 'minLength':
-      message = details.limit === 1 ? 'must not be empty' : `must be at least ${characters(details.limit)}; received ${characters(lengthOf(value()))}`;
+      message =
+        details.limit === 1
+          ? 'must not be empty'
+          : `must be at least ${characters(details.limit)}; received ${characters(lengthOf(value()))}`;
       break;
     case 'maxLength':
       message = `must be at most ${characters(details.limit)}; received ${characters(lengthOf(value()))}`;
@@ -110,7 +117,10 @@ function describe(error: ErrorObject, params: unknown): ValidationIssue {
 }
 
 /** The issues of a failed validation, in words. `data` is what was validated (to name what was received). */
-export function toValidationIssues(errors: readonly ErrorObject[] | null | undefined, data?: unknown): ValidationIssue[] {
+export function toValidationIssues(
+  errors: readonly ErrorObject[] | null | undefined,
+  data?: unknown,
+): ValidationIssue[] {
   return (errors ?? []).map((error) => describe(error, data));
 }
 

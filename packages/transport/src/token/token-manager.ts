@@ -5,7 +5,15 @@ import type { KeyObject } from 'node:crypto';
 import type { PlatformKeys } from '../crypto/platform-keys.js';
 import { signPlaintext, type Signer } from '../crypto/signer.js';
 import { formatUtcDateTime } from '../date-time.js';
-import { AbortError, AuthenticationError, ConnectionError, ResponseFormatError, SignatureVerificationError, TimeoutError, isCodePayError } from '../errors.js';
+import {
+  AbortError,
+  AuthenticationError,
+  ConnectionError,
+  ResponseFormatError,
+  SignatureVerificationError,
+  TimeoutError,
+  isCodePayError,
+} from '../errors.js';
 import { gatewayErrorSignatureHolds, isGatewayErrorBody } from '../envelope/gateway-error-body.js';
 import type { HttpClient } from '../http/http-client.js';
 import { isNotRetriable, markNotRetriable } from '../http/http-errors.js';
@@ -115,16 +123,24 @@ export class TokenManager implements TokenSource {
   async #readAnswer(status: number, bodyText: string, requestedAt: number): Promise<CachedToken> {
     if (TRANSIENT_STATUS.has(status)) {
       // The gateway is busy, not refusing us: nothing of the call was sent, so the retry policy may try again.
-      throw new ConnectionError(`The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`, {
-        outcomeUnknown: false,
-        httpStatus: status,
-      });
+      throw new ConnectionError(
+        `The token endpoint answered HTTP ${status} (temporarily unavailable); the call itself was not sent.`,
+        {
+          outcomeUnknown: false,
+          httpStatus: status,
+        },
+      );
     }
     let body: unknown;
     try {
       body = parseJsonBounded(bodyText);
     } catch (error) {
-      const what = error instanceof JsonTooDeep ? 'JSON nested too deep to be a token answer' : bodyText.trimStart().startsWith('<') ? 'an HTML page' : 'a body that is not JSON';
+      const what =
+        error instanceof JsonTooDeep
+          ? 'JSON nested too deep to be a token answer'
+          : bodyText.trimStart().startsWith('<')
+            ? 'an HTML page'
+            : 'a body that is not JSON';
       throw new ResponseFormatError(
         `The token endpoint answered HTTP ${status} with ${what}; ` +
           'check that the base URL points at the CodePay gateway.',
@@ -132,13 +148,18 @@ export class TokenManager implements TokenSource {
       );
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is not an object.`, { httpStatus: status });
+      throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is not an object.`, {
+        httpStatus: status,
+      });
     }
     const { statusCode, data } = body as { statusCode?: unknown; data?: unknown };
     if (status === 200 && statusCode === 0 && typeof data === 'object' && data !== null) {
       const { accessToken, expiresIn } = data as { accessToken?: unknown; expiresIn?: unknown };
       if (!isBearerToken(accessToken) || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
-        throw new ResponseFormatError('The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.', { httpStatus: status });
+        throw new ResponseFormatError(
+          'The token endpoint answered without a usable accessToken (RFC 6750 characters) and expiresIn.',
+          { httpStatus: status },
+        );
       }
       const lifetimeMs = expiresIn * 1000;
       // Counted from when the token was requested: the gateway started its clock no later than that.
@@ -158,9 +179,12 @@ export class TokenManager implements TokenSource {
         { ...psn, httpStatus: status, code: body.code },
       );
     }
-    throw new ResponseFormatError(`The token endpoint answered HTTP ${status} with JSON that is neither a token nor an error body.`, {
-      httpStatus: status,
-    });
+    throw new ResponseFormatError(
+      `The token endpoint answered HTTP ${status} with JSON that is neither a token nor an error body.`,
+      {
+        httpStatus: status,
+      },
+    );
   }
 }
 
@@ -168,7 +192,8 @@ export class TokenManager implements TokenSource {
 function notSentBecauseOfToken(error: unknown): unknown {
   if (!isCodePayError(error)) return error;
   const detail = `${error.message} The call itself was not sent.`;
-  if (isCodePayError(error, 'TimeoutError')) return new TimeoutError(detail, { timeoutMs: error.timeoutMs, outcomeUnknown: false, cause: error });
+  if (isCodePayError(error, 'TimeoutError'))
+    return new TimeoutError(detail, { timeoutMs: error.timeoutMs, outcomeUnknown: false, cause: error });
   if (isCodePayError(error, 'ConnectionError')) {
     const wrapped = new ConnectionError(detail, { outcomeUnknown: false, cause: error });
     // A certificate the client does not trust, a proxy refusing these credentials: no retry can fix it.
@@ -197,7 +222,15 @@ export function waitForCaller<T>(shared: Promise<T>, call: TokenWaiter): Promise
     const untilDeadline = deadlineAt - now;
     const byTimeout = timeoutMs !== undefined && timeoutMs < untilDeadline;
     const limit = Math.max(0, byTimeout ? timeoutMs : untilDeadline);
-    const onAbort = () => finish(() => reject(new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', { outcomeUnknown: false, cause: signal?.reason })));
+    const onAbort = () =>
+      finish(() =>
+        reject(
+          new AbortError('The call was aborted by the caller while waiting for a token; nothing was sent.', {
+            outcomeUnknown: false,
+            cause: signal?.reason,
+          }),
+        ),
+      );
     const timer = setTimeout(
       () =>
         finish(() =>

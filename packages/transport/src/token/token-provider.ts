@@ -16,7 +16,11 @@ export type TokenProvider =
 
 /** The pipeline's view: a token for this call, and a way to drop one the gateway refused. */
 export interface TokenSource {
-  getToken(call: { signal: AbortSignal | undefined; deadlineAt: number; timeoutMs?: number | undefined }): Promise<string>;
+  getToken(call: {
+    signal: AbortSignal | undefined;
+    deadlineAt: number;
+    timeoutMs?: number | undefined;
+  }): Promise<string>;
   /** A token that is fresh right now, when the source holds one: read without waiting (the common case). */
   current?(): string | undefined;
   invalidate(token: string): void;

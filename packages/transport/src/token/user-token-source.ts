@@ -10,7 +10,10 @@ const NOT_YET = Promise.resolve(PENDING);
 
 export function userTokenSource(provider: TokenProvider): TokenSource {
   if (typeof provider !== 'function' && typeof (provider as { getToken?: unknown } | null)?.getToken !== 'function') {
-    throw new ConfigurationError('must be a function returning a token, or an object with getToken() (and optionally invalidate()).', { option: 'tokenProvider' });
+    throw new ConfigurationError(
+      'must be a function returning a token, or an object with getToken() (and optionally invalidate()).',
+      { option: 'tokenProvider' },
+    );
   }
   const getToken = typeof provider === 'function' ? provider : provider.getToken.bind(provider);
   const invalidate = typeof provider === 'function' ? undefined : provider.invalidate?.bind(provider);
@@ -28,8 +31,15 @@ export function userTokenSource(provider: TokenProvider): TokenSource {
         throw new AuthenticationError('The tokenProvider failed; nothing was sent. See `cause`.', { cause: error });
       }
       if (!isBearerToken(token)) {
-        const received = typeof token !== 'string' ? typeof token : token === '' ? 'an empty string' : 'text with characters a bearer token cannot have';
-        throw new AuthenticationError(`The tokenProvider returned ${received}; it must resolve to the bearer token text (RFC 6750 characters); nothing was sent.`);
+        const received =
+          typeof token !== 'string'
+            ? typeof token
+            : token === ''
+              ? 'an empty string'
+              : 'text with characters a bearer token cannot have';
+        throw new AuthenticationError(
+          `The tokenProvider returned ${received}; it must resolve to the bearer token text (RFC 6750 characters); nothing was sent.`,
+        );
       }
       return token;
     },

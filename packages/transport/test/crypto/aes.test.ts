@@ -62,7 +62,14 @@ describe('aesEncrypt / aesDecrypt round trips', () => {
 
   it('one key serves any number of messages in any order: each result is what a fresh cipher gives', () => {
     // The ECB transforms are kept per key between calls; nothing of one message may carry into the next.
-    const texts = ['{}', 'x'.repeat(15), 'y'.repeat(16), 'z'.repeat(17), JSON.stringify({ amount: '10.00', note: 'é'.repeat(40) }), ''];
+    const texts = [
+      '{}',
+      'x'.repeat(15),
+      'y'.repeat(16),
+      'z'.repeat(17),
+      JSON.stringify({ amount: '10.00', note: 'é'.repeat(40) }),
+      '',
+    ];
     const fresh = (text: string) => encryptBytes(Buffer.from(text, 'utf8'));
     for (let round = 0; round < 3; round++) {
       for (const text of texts) {

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assertKeyPair, loadAesKey, loadPrivateKey, loadPublicKey } from '../../src/crypto/keys.js';
 import { ConfigurationError } from '../../src/errors.js';
@@ -35,7 +42,10 @@ describe('loadPrivateKey', () => {
     ['PKCS#1 Base64 DER', pkcs1Der.toString('base64')],
     ['PKCS#8 Base64 DER wrapped at 64 columns with CRLF', merchant.privatePkcs8Base64Der.replace(/(.{64})/g, '$1\r\n')],
     ['PKCS#8 Base64 DER with surrounding whitespace', `\n\t  ${merchant.privatePkcs8Base64Der.trim()}  \n`],
-    ['PKCS#8 PEM with literal \\n sequences (as in .env files)', merchant.privatePkcs8Pem.trim().replaceAll('\n', '\\n')],
+    [
+      'PKCS#8 PEM with literal \\n sequences (as in .env files)',
+      merchant.privatePkcs8Pem.trim().replaceAll('\n', '\\n'),
+    ],
     ['PKCS#8 DER Buffer', pkcs8Der],
     ['PKCS#1 DER plain Uint8Array', new Uint8Array(pkcs1Der)],
     ['PEM file read as bytes', Buffer.from(merchant.privatePkcs1Pem, 'utf8')],
@@ -47,9 +57,15 @@ describe('loadPrivateKey', () => {
   });
 
   it('rejects a public key, saying so', () => {
-    for (const input of [merchant.publicSpkiPem, merchant.publicSpkiBase64Der, createPublicKey(merchant.publicSpkiPem)]) {
+    for (const input of [
+      merchant.publicSpkiPem,
+      merchant.publicSpkiBase64Der,
+      createPublicKey(merchant.publicSpkiPem),
+    ]) {
       const failure = configurationFailure(() => loadPrivateKey(input, 'merchantPrivateKey'), 'merchantPrivateKey');
-      expect(failure.message).toMatch(/received a public key \((SPKI PEM|SPKI Base64 DER|KeyObject)\); expected the RSA private key/);
+      expect(failure.message).toMatch(
+        /received a public key \((SPKI PEM|SPKI Base64 DER|KeyObject)\); expected the RSA private key/,
+      );
       if (typeof input === 'string') expect(leaksKeyText(failure.message, input)).toBe(false);
     }
   });
@@ -90,8 +106,12 @@ describe('loadPrivateKey', () => {
 
   it('rejects an encrypted private key, telling how to decrypt it', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const pkcs8 = privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-128-cbc', passphrase: 'secret' }).toString();
-    const pkcs1 = privateKey.export({ format: 'pem', type: 'pkcs1', cipher: 'aes-128-cbc', passphrase: 'secret' }).toString();
+    const pkcs8 = privateKey
+      .export({ format: 'pem', type: 'pkcs8', cipher: 'aes-128-cbc', passphrase: 'secret' })
+      .toString();
+    const pkcs1 = privateKey
+      .export({ format: 'pem', type: 'pkcs1', cipher: 'aes-128-cbc', passphrase: 'secret' })
+      .toString();
     for (const input of [pkcs8, pkcs1]) {
       const failure = configurationFailure(() => loadPrivateKey(input), 'privateKey');
       expect(failure.message).toContain('encrypted (passphrase-protected)');
@@ -102,7 +122,9 @@ describe('loadPrivateKey', () => {
   it('rejects garbage text, describing it without echoing it', () => {
     const garbage = 'this is not a key, it is 57 characters of plain text!!!!';
     const failure = configurationFailure(() => loadPrivateKey(garbage, 'merchantPrivateKey'), 'merchantPrivateKey');
-    expect(failure.message).toContain(`received a ${garbage.length}-character string that is neither PEM nor Base64 DER`);
+    expect(failure.message).toContain(
+      `received a ${garbage.length}-character string that is neither PEM nor Base64 DER`,
+    );
     expect(failure.message).not.toContain('plain text');
   });
 
@@ -127,7 +149,10 @@ describe('loadPrivateKey', () => {
   });
 
   it('rejects PEM text with two blocks', () => {
-    const failure = configurationFailure(() => loadPrivateKey(merchant.privatePkcs8Pem + merchant.publicSpkiPem), 'privateKey');
+    const failure = configurationFailure(
+      () => loadPrivateKey(merchant.privatePkcs8Pem + merchant.publicSpkiPem),
+      'privateKey',
+    );
     expect(failure.message).toContain('2 blocks (PRIVATE KEY, PUBLIC KEY)');
   });
 
@@ -184,12 +209,20 @@ describe('loadPublicKey', () => {
   });
 
   it('rejects an EC public key and an RSA-1024 public key', () => {
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+      .publicKey.export({ format: 'pem', type: 'spki' })
+      .toString();
+    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+      format: 'der',
+      type: 'spki',
+    });
     const ecFailure = configurationFailure(() => loadPublicKey(ec, 'platformPublicKey'), 'platformPublicKey');
     expect(ecFailure.message).toContain('received an EC (secp384r1) public key (SPKI PEM)');
     expect(leaksKeyText(ecFailure.message, ec)).toBe(false);
-    const rsaFailure = configurationFailure(() => loadPublicKey(rsa1024.toString('base64'), 'platformPublicKey'), 'platformPublicKey');
+    const rsaFailure = configurationFailure(
+      () => loadPublicKey(rsa1024.toString('base64'), 'platformPublicKey'),
+      'platformPublicKey',
+    );
     expect(rsaFailure.message).toContain('received a 1024-bit RSA public key (SPKI Base64 DER)');
   });
 
@@ -201,7 +234,10 @@ describe('loadPublicKey', () => {
   });
 
   it('rejects garbage, naming the option given by the caller', () => {
-    const failure = configurationFailure(() => loadPublicKey('-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----', 'platformPublicKey'), 'platformPublicKey');
+    const failure = configurationFailure(
+      () => loadPublicKey('-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----', 'platformPublicKey'),
+      'platformPublicKey',
+    );
     expect(failure.message).toContain('SPKI PEM block that could not be parsed');
     expect(failure.cause).toBeDefined();
   });
@@ -266,13 +302,22 @@ describe('loadAesKey', () => {
 describe('assertKeyPair', () => {
   it('passes for the merchant key pair, whatever the formats', () => {
     expect(() =>
-      assertKeyPair(loadPrivateKey(merchant.privatePkcs1Pem), loadPublicKey(merchant.publicSpkiBase64Der), 'merchantPublicKey'),
+      assertKeyPair(
+        loadPrivateKey(merchant.privatePkcs1Pem),
+        loadPublicKey(merchant.publicSpkiBase64Der),
+        'merchantPublicKey',
+      ),
     ).not.toThrow();
   });
 
   it('fails for the merchant private key with the platform public key', () => {
     const failure = configurationFailure(
-      () => assertKeyPair(loadPrivateKey(merchant.privatePkcs8Pem), loadPublicKey(platform.publicSpkiPem), 'merchantPublicKey'),
+      () =>
+        assertKeyPair(
+          loadPrivateKey(merchant.privatePkcs8Pem),
+          loadPublicKey(platform.publicSpkiPem),
+          'merchantPublicKey',
+        ),
       'merchantPublicKey',
     );
     expect(failure.message).toContain('do not form a pair');

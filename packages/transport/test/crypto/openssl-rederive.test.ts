@@ -23,7 +23,9 @@ describe.skipIf(!hasOpenssl)('test-vectors/ against the openssl command line', (
     const copy = mkdtempSync(path.join(tmpdir(), 'codepay-vectors-'));
     try {
       cpSync(vectorsDir, copy, { recursive: true });
-      const file = JSON.parse(readFileSync(path.join(copy, 'vectors.json'), 'utf8')) as { vectors: { name: string; sign: string }[] };
+      const file = JSON.parse(readFileSync(path.join(copy, 'vectors.json'), 'utf8')) as {
+        vectors: { name: string; sign: string }[];
+      };
       const vector = file.vectors[0]!;
       vector.sign = (vector.sign.startsWith('A') ? 'B' : 'A') + vector.sign.slice(1);
       writeFileSync(path.join(copy, 'vectors.json'), JSON.stringify(file, null, 2));

@@ -39,7 +39,9 @@ describe('bearerToken policy', () => {
   });
 
   it('a second 401 after the replay is an AuthenticationError with the gateway code', async () => {
-    const error = await testClient(gateway, { tokenProvider: async () => 'not-a-token' }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { tokenProvider: async () => 'not-a-token' })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ code: 'E01002', httpStatus: 401 });
     expect((error as AuthenticationError).psn).toMatch(/^PSN/);
@@ -62,7 +64,9 @@ describe('bearerToken policy', () => {
       invalidate: (token: string) => invalidated.push(token),
     };
     const before = gateway.tokenRequests;
-    await expect(testClient(gateway, { tokenProvider: provider }).call('getBalance', balanceParams)).resolves.toMatchObject({ data: balance });
+    await expect(
+      testClient(gateway, { tokenProvider: provider }).call('getBalance', balanceParams),
+    ).resolves.toMatchObject({ data: balance });
     expect(invalidated).toEqual(['stale-token']);
     expect(gateway.tokenRequests).toBe(before);
   });

@@ -55,7 +55,9 @@ describe('checkMoney policy', () => {
       message: 'must have at most 2 decimal places for USD; received a number with 3',
       keyword: 'decimalPlaces',
     });
-    expect(error!.message).toBe('Invalid createOrder params, nothing was sent: /amount must have at most 2 decimal places for USD; received a number with 3');
+    expect(error!.message).toBe(
+      'Invalid createOrder params, nothing was sent: /amount must have at most 2 decimal places for USD; received a number with 3',
+    );
     expect(sent).toEqual([]);
   });
 
@@ -66,13 +68,18 @@ describe('checkMoney policy', () => {
 
   it('counts the decimal places of a string as written: "10.100" has 3', async () => {
     const { error } = await send({ ...orderParams, amount: '10.100' });
-    expect(amountIssue(error).message).toBe('must have at most 2 decimal places for USD; received a decimal string with 3');
+    expect(amountIssue(error).message).toBe(
+      'must have at most 2 decimal places for USD; received a decimal string with 3',
+    );
   });
 
   it('refuses a decimal string above one billion, which the schema cannot (no range for strings)', async () => {
     for (const amount of ['1000000000.01', '1000000001', '99999999999']) {
       const { error, sent } = await send({ ...orderParams, amount });
-      expect(amountIssue(error)).toMatchObject({ message: 'must be at most 1000000000; received a decimal string above it', keyword: 'maximum' });
+      expect(amountIssue(error)).toMatchObject({
+        message: 'must be at most 1000000000; received a decimal string above it',
+        keyword: 'maximum',
+      });
       expect(sent).toEqual([]);
     }
   });
@@ -91,16 +98,36 @@ describe('findMoneyIssues (the rules on their own, as if the schema had not run)
   it.each([
     [Number.NaN, 'must be a finite number; received NaN', 'finite'],
     [Number.POSITIVE_INFINITY, 'must be a finite number; received Infinity', 'finite'],
-    [1e21, 'must be a number JavaScript writes without an exponent (below 1e21, and 0.000001 or more); received a number written with one', 'exponent'],
-    [1e-7, 'must be a number JavaScript writes without an exponent (below 1e21, and 0.000001 or more); received a number written with one', 'exponent'],
+    [
+      1e21,
+      'must be a number JavaScript writes without an exponent (below 1e21, and 0.000001 or more); received a number written with one',
+      'exponent',
+    ],
+    [
+      1e-7,
+      'must be a number JavaScript writes without an exponent (below 1e21, and 0.000001 or more); received a number written with one',
+      'exponent',
+    ],
     [0, 'must be greater than 0; received a number that is not', 'exclusiveMinimum'],
     [-0, 'must be greater than 0; received a number that is not', 'exclusiveMinimum'],
     [-5, 'must be greater than 0; received a number that is not', 'exclusiveMinimum'],
     [1000000000.5, 'must be at most 1000000000; received a number above it', 'maximum'],
     ['0.00', 'must be greater than 0; received a decimal string that is not', 'exclusiveMinimum'],
-    ['1e3', 'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not', 'decimalText'],
-    ['-1', 'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not', 'decimalText'],
-    ['01.5', 'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not', 'decimalText'],
+    [
+      '1e3',
+      'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not',
+      'decimalText',
+    ],
+    [
+      '-1',
+      'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not',
+      'decimalText',
+    ],
+    [
+      '01.5',
+      'must be digits with an optional "." and more digits (no sign, exponent, spaces or leading zeros); received a string that is not',
+      'decimalText',
+    ],
     [true, 'must be a number or a decimal string; received a boolean', 'type'],
     [{ value: 1 }, 'must be a number or a decimal string; received an object', 'type'],
   ])('refuses %j', (amount, message, keyword) => {
@@ -123,7 +150,10 @@ describe('findMoneyIssues (the rules on their own, as if the schema had not run)
 
 describe('checkMoney on its own', () => {
   it('costs a service without money fields nothing: it does not read the params', async () => {
-    const params = new Proxy({}, { get: () => expect.fail('params were read'), has: () => expect.fail('params were read') });
+    const params = new Proxy(
+      {},
+      { get: () => expect.fail('params were read'), has: () => expect.fail('params were read') },
+    );
     await expect(checkMoneyPolicy.sendRequest(request(params, 'getBalance'), async () => answer)).resolves.toBe(answer);
   });
 

@@ -2,12 +2,23 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { aesEncrypt } from '../../src/crypto/aes.js';
 import { signRsaSha256 } from '../../src/crypto/rsa.js';
-import { DecryptionError, GatewayError, ResponseFormatError, SignatureVerificationError, type CodePayError } from '../../src/errors.js';
+import {
+  DecryptionError,
+  GatewayError,
+  ResponseFormatError,
+  SignatureVerificationError,
+  type CodePayError,
+} from '../../src/errors.js';
 import { errorBody, nextPsn, successBody, useLoopbackGateway, type Reply } from '../support/loopback-gateway.js';
 import { aesKey, platformPrivateKey } from '../support/test-keys.js';
 import { balanceParams, orderParams, testClient } from '../support/test-client.js';
 
-const balancePayload = { status: 0, errorCode: null, errorMessage: null, data: { currency: 'USD', balance: '2024.12' } };
+const balancePayload = {
+  status: 0,
+  errorCode: null,
+  errorMessage: null,
+  data: { currency: 'USD', balance: '2024.12' },
+};
 
 function flipBit(base64: string, index: number): string {
   const bytes = Buffer.from(base64, 'base64');
@@ -24,13 +35,19 @@ async function tampered(edit: (envelope: Record<string, unknown>) => void | Prom
 describe('decryptAndVerify policy: tampering', () => {
   const gateway = useLoopbackGateway();
 
-  const expectRejected = async (reply: Reply, errorClass: new (...args: never[]) => CodePayError, service: 'getBalance' | 'createOrder' = 'getBalance') => {
+  const expectRejected = async (
+    reply: Reply,
+    errorClass: new (...args: never[]) => CodePayError,
+    service: 'getBalance' | 'createOrder' = 'getBalance',
+  ) => {
     gateway.handle(() => reply);
     const params = service === 'getBalance' ? balanceParams : orderParams;
-    const outcome = await testClient(gateway, { maxRetries: 0 }).call(service, params as never).then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    );
+    const outcome = await testClient(gateway, { maxRetries: 0 })
+      .call(service, params as never)
+      .then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
     expect(outcome).not.toHaveProperty('result');
     expect((outcome as { error: unknown }).error).toBeInstanceOf(errorClass);
     return (outcome as { error: CodePayError }).error;
@@ -38,26 +55,42 @@ describe('decryptAndVerify policy: tampering', () => {
 
   it('accepts the untampered answer (control)', async () => {
     gateway.handle(async () => ({ status: 200, body: await successBody(balancePayload, 'PSN-CONTROL') }));
-    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toEqual({ data: balancePayload.data, psn: 'PSN-CONTROL' });
+    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toEqual({
+      data: balancePayload.data,
+      psn: 'PSN-CONTROL',
+    });
   });
 
   it('one flipped bit in sign → SignatureVerificationError carrying psn', async () => {
-    const error = await expectRejected(await tampered((e) => void (e.sign = flipBit(e.sign as string, 100))), SignatureVerificationError);
+    const error = await expectRejected(
+      await tampered((e) => void (e.sign = flipBit(e.sign as string, 100))),
+      SignatureVerificationError,
+    );
     expect(error.psn).toMatch(/^PSN/);
   });
 
   it('one flipped bit in bizContent → DecryptionError or SignatureVerificationError, never data', async () => {
     for (const index of [0, 5, 17, 31]) {
       gateway.handle(async () => tampered((e) => void (e.bizContent = flipBit(e.bizContent as string, index))));
-      const error = await testClient(gateway).call('getBalance', balanceParams).catch((e: unknown) => e);
-      expect([DecryptionError, SignatureVerificationError].some((c) => error instanceof c), String(error)).toBe(true);
+      const error = await testClient(gateway)
+        .call('getBalance', balanceParams)
+        .catch((e: unknown) => e);
+      expect(
+        [DecryptionError, SignatureVerificationError].some((c) => error instanceof c),
+        String(error),
+      ).toBe(true);
     }
   });
 
   it('a response signed with another key (wrong platform key) → SignatureVerificationError', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const plaintext = JSON.stringify(balancePayload);
-    const body = JSON.stringify({ statusCode: 0, psn: nextPsn(), bizContent: aesEncrypt(plaintext, aesKey), sign: await signRsaSha256(plaintext, privateKey) });
+    const body = JSON.stringify({
+      statusCode: 0,
+      psn: nextPsn(),
+      bizContent: aesEncrypt(plaintext, aesKey),
+      sign: await signRsaSha256(plaintext, privateKey),
+    });
     await expectRejected({ status: 200, body }, SignatureVerificationError);
   });
 
@@ -72,13 +105,21 @@ describe('decryptAndVerify policy: tampering', () => {
   });
 
   it('a missing bizContent → ResponseFormatError naming the field', async () => {
-    expect((await expectRejected(await tampered((e) => void delete e.bizContent), ResponseFormatError)).message).toMatch(/missing bizContent/);
+    expect(
+      (await expectRejected(await tampered((e) => void delete e.bizContent), ResponseFormatError)).message,
+    ).toMatch(/missing bizContent/);
   });
 
   it('psn and statusCode are used when present, never required: a verified answer without them is data', async () => {
-    for (const alter of [(e: Record<string, unknown>) => void delete e.psn, (e: Record<string, unknown>) => void delete e.statusCode, (e: Record<string, unknown>) => void (e.statusCode = '0')]) {
+    for (const alter of [
+      (e: Record<string, unknown>) => void delete e.psn,
+      (e: Record<string, unknown>) => void delete e.statusCode,
+      (e: Record<string, unknown>) => void (e.statusCode = '0'),
+    ]) {
       gateway.handle(async () => tampered(alter));
-      await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({ data: balancePayload.data });
+      await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({
+        data: balancePayload.data,
+      });
     }
     gateway.handle(async () => tampered((e) => void delete e.psn));
     expect((await testClient(gateway).call('getBalance', balanceParams)).psn).toBeUndefined();
@@ -87,18 +128,32 @@ describe('decryptAndVerify policy: tampering', () => {
 
   it('an extra envelope field is tolerated (responses may gain keys)', async () => {
     gateway.handle(async () => tampered((e) => void (e.traceId = 'abc')));
-    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({ data: balancePayload.data });
+    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({
+      data: balancePayload.data,
+    });
   });
 
   it('a gateway error body whose signature is forged → SignatureVerificationError', async () => {
-    const body = JSON.parse(await errorBody('E07303', 'API not authorized or does not exist')) as Record<string, string>;
+    const body = JSON.parse(await errorBody('E07303', 'API not authorized or does not exist')) as Record<
+      string,
+      string
+    >;
     body.msg = 'Something else';
     await expectRejected({ status: 200, body: JSON.stringify(body) }, SignatureVerificationError);
   });
 
   it('a signed gateway error body → GatewayError with code, msg, psn and HTTP status', async () => {
-    const error = await expectRejected({ status: 200, body: await errorBody('E07303', 'API not authorized or does not exist', 'PSN-E') }, GatewayError);
-    expect(error).toMatchObject({ code: 'E07303', msg: 'API not authorized or does not exist', psn: 'PSN-E', httpStatus: 200, service: 'getBalance' });
+    const error = await expectRejected(
+      { status: 200, body: await errorBody('E07303', 'API not authorized or does not exist', 'PSN-E') },
+      GatewayError,
+    );
+    expect(error).toMatchObject({
+      code: 'E07303',
+      msg: 'API not authorized or does not exist',
+      psn: 'PSN-E',
+      httpStatus: 200,
+      service: 'getBalance',
+    });
   });
 
   it.each([
@@ -117,7 +172,12 @@ describe('decryptAndVerify policy: tampering', () => {
     const { createSecretKey, randomBytes } = await import('node:crypto');
     const otherKey = createSecretKey(randomBytes(16));
     const plaintext = JSON.stringify(balancePayload);
-    const body = JSON.stringify({ statusCode: 0, psn: 'PSN-WRONG-KEY', bizContent: aesEncrypt(plaintext, otherKey), sign: await signRsaSha256(plaintext, platformPrivateKey) });
+    const body = JSON.stringify({
+      statusCode: 0,
+      psn: 'PSN-WRONG-KEY',
+      bizContent: aesEncrypt(plaintext, otherKey),
+      sign: await signRsaSha256(plaintext, platformPrivateKey),
+    });
     const error = await expectRejected({ status: 200, body }, DecryptionError);
     expect(error.psn).toBe('PSN-WRONG-KEY');
   });

@@ -11,10 +11,20 @@ describe('mapBusinessStatus policy', () => {
   const gateway = useLoopbackGateway();
 
   it('status -1 → BusinessError with errorCode, errorMessage, service and psn', async () => {
-    gateway.handle(() => ({ payload: { status: -1, errorCode: 'P0001', errorMessage: 'Payer not found', data: null }, psn: 'PSN-B' }));
-    const error = await testClient(gateway).call('getPayer', { email: 'nobody@example.com' }).catch((e: unknown) => e);
+    gateway.handle(() => ({
+      payload: { status: -1, errorCode: 'P0001', errorMessage: 'Payer not found', data: null },
+      psn: 'PSN-B',
+    }));
+    const error = await testClient(gateway)
+      .call('getPayer', { email: 'nobody@example.com' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BusinessError);
-    expect(error).toMatchObject({ errorCode: 'P0001', errorMessage: 'Payer not found', service: 'getPayer', psn: 'PSN-B' });
+    expect(error).toMatchObject({
+      errorCode: 'P0001',
+      errorMessage: 'Payer not found',
+      service: 'getPayer',
+      psn: 'PSN-B',
+    });
   });
 
   it('status -1 without a code → errorCode "-1" (documented)', async () => {
@@ -32,31 +42,59 @@ describe('mapBusinessStatus policy', () => {
     ];
     for (const [payload, message] of cases) {
       gateway.handle(() => ({ payload, psn: 'PSN-ODD' }));
-      const error = await testClient(gateway).call('getBalance', balanceParams).catch((e: unknown) => e);
+      const error = await testClient(gateway)
+        .call('getBalance', balanceParams)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ResponseFormatError);
       expect(error).toMatchObject({ service: 'getBalance', psn: 'PSN-ODD' });
       expect((error as Error).message).toMatch(message);
     }
     gateway.handle(() => ({ payload: { status: -1, errorCode: -1, errorMessage: null, data: null } }));
-    await expect(testClient(gateway).call('getBalance', balanceParams)).rejects.toMatchObject({ errorCode: '-1', errorMessage: '' });
+    await expect(testClient(gateway).call('getBalance', balanceParams)).rejects.toMatchObject({
+      errorCode: '-1',
+      errorMessage: '',
+    });
   });
 
   it('status 0 returns data and psn; unknown keys in data are kept', async () => {
-    gateway.handle(() => ({ payload: { status: 0, errorCode: null, errorMessage: null, data: { currency: 'USD', balance: '5.00', frozen: '1.00' } }, psn: 'PSN-OK' }));
-    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toEqual({ data: { currency: 'USD', balance: '5.00', frozen: '1.00' }, psn: 'PSN-OK' });
+    gateway.handle(() => ({
+      payload: {
+        status: 0,
+        errorCode: null,
+        errorMessage: null,
+        data: { currency: 'USD', balance: '5.00', frozen: '1.00' },
+      },
+      psn: 'PSN-OK',
+    }));
+    await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toEqual({
+      data: { currency: 'USD', balance: '5.00', frozen: '1.00' },
+      psn: 'PSN-OK',
+    });
   });
 
   it('a verified answer that departs from the result schema is returned as it came, with the drift reported', async () => {
     gateway.handle(() => ok({ outcome: 'PartiallyRefunded' }));
-    const refunded = await testClient(gateway).call('queryOrder', { order_sn: 'A1', linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C' });
-    expect(refunded).toMatchObject({ data: { outcome: 'PartiallyRefunded' }, drift: [{ path: '/outcome', keyword: 'enum' }] });
-    expect(capturedLines.some((l) => l.level === 'warn' && l.message.startsWith('response drift') && l.fields?.paths === '/outcome enum')).toBe(true);
+    const refunded = await testClient(gateway).call('queryOrder', {
+      order_sn: 'A1',
+      linkID: '8E4B2A1C-7F3D-4C5E-9A6B-1D2E3F4A5B6C',
+    });
+    expect(refunded).toMatchObject({
+      data: { outcome: 'PartiallyRefunded' },
+      drift: [{ path: '/outcome', keyword: 'enum' }],
+    });
+    expect(
+      capturedLines.some(
+        (l) => l.level === 'warn' && l.message.startsWith('response drift') && l.fields?.paths === '/outcome enum',
+      ),
+    ).toBe(true);
     // A mistyped and a missing field: for a state-changing call the change has happened, so the data is never
     // thrown away; the departures are listed instead.
     gateway.handle(() => ok({ currency: 'USD', balance: 5 }));
     const balance = await testClient(gateway).call('getBalance', balanceParams);
     expect(balance.data).toEqual({ currency: 'USD', balance: 5 });
-    expect(balance.drift).toEqual([{ path: '/balance', keyword: 'type', message: 'must be text (a string); received a number' }]);
+    expect(balance.drift).toEqual([
+      { path: '/balance', keyword: 'type', message: 'must be text (a string); received a number' },
+    ]);
     gateway.handle(() => ok({ firstName: 'Peter', email: 'p@example.com' }));
     const payer = await testClient(gateway).call('getPayer', { email: 'p@example.com' });
     expect(payer.data).toEqual({ firstName: 'Peter', email: 'p@example.com' });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { composePhases, composePipeline, type EnvelopeRequest, type EnvelopeResponse, type Policy } from '../../src/pipeline/policy.js';
+import {
+  composePhases,
+  composePipeline,
+  type EnvelopeRequest,
+  type EnvelopeResponse,
+  type Policy,
+} from '../../src/pipeline/policy.js';
 
 const request = () => ({ service: 'getBalance', params: {}, headers: {} }) as unknown as EnvelopeRequest;
 const answer: EnvelopeResponse = { http: { status: 200, headers: new Headers(), bodyText: '' } };
@@ -75,9 +81,23 @@ describe('composePhases', () => {
       },
     );
     await expect(pipeline(request())).resolves.toBe(answer);
-    expect(trace.filter((line) => line.startsWith('in '))).toEqual(['in outcome', 'in validate', 'in parse', 'in verify', 'in retry', 'in sign']);
+    expect(trace.filter((line) => line.startsWith('in '))).toEqual([
+      'in outcome',
+      'in validate',
+      'in parse',
+      'in verify',
+      'in retry',
+      'in sign',
+    ]);
     // On the way back the answer meets the answer phase in its listed order: verified before it is parsed.
-    expect(trace.slice(trace.indexOf('send') + 1)).toEqual(['out sign', 'out retry', 'out verify', 'out parse', 'out validate', 'out outcome']);
+    expect(trace.slice(trace.indexOf('send') + 1)).toEqual([
+      'out sign',
+      'out retry',
+      'out verify',
+      'out parse',
+      'out validate',
+      'out outcome',
+    ]);
   });
 
   it('leaves out the phases it is not given', async () => {

@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { services } from '@codepay/models';
 import { ValidationError } from '../../src/errors.js';
-import { findSupplementaryPlaneText, rejectSupplementaryPlanePolicy } from '../../src/pipeline/reject-supplementary-plane.js';
+import {
+  findSupplementaryPlaneText,
+  rejectSupplementaryPlanePolicy,
+} from '../../src/pipeline/reject-supplementary-plane.js';
 import type { EnvelopeRequest } from '../../src/pipeline/policy.js';
 
-const request = (params: unknown) => ({ service: 'createPayer', definition: services.createPayer, params }) as unknown as EnvelopeRequest;
+const request = (params: unknown) =>
+  ({ service: 'createPayer', definition: services.createPayer, params }) as unknown as EnvelopeRequest;
 
 describe('rejectSupplementaryPlane policy', () => {
   it('finds emoji and lone surrogates anywhere, naming each JSON path (escaped per RFC 6901)', () => {
-    const found = findSupplementaryPlaneText({ a: 'ok é 中', b: ['x', 'smile 😀'], 'c/d': { e: 'lone \uD83D' }, f: 12 });
+    const found = findSupplementaryPlaneText({
+      a: 'ok é 中',
+      b: ['x', 'smile 😀'],
+      'c/d': { e: 'lone \uD83D' },
+      f: 12,
+    });
     expect(found.map((i) => i.path)).toEqual(['/b/1', '/c~1d/e']);
   });
 
@@ -37,6 +46,8 @@ describe('rejectSupplementaryPlane policy', () => {
     const next = async () => ({ http: { status: 200, headers: new Headers(), bodyText: '' } });
     const error = await rejectSupplementaryPlanePolicy.sendRequest(request(params), next).catch((e: unknown) => e);
     expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual([path]);
-    await expect(rejectSupplementaryPlanePolicy.sendRequest(request({ items: [{ tags: ['ok', 'é中'] }], n: 1, z: null }), next)).resolves.toBeDefined();
+    await expect(
+      rejectSupplementaryPlanePolicy.sendRequest(request({ items: [{ tags: ['ok', 'é中'] }], n: 1, z: null }), next),
+    ).resolves.toBeDefined();
   });
 });

@@ -19,7 +19,9 @@ describe('retry policy', () => {
   // How long it waits is the unit tests' business (below, on fake timers): here Retry-After is 0, nothing sleeps.
   it('retries a safe service after 503 with Retry-After, then succeeds', async () => {
     gateway.handle(async (_call, index) =>
-      index < 2 ? { status: 503, body: await errorBody('E05030', 'Unavailable'), headers: { 'retry-after': '0' } } : ok(balance),
+      index < 2
+        ? { status: 503, body: await errorBody('E05030', 'Unavailable'), headers: { 'retry-after': '0' } }
+        : ok(balance),
     );
     const result = await testClient(gateway).call('getBalance', balanceParams);
     expect(result.data).toEqual(balance);
@@ -27,23 +29,37 @@ describe('retry policy', () => {
   });
 
   it('gives up after maxRetries and surfaces the last gateway error with its HTTP status', async () => {
-    gateway.handle(async () => ({ status: 502, body: await errorBody('E05000', 'Bad gateway'), headers: { 'retry-after': '0' } }));
-    const error = await testClient(gateway, { maxRetries: 1 }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    gateway.handle(async () => ({
+      status: 502,
+      body: await errorBody('E05000', 'Bad gateway'),
+      headers: { 'retry-after': '0' },
+    }));
+    const error = await testClient(gateway, { maxRetries: 1 })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: 'E05000', httpStatus: 502 });
     expect(gateway.calls).toHaveLength(2);
   });
 
   it('never repeats an unsafe service that the server answered with 503', async () => {
-    gateway.handle(async () => ({ status: 503, body: await errorBody('E05030', 'Unavailable'), headers: { 'retry-after': '0' } }));
-    const error = await testClient(gateway).call('createOrder', orderParams).catch((e: unknown) => e);
+    gateway.handle(async () => ({
+      status: 503,
+      body: await errorBody('E05030', 'Unavailable'),
+      headers: { 'retry-after': '0' },
+    }));
+    const error = await testClient(gateway)
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect(gateway.calls).toHaveLength(1);
   });
 
   it('does not retry an unsafe call whose connection dropped after the body was sent; the error names service and order', async () => {
     gateway.handle(() => ({ drop: true }));
-    const error = await testClient(gateway).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient(gateway)
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ outcomeUnknown: true, service: 'createOrder' });
     expect((error as Error).message).toMatch(/outcome is unknown/);
@@ -62,16 +78,24 @@ describe('retry policy', () => {
     const closed = await startLoopbackGateway();
     const url = closed.url;
     await closed.close();
-    const error = await testClient({ url }, { maxRetries: 2 }).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient({ url }, { maxRetries: 2 })
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ outcomeUnknown: false });
     expect((error as Error).message).toMatch(/ECONNREFUSED/);
   });
 
   it('stops at the deadline instead of waiting out a long Retry-After', async () => {
-    gateway.handle(async () => ({ status: 503, body: await errorBody('E05030', 'Unavailable'), headers: { 'retry-after': '30' } }));
+    gateway.handle(async () => ({
+      status: 503,
+      body: await errorBody('E05030', 'Unavailable'),
+      headers: { 'retry-after': '30' },
+    }));
     const started = Date.now();
-    const error = await testClient(gateway, { deadline: 1_000 }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { deadline: 1_000 })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatewayError);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(gateway.calls).toHaveLength(1);
@@ -79,7 +103,9 @@ describe('retry policy', () => {
 
   it('a per-attempt timeout on a safe call is retried; on the last attempt it is a TimeoutError', async () => {
     gateway.handle(() => ({ delayMs: 400, then: ok(balance) }));
-    const error = await testClient(gateway, { timeout: 150, maxRetries: 1 }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { timeout: 150, maxRetries: 1 })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeoutMs: 150, outcomeUnknown: true });
     expect(gateway.calls).toHaveLength(2);
@@ -87,7 +113,9 @@ describe('retry policy', () => {
 
   it('an unsafe call that times out is not retried', async () => {
     gateway.handle(() => ({ delayMs: 400, then: ok(orderResult) }));
-    const error = await testClient(gateway, { timeout: 150 }).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { timeout: 150 })
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(gateway.calls).toHaveLength(1);
   });

@@ -11,7 +11,9 @@ describe('send (HTTP)', () => {
 
   it('sends JSON content type, Accept, the language and the user agent', async () => {
     gateway.handle(() => ok({ currency: 'USD', balance: '1.00' }));
-    await testClient(gateway, { language: 'ja-JP' }).call('getBalance', balanceParams, { headers: { 'x-mock-scenario': 'none' } });
+    await testClient(gateway, { language: 'ja-JP' }).call('getBalance', balanceParams, {
+      headers: { 'x-mock-scenario': 'none' },
+    });
     const headers = gateway.calls.at(-1)!.headers;
     expect(headers['content-type']).toBe('application/json');
     expect(headers.accept).toBe('application/json');
@@ -21,39 +23,55 @@ describe('send (HTTP)', () => {
   });
 
   it('refuses per-call headers that would replace the envelope headers', async () => {
-    await expect(testClient(gateway).call('getBalance', balanceParams, { headers: { Authorization: 'x' } })).rejects.toThrow(/cannot set "Authorization"/);
+    await expect(
+      testClient(gateway).call('getBalance', balanceParams, { headers: { Authorization: 'x' } }),
+    ).rejects.toThrow(/cannot set "Authorization"/);
   });
 
   // Issue 15, finding 10: a Transfer-Encoding beside the Content-Length the client writes is a request-smuggling shape.
-  it.each([['Transfer-Encoding', 'chunked'], ['content-length', '5'], ['Connection', 'close'], ['TE', 'trailers'], ['Accept-Encoding', 'gzip'], ['Proxy-Authorization', 'Basic eDp5']])(
-    'refuses a per-call %s header: ConfigurationError naming headers, nothing sent',
-    async (name, value) => {
-      const before = gateway.calls.length;
-      const error = await testClient(gateway).call('getBalance', balanceParams, { headers: { [name]: value } }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ConfigurationError);
-      expect(error).toMatchObject({ option: 'headers' });
-      expect((error as Error).message).toMatch(new RegExp(`cannot set "${name}"`));
-      expect(gateway.calls.length).toBe(before);
-    },
-  );
+  it.each([
+    ['Transfer-Encoding', 'chunked'],
+    ['content-length', '5'],
+    ['Connection', 'close'],
+    ['TE', 'trailers'],
+    ['Accept-Encoding', 'gzip'],
+    ['Proxy-Authorization', 'Basic eDp5'],
+  ])('refuses a per-call %s header: ConfigurationError naming headers, nothing sent', async (name, value) => {
+    const before = gateway.calls.length;
+    const error = await testClient(gateway)
+      .call('getBalance', balanceParams, { headers: { [name]: value } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ option: 'headers' });
+    expect((error as Error).message).toMatch(new RegExp(`cannot set "${name}"`));
+    expect(gateway.calls.length).toBe(before);
+  });
 
   it('refuses an unknown per-call option, naming the closest one; nothing sent', async () => {
-    const error = await testClient(gateway).call('getBalance', balanceParams, { timeoutMs: 500 } as never).catch((e: unknown) => e);
+    const error = await testClient(gateway)
+      .call('getBalance', balanceParams, { timeoutMs: 500 } as never)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/timeoutMs: is not an option of a call's options; did you mean timeout\?; nothing was sent/);
+    expect((error as Error).message).toMatch(
+      /timeoutMs: is not an option of a call's options; did you mean timeout\?; nothing was sent/,
+    );
   });
 
   it('an abort from the caller is an AbortError', async () => {
     gateway.handle(() => ({ delayMs: 300, then: ok({ currency: 'USD', balance: '1.00' }) }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const error = await testClient(gateway).call('getBalance', balanceParams, { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await testClient(gateway)
+      .call('getBalance', balanceParams, { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
   });
 
   it('an already-aborted signal sends nothing', async () => {
     const before = gateway.calls.length;
-    const error = await testClient(gateway).call('getBalance', balanceParams, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const error = await testClient(gateway)
+      .call('getBalance', balanceParams, { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect(gateway.calls.length).toBe(before);
   });
@@ -75,7 +93,9 @@ describe('send (HTTP)', () => {
     });
     await new Promise<void>((r) => huge.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
-    const error = await testClient({ url }, { tokenProvider: async () => 'token' }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient({ url }, { tokenProvider: async () => 'token' })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     huge.closeAllConnections();
     huge.close();
     expect(error).toBeInstanceOf(ResponseFormatError);

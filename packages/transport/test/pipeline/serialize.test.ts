@@ -26,7 +26,9 @@ describe('serialize policy', () => {
     const client = testClient(gateway);
     await client.call('createOrder', { ...orderParams, amount: '10.10' });
     expect(gateway.calls.at(-1)?.plaintext).toContain('"amount":10.10,');
-    expect((await client.prepare('createOrder', { ...orderParams, amount: '250.00' })).plaintext).toContain('"amount":250.00,');
+    expect((await client.prepare('createOrder', { ...orderParams, amount: '250.00' })).plaintext).toContain(
+      '"amount":250.00,',
+    );
   });
 
   it('logs the plaintext as a size and a hash at debug level, never as text', async () => {
@@ -35,7 +37,11 @@ describe('serialize policy', () => {
     await testClient(gateway, { logger: capturingLogger(lines) }).call('createOrder', orderParams);
     const text = JSON.stringify(orderParams);
     const sending = lines.find((line) => line.message === 'sending');
-    expect(sending?.fields).toMatchObject({ service: 'createOrder', plaintextBytes: Buffer.byteLength(text), plaintextSha256: fingerprint(text).sha256 });
+    expect(sending?.fields).toMatchObject({
+      service: 'createOrder',
+      plaintextBytes: Buffer.byteLength(text),
+      plaintextSha256: fingerprint(text).sha256,
+    });
     expect(lines.map(lineText).join('\n')).not.toContain('ABC123456789');
   });
 });
@@ -43,7 +49,9 @@ describe('serialize policy', () => {
 /** request.plaintext after the serialize policy, for the params of `service`. */
 async function plaintextOf(params: unknown, service: ServiceName = 'createOrder'): Promise<string> {
   const request = { service, definition: services[service], params, headers: {} } as unknown as EnvelopeRequest;
-  await composePipeline([serializePolicy], async () => ({ http: { status: 200, headers: new Headers(), bodyText: '' } }))(request);
+  await composePipeline([serializePolicy], async () => ({
+    http: { status: 200, headers: new Headers(), bodyText: '' },
+  }))(request);
   return request.plaintext;
 }
 
@@ -91,14 +99,22 @@ describe('serialize policy: money goes out as the exact decimal the merchant gav
 
   it('leaves out members without a JSON form, as JSON.stringify does', () => {
     const params = { a: undefined, amount: '5.00', f: () => 1, s: Symbol('s'), d: new Date(0), n: null };
-    expect(serializeParams(params, ['amount'])).toBe(JSON.stringify({ ...params, amount: 5 }).replace('"amount":5', '"amount":5.00'));
+    expect(serializeParams(params, ['amount'])).toBe(
+      JSON.stringify({ ...params, amount: 5 }).replace('"amount":5', '"amount":5.00'),
+    );
   });
 
   it('property: any other fields, any decimal amount — the text is JSON.stringify with the digits of the amount unquoted', () => {
     const decimal = fc
-      .tuple(fc.oneof(fc.constant('0'), fc.bigInt({ min: 1n, max: 10n ** 12n }).map(String)), fc.option(fc.stringMatching(/^[0-9]{1,6}$/)))
+      .tuple(
+        fc.oneof(fc.constant('0'), fc.bigInt({ min: 1n, max: 10n ** 12n }).map(String)),
+        fc.option(fc.stringMatching(/^[0-9]{1,6}$/)),
+      )
       .map(([whole, fraction]) => (fraction === null ? whole : `${whole}.${fraction}`));
-    const others = fc.dictionary(fc.string().filter((key) => key !== 'amount'), fc.jsonValue());
+    const others = fc.dictionary(
+      fc.string().filter((key) => key !== 'amount'),
+      fc.jsonValue(),
+    );
     fc.assert(
       fc.property(others, decimal, (rest, amount) => {
         const text = serializeParams({ ...rest, amount }, ['amount']);

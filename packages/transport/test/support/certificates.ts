@@ -34,22 +34,79 @@ export function certificateWorkshop(): CertificateWorkshop {
   return {
     authority(name) {
       const id = `ca${++serial}`;
-      run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}.key`, '-out', `${id}.pem`, '-days', '1', '-subj', `/CN=${name}`);
+      run(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${id}.key`,
+        '-out',
+        `${id}.pem`,
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+      );
       return {
         pem: read(`${id}.pem`),
         file: path.join(dir, `${id}.pem`),
         issue(subjectAltName) {
           const leaf = `leaf${++serial}`;
-          run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${leaf}.key`, '-out', `${leaf}.csr`, '-subj', '/CN=codepay test server');
+          run(
+            'req',
+            '-newkey',
+            'rsa:2048',
+            '-nodes',
+            '-keyout',
+            `${leaf}.key`,
+            '-out',
+            `${leaf}.csr`,
+            '-subj',
+            '/CN=codepay test server',
+          );
           writeFileSync(path.join(dir, `${leaf}.cnf`), `subjectAltName=${subjectAltName}\nbasicConstraints=CA:FALSE\n`);
-          run('x509', '-req', '-in', `${leaf}.csr`, '-CA', `${id}.pem`, '-CAkey', `${id}.key`, '-CAcreateserial', '-out', `${leaf}.pem`, '-days', '1', '-extfile', `${leaf}.cnf`);
+          run(
+            'x509',
+            '-req',
+            '-in',
+            `${leaf}.csr`,
+            '-CA',
+            `${id}.pem`,
+            '-CAkey',
+            `${id}.key`,
+            '-CAcreateserial',
+            '-out',
+            `${leaf}.pem`,
+            '-days',
+            '1',
+            '-extfile',
+            `${leaf}.cnf`,
+          );
           return { key: read(`${leaf}.key`), cert: read(`${leaf}.pem`) };
         },
       };
     },
     selfSigned(subjectAltName) {
       const id = `self${++serial}`;
-      run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${id}.key`, '-out', `${id}.pem`, '-days', '1', '-subj', '/CN=self-signed', '-addext', `subjectAltName=${subjectAltName}`);
+      run(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        `${id}.key`,
+        '-out',
+        `${id}.pem`,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=self-signed',
+        '-addext',
+        `subjectAltName=${subjectAltName}`,
+      );
       return { key: read(`${id}.key`), cert: read(`${id}.pem`) };
     },
     dispose() {

@@ -51,11 +51,21 @@ export const nextPsn = () => `PSN${Date.now()}${String(++psnCounter).padStart(6,
 /** A success envelope exactly as the platform would send it. */
 export async function successBody(payload: unknown, psn = nextPsn()): Promise<string> {
   const plaintext = JSON.stringify(payload);
-  return JSON.stringify({ statusCode: 0, psn, bizContent: aesEncrypt(plaintext, aesKey), sign: await signRsaSha256(plaintext, platformPrivateKey) });
+  return JSON.stringify({
+    statusCode: 0,
+    psn,
+    bizContent: aesEncrypt(plaintext, aesKey),
+    sign: await signRsaSha256(plaintext, platformPrivateKey),
+  });
 }
 
 export async function errorBody(code: string, msg: string, psn = nextPsn()): Promise<string> {
-  return JSON.stringify({ code, msg, psn, sign: await signRsaSha256(gatewayErrorSigningText({ code, msg, psn }), platformPrivateKey) });
+  return JSON.stringify({
+    code,
+    msg,
+    psn,
+    sign: await signRsaSha256(gatewayErrorSigningText({ code, msg, psn }), platformPrivateKey),
+  });
 }
 
 export const ok = (data: unknown) => ({ payload: { status: 0, errorCode: null, errorMessage: null, data } });
@@ -68,7 +78,9 @@ const readBody = (req: IncomingMessage) =>
     req.on('error', reject);
   });
 
-export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; tls?: { key: string; cert: string } } = {}): Promise<LoopbackGateway> {
+export async function startLoopbackGateway(
+  options: { tokenTtlSeconds?: number; tls?: { key: string; cert: string } } = {},
+): Promise<LoopbackGateway> {
   const tokens = new Map<string, number>();
   const revoked = new Set<string>();
   const connections = { open: 0, max: 0 };
@@ -89,10 +101,11 @@ export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; 
     handle: (next) => {
       handler = next;
     },
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 
   async function send(res: ServerResponse, reply: Reply): Promise<void> {
@@ -121,14 +134,24 @@ export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; 
     tokens.set(token, Date.now() + gateway.tokenTtlSeconds * 1000);
     gateway.secretsSeen.push(token);
     allSecretsSeen.push(token);
-    return send(res, { status: 200, body: JSON.stringify({ statusCode: 0, psn: nextPsn(), data: { accessToken: token, expiresIn: gateway.tokenTtlSeconds } }) });
+    return send(res, {
+      status: 200,
+      body: JSON.stringify({
+        statusCode: 0,
+        psn: nextPsn(),
+        data: { accessToken: token, expiresIn: gateway.tokenTtlSeconds },
+      }),
+    });
   }
 
   async function onPay(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
     const expiry = tokens.get(token);
     if (expiry === undefined || revoked.has(token) || expiry < Date.now()) {
-      return send(res, { status: 401, body: await errorBody(expiry === undefined ? 'E01002' : 'E01003', 'Token rejected') });
+      return send(res, {
+        status: 401,
+        body: await errorBody(expiry === undefined ? 'E01002' : 'E01003', 'Token rejected'),
+      });
     }
     const envelope = JSON.parse(body) as { service: string; bizContent: string; sign: string };
     const plaintext = aesDecrypt(envelope.bizContent, aesKey);
@@ -137,7 +160,13 @@ export async function startLoopbackGateway(options: { tokenTtlSeconds?: number; 
     }
     gateway.secretsSeen.push(plaintext);
     allSecretsSeen.push(plaintext);
-    const call: ReceivedCall = { service: envelope.service, plaintext, params: JSON.parse(plaintext), authorization: req.headers.authorization, headers: req.headers };
+    const call: ReceivedCall = {
+      service: envelope.service,
+      plaintext,
+      params: JSON.parse(plaintext),
+      authorization: req.headers.authorization,
+      headers: req.headers,
+    };
     gateway.calls.push(call);
     return send(res, await handler(call, gateway.calls.length - 1));
   }

@@ -16,6 +16,8 @@ function secretFragments(secret: string): string[] {
 
 afterAll(() => {
   const text = capturedLines.map(lineText).join('\n');
-  const leaks = [...keySecrets, ...allSecretsSeen].filter((secret) => secret.length >= 8).filter((secret) => secretFragments(secret).some((f) => text.includes(f)));
+  const leaks = [...keySecrets, ...allSecretsSeen]
+    .filter((secret) => secret.length >= 8)
+    .filter((secret) => secretFragments(secret).some((f) => text.includes(f)));
   expect(leaks, 'secrets found in log lines').toEqual([]);
 });

@@ -5,7 +5,10 @@ import { capturingLogger } from './capture-logger.js';
 import type { LoopbackGateway } from './loopback-gateway.js';
 import { aesKeyText, merchantKeys, platformKeys } from './test-keys.js';
 
-export function clientOptions(gateway: Pick<LoopbackGateway, 'url'>, overrides: Partial<TransportOptions> = {}): TransportOptions {
+export function clientOptions(
+  gateway: Pick<LoopbackGateway, 'url'>,
+  overrides: Partial<TransportOptions> = {},
+): TransportOptions {
   return {
     baseUrl: gateway.url,
     appId: 'app_test',
@@ -18,8 +21,10 @@ export function clientOptions(gateway: Pick<LoopbackGateway, 'url'>, overrides: 
   };
 }
 
-export const testClient = (gateway: Pick<LoopbackGateway, 'url'>, overrides: Partial<TransportOptions> = {}): EnvelopeClient =>
-  createEnvelopeClient(clientOptions(gateway, overrides));
+export const testClient = (
+  gateway: Pick<LoopbackGateway, 'url'>,
+  overrides: Partial<TransportOptions> = {},
+): EnvelopeClient => createEnvelopeClient(clientOptions(gateway, overrides));
 
 export const balanceParams = { currency: 'USD' } as const;
 export const orderParams = {

@@ -13,8 +13,4 @@ export const platformPublicKey = loadPublicKey(platformKeys.publicSpkiBase64Der)
 export const aesKey = loadAesKey(aesKeyBase64);
 
 /** Every secret a log line or error message must never contain. */
-export const keySecrets: string[] = [
-  ...Object.values(merchantKeys),
-  ...Object.values(platformKeys),
-  aesKeyBase64,
-];
+export const keySecrets: string[] = [...Object.values(merchantKeys), ...Object.values(platformKeys), aesKeyBase64];

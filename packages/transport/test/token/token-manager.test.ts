@@ -53,7 +53,9 @@ describe('TokenManager', () => {
     const before = gateway.calls.length;
     const { generateKeyPairSync } = await import('node:crypto');
     const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const error = await testClient(gateway, { merchantPrivateKey: otherKey }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient(gateway, { merchantPrivateKey: otherKey })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ code: 'E01012', httpStatus: 401 });
     expect(gateway.calls.length).toBe(before);
@@ -65,7 +67,11 @@ describe('TokenManager', () => {
     beforeAll(async () => {
       slow = createServer((req, res) => {
         req.resume();
-        setTimeout(async () => res.writeHead(401, { 'content-type': 'application/json' }).end(await errorBody('E01010', 'Unknown appId')), 500);
+        setTimeout(
+          async () =>
+            res.writeHead(401, { 'content-type': 'application/json' }).end(await errorBody('E01010', 'Unknown appId')),
+          500,
+        );
       });
       await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
       url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
@@ -78,20 +84,26 @@ describe('TokenManager', () => {
     it('obeys the caller abort signal while waiting for the token', async () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 50);
-      const error = await testClient({ url }).call('getBalance', balanceParams, { signal: controller.signal }).catch((e: unknown) => e);
+      const error = await testClient({ url })
+        .call('getBalance', balanceParams, { signal: controller.signal })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AbortError);
       expect(error).toMatchObject({ outcomeUnknown: false });
     });
 
     it('obeys the call deadline while waiting for the token', async () => {
       const started = Date.now();
-      const error = await testClient({ url }, { deadline: 150 }).call('getBalance', balanceParams).catch((e: unknown) => e);
+      const error = await testClient({ url }, { deadline: 150 })
+        .call('getBalance', balanceParams)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       expect(Date.now() - started).toBeLessThan(450);
     });
 
     it('obeys the per-attempt timeout for the token request', async () => {
-      const error = await testClient({ url }, { timeout: 100, maxRetries: 0 }).call('getBalance', balanceParams).catch((e: unknown) => e);
+      const error = await testClient({ url }, { timeout: 100, maxRetries: 0 })
+        .call('getBalance', balanceParams)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       expect((error as Error).message).toMatch(/token request.*The call itself was not sent/);
     });
@@ -112,17 +124,23 @@ describe('TokenManager', () => {
 
     it("the call's own timeout limits the wait for the token (300 ms asked, the client's 2 s not waited)", async () => {
       const started = performance.now();
-      const error = await testClient({ url }, { timeout: 2_000, maxRetries: 0 }).call('createOrder', orderParams, { timeout: 300 }).catch((e: unknown) => e);
+      const error = await testClient({ url }, { timeout: 2_000, maxRetries: 0 })
+        .call('createOrder', orderParams, { timeout: 300 })
+        .catch((e: unknown) => e);
       const elapsed = performance.now() - started;
       expect(error).toBeInstanceOf(TimeoutError);
       expect(error).toMatchObject({ outcomeUnknown: false, timeoutMs: 300 });
-      expect((error as Error).message).toMatch(/token request got no answer within the per-attempt timeout \(300 ms\)\. The call itself was not sent/);
+      expect((error as Error).message).toMatch(
+        /token request got no answer within the per-attempt timeout \(300 ms\)\. The call itself was not sent/,
+      );
       expect(elapsed).toBeLessThan(1_000);
     });
 
     it("and the call's deadline, when it comes first", async () => {
       const started = performance.now();
-      const error = await testClient({ url }, { timeout: 2_000 }).call('getBalance', balanceParams, { timeout: 1_500, deadline: 250 }).catch((e: unknown) => e);
+      const error = await testClient({ url }, { timeout: 2_000 })
+        .call('getBalance', balanceParams, { timeout: 1_500, deadline: 250 })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
       expect((error as Error).message).toMatch(/deadline passed while waiting for a token/);
       expect(performance.now() - started).toBeLessThan(1_000);
@@ -136,7 +154,9 @@ describe('TokenManager', () => {
     });
     await new Promise<void>((r) => html.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
-    const error = await testClient({ url }).call('getBalance', balanceParams).catch((e: unknown) => e);
+    const error = await testClient({ url })
+      .call('getBalance', balanceParams)
+      .catch((e: unknown) => e);
     html.close();
     expect(error).toBeInstanceOf(ResponseFormatError);
     expect(error).toMatchObject({ httpStatus: 500 });
@@ -151,7 +171,9 @@ describe('TokenManager', () => {
     });
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(busy.address() as AddressInfo).port}`;
-    const error = await testClient({ url }, { maxRetries: 1 }).call('createOrder', orderParams).catch((e: unknown) => e);
+    const error = await testClient({ url }, { maxRetries: 1 })
+      .call('createOrder', orderParams)
+      .catch((e: unknown) => e);
     busy.close();
     expect(error).toMatchObject({ name: 'ConnectionError', outcomeUnknown: false, httpStatus: 503 });
     expect(answers).toBe(2);

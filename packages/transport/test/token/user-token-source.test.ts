@@ -21,11 +21,22 @@ describe('the tokenProvider option', () => {
 
   it.each([
     ['an async function with the token at hand', () => async () => token],
-    ['a function answering after a delay', () => () => new Promise<string>((resolve) => setTimeout(() => resolve(token), 30))],
-    ['a function returning a non-native thenable', () => () => ({ then: (resolve: (value: string) => void) => setTimeout(() => resolve(token), 5) }) as unknown as Promise<string>],
+    [
+      'a function answering after a delay',
+      () => () => new Promise<string>((resolve) => setTimeout(() => resolve(token), 30)),
+    ],
+    [
+      'a function returning a non-native thenable',
+      () => () =>
+        ({
+          then: (resolve: (value: string) => void) => setTimeout(() => resolve(token), 5),
+        }) as unknown as Promise<string>,
+    ],
     ['an object with getToken()', () => ({ getToken: async () => token })],
   ])('accepts %s', async (_label, provider) => {
-    await expect(testClient(gateway, { tokenProvider: provider() }).call('getBalance', balanceParams)).resolves.toMatchObject({ data: balance });
+    await expect(
+      testClient(gateway, { tokenProvider: provider() }).call('getBalance', balanceParams),
+    ).resolves.toMatchObject({ data: balance });
     expect(gateway.calls.at(-1)?.authorization).toBe(`Bearer ${token}`);
   });
 
@@ -68,7 +79,9 @@ describe('the tokenProvider option', () => {
       async () => Promise.reject(failure),
       () => new Promise<string>((_, reject) => setTimeout(() => reject(failure), 10)),
     ]) {
-      const error = await testClient(gateway, { tokenProvider: provider }).call('getBalance', balanceParams).catch((e: unknown) => e);
+      const error = await testClient(gateway, { tokenProvider: provider })
+        .call('getBalance', balanceParams)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as Error).message).toMatch(/tokenProvider failed; nothing was sent/);
       expect((error as AuthenticationError).cause).toBe(failure);

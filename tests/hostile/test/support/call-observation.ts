@@ -41,7 +41,10 @@ export function failureOf(observed: ObservedCall): unknown {
  * Starts a call and aborts it when `moment` comes, or as soon as the call settles on its own: a call that fails
  * before the moment must fail the test, not hang it.
  */
-export async function abortAt(moment: Promise<unknown>, start: (signal: AbortSignal) => Promise<unknown>): Promise<unknown> {
+export async function abortAt(
+  moment: Promise<unknown>,
+  start: (signal: AbortSignal) => Promise<unknown>,
+): Promise<unknown> {
   const controller = new AbortController();
   const pending = start(controller.signal);
   await Promise.race([moment, pending.catch(() => undefined)]);

@@ -36,19 +36,34 @@ const onClientSocket = (message: unknown) => {
 function failClientSocket(localPort: number | undefined): void {
   for (const socket of clientSockets) {
     if (socket.localPort === localPort) {
-      socket.destroy(Object.assign(new Error('read EHOSTUNREACH'), { code: 'EHOSTUNREACH', errno: -113, syscall: 'read' }));
+      socket.destroy(
+        Object.assign(new Error('read EHOSTUNREACH'), { code: 'EHOSTUNREACH', errno: -113, syscall: 'read' }),
+      );
     }
   }
 }
 
-function forward(target: string, request: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+function forward(
+  target: string,
+  request: IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${target}${request.url}`, { method: request.method, headers: { ...request.headers, host: new URL(target).host } }, (answer) => {
-      readRequestBody(answer).then(
-        (bytes) => resolve({ status: answer.statusCode ?? 502, headers: answer.headers as Record<string, string>, body: bytes }),
-        reject,
-      );
-    });
+    const outgoing = httpRequest(
+      `${target}${request.url}`,
+      { method: request.method, headers: { ...request.headers, host: new URL(target).host } },
+      (answer) => {
+        readRequestBody(answer).then(
+          (bytes) =>
+            resolve({
+              status: answer.statusCode ?? 502,
+              headers: answer.headers as Record<string, string>,
+              body: bytes,
+            }),
+          reject,
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -148,7 +163,10 @@ export async function startHandshakeReset(): Promise<{ url: string; close(): Pro
  * timeout does, and announces nothing (no `Keep-Alive: timeout=` hint): a client that sends at that moment meets a
  * socket the server is closing — the keep-alive race.
  */
-export async function startIdleClosingFront(target: string, idleMs: number): Promise<{ url: string; closedIdle: () => number; close(): Promise<void> }> {
+export async function startIdleClosingFront(
+  target: string,
+  idleMs: number,
+): Promise<{ url: string; closedIdle: () => number; close(): Promise<void> }> {
   let closedIdle = 0;
   const server = createServer((request, response) => {
     clearTimeout(idleTimers.get(request.socket));

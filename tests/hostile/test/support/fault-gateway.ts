@@ -34,7 +34,8 @@ export function useFaultGateway(): FaultGateway {
     get codepay() {
       return state.codepay;
     },
-    call: (service, options = {}, client = state.codepay) => client.call(service, sampleParams(service) as never, options),
+    call: (service, options = {}, client = state.codepay) =>
+      client.call(service, sampleParams(service) as never, options),
     observe: (run) => observeCall(state.gateway.proxy, run),
   };
 }

@@ -74,7 +74,10 @@ function observe(exchange: Exchange, aesKeys: readonly KeyObject[]): void {
     if (typeof token === 'string') registerToken(token, 'token endpoint answer');
     return;
   }
-  for (const [origin, body] of [['params sent', parseObject(exchange.requestBody)], ['payload received', answer]] as const) {
+  for (const [origin, body] of [
+    ['params sent', parseObject(exchange.requestBody)],
+    ['payload received', answer],
+  ] as const) {
     const bizContent = body?.bizContent;
     if (typeof bizContent !== 'string') continue;
     for (const key of aesKeys) {
@@ -94,28 +97,41 @@ interface Upstream {
   body: string;
 }
 
-function forward(target: URL, incoming: IncomingMessage, body: Buffer, agent: Agent, clientGone: AbortSignal): Promise<Upstream> {
+function forward(
+  target: URL,
+  incoming: IncomingMessage,
+  body: Buffer,
+  agent: Agent,
+  clientGone: AbortSignal,
+): Promise<Upstream> {
   return new Promise((resolve, reject) => {
     const { host: _host, connection: _connection, ...headers } = incoming.headers;
-    const upstream = httpRequest(new URL(incoming.url ?? '/', target), { method: incoming.method, headers, agent, signal: clientGone }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const picked: Record<string, string> = {};
-        for (const name of FORWARDED_ANSWER_HEADERS) {
-          const value = response.headers[name];
-          if (typeof value === 'string') picked[name] = value;
-        }
-        resolve({ status: response.statusCode ?? 0, headers: picked, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      response.on('error', reject);
-    });
+    const upstream = httpRequest(
+      new URL(incoming.url ?? '/', target),
+      { method: incoming.method, headers, agent, signal: clientGone },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const picked: Record<string, string> = {};
+          for (const name of FORWARDED_ANSWER_HEADERS) {
+            const value = response.headers[name];
+            if (typeof value === 'string') picked[name] = value;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: picked, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        response.on('error', reject);
+      },
+    );
     upstream.on('error', reject);
     upstream.end(body);
   });
 }
 
-export async function startGatewayProxy(options: { target: string; aesKeys: readonly string[] }): Promise<GatewayProxy> {
+export async function startGatewayProxy(options: {
+  target: string;
+  aesKeys: readonly string[];
+}): Promise<GatewayProxy> {
   const target = new URL(options.target);
   const aesKeys = options.aesKeys.map((key) => loadAesKey(key));
   const agent = new Agent({ keepAlive: true });

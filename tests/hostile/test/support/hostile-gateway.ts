@@ -1,6 +1,12 @@
 // The mock gateway behind the observing proxy, and clients configured the way every client of this suite is: the
 // capturing logger at `debug`, tracked for the leak check.
-import { generateGatewayKeys, startMockGateway, type MockGateway, type MockGatewayKeys, type MockGatewayOptions } from '@codepay/mock';
+import {
+  generateGatewayKeys,
+  startMockGateway,
+  type MockGateway,
+  type MockGatewayKeys,
+  type MockGatewayOptions,
+} from '@codepay/mock';
 import { createCodePay, type CodePay, type CodePayOptions } from '@codepay/sdk';
 import { startGatewayProxy, type GatewayProxy } from './gateway-proxy.js';
 import { registerAesKey, registerPrivateKey, trackForLeakCheck, verboseLogging } from './leak-guard.js';
@@ -21,7 +27,13 @@ export async function generateRegisteredKeys(origin: string): Promise<MockGatewa
 /** Every client of the suite is made here: most verbose logging into the capturing logger, inspected at the end. */
 /** Options that createCodePay accepts for `keys`' account at an https gateway (the control for configuration cases). */
 export function validOptions(keys: MockGatewayKeys): CodePayOptions {
-  return { baseUrl: 'https://gateway.example.com', appId: keys.appId, merchantPrivateKey: keys.merchantPrivateKey, platformPublicKey: keys.platformPublicKey, aesKey: keys.aesKey };
+  return {
+    baseUrl: 'https://gateway.example.com',
+    appId: keys.appId,
+    merchantPrivateKey: keys.merchantPrivateKey,
+    platformPublicKey: keys.platformPublicKey,
+    aesKey: keys.aesKey,
+  };
 }
 
 export function createHostileClient(options: CodePayOptions): CodePay {
@@ -41,7 +53,9 @@ export interface HostileGateway {
   close(): Promise<void>;
 }
 
-export async function startHostileGateway(options: MockGatewayOptions & { extraAesKeys?: readonly string[] } = {}): Promise<HostileGateway> {
+export async function startHostileGateway(
+  options: MockGatewayOptions & { extraAesKeys?: readonly string[] } = {},
+): Promise<HostileGateway> {
   const { extraAesKeys = [], ...mockOptions } = options;
   const keys = registerKeySet(options.keys ?? (await generateGatewayKeys()), 'mock');
   const mock = await startMockGateway({ ...mockOptions, keys });

@@ -39,7 +39,8 @@ function fragments(text: string, from = 0): string[] {
   const body = text.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
   if (body.length <= FRAGMENT_LENGTH * 2) return [body];
   const found: string[] = [];
-  for (let start = from; start + FRAGMENT_LENGTH <= body.length; start += FRAGMENT_LENGTH) found.push(body.slice(start, start + FRAGMENT_LENGTH));
+  for (let start = from; start + FRAGMENT_LENGTH <= body.length; start += FRAGMENT_LENGTH)
+    found.push(body.slice(start, start + FRAGMENT_LENGTH));
   return found;
 }
 
@@ -58,7 +59,9 @@ export function registerPrivateKey(base64Der: string, origin: string): void {
   const modulus = Buffer.from(jwk.n ?? '', 'base64url');
   const exponent = Buffer.from(jwk.e ?? '', 'base64url');
   const privatePartAt = der.indexOf(modulus) + modulus.length + exponent.length + 2;
-  const components = [jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].filter((value): value is string => typeof value === 'string');
+  const components = [jwk.d, jwk.p, jwk.q, jwk.dp, jwk.dq, jwk.qi].filter(
+    (value): value is string => typeof value === 'string',
+  );
   register(`private:${base64Der}`, {
     kind: 'private key',
     origin,
@@ -73,7 +76,11 @@ export function registerPrivateKey(base64Der: string, origin: string): void {
 /** An AES key (Base64 of the raw bytes): short, so searched for whole, as Base64, Base64url and hex. */
 export function registerAesKey(base64: string, origin: string): void {
   const raw = Buffer.from(base64, 'base64');
-  register(`aes:${base64}`, { kind: 'AES key', origin, needles: [base64, raw.toString('base64url'), raw.toString('hex')] });
+  register(`aes:${base64}`, {
+    kind: 'AES key',
+    origin,
+    needles: [base64, raw.toString('base64url'), raw.toString('hex')],
+  });
 }
 
 export function registerToken(token: string, origin: string): void {
@@ -123,14 +130,20 @@ export function whenLogged(matches: (line: CapturedLine) => boolean): Promise<Ca
 }
 
 /** The one logger every client of the suite gets, with `logLevel: 'debug'`. */
-export const capturingLogger: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+export const capturingLogger: Logger = {
+  debug: record('debug'),
+  info: record('info'),
+  warn: record('warn'),
+  error: record('error'),
+};
 
 export const verboseLogging = { logger: capturingLogger, logLevel: 'debug' } as const;
 
 /** Every line captured so far in this file (a live array). */
 export const capturedLog: readonly CapturedLine[] = capturedLines;
 
-const lineText = (line: CapturedLine) => `${line.level} ${line.message} ${line.fields === undefined ? '' : JSON.stringify(line.fields)}`;
+const lineText = (line: CapturedLine) =>
+  `${line.level} ${line.message} ${line.fields === undefined ? '' : JSON.stringify(line.fields)}`;
 
 /** What a user would see of an error or object: its message, its inspection (cause and all) and its JSON. */
 export function exposeForLeakCheck(label: string, value: unknown): void {
@@ -153,7 +166,8 @@ export function trackForLeakCheck(label: string, value: unknown): void {
 export function leaksIn(text: string): string[] {
   const found: string[] = [];
   for (const secret of secrets.values()) {
-    if (secret.needles.some((needle) => needle.length > 0 && text.includes(needle))) found.push(`${secret.kind} (${secret.origin})`);
+    if (secret.needles.some((needle) => needle.length > 0 && text.includes(needle)))
+      found.push(`${secret.kind} (${secret.origin})`);
   }
   return found;
 }
@@ -161,10 +175,7 @@ export function leaksIn(text: string): string[] {
 function findLeaks(): string[] {
   for (const { label, value } of trackedObjects) exposedTexts.push({ label, text: inspect(value, { depth: 5 }) });
   trackedObjects.length = 0;
-  const places = [
-    { label: 'log lines', text: capturedLines.map(lineText).join('\n') },
-    ...exposedTexts,
-  ];
+  const places = [{ label: 'log lines', text: capturedLines.map(lineText).join('\n') }, ...exposedTexts];
   return places.flatMap(({ label, text }) => leaksIn(text).map((leak) => `${leak} in ${label}`));
 }
 
@@ -175,7 +186,8 @@ function findLeaks(): string[] {
 export function checkForLeaksAfterAll(options: { expectLogLines: boolean } = { expectLogLines: true }): void {
   afterAll(() => {
     expect(registeredSecretCount(), 'no secret was registered: the check would be vacuous').toBeGreaterThan(0);
-    if (options.expectLogLines) expect(capturedLines.length, 'the capturing logger saw nothing: is it wired to the clients?').toBeGreaterThan(0);
+    if (options.expectLogLines)
+      expect(capturedLines.length, 'the capturing logger saw nothing: is it wired to the clients?').toBeGreaterThan(0);
     expect(findLeaks(), 'secrets found in logs, error messages or inspected objects').toEqual([]);
     // Every secret against every text: a soak run (HOSTILE_RUNS) registers thousands of each.
   }, 600_000);

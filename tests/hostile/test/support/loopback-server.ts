@@ -81,7 +81,12 @@ export function readRequestBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /** Writes `body` with an honest Content-Length. */
-export function answer(response: ServerResponse, status: number, body: string | Uint8Array, contentType = 'application/json'): void {
+export function answer(
+  response: ServerResponse,
+  status: number,
+  body: string | Uint8Array,
+  contentType = 'application/json',
+): void {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   response.writeHead(status, { 'content-type': contentType, 'content-length': String(bytes.length) });
   response.end(bytes);

@@ -20,23 +20,33 @@ const ANSWER_TIMEOUT_MS = 2_000;
 function postRaw(url: string, body: string | Uint8Array): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
     const payload = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    const request = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(payload.length) } }, (response) => {
-      void readRequestBody(response).then((bytes) => {
-        const text = bytes.toString('utf8');
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // Not JSON: keep the text.
-        }
-        resolve({ status: response.statusCode ?? 0, body: parsed });
-      }, reject);
-    });
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(payload.length) },
+      },
+      (response) => {
+        void readRequestBody(response).then((bytes) => {
+          const text = bytes.toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // Not JSON: keep the text.
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed });
+        }, reject);
+      },
+    );
     request.setTimeout(ANSWER_TIMEOUT_MS, () => {
       resolve({ status: -1, body: 'no answer' });
       request.destroy();
     });
-    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve({ status: 0, body: undefined }) : reject(error)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve({ status: 0, body: undefined }) : reject(error),
+    );
     request.end(payload);
   });
 }
@@ -53,7 +63,10 @@ export interface NotificationEndpoint {
  * The handler on node:http. With `bodyParser: 'json'`, a middleware reads and parses the body first, as
  * `express.json()` does (an empty body becomes `{}`), and the handler gets `req.body`.
  */
-export async function startNotificationEndpoint(codepay: CodePay, options: { bodyParser?: 'json' } = {}): Promise<NotificationEndpoint> {
+export async function startNotificationEndpoint(
+  codepay: CodePay,
+  options: { bodyParser?: 'json' } = {},
+): Promise<NotificationEndpoint> {
   const delivered: PaymentOrderStatusEvent[] = [];
   const handler = codepay.notifications.handler((event) => {
     delivered.push(event);
@@ -75,7 +88,11 @@ export async function startNotificationEndpoint(codepay: CodePay, options: { bod
 }
 
 /** The exact body the mock sends for a notification of `event` (optionally tampered by the mock itself). */
-export async function catchNotificationBody(mock: MockGateway, event: Partial<PaymentOrderStatusEvent> = {}, tampering?: 'bad-signature' | 'wrong-key'): Promise<string> {
+export async function catchNotificationBody(
+  mock: MockGateway,
+  event: Partial<PaymentOrderStatusEvent> = {},
+  tampering?: 'bad-signature' | 'wrong-key',
+): Promise<string> {
   let caught: string | undefined;
   const catcher: LoopbackServer = await startLoopbackServer((request, response) => {
     void readRequestBody(request).then((bytes) => {

@@ -18,7 +18,10 @@ export async function settle<T>(promise: Promise<T>): Promise<Outcome<T>> {
 export type ErrorClass<E extends CodePayError = CodePayError> = abstract new (...args: never[]) => E;
 
 /** The call must fail with exactly this CodePayError subclass; returns the error for further checks. */
-export async function expectTypedFailure<E extends CodePayError>(promise: Promise<unknown>, errorClass: ErrorClass<E>): Promise<E> {
+export async function expectTypedFailure<E extends CodePayError>(
+  promise: Promise<unknown>,
+  errorClass: ErrorClass<E>,
+): Promise<E> {
   const error = await expectSomeTypedFailure(promise);
   expect(error, `expected ${errorClass.name}, got ${error.name}: ${error.message}`).toBeInstanceOf(errorClass);
   return error as E;
@@ -29,6 +32,9 @@ export async function expectSomeTypedFailure(promise: Promise<unknown>): Promise
   const outcome = await settle(promise);
   if (outcome.ok) expect.fail(`expected a CodePayError, but the call returned data: ${JSON.stringify(outcome.value)}`);
   const { error } = outcome;
-  expect(isCodePayError(error), `not a CodePayError: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`).toBe(true);
+  expect(
+    isCodePayError(error),
+    `not a CodePayError: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  ).toBe(true);
   return error as CodePayError;
 }

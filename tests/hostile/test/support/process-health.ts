@@ -13,7 +13,10 @@ export function activeResources(): ResourceCounts {
 }
 
 /** Types whose count is above the baseline, with both counts. */
-export function resourcesBeyond(baseline: ResourceCounts, now: ResourceCounts): Record<string, { before: number; after: number }> {
+export function resourcesBeyond(
+  baseline: ResourceCounts,
+  now: ResourceCounts,
+): Record<string, { before: number; after: number }> {
   const beyond: Record<string, { before: number; after: number }> = {};
   for (const [type, count] of Object.entries(now)) {
     if (count > (baseline[type] ?? 0)) beyond[type] = { before: baseline[type] ?? 0, after: count };

@@ -26,8 +26,35 @@ export interface JsonSchema {
 const BIZCONTENT_DIR = new URL('../../../../spec/bizcontent/', import.meta.url);
 
 /** Keywords that only annotate; everything else must be understood below. */
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'examples', 'default', 'x-codepay-assumption', 'x-codepay-minor-units', 'x-codepay-rule', 'x-codepay-statuses']);
-const UNDERSTOOD = new Set(['$ref', 'type', 'enum', 'pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'properties', 'required', 'additionalProperties', 'x-codepay-money']);
+const ANNOTATIONS = new Set([
+  '$schema',
+  '$id',
+  'title',
+  'description',
+  'examples',
+  'default',
+  'x-codepay-assumption',
+  'x-codepay-minor-units',
+  'x-codepay-rule',
+  'x-codepay-statuses',
+]);
+const UNDERSTOOD = new Set([
+  '$ref',
+  'type',
+  'enum',
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'x-codepay-money',
+]);
 
 const fileCache = new Map<string, Record<string, unknown>>();
 
@@ -48,7 +75,10 @@ function mergeConstraints(target: JsonSchema, siblings: JsonSchema, where: strin
     if (existing === undefined || existing === value) merged[key] = value;
     else if (key === 'minLength' || key === 'minimum') merged[key] = Math.max(existing as number, value);
     else if (key === 'maxLength' || key === 'maximum') merged[key] = Math.min(existing as number, value);
-    else throw new Error(`${where}: "${key}" is set both in the $ref target and beside it; teach the generator to merge it`);
+    else
+      throw new Error(
+        `${where}: "${key}" is set both in the $ref target and beside it; teach the generator to merge it`,
+      );
   }
   return merged;
 }
@@ -63,7 +93,10 @@ function resolveSchema(raw: Record<string, unknown>, url: URL): JsonSchema {
   }
   if (own.properties) {
     own.properties = Object.fromEntries(
-      Object.entries(own.properties as Record<string, Record<string, unknown>>).map(([name, sub]) => [name, resolveSchema(sub, url)]),
+      Object.entries(own.properties as Record<string, Record<string, unknown>>).map(([name, sub]) => [
+        name,
+        resolveSchema(sub, url),
+      ]),
     );
   }
   if (typeof raw.$ref !== 'string') return own as JsonSchema;
@@ -78,7 +111,9 @@ function requestSchema(service: ServiceName): JsonSchema {
 
 /** The first example of the request schema: valid params every test can start from. */
 export function requestExample(service: ServiceName): Record<string, unknown> {
-  const examples = readSchemaFile(new URL(`${service}.request.json`, BIZCONTENT_DIR)).examples as Array<Record<string, unknown>> | undefined;
+  const examples = readSchemaFile(new URL(`${service}.request.json`, BIZCONTENT_DIR)).examples as
+    | Array<Record<string, unknown>>
+    | undefined;
   if (!examples?.[0]) throw new Error(`${service}.request.json has no example`);
   return structuredClone(examples[0]);
 }
@@ -93,7 +128,13 @@ const LETTER_MARK_DIGIT_OR_SPACE = /^[\p{L}\p{M}\p{N} ]$/u;
 /** Mostly printable ASCII (readable counterexamples), sometimes any BMP character: CJK, controls, U+FFFF… */
 const bmpCharacter = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 1 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }).filter((unit) => !isSurrogate(unit)).map((unit) => String.fromCharCode(unit)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 0, max: 0xffff })
+      .filter((unit) => !isSurrogate(unit))
+      .map((unit) => String.fromCharCode(unit)),
+  },
 );
 
 const addressCharacter = fc.oneof(
@@ -117,15 +158,18 @@ function stringArbitrary(schema: JsonSchema, where: string): fc.Arbitrary<string
   if (schema.pattern === ADDRESS_PATTERN) return textOf(addressCharacter, schema);
   if (schema.pattern !== undefined) {
     // Plain patterns (date-time text, currency codes, digit strings) are generated from the regex itself.
-    const lengthOk = (text: string) => text.length >= (schema.minLength ?? 0) && text.length <= (schema.maxLength ?? Infinity);
+    const lengthOk = (text: string) =>
+      text.length >= (schema.minLength ?? 0) && text.length <= (schema.maxLength ?? Infinity);
     return fc.stringMatching(new RegExp(schema.pattern, 'u')).filter(lengthOk);
   }
   return textOf(bmpCharacter, schema);
 }
 
 function integerArbitrary(schema: JsonSchema): fc.Arbitrary<number> {
-  const min = schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : (schema.minimum ?? Number.MIN_SAFE_INTEGER);
-  const max = schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : (schema.maximum ?? Number.MAX_SAFE_INTEGER);
+  const min =
+    schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : (schema.minimum ?? Number.MIN_SAFE_INTEGER);
+  const max =
+    schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : (schema.maximum ?? Number.MAX_SAFE_INTEGER);
   // bigInt reaches the whole safe range (fc.integer stops at 32 bits), boundaries included.
   return fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number);
 }
@@ -148,14 +192,17 @@ function numberArbitrary(schema: JsonSchema): fc.Arbitrary<number> {
  */
 function moneyArbitrary(schema: JsonSchema): fc.Arbitrary<number | string> {
   const maxCents = Math.round((schema.maximum ?? 1_000_000) * 100);
-  return fc.tuple(fc.integer({ min: 1, max: maxCents }), fc.boolean()).map(([cents, asText]) => (asText ? (cents / 100).toFixed(2) : cents / 100));
+  return fc
+    .tuple(fc.integer({ min: 1, max: maxCents }), fc.boolean())
+    .map(([cents, asText]) => (asText ? (cents / 100).toFixed(2) : cents / 100));
 }
 
 function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknown> {
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema['x-codepay-money']) return moneyArbitrary(schema);
   // A union of types (an id as an integer or its digits as text): each type with the constraints that apply to it.
-  if (Array.isArray(schema.type)) return fc.oneof(...schema.type.map((type) => arbitraryFor({ ...schema, type }, where)));
+  if (Array.isArray(schema.type))
+    return fc.oneof(...schema.type.map((type) => arbitraryFor({ ...schema, type }, where)));
   switch (schema.type) {
     case 'string':
       return stringArbitrary(schema, where);
@@ -165,7 +212,9 @@ function arbitraryFor(schema: JsonSchema, where = 'schema'): fc.Arbitrary<unknow
       return numberArbitrary(schema);
     case 'object': {
       const properties = schema.properties ?? {};
-      const model = Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, arbitraryFor(sub, `${where}/${name}`)]));
+      const model = Object.fromEntries(
+        Object.entries(properties).map(([name, sub]) => [name, arbitraryFor(sub, `${where}/${name}`)]),
+      );
       return fc.record(model, { requiredKeys: [...(schema.required ?? [])] });
     }
     default:

@@ -29,7 +29,10 @@ export async function startScriptedGateway(keys: MockGatewayKeys): Promise<Scrip
     // Read the request first, as a gateway would, so the answer never races the client's upload.
     void readRequestBody(request).then(() => {
       if (scripted.delivery !== 'cut-short') return answer(response, scripted.status, scripted.body);
-      response.writeHead(scripted.status, { 'content-type': 'application/json', 'content-length': String(scripted.declaredLength) });
+      response.writeHead(scripted.status, {
+        'content-type': 'application/json',
+        'content-length': String(scripted.declaredLength),
+      });
       response.write(scripted.body, () => response.socket?.destroy());
     });
   });

@@ -6,7 +6,7 @@ const AES_BLOCK_BYTES = 16;
 export function flipBit(base64: string, bit: number): string {
   const bytes = Buffer.from(base64, 'base64');
   const index = Math.floor(bit / 8) % bytes.length;
-  bytes[index] = (bytes[index] ?? 0) ^ (0x80 >> bit % 8);
+  bytes[index] = (bytes[index] ?? 0) ^ (0x80 >> (bit % 8));
   return bytes.toString('base64');
 }
 
@@ -26,7 +26,10 @@ export function swapBlocks(base64: string, first: number, second: number): strin
 /** ECB cut: removes one whole cipher block. */
 export function dropBlock(base64: string, block: number): string {
   const bytes = Buffer.from(base64, 'base64');
-  return Buffer.concat([bytes.subarray(0, block * AES_BLOCK_BYTES), bytes.subarray((block + 1) * AES_BLOCK_BYTES)]).toString('base64');
+  return Buffer.concat([
+    bytes.subarray(0, block * AES_BLOCK_BYTES),
+    bytes.subarray((block + 1) * AES_BLOCK_BYTES),
+  ]).toString('base64');
 }
 
 export function blockCount(base64: string): number {
