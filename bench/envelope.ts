@@ -80,7 +80,11 @@ function inMemoryResponse(url: string): Response {
   const bytes = url.endsWith('/api/v2/token') ? tokenAnswer : payAnswer;
   let read = false;
   const reader = {
-    read: async () => (read ? { done: true } : ((read = true), { done: false, value: bytes })),
+    read: async () => {
+      if (read) return { done: true };
+      read = true;
+      return { done: false, value: bytes };
+    },
     cancel: async () => {},
   };
   return {

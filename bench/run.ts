@@ -55,7 +55,9 @@ const envelope = await runEnvelope();
 
 step('starting replay servers (child processes) and generating keys');
 const env = await createBenchEnvironment();
-let throughput, eventLoop, coldStart;
+let throughput: Awaited<ReturnType<typeof runThroughput>>;
+let eventLoop: Awaited<ReturnType<typeof runEventLoop>>;
+let coldStart: Awaited<ReturnType<typeof runColdStart>>;
 try {
   step(`throughput and latency (${settings.durationMs / 1000} s per row after ${settings.warmupMs / 1000} s warm-up)`);
   throughput = await runThroughput(env, settings);

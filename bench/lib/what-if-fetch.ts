@@ -7,7 +7,11 @@ type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<
 function inMemoryAnswer(bytes: Buffer): Response {
   let read = false;
   const reader = {
-    read: async () => (read ? { done: true, value: undefined } : ((read = true), { done: false, value: bytes })),
+    read: async () => {
+      if (read) return { done: true, value: undefined };
+      read = true;
+      return { done: false, value: bytes };
+    },
     cancel: async () => {},
   };
   const length = String(bytes.length);

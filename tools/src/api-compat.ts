@@ -314,7 +314,10 @@ class ApiComparer {
       if (!this.via.has(`${key} ${direction}`)) this.via.set(`${key} ${direction}`, where);
       where = key.slice(key.indexOf(':') + 1);
     }
-    if (type.isUnion() || type.isIntersection()) type.types.forEach((t) => this.walk(t, direction, where));
+    if (type.isUnion() || type.isIntersection())
+      type.types.forEach((t) => {
+        this.walk(t, direction, where);
+      });
     if (type.flags & ts.TypeFlags.Instantiable) {
       const constraint = this.checker.getBaseConstraintOfType(type);
       if (constraint && constraint !== type) this.walk(constraint, direction, where);
@@ -323,10 +326,15 @@ class ApiComparer {
     if (!(type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection))) return;
     if (this.isExternal(type)) {
       const name = (type.aliasSymbol ?? type.symbol)?.name;
-      if (name && CONTAINERS.has(name)) this.typeArguments(type).forEach((t) => this.walk(t, direction, where));
+      if (name && CONTAINERS.has(name))
+        this.typeArguments(type).forEach((t) => {
+          this.walk(t, direction, where);
+        });
       return;
     }
-    this.typeArguments(type).forEach((t, i) => this.walk(t, direction, `${where}<${i}>`));
+    this.typeArguments(type).forEach((t, i) => {
+      this.walk(t, direction, `${where}<${i}>`);
+    });
     for (const property of this.properties(type))
       this.walk(this.checker.getTypeOfSymbol(property), direction, `${where}.${property.name}`);
     for (const kind of [ts.SignatureKind.Call, ts.SignatureKind.Construct]) {
@@ -376,7 +384,10 @@ class ApiComparer {
       return;
     }
     const [b, a] = [membersBefore[0]!, membersAfter[0]!];
-    if (b !== before || a !== after) return this.compare(b, a, direction, where);
+    if (b !== before || a !== after) {
+      this.compare(b, a, direction, where);
+      return;
+    }
 
     const anyLike = ts.TypeFlags.Any | ts.TypeFlags.Unknown;
     if (b.flags & anyLike || a.flags & anyLike) {
@@ -399,8 +410,14 @@ class ApiComparer {
       return;
     }
     const objectLike = ts.TypeFlags.Object | ts.TypeFlags.Intersection | ts.TypeFlags.NonPrimitive;
-    if (b.flags & objectLike && a.flags & objectLike) return this.compareObjects(b, a, direction, where);
-    if (!(b.flags & objectLike) && !(a.flags & objectLike)) return this.comparePrimitives(b, a, direction, where);
+    if (b.flags & objectLike && a.flags & objectLike) {
+      this.compareObjects(b, a, direction, where);
+      return;
+    }
+    if (!(b.flags & objectLike) && !(a.flags & objectLike)) {
+      this.comparePrimitives(b, a, direction, where);
+      return;
+    }
     this.add('major', where, `changed from ${this.show(b)} to ${this.show(a)}`);
   }
 
@@ -499,12 +516,12 @@ class ApiComparer {
     };
     while (unpaired.length > 0 && left.length > 0) {
       let best: [number, number, number] | undefined;
-      unpaired.forEach((b, i) =>
+      unpaired.forEach((b, i) => {
         left.forEach((a, j) => {
           const score = likeness(b, a);
           if (score > 0.01 && (!best || score > best[0])) best = [score, i, j];
-        }),
-      );
+        });
+      });
       if (!best) break;
       pairs.push([unpaired.splice(best[1], 1)[0]!, left.splice(best[2], 1)[0]!]);
     }
@@ -525,7 +542,9 @@ class ApiComparer {
       this.add('major', where, `changed from ${this.show(before)} to ${this.show(after)}`);
       return;
     }
-    argsBefore.forEach((arg, i) => this.compare(arg, argsAfter[i]!, direction, `${where}<${i}>`));
+    argsBefore.forEach((arg, i) => {
+      this.compare(arg, argsAfter[i]!, direction, `${where}<${i}>`);
+    });
   }
 
   private compareObjects(before: ts.Type, after: ts.Type, direction: Direction, where: string): void {

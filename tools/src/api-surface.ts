@@ -157,7 +157,9 @@ export function extractApi(declarationFile: string): ApiSurface {
     const kind = [...new Set(declarations.map(kindOf))].join(' + ') || 'unknown';
     const origin = declarations[0] ? packageOf(declarations[0].getSourceFile().fileName, host) : undefined;
     if (declarations.every((d) => d.getSourceFile() === sourceFile)) {
-      declarations.forEach((d) => printed.add(d));
+      declarations.forEach((d) => {
+        printed.add(d);
+      });
       entries.push({ name: exported.name, exported: true, kind, text: print(declarations) });
     } else {
       entries.push({

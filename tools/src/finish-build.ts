@@ -31,14 +31,18 @@ export function runtimeExports(javascript: string): RuntimeExports {
           : undefined;
       if (!statement.exportClause) stars.add(from!);
       else if (ts.isNamedExports(statement.exportClause))
-        statement.exportClause.elements.forEach((e) => names.add(e.name.text));
+        statement.exportClause.elements.forEach((e) => {
+          names.add(e.name.text);
+        });
       else names.add(statement.exportClause.name.text);
     } else if (
       ts.canHaveModifiers(statement) &&
       ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
     ) {
       if (ts.isVariableStatement(statement))
-        statement.declarationList.declarations.forEach((d) => ts.isIdentifier(d.name) && names.add(d.name.text));
+        statement.declarationList.declarations.forEach((d) => {
+          if (ts.isIdentifier(d.name)) names.add(d.name.text);
+        });
       else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name)
         names.add(statement.name.text);
     }

@@ -3,7 +3,7 @@
 import { bundleSpec, loadBizContentFiles, serializeBundle, type JsonSchema } from './bundle.js';
 import { generateRegistry, generateTypes, generateValidators } from './generate-models.js';
 import { generateSdkResources } from './generate-sdk.js';
-import { doNotEditHeader, type GeneratedFile } from './generated-file.js';
+import { doNotEditHeader, formatGenerated, type GeneratedFile } from './generated-file.js';
 import { repoRoot } from './paths.js';
 import { listServices } from './service-list.js';
 
@@ -18,14 +18,14 @@ export async function generateAll(root: string = repoRoot): Promise<GeneratedFil
   const bundle = bundleSpec(root);
   const files = loadBizContentFiles(root);
   const services = listServices(bundle);
-  return [
+  return formatGenerated([
     { path: 'spec/dist/openapi.bundled.json', content: serializeBundle(bundle) },
     await generateTypes(bundle),
     ...generateValidators(files, services),
     generateRegistry(services, bundle),
     generateMockDocument(bundle),
     generateSdkResources(services, bundle),
-  ];
+  ]);
 }
 
 /** The mock runs Prism from its own copy of the bundle: no runtime package reads spec/ at run time. */

@@ -197,6 +197,7 @@ export function generateRegistry(services: readonly ServiceDescription[], bundle
     'export interface ServiceDefinition<S extends ServiceName = ServiceName> {',
     '  readonly service: S;',
     '  /** The virtual path in the spec (`/services/<service>`); it never goes over the wire. */',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this is generated TypeScript, a template literal type
     '  readonly path: `/services/${S}`;',
     '  readonly retry: RetryPolicy;',
     '  /** SDK grouping: `client[resource][method]`. */',

@@ -295,12 +295,16 @@ async function runConsumers(consumer: string, version: string): Promise<void> {
   node('consumer.cjs');
   const keysFile = path.join(consumer, 'mock-keys.json');
   const mock = await startMockBin(consumer, keysFile);
+  let failure: unknown;
   try {
     node('consumer.mjs', { CODEPAY_BASE_URL: mock.url, CODEPAY_KEYS_FILE: keysFile });
-  } finally {
-    const code = await mock.stop();
-    if (code !== 0) throw new Error(`codepay-mock exited with ${code} on SIGINT`);
+  } catch (error) {
+    failure = error;
   }
+  const code = await mock.stop();
+  // The consumer's own failure is the one worth reporting; the mock's exit code only when the consumer passed.
+  if (failure !== undefined) throw failure;
+  if (code !== 0) throw new Error(`codepay-mock exited with ${code} on SIGINT`);
   const tsc = path.join(consumer, 'node_modules/typescript/bin/tsc');
   quiet(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer });
   quiet(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit', 'false', '--noCheck'], { cwd: consumer });

@@ -53,6 +53,7 @@ const ANNOTATIONS = new Set([
   'x-codepay-statuses',
 ]);
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema tree handed to ajv, whose own types are as loose
 function withoutAnnotations(node: unknown): any {
   if (Array.isArray(node)) return node.map(withoutAnnotations);
   if (node === null || typeof node !== 'object') return node;

@@ -185,7 +185,12 @@ export function readMoneyLimits(bundle: JsonSchema): MoneyLimits {
 export function readPatternRules(bundle: JsonSchema): Record<string, string> {
   const rules: Record<string, string> = {};
   const visit = (schema: unknown, where: string): void => {
-    if (Array.isArray(schema)) return schema.forEach((item, i) => visit(item, `${where}/${i}`));
+    if (Array.isArray(schema)) {
+      schema.forEach((item, i) => {
+        visit(item, `${where}/${i}`);
+      });
+      return;
+    }
     if (typeof schema !== 'object' || schema === null) return;
     const { pattern, 'x-codepay-rule': rule } = schema as JsonSchema;
     if (typeof pattern === 'string') {

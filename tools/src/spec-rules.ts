@@ -104,10 +104,10 @@ export function checkBundleExamples({ bundle }: SpecInput): string[] {
   const paths = bundle.paths as Record<string, { post: JsonSchema }>;
   for (const s of listServices(bundle)) {
     const payloadSchema = JSON.parse(
-      JSON.stringify((paths[s.path]!.post.responses as any)['200'].content['application/json'].schema).replaceAll(
-        '#/components/schemas/',
-        'urn:codepay:bundle#/$defs/',
-      ),
+      JSON.stringify(
+        (paths[s.path]!.post.responses as Record<string, { content: Record<string, { schema: unknown }> }>)['200']!
+          .content['application/json']!.schema,
+      ).replaceAll('#/components/schemas/', 'urn:codepay:bundle#/$defs/'),
     );
     const validate = ajv.compile(payloadSchema);
     const resultExamples = (components[s.resultType]?.examples as unknown[] | undefined) ?? [];

@@ -44,7 +44,12 @@ const NOT_PORTABLE: ReadonlyArray<[RegExp, string]> = [
 export function nonPortablePatterns(bundle: JsonSchema): string[] {
   const problems: string[] = [];
   const visit = (node: unknown, where: string): void => {
-    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${where}/${i}`));
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => {
+        visit(item, `${where}/${i}`);
+      });
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'pattern' && typeof value === 'string') {

@@ -27,8 +27,8 @@ export interface LibraryBuildOptions {
  * a dependency into a `__require` shim that throws at load ("Dynamic require … is not supported"), and defining a
  * `require` (createRequire banner) would still leave the dependency invisible to users' bundlers. So the ESM build
  * reads such a file as the ES module it stands for:
- *   - `require("pkg/sub/path")` → `import * as ns from "pkg/sub/path.js"` (the extension Node's ESM resolver needs
- *     when the package has no `exports` map), then `ns.default` when that is the CommonJS `module.exports` (Node and
+ *   - `require("pkg/sub/path")`, in either quotes → `import * as ns from "pkg/sub/path.js"` (the extension Node's
+ *     ESM resolver needs when the package has no `exports` map), then `ns.default` when that is the CommonJS `module.exports` (Node and
  *     Node-mode bundlers) and `ns` itself otherwise, so `.default`/`.fullFormats` read the same property as before;
  *   - `exports.name = value;` → `export { value as name }`, plus a default export of all of them (what
  *     `import validators from './validators.gen.cjs'` gets from a CommonJS module).
@@ -42,12 +42,12 @@ export function commonJsAsEsm(
   const exported: Array<[name: string, local: string]> = [];
   const imports = new Map<string, string>();
   const body = source
-    .replace(/^"use strict";\n/m, '')
+    .replace(/^(["'])use strict\1;\n/m, '')
     .replace(/^exports\.([A-Za-z_$][\w$]*) = ([A-Za-z_$][\w$]*);\n/gm, (_line, name: string, local: string) => {
       exported.push([name, local]);
       return '';
     })
-    .replace(/\brequire\("([^"]+)"\)/g, (_call, specifier: string) => {
+    .replace(/\brequire\((["'])([^"']+)\1\)/g, (_call, _quote: string, specifier: string) => {
       if (!imports.has(specifier)) imports.set(specifier, `__cjs${imports.size}`);
       return imports.get(specifier)!;
     });
@@ -137,8 +137,8 @@ export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryB
  * `./index.js`, so the executable shares the library build instead of carrying a second copy of it.
  */
 export function executableBuild(name: string, fromLibrary: readonly string[] = []): Options {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const fromLibraryImport = new RegExp(`^\\./(?:${fromLibrary.map(escape).join('|')})$`);
+  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const fromLibraryImport = new RegExp(`^\\./(?:${fromLibrary.map(escapeRegExp).join('|')})$`);
   return {
     entry: { [name]: `src/${name}.ts` },
     format: ['esm'],

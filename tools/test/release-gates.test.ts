@@ -53,8 +53,11 @@ function changeset(
   );
 }
 
-function editJson(file: string, edit: (json: Record<string, any>) => void): void {
-  const json = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: the tests edit arbitrary nested JSON (package.json, the bundled spec)
+type Json = Record<string, any>;
+
+function editJson(file: string, edit: (json: Json) => void): void {
+  const json = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Json;
   edit(json);
   writeFileSync(path.join(root, file), `${JSON.stringify(json, null, 2)}\n`);
 }

@@ -7,7 +7,10 @@ import { nonPortablePatterns, openApiParserProblems, spectralResults } from '../
 const bundle = bundleSpec();
 
 function patternsOf(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((item) => patternsOf(item, found));
+  if (Array.isArray(node))
+    node.forEach((item) => {
+      patternsOf(item, found);
+    });
   else if (typeof node === 'object' && node !== null) {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'pattern' && typeof value === 'string') found.push(value);

@@ -91,9 +91,8 @@ function notifyRetryOption(value: string | undefined): NotifyRetry | undefined {
 }
 
 export function parseCliArguments(argv: readonly string[]): CliArguments {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const parse = () =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -111,7 +110,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
         'notify-retry': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
+    });
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    ({ values } = parse());
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }

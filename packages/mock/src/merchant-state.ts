@@ -374,7 +374,10 @@ export class MerchantState {
 
   #extra(order: StoredOrder): OrderExtras {
     let extra = this.#extras.get(order.order_sn);
-    if (!extra) this.#extras.set(order.order_sn, (extra = { product: '', domain: '', failTimes: 0, payments: [] }));
+    if (!extra) {
+      extra = { product: '', domain: '', failTimes: 0, payments: [] };
+      this.#extras.set(order.order_sn, extra);
+    }
     return extra;
   }
 

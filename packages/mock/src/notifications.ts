@@ -35,8 +35,8 @@ interface SchemaWithExamples {
 
 /** The first example of `PaymentOrderStatusNotification` in the spec. */
 function exampleEvent(): PaymentOrderStatusEvent {
-  const components = openapiDocument['components'] as { schemas: Record<string, SchemaWithExamples> };
-  const example = components.schemas['PaymentOrderStatusNotification']?.examples?.[0] as
+  const components = openapiDocument.components as { schemas: Record<string, SchemaWithExamples> };
+  const example = components.schemas.PaymentOrderStatusNotification?.examples?.[0] as
     | PaymentOrderStatusNotification
     | undefined;
   if (!example) throw new Error('the spec has no PaymentOrderStatusNotification example');

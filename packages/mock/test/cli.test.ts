@@ -118,7 +118,7 @@ describe('codepay-mock', () => {
     expect(cli.output()).toContain('seed cli-seed');
     const client = new TestClient({ url: cli.url, keys });
     try {
-      expect((await client.requestToken()).json?.['data']).toMatchObject({ expiresIn: 60 });
+      expect((await client.requestToken()).json?.data).toMatchObject({ expiresIn: 60 });
       const answer = await client.pay('getBalance', { currency: 'USD' });
       expect(answer.signatureValid).toBe(true);
       expect(answer.payload?.data).not.toEqual({ currency: 'USD', balance: '2024.12' });

@@ -128,8 +128,8 @@ describe('each commit-then-lose scenario stores the change, then loses the answe
       outcome: 'commit-unsigned-503',
       httpStatus: 503,
       code: 'E05030',
-      psn: answer.json?.['psn'],
-      lostAnswer: { outcome: 'ok', httpStatus: 200, psn: answer.json?.['psn'] },
+      psn: answer.json?.psn,
+      lostAnswer: { outcome: 'ok', httpStatus: 200, psn: answer.json?.psn },
       change: { kind: 'payer-updated', payer: { payerID: created.payerID, city: 'Lyon' } },
     });
     expect((await gateway.client.pay('getPayer', { email: 'lost-503@example.com' })).payload?.data).toMatchObject({

@@ -35,7 +35,7 @@ it('1,000 sequential getBalance calls reuse one connection and leave no open han
   }
 
   const after = countResources();
-  expect(after['TCPSocketWrap'] ?? 0).toBe(before['TCPSocketWrap'] ?? 0);
+  expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
   expect(Object.values(after).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(
     Object.values(before).reduce((a, b) => a + b, 0),
   );
@@ -52,15 +52,15 @@ it('close() leaves no handle of the gateway behind', async () => {
   const before = countResources();
   expect((await gatewayClient.pay('getBalance', { currency: 'USD' })).status).toBe(200);
   // The keep-alive connection is open now, on both ends.
-  expect(countResources()['TCPSocketWrap'] ?? 0).toBeGreaterThan(before['TCPSocketWrap'] ?? 0);
+  expect(countResources().TCPSocketWrap ?? 0).toBeGreaterThan(before.TCPSocketWrap ?? 0);
   await gateway.close();
   gatewayClient.close();
   // Destroyed sockets release their handles a few ticks later.
   const settledBy = Date.now() + 2000;
-  while ((countResources()['TCPSocketWrap'] ?? 0) > (before['TCPSocketWrap'] ?? 0) && Date.now() < settledBy) {
+  while ((countResources().TCPSocketWrap ?? 0) > (before.TCPSocketWrap ?? 0) && Date.now() < settledBy) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const after = countResources();
-  expect(after['TCPSocketWrap'] ?? 0).toBe(before['TCPSocketWrap'] ?? 0);
-  expect(after['TCPServerWrap'] ?? 0).toBe((before['TCPServerWrap'] ?? 0) - 1);
+  expect(after.TCPSocketWrap ?? 0).toBe(before.TCPSocketWrap ?? 0);
+  expect(after.TCPServerWrap ?? 0).toBe((before.TCPServerWrap ?? 0) - 1);
 });

@@ -59,8 +59,8 @@ it('answers getBalance with exactly the known-answer bizContent and sign', async
   expect(vector).toBeDefined();
   const answer = await client.pay('getBalance', { currency: 'USD' });
   expect(answer.plaintext).toBe(vector?.plaintext);
-  expect(answer.json?.['bizContent']).toBe(vector?.bizContent);
-  expect(answer.json?.['sign']).toBe(vector?.sign);
+  expect(answer.json?.bizContent).toBe(vector?.bizContent);
+  expect(answer.json?.sign).toBe(vector?.sign);
 });
 
 it('accepts the known-answer request envelopes', async () => {

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const specErrorCodes = (
-  openapiDocument['components'] as {
+  openapiDocument.components as {
     schemas: { GatewayErrorBody: { 'x-codepay-error-codes': Record<string, string> } };
   }
 ).schemas.GatewayErrorBody['x-codepay-error-codes'];
@@ -51,11 +51,11 @@ describe('Accept-Language', () => {
   it.each(LANGUAGES)('answers gateway errors, P0400 and business errors in %s', async (language) => {
     const headers = { 'accept-language': language };
     const unknownToken = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers });
-    expect(unknownToken.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES.E01002[language]);
+    expect(unknownToken.json?.msg).toBe(GATEWAY_ERROR_MESSAGES.E01002[language]);
     expect(await client.verifyErrorBody(unknownToken.json)).toBe(true);
 
     const unknownService = await client.pay('deletePayer', {}, { headers });
-    expect(unknownService.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES.E07303[language]);
+    expect(unknownService.json?.msg).toBe(GATEWAY_ERROR_MESSAGES.E07303[language]);
 
     const invalid = await client.pay('getBalance', {}, { headers });
     expect(invalid.payload?.errorMessage).toMatch(new RegExp(`^${TEXTS.invalidParamsPrefix[language]}.*currency`));
@@ -68,7 +68,7 @@ describe('Accept-Language', () => {
     expect(business.payload?.errorMessage).toBe(TEXTS.businessFailure[language]);
 
     const token = await client.requestToken({ appId: 'app_unknown', headers });
-    expect(token.json?.['msg']).toBe(GATEWAY_ERROR_MESSAGES.E01010[language]);
+    expect(token.json?.msg).toBe(GATEWAY_ERROR_MESSAGES.E01010[language]);
     expect(mock.requests.at(-1)?.language).toBe(language);
   });
 
@@ -76,7 +76,7 @@ describe('Accept-Language', () => {
     const variants: Array<Record<string, string>> = [{ 'accept-language': 'de-DE' }, { 'accept-language': '*' }, {}];
     for (const headers of variants) {
       const answer = await client.pay('getBalance', { currency: 'USD' }, { token: 'nope', headers });
-      expect(answer.json?.['msg']).toBe('Access token is invalid');
+      expect(answer.json?.msg).toBe('Access token is invalid');
     }
   });
 
@@ -107,7 +107,7 @@ describe('psn', () => {
         ...Array.from({ length: 10 }, () => client.requestToken()),
         ...Array.from({ length: 10 }, () => client.post('/nowhere', '{}')),
       ]);
-      const psns = answers.map((answer) => answer.json?.['psn']);
+      const psns = answers.map((answer) => answer.json?.psn);
       expect(psns.every((psn) => typeof psn === 'string' && /^PSN\d{20}$/.test(psn))).toBe(true);
       expect(new Set(psns).size).toBe(answers.length);
     } finally {

@@ -133,7 +133,7 @@ it('signs gateway error bodies so that openssl verifies them over code=â€¦&msg=â
   const body = JSON.parse(
     await curlPost(`${mock.url}/api/v2/pay`, file('empty-envelope.json'), ['Authorization: Bearer nope']),
   ) as Record<string, string>;
-  expect(body['code']).toBe('E01002');
-  writeFileSync(file('error-text.txt'), `code=${body['code']}&msg=${body['msg']}&psn=${body['psn']}`);
-  expect(verifyWithPlatformKey(file('error-text.txt'), body['sign'] ?? '')).toBe(true);
+  expect(body.code).toBe('E01002');
+  writeFileSync(file('error-text.txt'), `code=${body.code}&msg=${body.msg}&psn=${body.psn}`);
+  expect(verifyWithPlatformKey(file('error-text.txt'), body.sign ?? '')).toBe(true);
 });

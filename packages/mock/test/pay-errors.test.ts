@@ -119,7 +119,7 @@ describe('service (E07303, HTTP 200)', () => {
   it.each(['deletePayer', 'GetBalance', 'getbalance', 'constructor', '__proto__'])('refuses "%s"', async (service) => {
     const answer = await client.pay(service, { currency: 'USD' });
     await expectGatewayError(answer, 200, 'E07303');
-    expect(answer.json?.['msg']).toBe('API not authorized or does not exist');
+    expect(answer.json?.msg).toBe('API not authorized or does not exist');
   });
 });
 
@@ -182,7 +182,7 @@ describe('paths and methods', () => {
       for (const method of ['GET', 'PUT', 'DELETE']) {
         const answer = await client.post(path, '', {}, method);
         await expectGatewayError(answer, 405, 'E04050');
-        expect(answer.headers['allow']).toBe('POST');
+        expect(answer.headers.allow).toBe('POST');
       }
     }
   });
@@ -206,6 +206,6 @@ describe("Prism's Prefer header", () => {
   it('answers E05000 (HTTP 500) naming the problem when Prism cannot mock, e.g. an unknown example', async () => {
     const answer = await client.pay('getBalance', { currency: 'USD' }, { headers: { prefer: 'example=nope' } });
     await expectGatewayError(answer, 500, 'E05000');
-    expect(answer.json?.['msg']).toMatch(/^Internal gateway error: Prism: .*nope/);
+    expect(answer.json?.msg).toMatch(/^Internal gateway error: Prism: .*nope/);
   });
 });

@@ -25,12 +25,12 @@ afterAll(async () => {
 
 /** A signed error body whose HTTP status is the one its code is documented with, and which is not a mock crash. */
 async function expectRefusal(answer: RawAnswer, allowed: readonly string[]): Promise<string> {
-  const code = answer.json?.['code'];
+  const code = answer.json?.code;
   expect(
     typeof code === 'string' && isKnownGatewayErrorCode(code),
     `unexpected answer ${answer.status} ${answer.text.slice(0, 200)}`,
   ).toBe(true);
-  expect(allowed, `code ${String(code)}: ${String(answer.json?.['msg'])}`).toContain(code);
+  expect(allowed, `code ${String(code)}: ${String(answer.json?.msg)}`).toContain(code);
   await expectGatewayError(
     client,
     answer,
@@ -115,7 +115,7 @@ describe('arbitrary requests to the mock get a gateway answer, never a crash', (
           body = JSON.stringify(fields);
         }
         const answer = await client.open(await client.post('/api/v2/pay', body, { authorization }));
-        if (answer.json?.['statusCode'] === 0) {
+        if (answer.json?.statusCode === 0) {
           // A genuine envelope of a known service: the gateway's signed answer, success or business failure.
           expect(answer.status).toBe(200);
           expect(answer.signatureValid).toBe(true);

@@ -58,11 +58,11 @@ describe('x-mock-scenario', () => {
     await expectGatewayError(await client.pay('getBalance', balance, scenario('gateway-error')), 500, 'E05000');
     const notAuthorized = await client.pay('getBalance', balance, scenario('gateway-error:E07303'));
     await expectGatewayError(notAuthorized, 200, 'E07303');
-    expect(notAuthorized.json?.['msg']).toBe('API not authorized or does not exist');
+    expect(notAuthorized.json?.msg).toBe('API not authorized or does not exist');
     await expectGatewayError(await client.pay('getBalance', balance, scenario('gateway-error:E01002')), 401, 'E01002');
     const unknownCode = await client.pay('getBalance', balance, scenario('gateway-error:E09999'));
     await expectGatewayError(unknownCode, 200, 'E09999');
-    expect(unknownCode.json?.['msg']).toBe('Gateway error (simulated)');
+    expect(unknownCode.json?.msg).toBe('Gateway error (simulated)');
     expect(mock.requests.at(-1)).toMatchObject({ outcome: 'gateway-error', code: 'E09999' });
   });
 
@@ -139,7 +139,7 @@ describe('x-mock-scenario', () => {
       await expectGatewayError(answer, 400, 'MOCK_SCENARIO');
     }
     const answer = await client.pay('getBalance', balance, scenario('explode'));
-    expect(answer.json?.['msg']).toContain('business-error, gateway-error, bad-signature');
+    expect(answer.json?.msg).toContain('business-error, gateway-error, bad-signature');
   });
 
   it('applies transport-level scenarios to /api/v2/token, and refuses the others there', async () => {
@@ -170,7 +170,7 @@ describe('queueScenario', () => {
     mock.queueScenario('http-500');
     mock.queueScenario('expired-token');
     const codes = [];
-    for (let call = 0; call < 3; call++) codes.push((await client.pay('getBalance', balance)).json?.['code']);
+    for (let call = 0; call < 3; call++) codes.push((await client.pay('getBalance', balance)).json?.code);
     expect(codes).toEqual(['E05000', 'E01003', undefined]);
   });
 
@@ -213,8 +213,8 @@ describe('queueScenario', () => {
   it('each request takes the oldest entry that applies to it, targeted or not', async () => {
     mock.queueScenario('http-500', { service: 'getPayer' });
     mock.queueScenario('expired-token');
-    expect((await client.pay('getBalance', balance)).json?.['code']).toBe('E01003');
-    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).json?.['code']).toBe('E05000');
+    expect((await client.pay('getBalance', balance)).json?.code).toBe('E01003');
+    expect((await client.pay('getPayer', { email: 'nobody@example.com' })).json?.code).toBe('E05000');
     expect((await client.pay('getBalance', balance)).status).toBe(200);
   });
 

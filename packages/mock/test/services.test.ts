@@ -55,7 +55,7 @@ describe('static mode (the spec examples)', () => {
       path: '/api/v2/pay',
       service: 'getPayer',
       params: { email: 'wendy@example.com' },
-      psn: answer.json?.['psn'],
+      psn: answer.json?.psn,
       httpStatus: 200,
       outcome: 'ok',
       language: 'en-US',

@@ -39,7 +39,7 @@ describe('token endpoint', () => {
 
   it('issues a different token each time', async () => {
     const tokens = await Promise.all([client.requestToken(), client.requestToken()]);
-    const [first, second] = tokens.map((answer) => (answer.json?.['data'] as { accessToken: string }).accessToken);
+    const [first, second] = tokens.map((answer) => (answer.json!.data as { accessToken: string }).accessToken);
     expect(first).not.toBe(second);
   });
 
@@ -97,7 +97,7 @@ describe('token endpoint', () => {
     for (const body of ['not json', '{"appId":"x"}', '[]']) {
       const answer = await client.post('/api/v2/token', body);
       expect(answer.status).toBe(400);
-      expect(answer.json?.['code']).toBe('E02003');
+      expect(answer.json?.code).toBe('E02003');
       expect(await client.verifyErrorBody(answer.json)).toBe(true);
     }
   });
@@ -117,24 +117,24 @@ describe('token expiry', () => {
 
   it('refuses a token after its lifetime with E01003, and accepts a fresh one', async () => {
     const issued = await client.requestToken();
-    const data = issued.json?.['data'] as { accessToken: string; expiresIn: number };
+    const data = issued.json?.data as { accessToken: string; expiresIn: number };
     expect(data.expiresIn).toBe(1);
     expect((await client.pay('getBalance', { currency: 'USD' }, { token: data.accessToken })).status).toBe(200);
 
     await delay(1100);
     const expired = await client.pay('getBalance', { currency: 'USD' }, { token: data.accessToken });
     expect(expired.status).toBe(401);
-    expect(expired.json?.['code']).toBe('E01003');
+    expect(expired.json?.code).toBe('E01003');
     expect(await client.verifyErrorBody(expired.json)).toBe(true);
     expect(mock.requests.at(-1)).toMatchObject({ outcome: 'E01003', service: 'getBalance' });
 
-    const renewed = (await client.requestToken()).json?.['data'] as { accessToken: string };
+    const renewed = (await client.requestToken()).json!.data as { accessToken: string };
     expect((await client.pay('getBalance', { currency: 'USD' }, { token: renewed.accessToken })).status).toBe(200);
   });
 
   it('expireTokens() expires every token issued so far', async () => {
-    const token = ((await client.requestToken()).json?.['data'] as { accessToken: string }).accessToken;
+    const token = ((await client.requestToken()).json!.data as { accessToken: string }).accessToken;
     mock.expireTokens();
-    expect((await client.pay('getBalance', { currency: 'USD' }, { token })).json?.['code']).toBe('E01003');
+    expect((await client.pay('getBalance', { currency: 'USD' }, { token })).json?.code).toBe('E01003');
   });
 });

@@ -70,7 +70,7 @@ let serial = 0;
 async function createOrder(): Promise<{ order_sn: string; linkID: string }> {
   const order_sn = `HOOK-${++serial}`;
   const answer = await client.pay('createOrder', { ...sampleParams.createOrder, order_sn });
-  return { order_sn, linkID: String((answer.payload?.data as { linkID: string }).linkID) };
+  return { order_sn, linkID: String((answer.payload!.data as { linkID: string }).linkID) };
 }
 
 describe('delivery and retries', () => {

@@ -56,7 +56,11 @@ describe('notifications', () => {
     );
     await expect(env.codepay.notifications.verifyAndDecrypt(body)).rejects.toBeInstanceOf(SignatureVerificationError);
     let called = false;
-    const server = createServer(env.codepay.notifications.handler(() => void (called = true)));
+    const server = createServer(
+      env.codepay.notifications.handler(() => {
+        called = true;
+      }),
+    );
     const answer = await post(await listen(server), body);
     server.close();
     expect(answer.status).toBe(400);

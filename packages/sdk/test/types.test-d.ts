@@ -46,10 +46,10 @@ describe('SDK method types', () => {
   it('a missing required field does not compile', () => {
     // @ts-expect-error: `linkID` is required
     void codepay.orders.refund({ order_sn: 'A1' });
-    // @ts-expect-error: `amount` must be a number or a decimal string, not a boolean
     void codepay.orders.create({
       order_sn: 'A',
       currency: 'USD',
+      // @ts-expect-error: `amount` must be a number or a decimal string, not a boolean
       amount: true,
       payerID: 1,
       purposeOfTransaction: 'OTHERS',
@@ -57,12 +57,12 @@ describe('SDK method types', () => {
       domain: 'example.com',
       product: 'p',
     });
-    // @ts-expect-error: only the documented purposes
     void codepay.orders.create({
       order_sn: 'A',
       currency: 'USD',
       amount: 9.99,
       payerID: 1,
+      // @ts-expect-error: only the documented purposes
       purposeOfTransaction: 'GIFTS',
       description: 'd',
       domain: 'example.com',

@@ -11,7 +11,7 @@ import { balanceParams, testClient } from './support/test-client.js';
 
 const HALF = 5 * 1024 * 1024;
 const deepArrays = '['.repeat(HALF) + ']'.repeat(HALF);
-const deepObjects = '{"a":'.repeat(HALF / 5) + '1' + '}'.repeat(HALF / 5);
+const deepObjects = `${'{"a":'.repeat(HALF / 5)}1${'}'.repeat(HALF / 5)}`;
 
 describe('a 10 MiB deeply nested answer', () => {
   let server: Server;

@@ -139,7 +139,7 @@ describe('parseJsonExact: integers beyond 2^53 arrive exactly, as decimal string
       ),
     })).node;
     // The tag starts with a control character, which JSON.stringify escapes inside any other string.
-    const tagged = new RegExp(String.raw`"\\u0001big:(-?[0-9]+)"`, 'g');
+    const tagged = /"\\u0001big:(-?[0-9]+)"/g;
     const untag = (value: unknown): unknown =>
       typeof value === 'string' && value.startsWith(TAG)
         ? value.slice(TAG.length)

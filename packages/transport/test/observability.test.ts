@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusinessError } from '../src/errors.js';
 import { createTracerSource } from '../src/tracing.js';
 import { capturingLogger, type CapturedLine } from './support/capture-logger.js';
-import { errorBody, ok, useLoopbackGateway } from './support/loopback-gateway.js';
+import { errorBody, useLoopbackGateway } from './support/loopback-gateway.js';
 import { balanceParams, orderParams, orderResult, testClient } from './support/test-client.js';
 import { keySecrets } from './support/test-keys.js';
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MockGatewayKeys } from '@codepay/mock';
 import {
-  ConfigurationError,
+  type ConfigurationError,
   isCodePayError,
   type CodePay,
   type CodePayOptions,
@@ -167,7 +167,7 @@ describe('any value for an option: a client or a ConfigurationError naming it, n
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(methods)), anyValue, async (method, value) => {
         const connectionsBefore = gateway.server.connections;
-        let outcome;
+        let outcome: Awaited<ReturnType<typeof settle>>;
         try {
           outcome = await settle(methods[method]!(value as never));
         } catch (thrown) {

@@ -144,7 +144,7 @@ export class TestClient {
   async token(): Promise<string> {
     if (this.#token === undefined) {
       const answer = await this.requestToken();
-      const data = answer.json?.['data'] as { accessToken?: string } | undefined;
+      const data = answer.json?.data as { accessToken?: string } | undefined;
       if (answer.status !== 200 || typeof data?.accessToken !== 'string') throw new Error(`no token: ${answer.text}`);
       this.#token = data.accessToken;
     }
@@ -167,8 +167,8 @@ export class TestClient {
 
   /** Decrypts and verifies a `{statusCode, psn, bizContent, sign}` answer; other answers are returned as they are. */
   async open(answer: RawAnswer): Promise<PayAnswer> {
-    const bizContent = answer.json?.['bizContent'];
-    const sign = answer.json?.['sign'];
+    const bizContent = answer.json?.bizContent;
+    const sign = answer.json?.sign;
     if (typeof bizContent !== 'string' || typeof sign !== 'string') return answer;
     let plaintext: string;
     try {
@@ -187,8 +187,8 @@ export class TestClient {
 
   /** Whether an error body's `sign` verifies with the platform public key over the sorted `k=v` text. */
   verifyErrorBody(body: Record<string, unknown> | undefined): Promise<boolean> {
-    if (!body || typeof body['sign'] !== 'string') return Promise.resolve(false);
-    return verifyRsaSha256(errorBodySigningText(body), body['sign'], this.platformPublicKey);
+    if (!body || typeof body.sign !== 'string') return Promise.resolve(false);
+    return verifyRsaSha256(errorBodySigningText(body), body.sign, this.platformPublicKey);
   }
 
   close(): void {

@@ -51,7 +51,7 @@ export function createSend(options: SendOptions): SendNext {
     }
     const trace = request.trace;
     if (trace) trace.attempts++;
-    let http;
+    let http: Awaited<ReturnType<typeof sendHttp>>;
     try {
       http = await sendHttp(options.http, {
         what: `${request.service} request`,

@@ -98,7 +98,7 @@ export class TokenManager implements TokenSource {
     const sign = await signPlaintext(`appId=${appId}&timestamp=${timestamp}`, this.#options);
     this.requests++;
     const started = this.#now();
-    let answer;
+    let answer: Awaited<ReturnType<typeof sendHttp>>;
     try {
       answer = await sendHttp(this.#options.http, {
         what: 'token request',

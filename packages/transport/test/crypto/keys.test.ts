@@ -3,7 +3,7 @@ import {
   createPublicKey,
   createSecretKey,
   generateKeyPairSync,
-  KeyObject,
+  type KeyObject,
   randomBytes,
 } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

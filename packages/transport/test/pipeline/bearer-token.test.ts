@@ -78,7 +78,10 @@ describe('bearerToken policy with a stubbed next', () => {
     const log = { fetched: 0, invalidated: [] as string[] };
     const source: TokenSource = {
       current: () => cached,
-      getToken: async () => (log.fetched++, fresh.shift()!),
+      getToken: async () => {
+        log.fetched++;
+        return fresh.shift()!;
+      },
       invalidate: (token) => {
         log.invalidated.push(token);
         cached = undefined;
@@ -88,9 +91,10 @@ describe('bearerToken policy with a stubbed next', () => {
   }
   function answering(...answers: EnvelopeResponse[]) {
     const sent: string[] = [];
-    const next = (request: EnvelopeRequest) => (
-      sent.push(request.headers.authorization!), Promise.resolve(answers.shift()!)
-    );
+    const next = (request: EnvelopeRequest) => {
+      sent.push(request.headers.authorization!);
+      return Promise.resolve(answers.shift()!);
+    };
     return { next, sent };
   }
 

@@ -63,7 +63,9 @@ describe('decryptAndVerify policy: tampering', () => {
 
   it('one flipped bit in sign → SignatureVerificationError carrying psn', async () => {
     const error = await expectRejected(
-      await tampered((e) => void (e.sign = flipBit(e.sign as string, 100))),
+      await tampered((e) => {
+        e.sign = flipBit(e.sign as string, 100);
+      }),
       SignatureVerificationError,
     );
     expect(error.psn).toMatch(/^PSN/);
@@ -71,7 +73,11 @@ describe('decryptAndVerify policy: tampering', () => {
 
   it('one flipped bit in bizContent → DecryptionError or SignatureVerificationError, never data', async () => {
     for (const index of [0, 5, 17, 31]) {
-      gateway.handle(async () => tampered((e) => void (e.bizContent = flipBit(e.bizContent as string, index))));
+      gateway.handle(async () =>
+        tampered((e) => {
+          e.bizContent = flipBit(e.bizContent as string, index);
+        }),
+      );
       const error = await testClient(gateway)
         .call('getBalance', balanceParams)
         .catch((e: unknown) => e);
@@ -114,7 +120,9 @@ describe('decryptAndVerify policy: tampering', () => {
     for (const alter of [
       (e: Record<string, unknown>) => void delete e.psn,
       (e: Record<string, unknown>) => void delete e.statusCode,
-      (e: Record<string, unknown>) => void (e.statusCode = '0'),
+      (e: Record<string, unknown>) => {
+        e.statusCode = '0';
+      },
     ]) {
       gateway.handle(async () => tampered(alter));
       await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({
@@ -123,11 +131,20 @@ describe('decryptAndVerify policy: tampering', () => {
     }
     gateway.handle(async () => tampered((e) => void delete e.psn));
     expect((await testClient(gateway).call('getBalance', balanceParams)).psn).toBeUndefined();
-    await expectRejected(await tampered((e) => void (e.statusCode = 1)), ResponseFormatError);
+    await expectRejected(
+      await tampered((e) => {
+        e.statusCode = 1;
+      }),
+      ResponseFormatError,
+    );
   });
 
   it('an extra envelope field is tolerated (responses may gain keys)', async () => {
-    gateway.handle(async () => tampered((e) => void (e.traceId = 'abc')));
+    gateway.handle(async () =>
+      tampered((e) => {
+        e.traceId = 'abc';
+      }),
+    );
     await expect(testClient(gateway).call('getBalance', balanceParams)).resolves.toMatchObject({
       data: balancePayload.data,
     });

@@ -5,7 +5,7 @@ import type { BusinessPayload } from '../../src/pipeline/policy.js';
 import { capturedLines, capturingLogger, type CapturedLine } from '../support/capture-logger.js';
 import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
 import { payloadAnswer, stubRequest } from '../support/stub-pipeline.js';
-import { balanceParams, orderParams, testClient } from '../support/test-client.js';
+import { balanceParams, testClient } from '../support/test-client.js';
 
 describe('mapBusinessStatus policy', () => {
   const gateway = useLoopbackGateway();

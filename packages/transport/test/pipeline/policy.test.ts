@@ -24,7 +24,10 @@ describe('composePipeline', () => {
           }
         : (req, next) => {
             trace.push(`in ${name}`);
-            return next(req).then((response) => (trace.push(`out ${name}`), response));
+            return next(req).then((response) => {
+              trace.push(`out ${name}`);
+              return response;
+            });
           },
     });
     const pipeline = composePipeline([tracing('a', true), tracing('b', false), tracing('c', true)], async () => {
@@ -102,7 +105,13 @@ describe('composePhases', () => {
 
   it('leaves out the phases it is not given', async () => {
     const names: string[] = [];
-    const named = (name: string): Policy => ({ name, sendRequest: (req, next) => (names.push(name), next(req)) });
+    const named = (name: string): Policy => ({
+      name,
+      sendRequest: (req, next) => {
+        names.push(name);
+        return next(req);
+      },
+    });
     await composePhases({ request: [named('serialize')], attempt: [named('sign')] }, async () => answer)(request());
     expect(names).toEqual(['serialize', 'sign']);
   });
