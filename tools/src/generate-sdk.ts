@@ -22,25 +22,50 @@ function schemas(bundle: JsonSchema): Record<string, JsonSchema> {
   return (bundle.components as { schemas: Record<string, JsonSchema> }).schemas;
 }
 
+// Resource and method names become property names and, PascalCased, interface names.
+const IDENTIFIER = /^[a-z][A-Za-z0-9]*$/;
+
+function component(bundle: JsonSchema, name: string, service: string, what: string): JsonSchema {
+  const schema = schemas(bundle)[name];
+  if (!schema) throw new Error(`${service}: the ${what} schema "${name}" is not in components.schemas; check its $ref`);
+  return schema;
+}
+
+/** The pagination hint must name fields the schemas have: a typo would make every page look like the last. */
+function paginationItemType(service: ServiceDescription, params: JsonSchema, result: JsonSchema): string {
+  const { items, pageParam, currentPage, lastPage } = service.pagination!;
+  const where = `${service.service}: x-codepay-sdk.pagination`;
+  const resultFields = (result.properties ?? {}) as Record<string, JsonSchema>;
+  const ref = (resultFields[items]?.items as JsonSchema | undefined)?.$ref;
+  if (typeof ref !== 'string') {
+    throw new Error(`${where} items "${items}" is not an array of a component in ${service.resultType}`);
+  }
+  if (!Object.hasOwn((params.properties ?? {}) as JsonSchema, pageParam)) {
+    throw new Error(`${where} pageParam "${pageParam}" is not a field of ${service.paramsType}`);
+  }
+  for (const [key, field] of Object.entries({ currentPage, lastPage })) {
+    if (!Object.hasOwn(resultFields, field)) {
+      throw new Error(`${where} ${key} "${field}" is not a field of ${service.resultType}`);
+    }
+  }
+  return ref.slice('#/components/schemas/'.length);
+}
+
 function shapeOf(service: ServiceDescription, bundle: JsonSchema): ServiceShape {
-  const params = schemas(bundle)[service.paramsType]!;
+  for (const [key, name] of Object.entries({ resource: service.resource, method: service.method })) {
+    if (!IDENTIFIER.test(name)) {
+      const why = 'must be a camelCase identifier (it names generated code)';
+      throw new Error(`${service.service}: x-codepay-sdk ${key} "${name}" ${why}`);
+    }
+  }
+  const params = component(bundle, service.paramsType, service.service, 'params');
+  const result = component(bundle, service.resultType, service.service, 'result');
   const properties = (params.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((params.required ?? []) as string[]);
   const dateFields = Object.entries(properties)
     .filter(([, schema]) => schema.$ref === DATE_TIME_REF)
     .map(([name]) => ({ name, required: required.has(name) }));
-  let itemType: string | undefined;
-  if (service.pagination) {
-    const result = schemas(bundle)[service.resultType]!;
-    const items = (
-      (result.properties as Record<string, JsonSchema>)[service.pagination.items]?.items as JsonSchema | undefined
-    )?.$ref;
-    if (typeof items !== 'string')
-      throw new Error(
-        `${service.service}: pagination items "${service.pagination.items}" is not an array of a component`,
-      );
-    itemType = items.slice('#/components/schemas/'.length);
-  }
+  const itemType = service.pagination ? paginationItemType(service, params, result) : undefined;
   return { ...service, dateFields, ...(itemType ? { itemType } : {}) };
 }
 
@@ -113,6 +138,12 @@ function generateSdkTypes(shapes: readonly ServiceShape[]): GeneratedFile {
   for (const s of shapes) if (s.itemType) imported.add(s.itemType);
   if (own.length > 0) imported.add('DateTimeText').add('ServiceParams');
   const resources = resourcesOf(shapes);
+  // The generated file declares these names beside the model types it imports.
+  const declared = [...resources.map(interfaceName), 'ParamsByService', 'Resources'];
+  const clash = declared.find((name) => imported.has(name));
+  if (clash) {
+    throw new Error(`${clash}: a component of the spec has the name the SDK generator gives its own type; rename it`);
+  }
   const content = [
     ...doNotEditHeader('tools/src/generate-sdk.ts'),
     `import type { ${[...imported].sort().join(', ')} } from '@codepay/models';`,

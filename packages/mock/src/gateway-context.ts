@@ -11,7 +11,7 @@ import type { SandboxSessions } from './sandbox-sessions.js';
 import type { NotificationDispatcher } from './webhooks.js';
 import type { PrismEngine } from './prism-engine.js';
 import type { RecordedRequest } from './request-log.js';
-import type { ScenarioQueue } from './scenarios.js';
+import type { ScenarioQueue } from './scenario-queue.js';
 import type { TokenStore } from './token-store.js';
 
 export interface GatewayContext {

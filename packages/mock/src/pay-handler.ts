@@ -1,7 +1,8 @@
 // POST /api/v2/pay. The checks run in the order a real gateway would reject a request: bearer token, envelope
 // shape, decryption, signature, service; then Prism validates the parameters and mocks the answer, which is sealed
-// like the platform seals it. Fault scenarios hook in at the point where the fault they imitate would happen: the
-// commit-then-lose ones after the whole request has been handled.
+// like the platform seals it. A fault scenario acts at the point its record names (scenarios.ts), where the fault
+// it imitates would happen: before anything is checked, in place of the business payload, on the seal, or after
+// the whole request has been handled (commit-then-lose).
 
 import { services, type ServiceName } from '@codepay/models';
 import {
@@ -14,12 +15,12 @@ import {
 import { headerValue } from './http-io.js';
 import { TEXTS } from './messages.js';
 import { openMerchantEnvelope, type OpenedEnvelope } from './merchant-envelope.js';
-import { loseAnswer } from './lost-answers.js';
 import { STATE_FAILURES, type StoredChange } from './merchant-state.js';
 import { businessFailure, businessSuccess, sealForMerchant, type BusinessPayload } from './platform-envelope.js';
 import { parsePreferHeader } from './prefer-header.js';
-import { isCommitThenLose, type Scenario } from './scenarios.js';
-import { answerTransportFault, chooseScenario } from './transport-faults.js';
+import type { LostAnswer } from './request-log.js';
+import { chooseScenario } from './scenario-queue.js';
+import { answerBeforeChecks, type Scenario } from './scenarios.js';
 
 const INVALID_PARAMS_CODE = 'P0400';
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -75,8 +76,8 @@ async function businessPayloadFor(
     const message = TEXTS.invalidParamsPrefix[language] + TEXTS.bizContentNotJson[language];
     return { payload: businessFailure(INVALID_PARAMS_CODE, message), outcome: 'invalid-params' };
   }
-  if (scenario?.name === 'business-error') {
-    return { payload: businessFailure(scenario.errorCode, TEXTS.businessFailure[language]), outcome: 'business-error' };
+  if (scenario?.record.point === 'business-payload') {
+    return { payload: scenario.record.act(scenario.argument, language), outcome: scenario.name };
   }
   const preferences = parsePreferHeader(headerValue(request, 'prefer'));
   const mocked = await context.prism.mock(envelope.service, envelope.params.value, preferences);
@@ -115,15 +116,52 @@ export async function handlePay(context: GatewayContext, request: GatewayRequest
   const choice = chooseScenario(context, request, context.payScenarios, { service: known.service });
   if (choice.kind === 'rejected') return withRecord(await choice.answer, known);
   const scenario = choice.kind === 'chosen' ? choice.scenario : undefined;
-  if (choice.kind === 'chosen') known.scenario = choice.text;
+  if (scenario) known.scenario = scenario.text;
 
-  if (scenario) {
-    const fault = await answerTransportFault(context, request, scenario);
-    if (fault) return withRecord(fault, known);
-  }
+  const fault = await answerBeforeChecks(scenario, context, request, known);
+  if (fault) return fault;
 
   const handled = await answerRequest(context, request, envelope, known, scenario);
-  return scenario && isCommitThenLose(scenario) ? loseAnswer(handled, scenario, request) : handled;
+  return scenario?.record.point === 'after-handling' ? loseAnswer(handled, scenario, request) : handled;
+}
+
+/** The fields of the handled request's log entry that stay true whatever the client receives. */
+function keptFields({ service, params, scenario, change, answer, signature }: RecordFields): Partial<RecordFields> {
+  return {
+    ...(service === undefined ? {} : { service }),
+    ...(params === undefined ? {} : { params }),
+    ...(signature === undefined ? {} : { signature }),
+    ...(scenario === undefined ? {} : { scenario }),
+    ...(change === undefined ? {} : { change }),
+    ...(answer === undefined ? {} : { answer }),
+  };
+}
+
+function lostAnswerOf(record: RecordFields, psn: string): LostAnswer {
+  return {
+    outcome: record.outcome,
+    httpStatus: record.httpStatus ?? 200,
+    psn: record.psn ?? psn,
+    ...(record.code === undefined ? {} : { code: record.code }),
+  };
+}
+
+/**
+ * A commit-then-lose scenario: the request was handled exactly as without it (a change stored, a refusal stored
+ * nothing), then the answer it produced is replaced as the scenario says; the log keeps the lost answer and the change.
+ */
+function loseAnswer(handled: HandledRequest, scenario: Scenario, request: GatewayRequest): HandledRequest {
+  if (scenario.record.point !== 'after-handling') return handled;
+  const { answer, record } = scenario.record.act(request, handled.answer);
+  return {
+    answer,
+    record: {
+      ...keptFields(handled.record),
+      ...record,
+      outcome: scenario.name,
+      lostAnswer: lostAnswerOf(handled.record, request.psn),
+    },
+  };
 }
 
 /** The gateway's own answer: a gateway error, or the sealed business payload (tampered with by some scenarios). */
@@ -143,7 +181,7 @@ async function answerRequest(
   const result = await businessPayloadFor(context, request, envelope, scenario);
   if ('error' in result) return withRecord(result.error, known);
 
-  const tampering = scenario?.name === 'bad-signature' || scenario?.name === 'wrong-key' ? scenario.name : undefined;
+  const tampering = scenario?.record.point === 'sealing' ? scenario.record.tampering : undefined;
   const sealed = await sealForMerchant(result.payload, context.keys, tampering);
   return {
     answer: { kind: 'json', status: 200, body: { statusCode: 0, psn: request.psn, ...sealed } },
@@ -151,7 +189,7 @@ async function answerRequest(
       ...known,
       psn: request.psn,
       httpStatus: 200,
-      outcome: tampering ?? result.outcome,
+      outcome: tampering === undefined ? result.outcome : scenario!.name,
       ...(result.payload.errorCode === null || result.payload.errorCode === undefined
         ? {}
         : { code: String(result.payload.errorCode) }),

@@ -31,7 +31,8 @@ import { NotificationDispatcher, type NotificationDelivery, type NotifyRetry } f
 import { PrismEngine } from './prism-engine.js';
 import { nextPsn } from './psn.js';
 import { RequestLog, type GatewayEndpoint, type RecordedRequest } from './request-log.js';
-import { parseScenario, ScenarioQueue, type ScenarioText } from './scenarios.js';
+import { ScenarioQueue } from './scenario-queue.js';
+import { parseScenario, type ScenarioText } from './scenarios.js';
 import { handleToken } from './token-handler.js';
 import { TokenStore } from './token-store.js';
 

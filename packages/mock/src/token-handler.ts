@@ -11,9 +11,9 @@ import {
   type HandledRequest,
   type RecordFields,
 } from './gateway-context.js';
-import { TOKEN_ENDPOINT_SCENARIOS } from './scenarios.js';
+import { chooseScenario } from './scenario-queue.js';
+import { answerBeforeChecks, TOKEN_ENDPOINT_SCENARIOS } from './scenarios.js';
 import { shortToken } from './token-store.js';
-import { answerTransportFault, chooseScenario } from './transport-faults.js';
 
 /** How far a token request's timestamp may be from the gateway's clock, either way. */
 export const TOKEN_TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
@@ -47,9 +47,10 @@ export async function handleToken(context: GatewayContext, request: GatewayReque
   const choice = chooseScenario(context, request, context.tokenScenarios, { applicable: TOKEN_ENDPOINT_SCENARIOS });
   if (choice.kind === 'rejected') return choice.answer;
   if (choice.kind === 'chosen') {
-    known.scenario = choice.text;
-    const fault = await answerTransportFault(context, request, choice.scenario);
-    if (fault) return { ...fault, record: { ...known, ...fault.record } };
+    known.scenario = choice.scenario.text;
+    // Only before-checks scenarios apply here (TOKEN_ENDPOINT_SCENARIOS).
+    const fault = await answerBeforeChecks(choice.scenario, context, request, known);
+    if (fault) return fault;
   }
 
   const body = request.body.tooLarge ? undefined : readTokenRequest(request.body.text);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatScenario, parseScenario, ScenarioQueue, SCENARIO_NAMES } from '../src/scenarios.js';
+import { ScenarioQueue } from '../src/scenario-queue.js';
+import { parseScenario, SCENARIO_NAMES } from '../src/scenarios.js';
 
 describe('parseScenario', () => {
   it('knows every documented scenario, with its defaults', () => {
-    expect(SCENARIO_NAMES.map((name) => formatScenario(parseScenario(name)))).toEqual([
+    expect(SCENARIO_NAMES.map((name) => parseScenario(name).text)).toEqual([
       'business-error:P0001',
       'gateway-error:E05000',
       'bad-signature',
@@ -23,10 +24,15 @@ describe('parseScenario', () => {
   });
 
   it('reads arguments, ignoring case and spaces around them', () => {
-    expect(parseScenario(' SLOW:5000 ')).toEqual({ name: 'slow', delayMs: 5000 });
-    expect(parseScenario('http-503:3')).toEqual({ name: 'http-503', retryAfterSeconds: 3 });
-    expect(parseScenario('gateway-error:E07303')).toEqual({ name: 'gateway-error', code: 'E07303' });
-    expect(parseScenario('business-error: P0042')).toEqual({ name: 'business-error', errorCode: 'P0042' });
+    expect(parseScenario(' SLOW:5000 ')).toMatchObject({ name: 'slow', argument: 5000, text: 'slow:5000' });
+    expect(parseScenario('http-503:3')).toMatchObject({ name: 'http-503', argument: 3 });
+    expect(parseScenario('gateway-error:E07303')).toMatchObject({ name: 'gateway-error', argument: 'E07303' });
+    expect(parseScenario('business-error: P0042')).toMatchObject({ name: 'business-error', argument: 'P0042' });
+    expect(parseScenario('Commit-Drop')).toMatchObject({
+      name: 'commit-drop',
+      argument: undefined,
+      text: 'commit-drop',
+    });
   });
 
   it('refuses unknown names, bad arguments, and arguments where none is taken', () => {
@@ -44,6 +50,8 @@ describe('parseScenario', () => {
       'commit-drop:1',
       'commit-truncated:half',
       'commit',
+      'constructor',
+      '__proto__',
     ];
     for (const text of refused) {
       expect(() => parseScenario(text), text).toThrow();

@@ -1,12 +1,16 @@
-// The envelope client: one object per configuration that runs the policy pipeline for every call.
+// The envelope client: one object per configuration that runs the policy pipeline for every call. The pipeline is
+// composed once per client, in phases (src/pipeline/policy.ts), outermost first:
 //
-//   outcome → validateParams → rejectSupplementaryPlane → checkMoney → serialize → bindAnswer
-//   → mapBusinessStatus → parsePayload → decryptAndVerify → retry → bearerToken → encryptAndSign → send
+//   call      outcome
+//   request   validateParams → rejectSupplementaryPlane → checkMoney → serialize
+//   answer    decryptAndVerify → parsePayload → mapBusinessStatus → bindAnswer   (as the answer comes back)
+//   retry     retry
+//   attempt   bearerToken → encryptAndSign → send
 //
-// Requests flow left to right, answers right to left: an answer is verified and decrypted, parsed, mapped to
-// data or a BusinessError, and checked to belong to this request. Signing sits inside retry, so every attempt is
-// freshly encrypted and signed. The outcome policy, outermost, makes every error say whether the gateway may have
-// acted on the call.
+// The params are checked and serialized once; an answer is verified and decrypted, parsed, mapped to data or a
+// BusinessError, and checked to belong to this request. Signing sits inside retry, so every attempt is freshly
+// encrypted and signed. The outcome policy, outermost, makes every error say whether the gateway may have acted on
+// the call. What differs from call to call (timeout, deadline, signal, headers) travels on the request.
 import { services, type ServiceName, type ServiceParams, type ServiceResult } from '@codepay/models';
 import { checkDuration, resolveTransportConfig, type TransportConfig, type TransportOptions } from './config.js';
 import { describeReceived, kindOf } from './describe-value.js';
@@ -24,10 +28,10 @@ import { mapBusinessStatusPolicy } from './pipeline/map-business-status.js';
 import { outcomePolicy } from './pipeline/outcome.js';
 import { parsePayloadPolicy } from './pipeline/parse-payload.js';
 import {
-  composePipeline,
+  composePhases,
   type EnvelopeRequest,
   type EnvelopeResponse,
-  type Policy,
+  type PipelinePhases,
   type SendNext,
 } from './pipeline/policy.js';
 import { rejectSupplementaryPlanePolicy } from './pipeline/reject-supplementary-plane.js';
@@ -212,6 +216,9 @@ function createHttp(config: TransportConfig): HttpClient {
       });
 }
 
+/** What prepare()'s pipeline ends in instead of the send. */
+const NOT_SENT: EnvelopeResponse = Object.freeze({ http: { status: 0, headers: new Headers(), bodyText: '' } });
+
 const LOG_RANK = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 
 function clientClosed(service: string): ConnectionError {
@@ -242,29 +249,29 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     aesKey: config.aesKey,
     platformPublicKey: config.platformPublicKey,
   };
-  const requestSide: Policy[] = [
-    validateParamsPolicy,
-    rejectSupplementaryPlanePolicy,
-    checkMoneyPolicy,
-    serializePolicy,
-  ];
   const encryptAndSign = encryptAndSignPolicy(keys);
   const debug = LOG_RANK[config.logLevel] <= LOG_RANK.debug;
   const info = LOG_RANK[config.logLevel] <= LOG_RANK.info;
-  // One pipeline for every call: the per-call timeout travels on the request.
-  const pipeline: SendNext = composePipeline(
-    [
-      outcomePolicy({ logger: config.logger, debug, info }),
-      ...requestSide,
-      bindAnswerPolicy,
-      mapBusinessStatusPolicy(config.logger),
-      parsePayloadPolicy,
+  const phases: PipelinePhases = {
+    call: [outcomePolicy({ logger: config.logger, debug, info })],
+    request: [validateParamsPolicy, rejectSupplementaryPlanePolicy, checkMoneyPolicy, serializePolicy],
+    answer: [
       decryptAndVerifyPolicy(keys),
-      retryPolicy({ maxRetries: config.maxRetries, logger: config.logger }),
-      bearerTokenPolicy(shared.tokens, config.platformPublicKey),
-      encryptAndSign,
+      parsePayloadPolicy,
+      mapBusinessStatusPolicy(config.logger),
+      bindAnswerPolicy,
     ],
+    retry: [retryPolicy({ maxRetries: config.maxRetries, logger: config.logger })],
+    attempt: [bearerTokenPolicy(shared.tokens, config.platformPublicKey), encryptAndSign],
+  };
+  // Both composed once per client: a call's own timeout, deadline, signal and headers travel on its request.
+  const pipeline: SendNext = composePhases(
+    phases,
     createSend({ http: shared.http, payUrl: config.payUrl, via: config.proxy?.shown, logger: config.logger, debug }),
+  );
+  // prepare(): the request phase and the signing, ending before the token and the send.
+  const prepareEnvelope: SendNext = composePhases({ request: phases.request, attempt: [encryptAndSign] }, () =>
+    Promise.resolve(NOT_SENT),
   );
   const tracer = createTracerSource(config.tracerProvider);
   const gateway = new URL(config.baseUrl);
@@ -341,21 +348,11 @@ function buildClient(options: TransportOptions, config: TransportConfig, shared:
     },
     async prepare(service, params) {
       const request = newRequest(service, params);
-      let captured: EnvelopeRequest | undefined;
-      await composePipeline([...requestSide, encryptAndSign], async (ready) => {
-        captured = ready;
-        return { http: { status: 0, headers: new Headers(), bodyText: '' } };
-      })(request);
-      const { bizContent, sign } = JSON.parse(captured!.body) as { bizContent: string; sign: string };
-      return {
-        service,
-        url: config.payUrl,
-        headers: { ...captured!.headers },
-        plaintext: captured!.plaintext,
-        bizContent,
-        sign,
-        body: captured!.body,
-      };
+      // The policies write the plaintext, the headers and the body onto the request itself.
+      await prepareEnvelope(request);
+      const { bizContent, sign } = JSON.parse(request.body) as { bizContent: string; sign: string };
+      const { headers: sentHeaders, plaintext, body } = request;
+      return { service, url: config.payUrl, headers: { ...sentHeaders }, plaintext, bizContent, sign, body };
     },
     openNotification(bizContent, sign) {
       return openSignedEnvelope(bizContent, sign, keys, { what: 'notification' });

@@ -68,6 +68,35 @@ export interface Policy {
 }
 
 /**
+ * The pipeline in named phases, outermost first — the way Azure's core-rest-pipeline orders its Serialize,
+ * Deserialize, Retry and Sign phases — so where a policy runs follows from what it is for, not from its index in one
+ * long list. Each phase lists its policies in the order they act: the request's on the way in, the answer's on the
+ * way out.
+ */
+export interface PipelinePhases {
+  /** Once per call, outermost: what every call ends with whatever happened inside (the outcome, the last log line). */
+  readonly call: readonly Policy[];
+  /** Once per call, on the way in: the params are checked and serialized; if one refuses, nothing is sent. */
+  readonly request: readonly Policy[];
+  /** Once per call, on the way out, in the order they read the final answer: verified, decrypted, parsed, mapped. */
+  readonly answer: readonly Policy[];
+  /** Whether to go through the attempt phase again: the one place that decides. */
+  readonly retry: readonly Policy[];
+  /** Once per attempt, innermost: a current token and a fresh signature, then the send. */
+  readonly attempt: readonly Policy[];
+}
+
+/**
+ * Composes the phases once, into the same chain of closures `composePipeline` makes: naming the phases costs a call
+ * nothing. Phases left out are empty (`prepare()` runs only `request` and the signing of `attempt`).
+ */
+export function composePhases(phases: Partial<PipelinePhases>, send: SendNext): SendNext {
+  const { call = [], request = [], answer = [], retry = [], attempt = [] } = phases;
+  // The answer phase meets the answer innermost first: its first policy is the one nearest the send.
+  return composePipeline([...call, ...request, ...[...answer].reverse(), ...retry, ...attempt], send);
+}
+
+/**
  * Runs `policies` outermost first, ending in `terminal` (the HTTP send). A policy need not be an async function: a
  * pass-through step may return `next(request)` itself (one promise fewer per step and call); whatever it throws
  * synchronously still reaches the caller as a rejection.

@@ -1,4 +1,4 @@
-// Policy 2: the gateway accepts only characters of 1 to 3 bytes in UTF-8. A character above U+FFFF (an emoji) or a
+// Policy: the gateway accepts only characters of 1 to 3 bytes in UTF-8. A character above U+FFFF (an emoji) or a
 // lone surrogate anywhere in the params — including fields whose schema has no text pattern — is refused here,
 // naming its JSON path, rather than being mangled or rejected by the gateway after the request is sent.
 import { ValidationError, type ValidationIssue } from '../errors.js';

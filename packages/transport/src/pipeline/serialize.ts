@@ -1,4 +1,4 @@
-// Policy 3: serialize the params exactly once. The same text is then signed and encrypted on every attempt, so
+// Policy: serialize the params exactly once. The same text is then signed and encrypted on every attempt, so
 // the signature always covers exactly the bytes that are encrypted (no re-serialization, no key sorting needed).
 //
 // Money: an amount given as decimal text ("10.10") is written as the JSON number 10.10 — its digits exactly as given,

@@ -1,4 +1,4 @@
-// Policy 1: the params must satisfy the service's JSON Schema before anything else happens. Every issue is
+// Policy: the params must satisfy the service's JSON Schema before anything else happens. Every issue is
 // reported at once, each with a JSON pointer to the field and a message in words: the rule (for a pattern, the
 // spec's `x-codepay-rule`, never the regular expression) and what was received — the offending character, a
 // length or a kind, never the value itself (it may be personal data).

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessError, ResponseFormatError } from '../../src/errors.js';
-import { capturedLines } from '../support/capture-logger.js';
+import { mapBusinessStatusPolicy } from '../../src/pipeline/map-business-status.js';
+import type { BusinessPayload } from '../../src/pipeline/policy.js';
+import { capturedLines, capturingLogger, type CapturedLine } from '../support/capture-logger.js';
 import { ok, useLoopbackGateway } from '../support/loopback-gateway.js';
+import { payloadAnswer, stubRequest } from '../support/stub-pipeline.js';
 import { balanceParams, testClient } from '../support/test-client.js';
 
 describe('mapBusinessStatus policy', () => {
@@ -96,5 +99,56 @@ describe('mapBusinessStatus policy', () => {
     const payer = await testClient(gateway).call('getPayer', { email: 'p@example.com' });
     expect(payer.data).toEqual({ firstName: 'Peter', email: 'p@example.com' });
     expect(payer.drift?.map((issue) => `${issue.path} ${issue.keyword}`)).toContain('/payerID required');
+  });
+});
+
+// The policy alone, with a stubbed `next` answering a parsed payload.
+describe('mapBusinessStatus policy with a stubbed next', () => {
+  // Answers as they may come, drifted from the result schema included: typed only as far as the wire guarantees.
+  type AnyPayload = Omit<BusinessPayload, 'data'> & { data?: unknown };
+  const map = (payload: AnyPayload, lines: CapturedLine[] = []) =>
+    mapBusinessStatusPolicy(capturingLogger(lines)).sendRequest(stubRequest('getBalance', {}, { attempt: 1 }), () =>
+      Promise.resolve(payloadAnswer(payload as BusinessPayload, 'PSN-MAP')),
+    );
+
+  it('status -1 is a verified refusal: a BusinessError that says nothing happened (outcomeUnknown false)', async () => {
+    const error = await map({
+      status: -1,
+      errorCode: 'P0001',
+      errorMessage: 'Rejected',
+      data: { currency: 'USD' },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BusinessError);
+    expect(error).toMatchObject({
+      errorCode: 'P0001',
+      errorMessage: 'Rejected',
+      service: 'getBalance',
+      psn: 'PSN-MAP',
+      httpStatus: 200,
+      outcomeUnknown: false,
+    });
+    expect((error as Error).message).toBe('getBalance failed: P0001 Rejected (psn PSN-MAP)');
+  });
+
+  it('status 0: the data as it came, no drift and no log line when it matches the result schema', async () => {
+    const lines: CapturedLine[] = [];
+    const response = await map({ status: 0, data: { currency: 'USD', balance: '1.00' } }, lines);
+    expect(response.data).toEqual({ currency: 'USD', balance: '1.00' });
+    expect(response).not.toHaveProperty('drift');
+    expect(lines).toEqual([]);
+  });
+
+  it('status 0 with drift: the data kept, the drift on the response and in one warn line with the attempt', async () => {
+    const lines: CapturedLine[] = [];
+    const response = await map({ status: 0, data: { currency: 'USD' } }, lines);
+    expect(response.data).toEqual({ currency: 'USD' });
+    expect(response.drift?.map((issue) => `${issue.path} ${issue.keyword}`)).toEqual(['/balance required']);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'response drift: the answer departs from the spec',
+        fields: { service: 'getBalance', psn: 'PSN-MAP', attempt: 1, outcome: 'ok', paths: '/balance required' },
+      },
+    ]);
   });
 });
