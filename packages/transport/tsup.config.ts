@@ -6,4 +6,11 @@ import { cleanDist, libraryBuild, secondaryEntryBuild } from '../../tools/src/ts
 
 cleanDist();
 
-export default defineConfig([libraryBuild({ clean: false }), secondaryEntryBuild('internal', ['errors.ts'])]);
+// Helpers both entries use live in dist/internal.* only (the public build imports them from there), the error
+// classes in dist/index.* only (the internal build imports them from there): no module is shipped twice.
+const INTERNAL_HELPERS = ['json-exact.ts', 'describe-value.ts', 'option-names.ts'];
+
+export default defineConfig([
+  libraryBuild({ clean: false, fromSecondary: { entry: 'internal', modules: INTERNAL_HELPERS } }),
+  secondaryEntryBuild('internal', ['errors.ts']),
+]);

@@ -25,16 +25,20 @@ export const BUNDLE_BUDGET_BYTES = 180_000;
 
 export const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
-/** `@codepay/<name>` resolves to the built ESM bundle, not to the workspace's src/. */
+/**
+ * `@codepay/<name>` resolves to the built ESM bundle, not to the workspace's src/; a subpath such as
+ * `@codepay/transport/internal` to its own built entry (`dist/internal.js`), as the published `exports` say.
+ */
 function builtPackages(): Plugin {
   const dirs = new Map(publishablePackages().map((p) => [p.name, path.join(repoRoot, p.dir)]));
   return {
     name: 'built-codepay-packages',
     setup(b) {
-      b.onResolve({ filter: /^@codepay\/[\w-]+$/ }, (args) => {
-        const dir = dirs.get(args.path);
+      b.onResolve({ filter: /^@codepay\/[\w-]+(?:\/[\w-]+)?$/ }, (args) => {
+        const [scope, name, subpath] = args.path.split('/');
+        const dir = dirs.get(`${scope}/${name}`);
         if (!dir) return undefined;
-        const file = path.join(dir, 'dist/index.js');
+        const file = path.join(dir, `dist/${subpath ?? 'index'}.js`);
         if (!existsSync(file)) throw new Error(`${file} is missing: run pnpm build`);
         return { path: file };
       });

@@ -19,6 +19,11 @@ export interface LibraryBuildOptions {
   commonJsAsEsm?: RegExp;
   /** Remove dist/ first (turn off when another config writes into dist/ at the same time; see cleanDist()). */
   clean?: boolean;
+  /**
+   * Modules (paths under src/) that the main entry takes from a secondary entry's build instead of bundling a copy:
+   * helpers both entries use, which the secondary entry (not the public one) exports. See secondaryEntryBuild().
+   */
+  fromSecondary?: { entry: string; modules: readonly string[] };
 }
 
 /**
@@ -114,7 +119,30 @@ export function versionOnlyPackageJson(packageDir = process.cwd()): NonNullable<
   };
 }
 
-export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryBuildOptions = {}): Options {
+/**
+ * Imports of the modules in `modules` (paths under src/) resolved to a built entry of the same package instead of
+ * bundled: `./<entry>.js` (ESM) or `./<entry>.cjs` (CJS). Each module is then in one file of dist/ only.
+ */
+function fromBuiltEntry(entry: string, modules: readonly string[]): NonNullable<Options['esbuildPlugins']>[number] {
+  const shared = new Set(modules.map((file) => path.resolve('src', file).replace(/\.ts$/, '')));
+  return {
+    name: `use-${entry}-build`,
+    setup(build) {
+      const target = build.initialOptions.format === 'cjs' ? `./${entry}.cjs` : `./${entry}.js`;
+      build.onResolve({ filter: /^\.\.?\// }, (args) =>
+        shared.has(path.resolve(args.resolveDir, args.path).replace(/\.[jt]s$/, ''))
+          ? { path: target, external: true }
+          : undefined,
+      );
+    },
+  };
+}
+
+export function libraryBuild({
+  commonJsAsEsm: commonJs,
+  clean = true,
+  fromSecondary,
+}: LibraryBuildOptions = {}): Options {
   return {
     entry: { index: 'src/index.ts' },
     format: ['esm', 'cjs'],
@@ -127,7 +155,11 @@ export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryB
     shims: false,
     // Keep `node:crypto` as written (tsup 8 strips the prefix by default, for runtimes older than we support).
     removeNodeProtocol: false,
-    esbuildPlugins: [versionOnlyPackageJson(), ...(commonJs ? [commonJsAsEsmPlugin(commonJs)] : [])],
+    esbuildPlugins: [
+      versionOnlyPackageJson(),
+      ...(commonJs ? [commonJsAsEsmPlugin(commonJs)] : []),
+      ...(fromSecondary ? [fromBuiltEntry(fromSecondary.entry, fromSecondary.modules)] : []),
+    ],
   };
 }
 
@@ -138,24 +170,10 @@ export function libraryBuild({ commonJsAsEsm: commonJs, clean = true }: LibraryB
  * `./index.cjs`), so an error it throws is an instance of the very classes users import from the package.
  */
 export function secondaryEntryBuild(name: string, fromLibrary: readonly string[]): Options {
-  const shared = new Set(fromLibrary.map((file) => path.resolve('src', file).replace(/\.ts$/, '')));
   return {
     ...libraryBuild({ clean: false }),
     entry: { [name]: `src/${name}/index.ts` },
-    esbuildPlugins: [
-      versionOnlyPackageJson(),
-      {
-        name: 'use-library-build',
-        setup(build) {
-          const main = build.initialOptions.format === 'cjs' ? './index.cjs' : './index.js';
-          build.onResolve({ filter: /^\.\.?\// }, (args) =>
-            shared.has(path.resolve(args.resolveDir, args.path).replace(/\.[jt]s$/, ''))
-              ? { path: main, external: true }
-              : undefined,
-          );
-        },
-      },
-    ],
+    esbuildPlugins: [versionOnlyPackageJson(), fromBuiltEntry('index', fromLibrary)],
   };
 }
 
