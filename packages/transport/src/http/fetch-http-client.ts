@@ -100,12 +100,14 @@ export function createFetchHttpClient(fetchFunction: FetchFunction): HttpClient 
             body: await readCapped(response, request.maxBytes, (r) => (reader = r)),
           };
         };
-        run().then(guard.resolve, (error: unknown) =>
-          guard.reject(
-            error instanceof AnswerTooLarge || error instanceof RedirectFollowed
-              ? error
-              : new ExchangeFailed(undefined, error),
-          ),
+        run().then(
+          (answer) => guard.resolve(answer),
+          (error: unknown) =>
+            guard.reject(
+              error instanceof AnswerTooLarge || error instanceof RedirectFollowed
+                ? error
+                : new ExchangeFailed(undefined, error),
+            ),
         );
       });
     },

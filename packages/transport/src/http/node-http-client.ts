@@ -380,8 +380,10 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
         let current: ClientRequest;
         try {
           current = (secure ? httpsRequest : httpRequest)({ ...base, headers }, (response) =>
-            readAnswer(response, request.maxBytes).then(guard.resolve, (error: unknown) =>
-              guard.reject(error instanceof AnswerTooLarge ? error : new ExchangeFailed(true, error)),
+            readAnswer(response, request.maxBytes).then(
+              (answer) => guard.resolve(answer),
+              (error: unknown) =>
+                guard.reject(error instanceof AnswerTooLarge ? error : new ExchangeFailed(true, error)),
             ),
           );
         } catch (error) {

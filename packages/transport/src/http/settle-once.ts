@@ -22,34 +22,60 @@ export interface SettleLimits {
   stop?(): void;
 }
 
+/**
+ * The guard itself. A class, not a set of closures: it is made for every HTTP exchange, and its methods live on the
+ * prototype (callers pass them on as arrow functions where a callback is wanted).
+ */
+class Guard<T> implements SettleGuard<T> {
+  settled = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onAbort: (() => void) | undefined;
+
+  constructor(
+    readonly limits: SettleLimits,
+    private readonly settleWith: (value: T) => void,
+    private readonly failWith: (error: unknown) => void,
+  ) {}
+
+  /** Marks the guard settled and drops the timer and the abort listener; false when it already was. */
+  private finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (this.onAbort) this.limits.signal?.removeEventListener('abort', this.onAbort);
+    return true;
+  }
+
+  resolve(value: T): void {
+    if (this.finish()) this.settleWith(value);
+  }
+
+  reject(error: unknown): void {
+    if (this.finish()) this.failWith(error);
+  }
+
+  // Settle first, then stop: the errors stopping causes must not be what the caller sees.
+  fail(error: unknown): void {
+    this.reject(error);
+    this.limits.stop?.();
+  }
+}
+
+function timeUp(guard: Guard<never>): void {
+  guard.fail(guard.limits.timedOut());
+}
+
 /** Runs `work` with a guard; `work` is not run at all when `signal` has already fired. */
 export function settleOnce<T>(limits: SettleLimits, work: (guard: SettleGuard<T>) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const guard = new Guard<T>(limits, resolve, reject);
     const { signal } = limits;
-    let settled = false;
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      finish();
-    };
-    const guard: SettleGuard<T> = {
-      get settled() {
-        return settled;
-      },
-      resolve: (value) => settle(() => resolve(value)),
-      reject: (error) => settle(() => reject(error)),
-      // Settle first, then stop: the errors stopping causes must not be what the caller sees.
-      fail: (error) => {
-        guard.reject(error);
-        limits.stop?.();
-      },
-    };
-    const timer = setTimeout(() => guard.fail(limits.timedOut()), limits.timeoutMs);
-    const onAbort = () => guard.fail(limits.aborted());
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return guard.fail(limits.aborted());
+    guard.timer = setTimeout(timeUp, limits.timeoutMs, guard);
+    if (signal) {
+      guard.onAbort = () => guard.fail(limits.aborted());
+      signal.addEventListener('abort', guard.onAbort, { once: true });
+    }
     work(guard);
   });
 }

@@ -224,5 +224,10 @@ export function waitForCaller<T>(shared: Promise<T>, call: TokenWaiter): Promise
         cause: signal?.reason,
       }),
   };
-  return settleOnce<T>(limits, (guard) => void shared.then(guard.resolve, guard.reject));
+  return settleOnce<T>(limits, (guard) => {
+    shared.then(
+      (value) => guard.resolve(value),
+      (error: unknown) => guard.reject(error),
+    );
+  });
 }
