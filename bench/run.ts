@@ -8,6 +8,7 @@
 //   4. validators.ts  median µs per validateParams call, per service
 //   5. envelope.ts    CPU per call of the transport's envelope beside bare node:crypto, no network (issue 3)
 //   6. token-sharing.ts  token requests per minute of 8 processes, with and without @codepay/redis (issue 18)
+//   7. notification-limits.ts  how long nested-JSON bodies the notification handler refuses hold the event loop
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +18,7 @@ import { EVENT_LOOP_RESOLUTION_MS, eventLoopTable, eventLoopTargets, runEventLoo
 import { describeMachine, formatLoad } from './lib/machine.js';
 import { benchSettings } from './lib/settings.js';
 import { createBenchEnvironment } from './lib/subjects.js';
-import { runEnvelope, runTokenSharing, runValidators, targetFromRow } from './suites.js';
+import { runEnvelope, runNotificationLimits, runTokenSharing, runValidators, targetFromRow } from './suites.js';
 import {
   costBreakdownTable,
   peerComparisonTable,
@@ -55,6 +56,8 @@ step('envelope CPU, no network (envelope.ts, own process)');
 const envelope = await runEnvelope();
 step('token requests per minute, 8 processes, with and without Redis (token-sharing.ts, own process)');
 const tokenSharing = await runTokenSharing();
+step('notification handler: nested JSON refused unparsed (notification-limits.ts, own process)');
+const notificationLimits = await runNotificationLimits();
 
 step('starting replay servers (child processes) and generating keys');
 const env = await createBenchEnvironment();
@@ -158,11 +161,17 @@ const sections = [
   '',
   tokenSharing.table,
   '',
+  '## 7. The notification handler and deeply nested JSON (notification-limits.ts)',
+  '',
+  notificationLimits.caption,
+  '',
+  notificationLimits.table,
+  '',
   '## How to reproduce',
   '',
   '`npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 bench` from the repository root (runs `tsx run.ts` in bench/, writes this file). ' +
     'Durations: `BENCH_SECONDS` (default 3), `BENCH_WARMUP_SECONDS` (1), `BENCH_JIT_WARMUP_SECONDS` (2), `BENCH_COLD_START_RUNS` (5). ' +
-    'Single families: `pnpm --filter @codepay/bench run bench:throughput` (also `bench:event-loop`, `bench:cold-start`, `bench:validators`, `bench:envelope`, `bench:token-sharing`); `bench:profile` writes a CPU profile of the SDK at concurrency 64 and prints its top self-time functions.',
+    'Single families: `pnpm --filter @codepay/bench run bench:throughput` (also `bench:event-loop`, `bench:cold-start`, `bench:validators`, `bench:envelope`, `bench:token-sharing`, `bench:notification-limits`); `bench:profile` writes a CPU profile of the SDK at concurrency 64 and prints its top self-time functions.',
   '',
   '| row | what it measures |',
   '| --- | --- |',

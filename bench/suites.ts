@@ -22,6 +22,11 @@ export async function runTokenSharing(): Promise<SuiteOutput> {
   return splitCaption(await runBenchScript('token-sharing.ts'));
 }
 
+/** Family 7: how long bodies of deeply nested JSON, refused unparsed by the notification handler, hold the loop. */
+export async function runNotificationLimits(): Promise<SuiteOutput> {
+  return splitCaption(await runBenchScript('notification-limits.ts'));
+}
+
 /** The verdict column of a script's table row, e.g. "< 5 µs met" → a target line. */
 export function targetFromRow(
   table: string,

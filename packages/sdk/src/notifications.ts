@@ -9,7 +9,7 @@ import {
   type EnvelopeClient,
   type Logger,
 } from '@codepay/transport';
-import { describeReceived, kindOf, parseJsonExact } from '@codepay/transport/internal';
+import { describeReceived, JsonTooDeep, kindOf, parseJsonExact } from '@codepay/transport/internal';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The answer that tells the platform a notification was received (anything else makes it retry). */
@@ -129,8 +129,11 @@ function parseBody(rawBody: string | Uint8Array | Record<string, unknown>): Reco
   try {
     // Refuses JSON nested deeper than 64 levels before parsing it (a megabyte of `[[[[…` would block for a second).
     body = parseJsonExact(text);
-  } catch {
-    throw notANotification(text.trim() === '' ? 'it is empty' : 'it is not JSON, or is nested too deep');
+  } catch (error) {
+    if (error instanceof JsonTooDeep) {
+      throw notANotification(`it is JSON nested deeper than ${error.maxDepth} levels (refused unparsed)`);
+    }
+    throw notANotification(text.trim() === '' ? 'it is empty' : 'it is not JSON');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw notANotification('it is not a JSON object');
