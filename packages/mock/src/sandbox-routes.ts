@@ -9,7 +9,7 @@
 // refused, so no web page can move orders behind a developer's back — and, when the gateway listens on loopback,
 // only requests addressed to a loopback host name (no DNS rebinding).
 
-import { services, type OrderStatus, type PaymentOrderStatusEvent } from '@codepay/models';
+import { orderStatuses, services, type OrderStatus, type PaymentOrderStatusEvent } from '@codepay/models';
 import type { GatewayContext, GatewayRequest, RecordFields } from './gateway-context.js';
 import { headerValue, type Answer } from './http-io.js';
 import { dashboardPage } from './dashboard.js';
@@ -23,25 +23,8 @@ import type { NotificationDelivery } from './webhooks.js';
 export const SANDBOX_PREFIX = '/sandbox/';
 export const PAYMENT_LINK_PREFIX = '/pay/';
 
-/** The 16 documented order statuses (contract §5). */
-const ORDER_STATUSES: readonly OrderStatus[] = [
-  'New',
-  'Cancelled',
-  'Processing',
-  'Paid',
-  'Failed',
-  'Expired',
-  'RefundRequest',
-  'RefundFailToSubmit',
-  'RefundSubmitted',
-  'RefundResubmitted',
-  'RefundSubmittedError',
-  'RefundInProgress',
-  'RefundCompleted',
-  'RefundFailed',
-  'RefundOffsetDealFailed',
-  'Chargeback',
-];
+/** The documented order statuses, from the spec (`x-codepay-statuses` on OrderStatus). */
+const ORDER_STATUSES = Object.keys(orderStatuses) as OrderStatus[];
 
 /** What the control API can do beyond the context: the gateway's own methods. */
 export interface SandboxControls {
