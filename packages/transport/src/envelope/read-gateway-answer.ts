@@ -16,10 +16,10 @@ export interface AnswerContext<S extends string | undefined = string | undefined
   psn?: string;
 }
 
+/** How one endpoint's answers are read: made once per client, not per answer. */
 export interface AnswerReader {
-  /** What got the answer, for messages: `the getBalance call`, `the token request`. */
-  what: string;
-  service?: string;
+  /** What got the answer, for messages (`token request`); without it, `<service> call`. */
+  what?: string;
   platformPublicKey: PlatformKeys;
   /**
    * The error for the gateway's refusal (its error body, whose signature held or which was unsigned). `signed`: the
@@ -50,13 +50,19 @@ export function answerContext<S extends string | undefined>(
   return psn === undefined ? { service, httpStatus } : { service, httpStatus, psn };
 }
 
-/** Reads `bodyText` (received with `status`): the answer, or the typed error it amounts to (thrown). */
+/** For messages: `token request`, `getBalance call`. Only an error pays for the text. */
+const whatGot = (reader: AnswerReader, service: string | undefined) => reader.what ?? `${service} call`;
+
+/**
+ * Reads `bodyText` (received with `status`) for `service` (none for the token request): the answer, or the typed
+ * error it amounts to (thrown).
+ */
 export async function readGatewayAnswer(
   status: number,
   bodyText: string,
   reader: AnswerReader,
+  service?: string,
 ): Promise<GatewayAnswer> {
-  const { what, service } = reader;
   let wire: unknown;
   try {
     wire = parseJsonBounded(bodyText);
@@ -66,13 +72,13 @@ export async function readGatewayAnswer(
         ? `JSON nested deeper than ${error.maxDepth} levels (refused unparsed)`
         : describeBody(bodyText);
     throw new ResponseFormatError(
-      `The ${what} got HTTP ${status} with ${body}.`,
+      `The ${whatGot(reader, service)} got HTTP ${status} with ${body}.`,
       answerContext(service, status, undefined),
     );
   }
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
     throw new ResponseFormatError(
-      `The ${what} got HTTP ${status} with JSON that is not an object.`,
+      `The ${whatGot(reader, service)} got HTTP ${status} with JSON that is not an object.`,
       answerContext(service, status, undefined),
     );
   }
@@ -82,7 +88,7 @@ export async function readGatewayAnswer(
   if (isGatewayErrorBody(body)) {
     if (!(await gatewayErrorSignatureHolds(body, reader.platformPublicKey))) {
       throw new SignatureVerificationError(
-        `The gateway error body (code ${body.code}) for the ${what} has a signature that does not verify with the platform public key; ` +
+        `The gateway error body (code ${body.code}) for the ${whatGot(reader, service)} has a signature that does not verify with the platform public key; ` +
           'it was discarded.',
         context,
       );

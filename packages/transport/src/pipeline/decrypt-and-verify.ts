@@ -31,14 +31,14 @@ const refusal: AnswerReader['refusal'] = (body, context, signed) => {
 };
 
 export function decryptAndVerifyPolicy(keys: { aesKey: KeyObject; platformPublicKey: PlatformKeys }): Policy {
+  const reader: AnswerReader = { platformPublicKey: keys.platformPublicKey, refusal };
   return {
     name: 'decryptAndVerify',
     async sendRequest(request, next) {
       const response = await next(request);
       const { status, bodyText } = response.http;
       const service = request.service;
-      const reader = { what: `${service} call`, service, platformPublicKey: keys.platformPublicKey, refusal };
-      const { body, psn } = await readGatewayAnswer(status, bodyText, reader);
+      const { body, psn } = await readGatewayAnswer(status, bodyText, reader, service);
       if (psn !== undefined) request.psn = psn;
       const bizContent = stringField(body, 'bizContent');
       const sign = stringField(body, 'sign');
