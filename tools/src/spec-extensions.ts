@@ -185,31 +185,42 @@ export function readMoneyLimits(bundle: JsonSchema): MoneyLimits {
 }
 
 /**
+ * Calls `found` for every `pattern` (a string) in a schema tree, with the schema that has it and where it is; the
+ * `examples` (data, not schemas) are not searched.
+ */
+export function forEachPattern(
+  node: unknown,
+  where: string,
+  found: (pattern: string, schema: JsonSchema, where: string) => void,
+): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => {
+      forEachPattern(item, `${where}/${i}`, found);
+    });
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as JsonSchema;
+  if (typeof schema.pattern === 'string') found(schema.pattern, schema, where);
+  for (const [key, value] of Object.entries(schema))
+    if (key !== 'examples') forEachPattern(value, `${where}/${key}`, found);
+}
+
+/**
  * Every pattern of the spec's schemas with its rule in words (`x-codepay-rule` beside the `pattern`): validation
  * messages name the rule instead of showing a regular expression. A pattern without words is an error, so a new
  * one cannot reach users as a raw regex.
  */
 export function readPatternRules(bundle: JsonSchema): Record<string, string> {
   const rules: Record<string, string> = {};
-  const visit = (schema: unknown, where: string): void => {
-    if (Array.isArray(schema)) {
-      schema.forEach((item, i) => {
-        visit(item, `${where}/${i}`);
-      });
-      return;
-    }
-    if (typeof schema !== 'object' || schema === null) return;
-    const { pattern, 'x-codepay-rule': rule } = schema as JsonSchema;
-    if (typeof pattern === 'string') {
-      if (typeof rule !== 'string' || rule.trim() === '')
-        throw new Error(`${where}: a pattern needs its rule in words (x-codepay-rule)`);
-      if (rules[pattern] !== undefined && rules[pattern] !== rule)
-        throw new Error(`${where}: the pattern ${pattern} has two different rules in words`);
-      rules[pattern] = rule;
-    }
-    for (const [key, value] of Object.entries(schema)) if (key !== 'examples') visit(value, `${where}/${key}`);
-  };
-  visit(componentSchemas(bundle), 'components.schemas');
+  forEachPattern(componentSchemas(bundle), 'components.schemas', (pattern, schema, where) => {
+    const rule = schema['x-codepay-rule'];
+    if (typeof rule !== 'string' || rule.trim() === '')
+      throw new Error(`${where}: a pattern needs its rule in words (x-codepay-rule)`);
+    if (rules[pattern] !== undefined && rules[pattern] !== rule)
+      throw new Error(`${where}: the pattern ${pattern} has two different rules in words`);
+    rules[pattern] = rule;
+  });
   return Object.fromEntries(Object.entries(rules).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -9,6 +9,7 @@ import spectralCore from '@stoplight/spectral-core';
 import spectralParsers from '@stoplight/spectral-parsers';
 import spectralRulesets from '@stoplight/spectral-rulesets';
 import type { JsonSchema } from './bundle.js';
+import { forEachPattern } from './spec-extensions.js';
 
 /** Errors @readme/openapi-parser finds in the bundle (an empty list when it is valid). */
 export async function openApiParserProblems(bundle: JsonSchema): Promise<string[]> {
@@ -43,21 +44,9 @@ const NOT_PORTABLE: ReadonlyArray<[RegExp, string]> = [
 /** Every `pattern` in the bundle that uses a construct outside the portable subset, with where and why. */
 export function nonPortablePatterns(bundle: JsonSchema): string[] {
   const problems: string[] = [];
-  const visit = (node: unknown, where: string): void => {
-    if (Array.isArray(node)) {
-      node.forEach((item, i) => {
-        visit(item, `${where}/${i}`);
-      });
-      return;
-    }
-    if (typeof node !== 'object' || node === null) return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'pattern' && typeof value === 'string') {
-        for (const [construct, name] of NOT_PORTABLE)
-          if (construct.test(value)) problems.push(`${where}/pattern uses ${name}: ${value}`);
-      } else if (key !== 'examples') visit(value, `${where}/${key}`);
-    }
-  };
-  visit(bundle, '#');
+  forEachPattern(bundle, '#', (pattern, _schema, where) => {
+    for (const [construct, name] of NOT_PORTABLE)
+      if (construct.test(pattern)) problems.push(`${where}/pattern uses ${name}: ${pattern}`);
+  });
   return problems;
 }
